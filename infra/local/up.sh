@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Brings the whole local stack up: Postgres, Redis, Kafka and toxiproxy. Idempotent: what is
+# already running is left alone, what died is started again. Ends by writing the endpoints
+# file (.local/endpoints.env) that scripts and tests read, and printing the status.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+HERE="$SUITE_ROOT/infra/local"
+
+# Two callers at once (say, two terminals) must not both initialise a component.
+exec 9>"$SUITE_STATE_DIR/infra.lock"
+flock -w 300 9 || fail infra "" "another 'infra up' held the lock for 5 minutes"
+
+bash "$SUITE_ROOT/tools/ensure-deps.sh"
+
+# One apt run for both Debian packages, when either is missing.
+pkgs=()
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || pkgs+=(postgresql)
+command -v redis-server >/dev/null 2>&1 || pkgs+=(redis-server)
+[ "${#pkgs[@]}" -eq 0 ] || apt_install "${pkgs[@]}"
+
+# The two downloads (Maven, Go) run side by side on a cold machine.
+bash "$HERE/toxiproxy.sh" build &
+build_pid=$!
+bash "$HERE/kafka.sh" fetch
+wait "$build_pid" || exit 1
+
+bash "$HERE/kafka.sh" start &
+kafka_pid=$!
+bash "$HERE/postgres.sh" start
+bash "$HERE/redis.sh" start
+bash "$HERE/toxiproxy.sh" start
+wait "$kafka_pid" || exit 1
+
+tmp="$SUITE_ENDPOINTS_FILE.tmp"
+{
+  echo "# Written by infra/local/up.sh. Endpoints of the local stack; read by scripts and tests."
+  echo "DATABASE_URL=$(bash "$HERE/postgres.sh" url)/postgres"
+  for db in $SUITE_DATABASES; do
+    echo "$(echo "$db" | tr '[:lower:]' '[:upper:]')_DATABASE_URL=$(bash "$HERE/postgres.sh" url)/$db"
+  done
+  echo "REDIS_URL=$(bash "$HERE/redis.sh" url)"
+  echo "KAFKA_BROKERS=$(bash "$HERE/kafka.sh" url)"
+  echo "TOXIPROXY_URL=$(bash "$HERE/toxiproxy.sh" url)"
+} >"$tmp"
+mv "$tmp" "$SUITE_ENDPOINTS_FILE"
+
+bash "$HERE/status.sh"
