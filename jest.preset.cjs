@@ -28,6 +28,7 @@ const tiers = {
     testMatch: ['<rootDir>/**/*.integration-spec.ts'],
     testTimeout: 120_000,
     globalSetup: path.join(workspaceRoot, 'libs/testing/src/jest/global-setup.ts'),
+    globalTeardown: path.join(workspaceRoot, 'libs/testing/src/jest/global-teardown.ts'),
   },
 };
 

@@ -68,7 +68,7 @@ start() {
     # setsid: the broker outlives the shell, the test run or the terminal that started it.
     setsid nohup java -Xms256m -Xmx768m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
       -Dlog4j2.configurationFile="$SUITE_ROOT/infra/kafka/log4j2.properties" -Dkafka.log.file="$KAFKA_LOG" \
-      -cp "$KAFKA_LIBS/*" kafka.Kafka "$KAFKA_CONF" >>"$KAFKA_OUT" 2>&1 </dev/null &
+      -cp "$KAFKA_LIBS/*" kafka.Kafka "$KAFKA_CONF" >>"$KAFKA_OUT" 2>&1 </dev/null 9>&- &
     echo $! >"$KAFKA_PID"
   fi
   wait_until 90 port_open "$(port)" || fail kafka "$KAFKA_LOG" "broker port $(port) not open within 90 s"

@@ -57,12 +57,17 @@ pid_alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
 
 read_pid() { [ -f "$1" ] && tr -d '[:space:]' <"$1" || true; }
 
-# choose_port <component> <preferred>: the remembered port, else the first free one.
+# choose_port <component> <preferred>: the remembered port if it is still free, else the first
+# free one from <preferred> on. Called only when the component itself is not running.
 choose_port() {
   local component="$1" port="$2" remembered="$SUITE_RUN_DIR/$1/port"
   if [ -f "$remembered" ]; then
-    cat "$remembered"
-    return
+    if ! port_open "$(cat "$remembered")"; then
+      cat "$remembered"
+      return
+    fi
+    log "$component: remembered port $(cat "$remembered") is now taken by another process"
+    rm -f "$remembered"
   fi
   local limit=$((port + 100))
   while port_open "$port"; do

@@ -52,7 +52,7 @@ start() {
     # crashes are still safe (WAL is written); only an OS crash could lose commits.
     pg_ctl_ -l "$PG_LOG" -w -t 60 -o "-p $p -k $PG_DIR -c listen_addresses=127.0.0.1 \
       -c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
-      -c max_prepared_transactions=50" start >/dev/null 2>&1 ||
+      -c max_prepared_transactions=50" start >/dev/null 2>&1 9>&- ||
       fail postgres "$PG_LOG" "pg_ctl start did not become ready within 60 s"
   fi
   wait_until 30 psql_ -d postgres -c 'select 1' >/dev/null 2>&1 ||

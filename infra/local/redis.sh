@@ -29,7 +29,7 @@ start() {
   log "redis: starting on 127.0.0.1:$p"
   redis-server --bind 127.0.0.1 --port "$p" --protected-mode no --save '' --appendonly no \
     --dir "$REDIS_DIR" --pidfile "$REDIS_PID" --logfile "$REDIS_LOG" --daemonize yes \
-    --maxclients 4000 >/dev/null 2>&1 || fail redis "$REDIS_LOG" "redis-server did not start"
+    --maxclients 4000 >/dev/null 2>&1 9>&- || fail redis "$REDIS_LOG" "redis-server did not start"
   wait_until 20 ping || fail redis "$REDIS_LOG" "no PONG on port $p within 20 s"
 }
 

@@ -41,7 +41,7 @@ start() {
   p=$(choose_port toxiproxy "$SUITE_TOXIPROXY_PORT")
   mkdir -p "$TOXIPROXY_DIR"
   log "toxiproxy: starting API on 127.0.0.1:$p"
-  setsid nohup "$TOXIPROXY_BIN" -host 127.0.0.1 -port "$p" >>"$TOXIPROXY_LOG" 2>&1 </dev/null &
+  setsid nohup "$TOXIPROXY_BIN" -host 127.0.0.1 -port "$p" >>"$TOXIPROXY_LOG" 2>&1 </dev/null 9>&- &
   echo $! >"$TOXIPROXY_PID"
   wait_until 20 answers || fail toxiproxy "$TOXIPROXY_LOG" "API did not answer on port $p within 20 s"
 }

@@ -5,7 +5,8 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 HERE="$SUITE_ROOT/infra/local"
 
-# Two callers at once (say, two terminals) must not both initialise a component.
+# Two callers at once (say, two terminals) must not both initialise a component. Every
+# long-lived process is started with fd 9 closed so that it does not keep holding the lock.
 exec 9>"$SUITE_STATE_DIR/infra.lock"
 flock -w 300 9 || fail infra "" "another 'infra up' held the lock for 5 minutes"
 

@@ -1,0 +1,18 @@
+export {
+  ENDPOINTS_FILE,
+  EndpointsUnavailableError,
+  START_STACK_COMMAND,
+  findWorkspaceRoot,
+  integrationEndpoints,
+  parseEndpointsFile,
+  requireToxiproxy,
+  resolveEndpoints,
+  type EndpointSource,
+  type InfraEndpoints,
+  type ResolveDeps,
+} from './endpoints/endpoints';
+export { FaultProxy } from './faults/fault-proxy';
+export { uniqueName } from './isolation/names';
+export { createTestDatabase, type TestDatabase } from './isolation/test-database';
+export { createTestRedis, type TestRedis } from './isolation/test-redis';
+export { consumeUntil, createTestTopic, testKafka, type ConsumeOptions } from './isolation/test-kafka';

@@ -1,0 +1,5 @@
+import { stopContainers } from '../endpoints/testcontainers';
+
+export default async function globalTeardown(): Promise<void> {
+  await stopContainers();
+}
