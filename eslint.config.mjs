@@ -70,7 +70,11 @@ export default [
       // Configuration is parsed once per app at boot (config/*.config.ts); nothing else reads it.
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'env', message: 'Read configuration through the app config schema.' },
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Read configuration through the app config schema.',
+        },
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
@@ -98,7 +102,12 @@ export default [
   },
   {
     // Entry points and the test harness are where the environment is read.
-    files: ['apps/*/src/main.ts', 'libs/testing/src/**/*.ts', '**/*.spec.ts', '**/*.integration-spec.ts'],
+    files: [
+      'apps/*/src/main.ts',
+      'libs/testing/src/**/*.ts',
+      '**/*.spec.ts',
+      '**/*.integration-spec.ts',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
 ];

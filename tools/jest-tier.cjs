@@ -9,7 +9,9 @@ const { jestConfig, workspaceRoot } = require('../jest.preset.cjs');
 
 const [tier, projectRoot, projectName, ...extra] = process.argv.slice(2);
 if (!tier || !projectRoot || !projectName) {
-  console.error('usage: jest-tier.cjs <unit|integration> <projectRoot> <projectName> [jest args...]');
+  console.error(
+    'usage: jest-tier.cjs <unit|integration> <projectRoot> <projectName> [jest args...]',
+  );
   process.exit(2);
 }
 

@@ -12,10 +12,14 @@ const resultsDir = path.join(root, '.local/test-results');
 const [nxStatus = '0', elapsed = '?'] = process.argv.slice(2);
 
 function projectsWith(target) {
-  const out = execFileSync(process.execPath, [require.resolve('nx/bin/nx'), 'show', 'projects', '--with-target', target, '--json'], {
-    cwd: root,
-    encoding: 'utf8',
-  });
+  const out = execFileSync(
+    process.execPath,
+    [require.resolve('nx/bin/nx'), 'show', 'projects', '--with-target', target, '--json'],
+    {
+      cwd: root,
+      encoding: 'utf8',
+    },
+  );
   return JSON.parse(out);
 }
 
@@ -38,14 +42,21 @@ for (const tier of ['unit', 'integration']) {
     passed += r.numPassedTests;
     failed += r.numFailedTests + brokenSuites;
     skipped += r.numPendingTests + r.numTodoTests;
-    rows.push([project, tier, `${r.numPassedTests} passed, ${r.numFailedTests + brokenSuites} failed`]);
+    rows.push([
+      project,
+      tier,
+      `${r.numPassedTests} passed, ${r.numFailedTests + brokenSuites} failed`,
+    ]);
   }
 }
 
 console.log('\nTest results by project:');
-for (const [project, tier, text] of rows) console.log(`  ${project.padEnd(20)} ${tier.padEnd(12)} ${text}`);
+for (const [project, tier, text] of rows)
+  console.log(`  ${project.padEnd(20)} ${tier.padEnd(12)} ${text}`);
 if (nxStatus !== '0') {
-  console.log('  (some Nx task failed: read the output above; type check and lint failures count as one failed test)');
+  console.log(
+    '  (some Nx task failed: read the output above; type check and lint failures count as one failed test)',
+  );
   if (failed === 0) failed = 1;
 }
 console.log(`Elapsed: ${elapsed} s`);

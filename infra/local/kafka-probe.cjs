@@ -9,12 +9,20 @@ const topic = 'suite.readiness';
 const deadlineMs = 30_000;
 
 async function main() {
-  const kafka = new Kafka({ clientId: 'infra-probe', brokers: [broker], logLevel: logLevel.NOTHING, retry: { retries: 2 } });
+  const kafka = new Kafka({
+    clientId: 'infra-probe',
+    brokers: [broker],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 2 },
+  });
   const admin = kafka.admin();
   await admin.connect();
   const existing = await admin.listTopics();
   if (!existing.includes(topic)) {
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+    await admin.createTopics({
+      topics: [{ topic, numPartitions: 1, replicationFactor: 1 }],
+      waitForLeaders: true,
+    });
   }
   await admin.disconnect();
 

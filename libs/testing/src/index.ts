@@ -15,4 +15,9 @@ export { FaultProxy } from './faults/fault-proxy';
 export { uniqueName } from './isolation/names';
 export { createTestDatabase, type TestDatabase } from './isolation/test-database';
 export { createTestRedis, type TestRedis } from './isolation/test-redis';
-export { consumeUntil, createTestTopic, testKafka, type ConsumeOptions } from './isolation/test-kafka';
+export {
+  consumeUntil,
+  createTestTopic,
+  testKafka,
+  type ConsumeOptions,
+} from './isolation/test-kafka';

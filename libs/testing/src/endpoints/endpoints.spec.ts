@@ -41,7 +41,11 @@ function deps(overrides: Partial<ResolveDeps>): ResolveDeps & { started: () => n
 describe('endpoint resolution', () => {
   it('prefers the environment over the endpoints file and docker', async () => {
     const d = deps({
-      env: { DATABASE_URL: 'postgres://env/db', REDIS_URL: 'redis://env', KAFKA_BROKERS: 'a:1, b:2' },
+      env: {
+        DATABASE_URL: 'postgres://env/db',
+        REDIS_URL: 'redis://env',
+        KAFKA_BROKERS: 'a:1, b:2',
+      },
       readFile: () => FILE,
       dockerAvailable: async () => true,
     });
@@ -55,7 +59,11 @@ describe('endpoint resolution', () => {
   });
 
   it('reads the endpoints file when the environment is incomplete', async () => {
-    const d = deps({ env: { REDIS_URL: 'redis://only-this' }, readFile: () => FILE, dockerAvailable: async () => true });
+    const d = deps({
+      env: { REDIS_URL: 'redis://only-this' },
+      readFile: () => FILE,
+      dockerAvailable: async () => true,
+    });
     const endpoints = await resolveEndpoints(d);
     expect(endpoints).toMatchObject({
       source: 'endpoints-file',
@@ -80,7 +88,9 @@ describe('endpoint resolution', () => {
 
   it('rejects an endpoints file that lacks a component', async () => {
     const partial = FILE.replace(/^KAFKA_BROKERS=.*$/m, '');
-    await expect(resolveEndpoints(deps({ readFile: () => partial }))).rejects.toThrow(/lacks .*KAFKA_BROKERS/);
+    await expect(resolveEndpoints(deps({ readFile: () => partial }))).rejects.toThrow(
+      /lacks .*KAFKA_BROKERS/,
+    );
   });
 });
 
@@ -90,6 +100,8 @@ describe('endpoints file parsing', () => {
   });
 
   it('names a malformed line', () => {
-    expect(() => parseEndpointsFile('not a pair')).toThrow('malformed line in endpoints file: "not a pair"');
+    expect(() => parseEndpointsFile('not a pair')).toThrow(
+      'malformed line in endpoints file: "not a pair"',
+    );
   });
 });

@@ -60,7 +60,9 @@ function fromEnv(env: Env, source: EndpointSource): InfraEndpoints | undefined {
     source,
     databaseUrl: DATABASE_URL,
     redisUrl: REDIS_URL,
-    kafkaBrokers: KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean),
+    kafkaBrokers: KAFKA_BROKERS.split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
     ...(TOXIPROXY_URL ? { toxiproxyUrl: TOXIPROXY_URL } : {}),
   };
 }
@@ -91,7 +93,9 @@ export async function resolveEndpoints(deps: ResolveDeps): Promise<InfraEndpoint
   if (text !== undefined) {
     const fromFile = fromEnv(parseEndpointsFile(text), 'endpoints-file');
     if (!fromFile) {
-      throw new EndpointsUnavailableError(`${file} lacks DATABASE_URL, REDIS_URL or KAFKA_BROKERS.`);
+      throw new EndpointsUnavailableError(
+        `${file} lacks DATABASE_URL, REDIS_URL or KAFKA_BROKERS.`,
+      );
     }
     return fromFile;
   }
@@ -116,7 +120,9 @@ export function integrationEndpoints(env: Env = process.env): InfraEndpoints {
 
 export function requireToxiproxy(endpoints: InfraEndpoints): string {
   if (!endpoints.toxiproxyUrl) {
-    throw new EndpointsUnavailableError('fault tests need TOXIPROXY_URL, which only the native stack provides.');
+    throw new EndpointsUnavailableError(
+      'fault tests need TOXIPROXY_URL, which only the native stack provides.',
+    );
   }
   return endpoints.toxiproxyUrl;
 }

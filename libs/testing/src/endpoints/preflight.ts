@@ -13,7 +13,9 @@ async function check(component: string, probe: () => Promise<unknown>): Promise<
   try {
     await Promise.race([probe(), timeout]);
   } catch (err) {
-    throw new EndpointsUnavailableError(`${component} is not reachable (${(err as Error).message}).`);
+    throw new EndpointsUnavailableError(
+      `${component} is not reachable (${(err as Error).message}).`,
+    );
   } finally {
     clearTimeout(timer);
   }
@@ -22,7 +24,10 @@ async function check(component: string, probe: () => Promise<unknown>): Promise<
 /** Fails the run at once, naming the component, instead of letting every test time out. */
 export async function preflight(endpoints: InfraEndpoints): Promise<void> {
   await check(`Postgres at ${endpoints.databaseUrl}`, async () => {
-    const client = new Client({ connectionString: endpoints.databaseUrl, connectionTimeoutMillis: TIMEOUT_MS });
+    const client = new Client({
+      connectionString: endpoints.databaseUrl,
+      connectionTimeoutMillis: TIMEOUT_MS,
+    });
     await client.connect();
     try {
       await client.query('select 1');
@@ -31,7 +36,11 @@ export async function preflight(endpoints: InfraEndpoints): Promise<void> {
     }
   });
   await check(`Redis at ${endpoints.redisUrl}`, async () => {
-    const redis = new Redis(endpoints.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const redis = new Redis(endpoints.redisUrl, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     try {
       await redis.connect();
       await redis.ping();

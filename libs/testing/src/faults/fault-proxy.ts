@@ -17,7 +17,11 @@ export class FaultProxy {
   static async create(label: string, upstream: string): Promise<FaultProxy> {
     const toxiproxy = new Toxiproxy(requireToxiproxy(integrationEndpoints()));
     // Port 0: toxiproxy binds a free port and reports it back in `listen`.
-    const proxy = await toxiproxy.createProxy({ name: uniqueName(label), listen: '127.0.0.1:0', upstream });
+    const proxy = await toxiproxy.createProxy({
+      name: uniqueName(label),
+      listen: '127.0.0.1:0',
+      upstream,
+    });
     return new FaultProxy(proxy);
   }
 
@@ -46,11 +50,19 @@ export class FaultProxy {
 
   /** Refuses new connections and drops open ones, like a crashed component. */
   async cut(): Promise<void> {
-    await this.proxy.update({ enabled: false, listen: this.proxy.listen, upstream: this.proxy.upstream });
+    await this.proxy.update({
+      enabled: false,
+      listen: this.proxy.listen,
+      upstream: this.proxy.upstream,
+    });
   }
 
   async restore(): Promise<void> {
-    await this.proxy.update({ enabled: true, listen: this.proxy.listen, upstream: this.proxy.upstream });
+    await this.proxy.update({
+      enabled: true,
+      listen: this.proxy.listen,
+      upstream: this.proxy.upstream,
+    });
   }
 
   /** Removes every toxic; the proxy passes traffic untouched again. */
@@ -58,7 +70,12 @@ export class FaultProxy {
     for (const toxic of this.toxics.splice(0)) await toxic.remove();
   }
 
-  private async add(name: string, type: Toxic<unknown>['type'], stream: Stream, attributes: object) {
+  private async add(
+    name: string,
+    type: Toxic<unknown>['type'],
+    stream: Stream,
+    attributes: object,
+  ) {
     this.toxics.push(await this.proxy.addToxic({ name, type, stream, toxicity: 1, attributes }));
   }
 

@@ -12,12 +12,19 @@ export function testKafka(clientId: string): Kafka {
 }
 
 /** Creates a topic that only this test file uses and returns its name. */
-export async function createTestTopic(kafka: Kafka, label: string, numPartitions = 1): Promise<string> {
+export async function createTestTopic(
+  kafka: Kafka,
+  label: string,
+  numPartitions = 1,
+): Promise<string> {
   const topic = uniqueName(label).replace(/_/g, '.');
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions, replicationFactor: 1 }], waitForLeaders: true });
+    await admin.createTopics({
+      topics: [{ topic, numPartitions, replicationFactor: 1 }],
+      waitForLeaders: true,
+    });
   } finally {
     await admin.disconnect();
   }
@@ -34,16 +41,28 @@ export interface ConsumeOptions<T> {
 }
 
 /** Reads a topic from the beginning with a fresh group until `until` holds, or fails on time. */
-export async function consumeUntil<T>(kafka: Kafka, topic: string, options: ConsumeOptions<T>): Promise<T[]> {
+export async function consumeUntil<T>(
+  kafka: Kafka,
+  topic: string,
+  options: ConsumeOptions<T>,
+): Promise<T[]> {
   const seen: T[] = [];
-  const consumer = kafka.consumer({ groupId: options.groupId, readUncommitted: options.readUncommitted ?? false });
+  const consumer = kafka.consumer({
+    groupId: options.groupId,
+    readUncommitted: options.readUncommitted ?? false,
+  });
   await consumer.connect();
   try {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     const timeoutMs = options.timeoutMs ?? 30_000;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`${topic}: condition not met within ${timeoutMs} ms after ${seen.length} records`)),
+        () =>
+          reject(
+            new Error(
+              `${topic}: condition not met within ${timeoutMs} ms after ${seen.length} records`,
+            ),
+          ),
         timeoutMs,
       );
       consumer

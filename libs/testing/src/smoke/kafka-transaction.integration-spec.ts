@@ -18,10 +18,18 @@ describe('kafka transactions with a read_committed consumer (smoke)', () => {
     kafka = testKafka('smoke-transaction');
     topic = await createTestTopic(kafka, 'smoke transaction', 1);
 
-    const producer = kafka.producer({ transactionalId: uniqueName('smoke tx'), idempotent: true, maxInFlightRequests: 1 });
+    const producer = kafka.producer({
+      transactionalId: uniqueName('smoke tx'),
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
     await producer.connect();
     const committed = await producer.transaction();
-    await committed.send({ topic, acks: -1, messages: [{ value: 'committed-1' }, { value: 'committed-2' }] });
+    await committed.send({
+      topic,
+      acks: -1,
+      messages: [{ value: 'committed-1' }, { value: 'committed-2' }],
+    });
     await committed.commit();
     const aborted = await producer.transaction();
     await aborted.send({ topic, acks: -1, messages: [{ value: 'aborted-1' }] });
@@ -33,7 +41,11 @@ describe('kafka transactions with a read_committed consumer (smoke)', () => {
   });
 
   it('shows committed records and hides aborted ones', async () => {
-    expect(await readAll(`${topic}-committed-reader`, false)).toEqual(['committed-1', 'committed-2', 'committed-3']);
+    expect(await readAll(`${topic}-committed-reader`, false)).toEqual([
+      'committed-1',
+      'committed-2',
+      'committed-3',
+    ]);
   });
 
   it('lets a read_uncommitted consumer see the aborted record, so the check above can fail', async () => {

@@ -30,12 +30,16 @@ describe('postgres transaction (smoke)', () => {
       await client.query('begin');
       await client.query("insert into seats values (3, 'bob')");
       // Seat 1 exists: the primary key rejects this and poisons the transaction.
-      await expect(client.query("insert into seats values (1, 'bob')")).rejects.toThrow(/duplicate key/);
+      await expect(client.query("insert into seats values (1, 'bob')")).rejects.toThrow(
+        /duplicate key/,
+      );
       await client.query('rollback');
     } finally {
       client.release();
     }
-    const { rows } = await db.pool.query("select count(*)::int as n from seats where holder = 'bob'");
+    const { rows } = await db.pool.query(
+      "select count(*)::int as n from seats where holder = 'bob'",
+    );
     expect(rows[0].n).toBe(0);
   });
 });

@@ -19,13 +19,17 @@ describe('redis lua script called by sha (smoke)', () => {
     const clients = Array.from({ length: 8 }, () => redis.connect());
     const cap = 50;
     const results = await Promise.all(
-      Array.from({ length: 400 }, (_, i) => clients[i % clients.length]!.evalsha(sha, 1, 'counter', cap)),
+      Array.from({ length: 400 }, (_, i) =>
+        clients[i % clients.length]!.evalsha(sha, 1, 'counter', cap),
+      ),
     );
 
     const admitted = results.filter((r) => r !== -1);
     expect(admitted).toHaveLength(cap);
     // Every value from 1 to the cap was handed out exactly once.
-    expect([...admitted].map(Number).sort((a, b) => a - b)).toEqual(Array.from({ length: cap }, (_, i) => i + 1));
+    expect([...admitted].map(Number).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: cap }, (_, i) => i + 1),
+    );
     expect(await redis.client.get('counter')).toBe(String(cap));
   });
 

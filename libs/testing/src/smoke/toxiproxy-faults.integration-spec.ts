@@ -11,7 +11,12 @@ describe('fault injection through toxiproxy (smoke)', () => {
     proxy = await FaultProxy.create('smoke redis', `${upstream.hostname}:${upstream.port}`);
   });
   beforeEach(() => {
-    client = new Redis({ host: proxy.host, port: proxy.port, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    client = new Redis({
+      host: proxy.host,
+      port: proxy.port,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
   });
   afterEach(async () => {
     client.disconnect();

@@ -1,0 +1,17 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { HealthModule } from '@suite/coordination-nest';
+import { AUCTION_CONFIG, type AuctionConfig } from './config/auction.config';
+
+@Module({})
+export class AppModule {
+  // The config is parsed once in main.ts and handed in, so tests boot the same module
+  // with a config object instead of an environment.
+  static register(config: AuctionConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [HealthModule.forService('auction')],
+      providers: [{ provide: AUCTION_CONFIG, useValue: config }],
+      exports: [AUCTION_CONFIG],
+    };
+  }
+}

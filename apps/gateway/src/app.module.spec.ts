@@ -1,0 +1,37 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { initServiceApp, loadConfig } from '@suite/coordination-nest';
+import { AppModule } from './app.module';
+import { GATEWAY_CONFIG, gatewayConfigSchema } from './config/gateway.config';
+
+describe('gateway app', () => {
+  const config = loadConfig(
+    gatewayConfigSchema,
+    { REDIS_URL: 'redis://127.0.0.1:6379' },
+    'gateway',
+  );
+  let app: NestFastifyApplication;
+
+  beforeAll(async () => {
+    app = await initServiceApp(AppModule.register(config), { logLevel: 'fatal' });
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('answers GET /health as gateway', async () => {
+    const response = await app.inject({ method: 'GET', url: '/health' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'ok', service: 'gateway' });
+  });
+
+  it('is ready while it registers no readiness checks', async () => {
+    const response = await app.inject({ method: 'GET', url: '/health/ready' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'ready', checks: {} });
+  });
+
+  it('provides the config it was registered with', () => {
+    expect(app.get(GATEWAY_CONFIG)).toBe(config);
+  });
+});

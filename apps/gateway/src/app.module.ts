@@ -1,0 +1,17 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { HealthModule } from '@suite/coordination-nest';
+import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway.config';
+
+@Module({})
+export class AppModule {
+  // The config is parsed once in main.ts and handed in, so tests boot the same module
+  // with a config object instead of an environment.
+  static register(config: GatewayConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [HealthModule.forService('gateway')],
+      providers: [{ provide: GATEWAY_CONFIG, useValue: config }],
+      exports: [GATEWAY_CONFIG],
+    };
+  }
+}

@@ -1,0 +1,39 @@
+import { loadConfig } from '@suite/coordination-nest';
+import { paymentsConfigSchema } from './payments.config';
+
+const load = (env: Record<string, string>) => loadConfig(paymentsConfigSchema, env, 'payments');
+const valid = {
+  DATABASE_URL: 'postgres://payments@127.0.0.1:5432/payments',
+  KAFKA_BROKERS: '127.0.0.1:9092',
+};
+
+describe('payments config', () => {
+  it('calls the local PSP simulator with a 3 s timeout by default', () => {
+    expect(load(valid)).toMatchObject({
+      PORT: 3002,
+      PSP_URL: 'http://127.0.0.1:3003',
+      PSP_TIMEOUT_MS: 3000,
+    });
+  });
+
+  it('refuses to start without its database', () => {
+    expect(() => load({ KAFKA_BROKERS: '127.0.0.1:9092' })).toThrow(
+      'payments config is invalid:\n  DATABASE_URL: Required',
+    );
+  });
+
+  it('rejects a PSP_URL that is not http(s)', () => {
+    expect(() => load({ ...valid, PSP_URL: 'psp-simulator:3003' })).toThrow(
+      'PSP_URL: must be a http or https URL',
+    );
+  });
+
+  it('rejects a PSP timeout that is not a positive whole number of ms', () => {
+    expect(() => load({ ...valid, PSP_TIMEOUT_MS: '-1' })).toThrow(
+      'PSP_TIMEOUT_MS: Number must be greater than or equal to 1',
+    );
+    expect(() => load({ ...valid, PSP_TIMEOUT_MS: '2.5' })).toThrow(
+      'PSP_TIMEOUT_MS: Expected integer, received float',
+    );
+  });
+});

@@ -1,0 +1,41 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { initServiceApp, loadConfig } from '@suite/coordination-nest';
+import { AppModule } from './app.module';
+import { TICKETING_CONFIG, ticketingConfigSchema } from './config/ticketing.config';
+
+describe('ticketing app', () => {
+  const config = loadConfig(
+    ticketingConfigSchema,
+    {
+      DATABASE_URL: 'postgres://ticketing@127.0.0.1:5432/ticketing',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      KAFKA_BROKERS: '127.0.0.1:9092',
+    },
+    'ticketing',
+  );
+  let app: NestFastifyApplication;
+
+  beforeAll(async () => {
+    app = await initServiceApp(AppModule.register(config), { logLevel: 'fatal' });
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('answers GET /health as ticketing', async () => {
+    const response = await app.inject({ method: 'GET', url: '/health' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'ok', service: 'ticketing' });
+  });
+
+  it('is ready while it registers no readiness checks', async () => {
+    const response = await app.inject({ method: 'GET', url: '/health/ready' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'ready', checks: {} });
+  });
+
+  it('provides the config it was registered with', () => {
+    expect(app.get(TICKETING_CONFIG)).toBe(config);
+  });
+});

@@ -1,0 +1,17 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { HealthModule } from '@suite/coordination-nest';
+import { TICKETING_CONFIG, type TicketingConfig } from './config/ticketing.config';
+
+@Module({})
+export class AppModule {
+  // The config is parsed once in main.ts and handed in, so tests boot the same module
+  // with a config object instead of an environment.
+  static register(config: TicketingConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [HealthModule.forService('ticketing')],
+      providers: [{ provide: TICKETING_CONFIG, useValue: config }],
+      exports: [TICKETING_CONFIG],
+    };
+  }
+}

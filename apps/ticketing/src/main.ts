@@ -1,0 +1,18 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { ConfigError, createServiceApp, loadConfig } from '@suite/coordination-nest';
+import { AppModule } from './app.module';
+import { ticketingConfigSchema } from './config/ticketing.config';
+
+async function main(): Promise<void> {
+  const config = loadConfig(ticketingConfigSchema, process.env, 'ticketing');
+  const app = await createServiceApp(AppModule.register(config), { logLevel: config.LOG_LEVEL });
+  await app.listen({ host: config.HOST, port: config.PORT });
+  new Logger('Bootstrap').log(`ticketing listening on ${await app.getUrl()}`);
+}
+
+main().catch((error: unknown) => {
+  // Bad config is for the operator to fix: say what is wrong, not where in the code.
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,205 @@
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  HttpException,
+  Module,
+  Post,
+  type LoggerService,
+} from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { initServiceApp } from '../app/create-service-app';
+
+@Controller('probe')
+class ProbeHttpController {
+  @Get('rejected')
+  rejected(): never {
+    throw new BadRequestException('seat id is required');
+  }
+
+  @Get('invalid')
+  invalid(): never {
+    throw new BadRequestException(['seatIds must not be empty', 'eventId must be a UUID']);
+  }
+
+  @Get('gone')
+  gone(): never {
+    throw new HttpException('hold has expired', 410);
+  }
+
+  @Get('broken')
+  broken(): never {
+    throw new Error('connection to 10.0.0.7:5432 refused');
+  }
+
+  @Get('broken-async')
+  async brokenAsync(): Promise<never> {
+    throw 'a string, not an Error';
+  }
+
+  @Post('echo')
+  echo(@Body() body: unknown): unknown {
+    return body;
+  }
+}
+
+@Module({ controllers: [ProbeHttpController] })
+class ProbeModule {}
+
+class RecordingLogger implements LoggerService {
+  readonly errors: unknown[][] = [];
+  readonly other: unknown[][] = [];
+  log(...args: unknown[]): void {
+    this.other.push(args);
+  }
+  warn(...args: unknown[]): void {
+    this.other.push(args);
+  }
+  error(...args: unknown[]): void {
+    this.errors.push(args);
+  }
+}
+
+describe('AllExceptionsFilter', () => {
+  let app: NestFastifyApplication;
+  let logger: RecordingLogger;
+
+  beforeEach(async () => {
+    logger = new RecordingLogger();
+    app = await initServiceApp(ProbeModule, { logLevel: 'error', logger });
+  });
+
+  afterEach(async () => {
+    await app.close();
+  });
+
+  it('answers an HttpException with its status and message', async () => {
+    const response = await app.inject({ method: 'GET', url: '/probe/rejected' });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    expect(response.json()).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'seat id is required',
+    });
+  });
+
+  it('keeps the list of validation messages', async () => {
+    const response = await app.inject({ method: 'GET', url: '/probe/invalid' });
+    expect(response.json()).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: ['seatIds must not be empty', 'eventId must be a UUID'],
+    });
+  });
+
+  it('names the status of an HttpException built from a plain string', async () => {
+    const response = await app.inject({ method: 'GET', url: '/probe/gone' });
+    expect(response.json()).toEqual({
+      statusCode: 410,
+      error: 'Gone',
+      message: 'hold has expired',
+    });
+  });
+
+  it('hides an unknown error behind a generic 500 and logs its stack server-side', async () => {
+    const response = await app.inject({ method: 'GET', url: '/probe/broken' });
+    expect(response.statusCode).toBe(500);
+    expect(response.json()).toEqual({
+      statusCode: 500,
+      error: 'Internal Server Error',
+      message: 'internal error',
+    });
+    expect(response.body).not.toContain('10.0.0.7');
+    expect(response.body).not.toContain('at ');
+
+    expect(logger.errors).toHaveLength(1);
+    const [message, stack] = logger.errors[0] ?? [];
+    expect(message).toBe('GET /probe/broken failed: connection to 10.0.0.7:5432 refused');
+    expect(stack).toEqual(expect.stringContaining('all-exceptions.filter.spec.ts'));
+  });
+
+  it('treats a thrown non-Error the same way', async () => {
+    const response = await app.inject({ method: 'GET', url: '/probe/broken-async' });
+    expect(response.json()).toEqual({
+      statusCode: 500,
+      error: 'Internal Server Error',
+      message: 'internal error',
+    });
+    expect(logger.errors[0]?.[0]).toBe('GET /probe/broken-async failed: a string, not an Error');
+  });
+
+  it('answers a malformed JSON body with 400', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/probe/echo',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"seatIds": [1, 2',
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+    expect(response.json().message).toEqual(expect.stringContaining('JSON'));
+    expect(logger.errors).toEqual([]);
+  });
+
+  it('answers an empty JSON body with 400', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/probe/echo',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: "Body cannot be empty when content-type is set to 'application/json'",
+    });
+  });
+
+  it('answers a body over the size limit with 413', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/probe/echo',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ padding: 'x'.repeat(1024 * 1024) }),
+    });
+    expect(response.statusCode).toBe(413);
+    expect(response.json()).toEqual({
+      statusCode: 413,
+      error: 'Payload Too Large',
+      message: 'Request body is too large',
+    });
+  });
+
+  it('answers an unsupported content type with 415', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/probe/echo',
+      headers: { 'content-type': 'application/xml' },
+      payload: '<seat/>',
+    });
+    expect(response.statusCode).toBe(415);
+    expect(response.json()).toMatchObject({ statusCode: 415, error: 'Unsupported Media Type' });
+  });
+
+  it('answers an unknown route with 404 naming the route', async () => {
+    const response = await app.inject({ method: 'GET', url: '/no-such-route' });
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toEqual({
+      statusCode: 404,
+      error: 'Not Found',
+      message: 'Cannot GET /no-such-route',
+    });
+  });
+
+  it('still serves a well-formed request', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/probe/echo',
+      payload: { seatIds: [1, 2] },
+    });
+    expect(response.statusCode).toBe(201);
+    expect(response.json()).toEqual({ seatIds: [1, 2] });
+  });
+});

@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+
+// Resolves when the dependency is usable; rejects with the reason when it is not.
+export type ReadinessCheck = () => Promise<void>;
+
+export interface ReadinessReport {
+  ready: boolean;
+  // 'ok' for a passing check, otherwise the reason it failed.
+  checks: Record<string, string>;
+}
+
+// Modules register a named check for each dependency a request needs (Postgres,
+// Redis, Kafka), typically in onModuleInit. The service is ready only when all pass.
+@Injectable()
+export class ReadinessRegistry {
+  private readonly checks = new Map<string, ReadinessCheck>();
+
+  register(name: string, check: ReadinessCheck): void {
+    if (this.checks.has(name)) {
+      throw new Error(`readiness check "${name}" is already registered`);
+    }
+    this.checks.set(name, check);
+  }
+
+  // Runs every check concurrently. A check that has not settled within timeoutMs
+  // counts as failed, so one hung dependency cannot hang the probe itself.
+  async run(timeoutMs: number): Promise<ReadinessReport> {
+    const entries = [...this.checks.entries()];
+    const outcomes = await Promise.all(entries.map(([, check]) => settleWithin(check, timeoutMs)));
+    const checks: Record<string, string> = {};
+    entries.forEach(([name], index) => {
+      checks[name] = outcomes[index] ?? 'ok';
+    });
+    return { ready: outcomes.every((outcome) => outcome === undefined), checks };
+  }
+}
+
+// undefined when the check passed, otherwise the failure message.
+async function settleWithin(check: ReadinessCheck, timeoutMs: number): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`timed out after ${timeoutMs} ms`), timeoutMs);
+  });
+  const outcome = Promise.resolve()
+    .then(check)
+    .then(
+      () => undefined,
+      (error: unknown) => (error instanceof Error ? error.message : String(error)),
+    );
+  try {
+    return await Promise.race([outcome, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

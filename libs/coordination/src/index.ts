@@ -1,0 +1,11 @@
+export type { Clock } from './clock/clock';
+export { systemClock } from './clock/clock';
+export { FakeClock } from './clock/fake-clock';
+export { fromQueryRunner } from './ports/sql-executor';
+export type {
+  SqlExecutor,
+  SqlResult,
+  StructuredQueryResult,
+  StructuredQueryRunner,
+} from './ports/sql-executor';
+export type { MessageProducer, OutgoingMessage } from './ports/message-producer';
