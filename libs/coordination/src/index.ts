@@ -9,3 +9,8 @@ export type {
   StructuredQueryRunner,
 } from './ports/sql-executor';
 export type { MessageProducer, OutgoingMessage } from './ports/message-producer';
+export { LuaScript, type RedisClient } from './redis';
+export * from './selection';
+export * from './aggregation';
+export * from './suppression';
+export * from './agreement';

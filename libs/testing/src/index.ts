@@ -21,3 +21,12 @@ export {
   testKafka,
   type ConsumeOptions,
 } from './isolation/test-kafka';
+export { DisposableRedis } from './processes/disposable-redis';
+export { forkTs, killAndWait, nextMessage } from './processes/fork-ts';
+export {
+  HistoryRecorder,
+  checkLinearizable,
+  ensureLincheck,
+  type HistoryOperation,
+  type LincheckVerdict,
+} from './history/history';

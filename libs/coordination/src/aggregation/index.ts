@@ -1,0 +1,2 @@
+// Public surface of the aggregation mechanisms; the library's entry point re-exports it.
+export {};

@@ -1,0 +1,1 @@
+export { LuaScript, type RedisClient } from './lua-script';
