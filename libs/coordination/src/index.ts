@@ -9,6 +9,11 @@ export type {
   StructuredQueryRunner,
 } from './ports/sql-executor';
 export type { MessageProducer, OutgoingMessage } from './ports/message-producer';
+export {
+  poolTransactionRunner,
+  type PoolLike,
+  type TransactionRunner,
+} from './ports/transaction-runner';
 export { LuaScript, type RedisClient } from './redis';
 export * from './selection';
 export * from './aggregation';

@@ -1,2 +1,2 @@
 // Public surface of the agreement mechanisms; the library's entry point re-exports it.
-export {};
+export * from './saga';

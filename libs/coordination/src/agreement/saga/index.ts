@@ -1,0 +1,36 @@
+export {
+  backoffMs,
+  idempotencyKeyFor,
+  type RetryPolicy,
+  type SagaCommand,
+  type SagaCommandEnvelope,
+  type SagaDefinition,
+  type SagaOutbox,
+  type SagaPhase,
+  type SagaReply,
+  type SagaStep,
+} from './saga.definition';
+export {
+  decide,
+  startSaga,
+  type Decision,
+  type HistoryEntry,
+  type SagaEvent,
+  type SagaState,
+} from './saga.engine';
+export {
+  SagaOrchestrator,
+  type ReplyResult,
+  type SagaOrchestratorOptions,
+  type SagaView,
+  type StartResult,
+} from './saga.orchestrator';
+export { SAGA_MIGRATIONS, applySagaMigrations, type HistoryRecord } from './saga.store';
+export {
+  IllegalSagaTransitionError,
+  SAGA_STATUSES,
+  VALID_TRANSITIONS,
+  assertTransition,
+  isTerminal,
+  type SagaStatus,
+} from './saga.transitions';

@@ -1,0 +1,242 @@
+// The saga's decisions as pure functions: given an instance, a definition, an event and the
+// time, what is the next instance, which command goes out, and what is written to history.
+// No I/O here, so every path is unit-tested with plain values and a fake time.
+import { backoffMs, type SagaDefinition, type SagaPhase, type SagaReply } from './saga.definition';
+import { assertTransition, isTerminal, type SagaStatus } from './saga.transitions';
+
+export type Waiting = 'reply' | 'retry' | 'nothing';
+
+export interface SagaState {
+  status: SagaStatus;
+  phase: SagaPhase;
+  stepIndex: number;
+  attempt: number;
+  waiting: Waiting;
+  wakeAt: number | null;
+  context: Record<string, unknown>;
+}
+
+export interface HistoryEntry {
+  event: string;
+  step?: string;
+  phase?: SagaPhase;
+  attempt?: number;
+  detail?: Record<string, unknown>;
+}
+
+export interface Decision {
+  state: SagaState;
+  // The command to write to the outbox with this decision, if any.
+  send?: { stepIndex: number; phase: SagaPhase; attempt: number };
+  history: HistoryEntry[];
+  // Set when the event changed nothing (a late or duplicate reply, a wake-up with nothing due).
+  ignored?: string;
+}
+
+export type SagaEvent = { kind: 'reply'; reply: SagaReply } | { kind: 'wake' };
+
+type Definition = SagaDefinition<Record<string, unknown>>;
+
+function stepAt(definition: Definition, index: number) {
+  const step = definition.steps[index];
+  if (!step) throw new Error(`saga ${definition.type} has no step ${index}`);
+  return step;
+}
+
+function move(from: SagaState, to: Partial<SagaState> & { status: SagaStatus }): SagaState {
+  assertTransition(from.status, to.status);
+  return { ...from, ...to };
+}
+
+function runStep(
+  definition: Definition,
+  from: SagaState,
+  index: number,
+  phase: SagaPhase,
+  now: number,
+  history: HistoryEntry[],
+): Decision {
+  const step = stepAt(definition, index);
+  const status: SagaStatus = phase === 'action' ? 'running' : 'compensating';
+  const state = move(from, {
+    status,
+    phase,
+    stepIndex: index,
+    attempt: 1,
+    waiting: 'reply',
+    wakeAt: now + step.timeoutMs,
+  });
+  history.push({
+    event: phase === 'action' ? 'step-started' : 'compensation-started',
+    step: step.name,
+    phase,
+    attempt: 1,
+  });
+  return { state, send: { stepIndex: index, phase, attempt: 1 }, history };
+}
+
+function finish(
+  from: SagaState,
+  status: 'completed' | 'compensated' | 'failed',
+  history: HistoryEntry[],
+): Decision {
+  history.push({ event: status });
+  return { state: move(from, { status, waiting: 'nothing', wakeAt: null }), history };
+}
+
+// The highest step at or below `index` that has something to undo.
+function nextToCompensate(definition: Definition, index: number): number | undefined {
+  for (let i = index; i >= 0; i--) if (stepAt(definition, i).compensation) return i;
+  return undefined;
+}
+
+// Forward progress is over: undo, newest first, every step that may have had an effect.
+function compensateFrom(
+  definition: Definition,
+  from: SagaState,
+  index: number,
+  now: number,
+  history: HistoryEntry[],
+): Decision {
+  const target = nextToCompensate(definition, index);
+  if (target === undefined) return finish(from, 'compensated', history);
+  return runStep(definition, from, target, 'compensation', now, history);
+}
+
+// An attempt failed or timed out: back off and retry, or give up on the step.
+function retryOrGiveUp(
+  definition: Definition,
+  from: SagaState,
+  now: number,
+  timedOut: boolean,
+  reason: string,
+  history: HistoryEntry[],
+): Decision {
+  const step = stepAt(definition, from.stepIndex);
+  const base = { step: step.name, phase: from.phase, attempt: from.attempt };
+  if (from.attempt < step.retry.maxAttempts) {
+    const wait = backoffMs(step.retry, from.attempt);
+    history.push({
+      ...base,
+      event: timedOut ? 'attempt-timed-out' : 'attempt-failed',
+      detail: { reason, retryInMs: wait },
+    });
+    return {
+      state: move(from, { status: from.status, waiting: 'retry', wakeAt: now + wait }),
+      history,
+    };
+  }
+  history.push({
+    ...base,
+    event: from.phase === 'action' ? 'step-gave-up' : 'compensation-gave-up',
+    detail: { reason },
+  });
+  if (from.phase === 'compensation') return finish(from, 'failed', history);
+  // A timed-out step may have taken effect before its reply was lost, so it is undone too;
+  // a step that answered "failed" changed nothing and is skipped.
+  return compensateFrom(
+    definition,
+    from,
+    timedOut ? from.stepIndex : from.stepIndex - 1,
+    now,
+    history,
+  );
+}
+
+export function startSaga(
+  definition: Definition,
+  context: Record<string, unknown>,
+  now: number,
+): Decision {
+  const initial: SagaState = {
+    status: 'running',
+    phase: 'action',
+    stepIndex: 0,
+    attempt: 1,
+    waiting: 'reply',
+    wakeAt: null,
+    context,
+  };
+  const step = stepAt(definition, 0);
+  return {
+    state: { ...initial, wakeAt: now + step.timeoutMs },
+    send: { stepIndex: 0, phase: 'action', attempt: 1 },
+    history: [
+      { event: 'started' },
+      { event: 'step-started', step: step.name, phase: 'action', attempt: 1 },
+    ],
+  };
+}
+
+export function decide(
+  definition: Definition,
+  state: SagaState,
+  event: SagaEvent,
+  now: number,
+): Decision {
+  if (isTerminal(state.status)) return { state, history: [], ignored: `saga is ${state.status}` };
+  const step = stepAt(definition, state.stepIndex);
+  const history: HistoryEntry[] = [];
+
+  if (event.kind === 'wake') {
+    if (state.wakeAt === null || state.wakeAt > now)
+      return { state, history, ignored: 'nothing due' };
+    if (state.waiting === 'retry') {
+      const attempt = state.attempt + 1;
+      history.push({ event: 'attempt-started', step: step.name, phase: state.phase, attempt });
+      return {
+        state: move(state, {
+          status: state.status,
+          attempt,
+          waiting: 'reply',
+          wakeAt: now + step.timeoutMs,
+        }),
+        send: { stepIndex: state.stepIndex, phase: state.phase, attempt },
+        history,
+      };
+    }
+    return retryOrGiveUp(
+      definition,
+      state,
+      now,
+      true,
+      `no reply within ${step.timeoutMs} ms`,
+      history,
+    );
+  }
+
+  const { reply } = event;
+  // Only the current step's reply counts. A reply to an earlier step, or a redelivered one,
+  // is stale; a late reply to an earlier attempt of this step is the same step's outcome
+  // (the idempotency key makes every attempt one operation) and is taken.
+  if (reply.step !== step.name || reply.phase !== state.phase) {
+    return { state, history, ignored: `stale reply for ${reply.phase} ${reply.step}` };
+  }
+  const base = { step: step.name, phase: state.phase, attempt: state.attempt };
+
+  if (reply.outcome === 'succeeded') {
+    if (state.phase === 'action') {
+      history.push({
+        ...base,
+        event: 'step-succeeded',
+        ...(reply.data ? { detail: reply.data } : {}),
+      });
+      const next = { ...state, context: { ...state.context, ...(reply.data ?? {}) } };
+      if (state.stepIndex === definition.steps.length - 1)
+        return finish(next, 'completed', history);
+      return runStep(definition, next, state.stepIndex + 1, 'action', now, history);
+    }
+    history.push({ ...base, event: 'compensation-succeeded' });
+    return compensateFrom(definition, state, state.stepIndex - 1, now, history);
+  }
+
+  const reason = reply.reason ?? 'participant reported failure';
+  if (reply.retriable) return retryOrGiveUp(definition, state, now, false, reason, history);
+  history.push({
+    ...base,
+    event: state.phase === 'action' ? 'step-failed' : 'compensation-failed',
+    detail: { reason },
+  });
+  if (state.phase === 'compensation') return finish(state, 'failed', history);
+  return compensateFrom(definition, state, state.stepIndex - 1, now, history);
+}

@@ -1,0 +1,190 @@
+// Hand-written SQL for saga instances and history, in one place.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SqlExecutor } from '../../ports/sql-executor';
+import type { HistoryEntry, SagaState, Waiting } from './saga.engine';
+import type { SagaPhase } from './saga.definition';
+import type { SagaStatus } from './saga.transitions';
+
+export const SAGA_MIGRATIONS: readonly { name: string; sql: string }[] = ['001_saga.sql'].map(
+  (name) => ({
+    name,
+    sql: readFileSync(join(__dirname, 'sql', name), 'utf8'),
+  }),
+);
+
+export async function applySagaMigrations(sql: SqlExecutor): Promise<void> {
+  for (const migration of SAGA_MIGRATIONS) await sql.query(migration.sql);
+}
+
+export interface StoredSaga extends SagaState {
+  id: string;
+  type: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+interface Row {
+  id: string;
+  saga_type: string;
+  status: SagaStatus;
+  phase: SagaPhase;
+  step_index: number;
+  attempt: number;
+  waiting: Waiting;
+  wake_at: Date | null;
+  context: Record<string, unknown>;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const toStored = (r: Row): StoredSaga => ({
+  id: r.id,
+  type: r.saga_type,
+  status: r.status,
+  phase: r.phase,
+  stepIndex: r.step_index,
+  attempt: r.attempt,
+  waiting: r.waiting,
+  wakeAt: r.wake_at ? r.wake_at.getTime() : null,
+  context: r.context,
+  createdAt: r.created_at.getTime(),
+  updatedAt: r.updated_at.getTime(),
+});
+
+const ts = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+// False when an instance with this id exists already (a repeated start).
+export async function insertSaga(
+  sql: SqlExecutor,
+  id: string,
+  type: string,
+  state: SagaState,
+  now: number,
+): Promise<boolean> {
+  const { rowCount } = await sql.query(
+    `insert into saga_instances (id, saga_type, status, phase, step_index, attempt, waiting, wake_at, context, created_at, updated_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+     on conflict (id) do nothing`,
+    [
+      id,
+      type,
+      state.status,
+      state.phase,
+      state.stepIndex,
+      state.attempt,
+      state.waiting,
+      ts(state.wakeAt),
+      JSON.stringify(state.context),
+      ts(now),
+    ],
+  );
+  return rowCount === 1;
+}
+
+// Locks the row for the rest of the caller's transaction: replies and wake-ups of one
+// instance are applied one at a time.
+export async function loadSagaForUpdate(
+  sql: SqlExecutor,
+  id: string,
+): Promise<StoredSaga | undefined> {
+  const { rows } = await sql.query<Row>('select * from saga_instances where id = $1 for update', [
+    id,
+  ]);
+  return rows[0] ? toStored(rows[0]) : undefined;
+}
+
+export async function loadSaga(sql: SqlExecutor, id: string): Promise<StoredSaga | undefined> {
+  const { rows } = await sql.query<Row>('select * from saga_instances where id = $1', [id]);
+  return rows[0] ? toStored(rows[0]) : undefined;
+}
+
+export async function saveSaga(
+  sql: SqlExecutor,
+  id: string,
+  state: SagaState,
+  now: number,
+): Promise<void> {
+  await sql.query(
+    `update saga_instances
+        set status = $2, phase = $3, step_index = $4, attempt = $5, waiting = $6, wake_at = $7, context = $8, updated_at = $9
+      where id = $1`,
+    [
+      id,
+      state.status,
+      state.phase,
+      state.stepIndex,
+      state.attempt,
+      state.waiting,
+      ts(state.wakeAt),
+      JSON.stringify(state.context),
+      ts(now),
+    ],
+  );
+}
+
+export async function appendHistory(
+  sql: SqlExecutor,
+  id: string,
+  entries: readonly HistoryEntry[],
+  now: number,
+): Promise<void> {
+  for (const e of entries) {
+    await sql.query(
+      'insert into saga_history (saga_id, at, event, step, phase, attempt, detail) values ($1, $2, $3, $4, $5, $6, $7)',
+      [
+        id,
+        ts(now),
+        e.event,
+        e.step ?? null,
+        e.phase ?? null,
+        e.attempt ?? null,
+        e.detail ? JSON.stringify(e.detail) : null,
+      ],
+    );
+  }
+}
+
+export interface HistoryRecord extends HistoryEntry {
+  at: number;
+}
+
+export async function loadHistory(sql: SqlExecutor, id: string): Promise<HistoryRecord[]> {
+  const { rows } = await sql.query<{
+    at: Date;
+    event: string;
+    step: string | null;
+    phase: SagaPhase | null;
+    attempt: number | null;
+    detail: Record<string, unknown> | null;
+  }>(
+    'select at, event, step, phase, attempt, detail from saga_history where saga_id = $1 order by id',
+    [id],
+  );
+  return rows.map((r) => ({
+    at: r.at.getTime(),
+    event: r.event,
+    ...(r.step !== null ? { step: r.step } : {}),
+    ...(r.phase !== null ? { phase: r.phase } : {}),
+    ...(r.attempt !== null ? { attempt: r.attempt } : {}),
+    ...(r.detail !== null ? { detail: r.detail } : {}),
+  }));
+}
+
+// Non-terminal instances whose wait is over, locked; instances another recoverer holds are
+// skipped rather than waited for.
+export async function claimDueSagas(
+  sql: SqlExecutor,
+  now: number,
+  limit: number,
+): Promise<StoredSaga[]> {
+  const { rows } = await sql.query<Row>(
+    `select * from saga_instances
+      where status in ('running', 'compensating') and wake_at <= $1
+      order by wake_at
+      limit $2
+      for update skip locked`,
+    [ts(now), limit],
+  );
+  return rows.map(toStored);
+}
