@@ -21,6 +21,7 @@ export {
   testKafka,
   type ConsumeOptions,
 } from './isolation/test-kafka';
+export { DisposableKafka } from './processes/disposable-kafka';
 export { DisposableRedis } from './processes/disposable-redis';
 export { forkTs, killAndWait, nextMessage } from './processes/fork-ts';
 export {
