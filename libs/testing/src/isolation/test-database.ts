@@ -37,6 +37,9 @@ export async function createTestDatabase(label: string, poolSize = 10): Promise<
     url,
     pool,
     async drop() {
+      // Idle sockets may still be closing when end() resolves; the forced drop below can
+      // terminate one, which must not surface as an unhandled pool error.
+      pool.on('error', () => undefined);
       await pool.end();
       await admin((c) => c.query(`drop database if exists ${name} with (force)`));
     },

@@ -1,0 +1,24 @@
+export {
+  MESSAGE_ID_HEADER,
+  OUTBOX_MIGRATIONS,
+  applyOutboxMigrations,
+  outboxWriter,
+  shardOf,
+  writeOutbox,
+  type OutboxRow,
+  type OutboxWriteOptions,
+} from './outbox-writer';
+export {
+  OUTBOX_ID_HEADER,
+  OutboxRelay,
+  type OutboxRelayOptions,
+  type RelayBatchOutcome,
+  type RelayStats,
+} from './outbox-relay';
+export {
+  outboxBacklog,
+  outboxPublishLatency,
+  purgePublishedOutbox,
+  type OutboxBacklog,
+  type PublishLatency,
+} from './outbox-metrics';

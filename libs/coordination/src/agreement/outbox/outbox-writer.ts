@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { OutgoingMessage } from '../../ports/message-producer';
+import type { SqlExecutor } from '../../ports/sql-executor';
+import { INSERT_OUTBOX } from './outbox.sql';
+
+export const OUTBOX_MIGRATIONS: readonly { name: string; sql: string }[] = ['001_outbox.sql'].map(
+  (name) => ({ name: `outbox/${name}`, sql: readFileSync(join(__dirname, 'sql', name), 'utf8') }),
+);
+
+export async function applyOutboxMigrations(sql: SqlExecutor): Promise<void> {
+  for (const migration of OUTBOX_MIGRATIONS) await sql.query(migration.sql);
+}
+
+// The header that carries a row's message_id to consumers; their inbox dedupes on it.
+export const MESSAGE_ID_HEADER = 'message-id';
+
+// Stable shard of an aggregate key: 32-bit FNV-1a of its UTF-8 bytes, modulo the shard
+// count. Writers and relays must agree on shardCount; changing it moves keys between
+// shards, so drain the outbox first (see the README's runbook).
+export function shardOf(aggregateKey: string, shardCount: number): number {
+  if (!Number.isInteger(shardCount) || shardCount < 1) {
+    throw new RangeError(`shardOf: shardCount must be a positive integer (got ${shardCount})`);
+  }
+  let hash = 0x811c9dc5;
+  for (const byte of Buffer.from(aggregateKey, 'utf8')) {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % shardCount;
+}
+
+export interface OutboxWriteOptions {
+  shardCount?: number;
+}
+
+export interface OutboxRow {
+  id: string;
+  messageId: string;
+}
+
+// Writes the event on the caller's connection: call it inside the domain transaction
+// (a pg client after BEGIN, or fromQueryRunner(queryRunner) inside a TypeORM
+// transaction) so the event commits exactly when the domain change does.
+// message.key is the aggregate key: order is kept per key, and it is the Kafka key.
+export async function writeOutbox(
+  sql: SqlExecutor,
+  topic: string,
+  message: OutgoingMessage,
+  options: OutboxWriteOptions = {},
+): Promise<OutboxRow> {
+  if (topic.length === 0 || message.key.length === 0) {
+    throw new TypeError('writeOutbox: topic and message.key must be non-empty');
+  }
+  if (message.headers && MESSAGE_ID_HEADER in message.headers) {
+    throw new TypeError(`writeOutbox: the ${MESSAGE_ID_HEADER} header is set by the outbox`);
+  }
+  const result = await sql.query<{ id: string; message_id: string }>(INSERT_OUTBOX, [
+    shardOf(message.key, options.shardCount ?? 1),
+    topic,
+    message.key,
+    message.value,
+    JSON.stringify(message.headers ?? {}),
+  ]);
+  const row = result.rows[0];
+  if (row === undefined) throw new Error('writeOutbox: insert returned no row');
+  return { id: String(row.id), messageId: row.message_id };
+}
+
+// A writer bound to a shard count, with the shape the saga orchestrator takes.
+export function outboxWriter(
+  options: OutboxWriteOptions = {},
+): (sql: SqlExecutor, topic: string, message: OutgoingMessage) => Promise<void> {
+  return async (sql, topic, message) => {
+    await writeOutbox(sql, topic, message, options);
+  };
+}

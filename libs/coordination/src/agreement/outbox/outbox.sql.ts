@@ -1,0 +1,68 @@
+// Every statement of the outbox, in one place for review.
+
+export const INSERT_OUTBOX = `
+  insert into outbox_messages (shard, topic, aggregate_key, payload, headers)
+  values ($1, $2, $3, $4, $5::jsonb)
+  returning id, message_id`;
+
+// Claims up to $2 pending rows of shard $1, oldest first, and keeps only those that
+// can go now without overtaking an earlier row of the same key.
+// - FOR UPDATE SKIP LOCKED: rows another relay holds are skipped, never waited on, and
+//   the claim lasts exactly as long as this transaction (a crash releases it).
+// - NOT EXISTS: a row is published only if every earlier pending row of its key is in
+//   this claim too. A row held by another relay (or pending behind one) is left out,
+//   and so is every later row of that key, since the earlier row stays pending.
+// MATERIALIZED: the locked set is computed once and used twice.
+export const CLAIM_BATCH = `
+  with claimed as materialized (
+    select id, aggregate_key
+      from outbox_messages
+     where shard = $1 and published_at is null
+     order by id
+     limit $2
+       for update skip locked)
+  select o.id, o.message_id, o.topic, o.aggregate_key, o.payload, o.headers
+    from outbox_messages o
+    join claimed c on c.id = o.id
+   where not exists (
+     select 1
+       from outbox_messages e
+      where e.aggregate_key = o.aggregate_key
+        and e.id < o.id
+        and e.published_at is null
+        and e.id not in (select id from claimed))
+   order by o.id`;
+
+export const MARK_PUBLISHED = `
+  update outbox_messages
+     set published_at = clock_timestamp()
+   where id = any($1::bigint[]) and published_at is null`;
+
+export const PENDING_METRICS = `
+  select count(*)::int as backlog,
+         coalesce(extract(epoch from clock_timestamp() - min(created_at)) * 1000, 0)::float8
+           as oldest_pending_age_ms
+    from outbox_messages
+   where published_at is null and ($1::int is null or shard = $1)`;
+
+export const PUBLISH_LATENCY = `
+  select count(*)::int as samples,
+         percentile_cont(0.5) within group (order by extract(epoch from published_at - created_at) * 1000)
+           as p50_ms,
+         percentile_cont(0.99) within group (order by extract(epoch from published_at - created_at) * 1000)
+           as p99_ms
+    from outbox_messages
+   where published_at is not null
+     and published_at >= clock_timestamp() - ($1::float8 * interval '1 millisecond')
+     and ($2::int is null or shard = $2)`;
+
+export const PURGE_PUBLISHED = `
+  with doomed as (
+    select id
+      from outbox_messages
+     where published_at is not null
+       and published_at <= clock_timestamp() - ($1::float8 * interval '1 millisecond')
+     order by published_at
+     limit $2
+       for update skip locked)
+  delete from outbox_messages o using doomed where o.id = doomed.id`;
