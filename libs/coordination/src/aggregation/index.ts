@@ -1,2 +1,31 @@
 // Public surface of the aggregation mechanisms; the library's entry point re-exports it.
-export {};
+export {
+  createLimiter,
+  limiterKeyBase,
+  type CheckOptions,
+  type CreateLimiterOptions,
+  type DecisionSource,
+  type Limiter,
+  type RateLimitDecision,
+} from './limiter';
+export { LocalSlidingLog, type LocalSlidingLogOptions } from './local-sliding-log';
+export {
+  InvalidRateLimitPolicyError,
+  parseRateLimitPolicy,
+  rateLimitPolicySchema,
+  type RateLimitAlgorithm,
+  type RateLimitPolicy,
+} from './policy';
+export {
+  fixedWindowIndex,
+  gcraDecide,
+  gcraIntervalUs,
+  slidingCounterDecide,
+  slidingCounterScaledUsage,
+  slidingLogDecide,
+  type CounterState,
+  type GcraRequest,
+  type LogEntry,
+  type WindowDecision,
+  type WindowRequest,
+} from './window-math';

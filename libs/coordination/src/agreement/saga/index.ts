@@ -34,3 +34,18 @@ export {
   isTerminal,
   type SagaStatus,
 } from './saga.transitions';
+export {
+  runSagaRecoverer,
+  startSagaParticipant,
+  startSagaReplyConsumer,
+  type SagaConsumerOptions,
+} from './saga.kafka';
+export {
+  MalformedSagaMessageError,
+  applySagaReply,
+  handleSagaCommand,
+  parseSagaCommand,
+  parseSagaReply,
+  type SagaCommandHandler,
+  type StepOutcome,
+} from './saga.messages';

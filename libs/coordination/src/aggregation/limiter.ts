@@ -1,0 +1,225 @@
+import { systemClock, type Clock } from '../clock/clock';
+import { LuaScript, type RedisClient } from '../redis/lua-script';
+import { LocalSlidingLog } from './local-sliding-log';
+import { parseRateLimitPolicy, type RateLimitPolicy } from './policy';
+import { fixedWindowIndex } from './window-math';
+
+const scripts = {
+  'sliding-log': LuaScript.fromFile(__dirname, 'sliding-log.lua'),
+  'sliding-counter': LuaScript.fromFile(__dirname, 'sliding-counter.lua'),
+  gcra: LuaScript.fromFile(__dirname, 'gcra.lua'),
+  'fixed-window': LuaScript.fromFile(__dirname, 'fixed-window.lua'),
+} as const;
+
+// Which path decided: the shared Redis count, the in-process fallback limiter, or the
+// policy's failure mode alone (open: admit, closed: deny) while Redis is unusable.
+export type DecisionSource = 'redis' | 'fallback' | 'failure-policy';
+
+export interface RateLimitDecision {
+  allowed: boolean;
+  policy: string;
+  limit: number;
+  // Units still free after this decision.
+  remaining: number;
+  // Ms until the full limit is free again if nothing more is admitted.
+  resetMs: number;
+  // 0 when allowed; otherwise ms until a request of the same cost would be admitted.
+  retryAfterMs: number;
+  source: DecisionSource;
+  // The time the decision was taken at: Redis TIME (or the nowMs override) for 'redis',
+  // the limiter's clock otherwise.
+  nowMs: number;
+}
+
+export interface CheckOptions {
+  // Units this request takes; default 1. 0 reads the state without spending.
+  cost?: number;
+  // Decide as of this time instead of Redis TIME, for deterministic tests and replays.
+  nowMs?: number;
+}
+
+export interface Limiter {
+  readonly policy: RateLimitPolicy;
+  check(key: string, options?: CheckOptions): Promise<RateLimitDecision>;
+}
+
+export interface CreateLimiterOptions {
+  redis: RedisClient;
+  // Plain data (e.g. from a config file), validated here against rateLimitPolicySchema.
+  policy: RateLimitPolicy;
+  // How long one decision may wait for Redis before the failure policy decides.
+  timeoutMs?: number;
+  // After a Redis failure, requests skip Redis for this long, then try it again.
+  recheckMs?: number;
+  clock?: Clock;
+}
+
+type ScriptReply = [number, number, number, number, number];
+
+export function createLimiter(options: CreateLimiterOptions): Limiter {
+  return new RedisLimiter(options);
+}
+
+// Redis cluster-safe: every key of one (policy, key) pair shares the hash tag
+// {policy:key}, so each script touches one slot.
+export function limiterKeyBase(policy: string, key: string): string {
+  return `rl:{${policy}:${key}}`;
+}
+
+class RedisLimiter implements Limiter {
+  readonly policy: RateLimitPolicy;
+  private readonly redis: RedisClient;
+  private readonly timeoutMs: number;
+  private readonly recheckMs: number;
+  private readonly clock: Clock;
+  private readonly capacity: number;
+  private readonly fallback: LocalSlidingLog | undefined;
+  private redisDownUntil = 0;
+
+  constructor(options: CreateLimiterOptions) {
+    this.policy = parseRateLimitPolicy(options.policy);
+    this.redis = options.redis;
+    this.timeoutMs = options.timeoutMs ?? 100;
+    this.recheckMs = options.recheckMs ?? 500;
+    this.clock = options.clock ?? systemClock;
+    this.capacity =
+      this.policy.algorithm === 'gcra'
+        ? (this.policy.burst ?? this.policy.limit)
+        : this.policy.limit;
+    const { fallback } = this.policy;
+    this.fallback = fallback
+      ? new LocalSlidingLog({
+          limit: fallback.limit,
+          windowMs: fallback.windowMs ?? this.policy.windowMs,
+          clock: this.clock,
+        })
+      : undefined;
+  }
+
+  async check(key: string, options: CheckOptions = {}): Promise<RateLimitDecision> {
+    const cost = options.cost ?? 1;
+    // Bad arguments are the caller's bug, not a denial.
+    if (!Number.isInteger(cost) || cost < 0 || cost > this.capacity) {
+      throw new RangeError(
+        `cost must be an integer from 0 to ${this.capacity} for policy ${this.policy.name}, got ${cost}`,
+      );
+    }
+    if (key.length === 0) throw new RangeError('rate-limit key must not be empty');
+    if (options.nowMs !== undefined && !Number.isSafeInteger(options.nowMs)) {
+      throw new RangeError(`nowMs must be an integer of ms, got ${options.nowMs}`);
+    }
+
+    if (this.clock.now() >= this.redisDownUntil) {
+      try {
+        const reply = await this.withTimeout(this.runScript(key, cost, options.nowMs));
+        return this.decision(reply, 'redis');
+      } catch {
+        // Redis is broken or too slow: the failure policy decides, never a throw.
+        this.redisDownUntil = this.clock.now() + this.recheckMs;
+      }
+    }
+    return this.degraded(key, cost, options.nowMs);
+  }
+
+  private runScript(key: string, cost: number, nowMs: number | undefined): Promise<ScriptReply> {
+    const { policy } = this;
+    const base = limiterKeyBase(policy.name, key);
+    const now = nowMs === undefined ? '' : nowMs;
+    switch (policy.algorithm) {
+      case 'sliding-log':
+        return scripts['sliding-log'].run(
+          this.redis,
+          [`${base}:log`],
+          [now, policy.limit, policy.windowMs, cost],
+        );
+      case 'sliding-counter':
+        return scripts['sliding-counter'].run(
+          this.redis,
+          [`${base}:sc`],
+          [now, policy.limit, policy.windowMs, cost],
+        );
+      case 'gcra':
+        return scripts.gcra.run(
+          this.redis,
+          [`${base}:gcra`],
+          [now, policy.limit, policy.windowMs, policy.burst ?? policy.limit, cost],
+        );
+      case 'fixed-window': {
+        // Naive on purpose: the window comes from this process's clock.
+        const at = nowMs ?? this.clock.now();
+        return scripts['fixed-window'].run(
+          this.redis,
+          [`${base}:fw:${fixedWindowIndex(at, policy.windowMs)}`],
+          [at, policy.limit, policy.windowMs, cost],
+        );
+      }
+    }
+  }
+
+  private withTimeout<T>(work: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`Redis did not answer within ${this.timeoutMs} ms`)),
+        this.timeoutMs,
+      );
+      // A late reply or rejection after the timeout is dropped here. The script may still
+      // run later (ioredis queues commands while it reconnects) and then count a unit that
+      // the failure policy also decided on: the shared count errs on the strict side.
+      work.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  private decision(reply: ScriptReply, source: DecisionSource): RateLimitDecision {
+    const [allowed, remaining, resetMs, retryAfterMs, nowMs] = reply;
+    return {
+      allowed: allowed === 1,
+      policy: this.policy.name,
+      limit: this.policy.limit,
+      remaining,
+      resetMs,
+      retryAfterMs,
+      source,
+      nowMs,
+    };
+  }
+
+  private degraded(key: string, cost: number, nowMs: number | undefined): RateLimitDecision {
+    const now = nowMs ?? this.clock.now();
+    const base = { policy: this.policy.name, nowMs: now };
+    if (this.fallback) {
+      const local = this.fallback.check(key, cost, now);
+      return { ...base, ...local, limit: this.fallback.limit, source: 'fallback' };
+    }
+    if (this.policy.failure === 'open') {
+      return {
+        ...base,
+        allowed: true,
+        limit: this.policy.limit,
+        remaining: this.policy.limit - cost,
+        resetMs: 0,
+        retryAfterMs: 0,
+        source: 'failure-policy',
+      };
+    }
+    // Closed: deny until Redis is tried again.
+    const wait = Math.max(1, this.redisDownUntil - this.clock.now());
+    return {
+      ...base,
+      allowed: false,
+      limit: this.policy.limit,
+      remaining: 0,
+      resetMs: wait,
+      retryAfterMs: wait,
+      source: 'failure-policy',
+    };
+  }
+}
