@@ -1,2 +1,33 @@
 // Public surface of the selection mechanisms; the library's entry point re-exports it.
-export {};
+export {
+  FencedHolds,
+  epochKey,
+  fenceKey,
+  leaseKey,
+  type AcquireResult,
+  type ExtendResult,
+  type FencedHoldsOptions,
+  type Hold,
+  type HoldRequest,
+  type ReleaseResult,
+  type TimedHoldRequest,
+} from './fenced-holds';
+export { FENCING_SCHEMA_SQL, PostgresEpochs, applyFencingSchema, type EpochSource } from './epochs';
+export { checkFence, fencedWrite, type FenceResult } from './fenced-write';
+export {
+  COUNTER_BITS,
+  MAX_COUNTER,
+  MAX_EPOCH,
+  decodeToken,
+  encodeToken,
+  type DecodedToken,
+} from './fencing-token';
+export {
+  LeaderElector,
+  type DemotionReason,
+  type Lease,
+  type LeaderElectorOptions,
+  type Timers,
+} from './leader-elector';
+export { NaiveLock } from './naive-lock';
+export { SelectionError, type SelectionErrorCode } from './selection.errors';

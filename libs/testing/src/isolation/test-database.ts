@@ -37,11 +37,23 @@ export async function createTestDatabase(label: string, poolSize = 10): Promise<
     url,
     pool,
     async drop() {
-      // Idle sockets may still be closing when end() resolves; the forced drop below can
-      // terminate one, which must not surface as an unhandled pool error.
       pool.on('error', () => undefined);
       await pool.end();
-      await admin((c) => c.query(`drop database if exists ${name} with (force)`));
+      await admin(async (c) => {
+        // end() resolves before the pool's sockets have closed. Give them (and any worker
+        // process a test killed) a moment to go, so the forced drop terminates no
+        // connection that would then report an error into a finished test.
+        const deadline = Date.now() + 3_000;
+        while (Date.now() < deadline) {
+          const { rows } = await c.query<{ n: number }>(
+            'select count(*)::int as n from pg_stat_activity where datname = $1',
+            [name],
+          );
+          if (rows[0]?.n === 0) break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        await c.query(`drop database if exists ${name} with (force)`);
+      });
     },
   };
 }

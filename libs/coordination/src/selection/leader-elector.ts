@@ -1,0 +1,245 @@
+import { systemClock, type Clock } from '../clock/clock';
+import type { FencedHolds } from './fenced-holds';
+
+export interface Lease {
+  name: string;
+  owner: string;
+  // Pass it to every fenced write the leader makes (checkFence / fencedWrite).
+  token: number;
+  // When the leader stops considering itself leader unless it renews: last renewal + ttl - margin.
+  validUntil: number;
+}
+
+export type DemotionReason =
+  // A renewal found the lease expired or taken by another owner.
+  | 'lost'
+  // No renewal succeeded within ttl - margin (Redis slow or unreachable, process paused).
+  | 'renewal-deadline'
+  // stop() was called; the lease was released.
+  | 'stopped';
+
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const realTimers: Timers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+export interface LeaderElectorOptions {
+  holds: Pick<FencedHolds, 'acquire' | 'extend' | 'release'>;
+  // What is led, e.g. 'outbox-relay:shard-3'. Electors with the same name compete.
+  name: string;
+  // Unique per process instance.
+  owner: string;
+  ttlMs: number;
+  // Default ttl / 3.
+  renewEveryMs?: number;
+  // Covers clock drift and the round trip of a renewal. Default ttl / 5.
+  safetyMarginMs?: number;
+  // How often a follower tries again when Redis is unreachable. Default ttl / 3.
+  retryEveryMs?: number;
+  clock?: Clock;
+  timers?: Timers;
+  onElected(lease: Lease): void;
+  onDemoted(reason: DemotionReason): void;
+  // Redis errors and exceptions thrown by the callbacks. Default: ignored.
+  onError?(error: unknown): void;
+}
+
+const RESOURCE = 'leader';
+
+// One leader per name, on a fenced lease. The leader renews every renewEveryMs and considers
+// itself demoted once ttl - margin has passed since the start of its last successful renewal,
+// whether or not Redis answers, so it stops before the lease can expire in Redis (clock drift
+// within the margin). Its token is the safety net for everything the margin does not cover.
+export class LeaderElector {
+  private readonly holds: LeaderElectorOptions['holds'];
+  private readonly clock: Clock;
+  private readonly timers: Timers;
+  private readonly renewEveryMs: number;
+  private readonly marginMs: number;
+  private readonly retryEveryMs: number;
+  private running = false;
+  private lease: Lease | undefined;
+  // Bumped whenever leadership starts or ends, so a reply from an older term is ignored.
+  private term = 0;
+  private stepTimer: unknown;
+  private deadlineTimer: unknown;
+
+  constructor(private readonly options: LeaderElectorOptions) {
+    const { ttlMs } = options;
+    this.holds = options.holds;
+    this.clock = options.clock ?? systemClock;
+    this.timers = options.timers ?? realTimers;
+    this.renewEveryMs = options.renewEveryMs ?? Math.floor(ttlMs / 3);
+    this.marginMs = options.safetyMarginMs ?? Math.floor(ttlMs / 5);
+    this.retryEveryMs = options.retryEveryMs ?? Math.floor(ttlMs / 3);
+    if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0) throw new RangeError('ttlMs must be > 0');
+    if (this.marginMs < 0 || this.renewEveryMs <= 0 || this.retryEveryMs <= 0) {
+      throw new RangeError('renewEveryMs and retryEveryMs must be > 0, safetyMarginMs >= 0');
+    }
+    // At least one renewal must be attempted before the leader gives itself up.
+    if (this.renewEveryMs >= ttlMs - this.marginMs) {
+      throw new RangeError(
+        `renewEveryMs (${this.renewEveryMs}) must be below ttlMs - safetyMarginMs (${ttlMs - this.marginMs})`,
+      );
+    }
+  }
+
+  // Campaign: try now, then keep trying until elected; renew while elected.
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.schedule(0, () => this.campaign());
+  }
+
+  // Resign: stop campaigning and renewing, release the lease if held.
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.timers.clearTimeout(this.stepTimer);
+    const lease = this.lease;
+    this.endTerm('stopped');
+    if (lease) {
+      await this.holds
+        .release({ scope: scopeOf(lease.name), resources: [RESOURCE], owner: lease.owner })
+        .catch((error: unknown) => this.report(error));
+    }
+  }
+
+  isLeader(): boolean {
+    return this.lease !== undefined && this.clock.now() < this.lease.validUntil;
+  }
+
+  currentToken(): number | undefined {
+    return this.isLeader() ? this.lease?.token : undefined;
+  }
+
+  private async campaign(): Promise<void> {
+    const term = this.term;
+    const startedAt = this.clock.now();
+    const request = {
+      scope: scopeOf(this.options.name),
+      resources: [RESOURCE],
+      owner: this.options.owner,
+      ttlMs: this.options.ttlMs,
+    };
+    try {
+      const result = await this.holds.acquire(request);
+      if (!this.running || term !== this.term) {
+        // Stopped while the request was in flight: give back what we may have won.
+        if (result.ok) await this.holds.release(request).catch((e: unknown) => this.report(e));
+        return;
+      }
+      if (result.ok) {
+        this.beginTerm(result.hold.tokens[RESOURCE] ?? 0, startedAt);
+      } else {
+        // Try again when the current leader's lease would run out, or sooner.
+        this.schedule(Math.min(this.retryEveryMs, result.retryAfterMs + 1), () => this.campaign());
+      }
+    } catch (error) {
+      this.report(error);
+      if (this.running && term === this.term) {
+        this.schedule(this.retryEveryMs, () => this.campaign());
+      }
+    }
+  }
+
+  private async renew(): Promise<void> {
+    const lease = this.lease;
+    if (!lease) return;
+    const term = this.term;
+    const startedAt = this.clock.now();
+    // Late timer (a paused process): past the deadline there is nothing left to renew.
+    if (startedAt >= lease.validUntil) {
+      this.endTerm('renewal-deadline');
+      return;
+    }
+    try {
+      const result = await this.holds.extend({
+        scope: scopeOf(lease.name),
+        resources: [RESOURCE],
+        owner: lease.owner,
+        ttlMs: this.options.ttlMs,
+      });
+      if (term !== this.term) return;
+      if (!result.ok) {
+        this.endTerm('lost');
+        return;
+      }
+      // The lease now runs until at least startedAt + ttl on Redis's side; keep the margin.
+      lease.validUntil = startedAt + this.options.ttlMs - this.marginMs;
+      this.armDeadline();
+      this.schedule(this.renewEveryMs, () => this.renew());
+    } catch (error) {
+      this.report(error);
+      if (term !== this.term) return;
+      // Keep trying until the deadline timer demotes us.
+      const left = lease.validUntil - this.clock.now();
+      this.schedule(Math.max(1, Math.min(this.renewEveryMs, Math.floor(left / 2))), () =>
+        this.renew(),
+      );
+    }
+  }
+
+  private beginTerm(token: number, startedAt: number): void {
+    this.term++;
+    this.lease = {
+      name: this.options.name,
+      owner: this.options.owner,
+      token,
+      validUntil: startedAt + this.options.ttlMs - this.marginMs,
+    };
+    this.armDeadline();
+    this.schedule(this.renewEveryMs, () => this.renew());
+    this.call(() => this.options.onElected({ ...(this.lease as Lease) }));
+  }
+
+  private endTerm(reason: DemotionReason): void {
+    if (!this.lease) return;
+    this.term++;
+    this.lease = undefined;
+    this.timers.clearTimeout(this.deadlineTimer);
+    this.timers.clearTimeout(this.stepTimer);
+    this.call(() => this.options.onDemoted(reason));
+    if (this.running) this.schedule(0, () => this.campaign());
+  }
+
+  private armDeadline(): void {
+    const lease = this.lease;
+    if (!lease) return;
+    this.timers.clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = this.timers.setTimeout(
+      () => this.endTerm('renewal-deadline'),
+      Math.max(0, lease.validUntil - this.clock.now()),
+    );
+  }
+
+  private schedule(ms: number, step: () => Promise<void>): void {
+    this.timers.clearTimeout(this.stepTimer);
+    this.stepTimer = this.timers.setTimeout(() => void step(), ms);
+  }
+
+  private call(callback: () => void): void {
+    try {
+      callback();
+    } catch (error) {
+      this.report(error);
+    }
+  }
+
+  private report(error: unknown): void {
+    try {
+      this.options.onError?.(error);
+    } catch {
+      // An error handler that throws has nowhere left to report to.
+    }
+  }
+}
+
+function scopeOf(name: string): string {
+  return `leader:${name}`;
+}
