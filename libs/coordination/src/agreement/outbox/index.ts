@@ -22,3 +22,4 @@ export {
   type OutboxBacklog,
   type PublishLatency,
 } from './outbox-metrics';
+export { LeasedOutboxRelay, relayLeaseName, type LeasedOutboxRelayOptions } from './leased-relay';

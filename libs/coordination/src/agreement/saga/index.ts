@@ -49,3 +49,4 @@ export {
   type SagaCommandHandler,
   type StepOutcome,
 } from './saga.messages';
+export { SagaRecoverer, type SagaRecovererOptions } from './saga.recoverer';

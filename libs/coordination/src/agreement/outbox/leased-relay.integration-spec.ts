@@ -1,0 +1,111 @@
+import type { Kafka } from 'kafkajs';
+import {
+  createTestDatabase,
+  createTestRedis,
+  createTestTopic,
+  testKafka,
+  type TestDatabase,
+  type TestRedis,
+} from '@suite/testing';
+import { poolTransactionRunner } from '../../ports/transaction-runner';
+import { applyFencingSchema, PostgresEpochs } from '../../selection/epochs';
+import { checkFence } from '../../selection/fenced-write';
+import { FencedHolds } from '../../selection/fenced-holds';
+import type { Lease } from '../../selection/leader-elector';
+import {
+  createIdempotentProducer,
+  type IdempotentProducer,
+} from '../../suppression/kafka/idempotent-producer';
+import { LeasedOutboxRelay } from './leased-relay';
+import { OutboxRelay } from './outbox-relay';
+import { applyOutboxMigrations, writeOutbox } from './outbox-writer';
+
+// One relay per shard through the fenced lease: two relays compete for shard 0, only the
+// lease holder publishes, the other takes over when it resigns, and the deposed one's token
+// no longer passes the shard's fence.
+describe('leased outbox relay', () => {
+  let db: TestDatabase;
+  let redis: TestRedis;
+  let kafka: Kafka;
+  let topic: string;
+  let producer: IdempotentProducer;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('leased relay');
+    redis = createTestRedis('leased relay');
+    await applyOutboxMigrations(db.pool);
+    await applyFencingSchema(db.pool);
+    kafka = testKafka('leased-relay');
+    topic = await createTestTopic(kafka, 'leased relay', 3);
+    producer = createIdempotentProducer(kafka);
+    await producer.connect();
+  });
+  afterAll(async () => {
+    await producer.disconnect();
+    await redis.cleanup();
+    await db.drop();
+  });
+
+  const tx = () => poolTransactionRunner(db.pool);
+  const write = async (from: number, count: number) => {
+    for (let i = from; i < from + count; i++) {
+      await writeOutbox(db.pool, topic, { key: `order-${i % 7}`, value: JSON.stringify({ i }) });
+    }
+  };
+  const pending = async () =>
+    (
+      await db.pool.query<{ n: number }>(
+        'select count(*)::int as n from outbox_messages where published_at is null',
+      )
+    ).rows[0]?.n;
+  const until = async (condition: () => Promise<boolean>, what: string) => {
+    const deadline = Date.now() + 15_000;
+    while (!(await condition())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+
+  it('publishes only from the lease holder, and fails over when it resigns', async () => {
+    const leases: Record<string, Lease> = {};
+    const relay = (owner: string) =>
+      new LeasedOutboxRelay(tx(), producer, {
+        holds: new FencedHolds({ redis: redis.connect(), epochs: new PostgresEpochs(db.pool) }),
+        shard: 0,
+        owner,
+        ttlMs: 1_500,
+        batchSize: 20,
+        timing: { idleDelayMs: 20 },
+        onElected: (lease) => (leases[owner] = lease),
+      });
+    const a = relay('relay-a');
+    const b = relay('relay-b');
+    await write(0, 100);
+    a.start();
+    await until(async () => a.isLeading(), 'relay-a leads');
+    b.start();
+    await until(async () => (await pending()) === 0, 'the first 100 rows are published');
+
+    expect(a.stats().published).toBe(100);
+    expect(b.isLeading()).toBe(false);
+    expect(b.stats().published).toBe(0);
+
+    await a.stop();
+    await write(100, 50);
+    await until(async () => (await pending()) === 0, 'the next 50 rows are published');
+    expect(b.stats().published).toBe(50);
+    const first = leases['relay-a']?.token ?? 0;
+    const second = leases['relay-b']?.token ?? 0;
+    expect(second).toBeGreaterThan(first);
+
+    // relay-a, had it only paused instead of resigning, would still hold its old token.
+    await write(150, 5);
+    await b.stop();
+    const stale = new OutboxRelay(tx(), producer, {
+      shard: 0,
+      fence: async (t) => (await checkFence(t, 'outbox-relay/shard-0', first)).ok,
+    });
+    expect(await stale.publishBatch()).toEqual({ kind: 'fenced-out' });
+    expect(await pending()).toBe(5);
+  });
+});
