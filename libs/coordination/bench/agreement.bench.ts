@@ -29,6 +29,7 @@ import {
   type IdempotentProducer,
 } from '../src/suppression/kafka/idempotent-producer';
 import { OutboxRelay } from '../src/agreement/outbox/outbox-relay';
+import { pgListenWakeups } from '../src/agreement/outbox/outbox-wakeups';
 import {
   applyOutboxMigrations,
   outboxWriter,
@@ -77,7 +78,23 @@ const LATENCY_SAMPLES = Number(arg('latency-samples') ?? 150);
 const LATENCY_GAP_MS = 20;
 const SAGAS = Number(arg('sagas') ?? 60);
 const SAGA_CONCURRENCY = 3;
-const IDLE_DELAYS = [200, 50, 5, 1];
+// Relay wait settings: wake-ups (LISTEN/NOTIFY, idle delay 200 ms as the safety net) first,
+// then plain polling at each idle delay.
+interface WaitSetting {
+  idleDelayMs: number;
+  wakeups: boolean;
+}
+const WAITS: WaitSetting[] = [
+  { idleDelayMs: 200, wakeups: true },
+  { idleDelayMs: 200, wakeups: false },
+  { idleDelayMs: 50, wakeups: false },
+  { idleDelayMs: 5, wakeups: false },
+  { idleDelayMs: 1, wakeups: false },
+];
+const waitLabel = (w: WaitSetting) =>
+  w.wakeups
+    ? `wake-ups (idle delay ${w.idleDelayMs} ms)`
+    : `${w.idleDelayMs} ms${w.idleDelayMs === 200 ? ' (default)' : ''}`;
 // Every wait below ends by this deadline; a stuck phase fails the run instead of hanging.
 const PHASE_DEADLINE_MS = 45_000;
 
@@ -115,6 +132,7 @@ async function until(
   }
 }
 
+const poolUrls = new Map<Pool, string>();
 async function scratchDatabase(role: string): Promise<Pool> {
   const name = `bench_agreement_${role}_${runId}`;
   const admin = new Pool({ connectionString: databaseUrl, max: 1 });
@@ -122,6 +140,7 @@ async function scratchDatabase(role: string): Promise<Pool> {
   const url = new URL(databaseUrl as string);
   url.pathname = `/${name}`;
   const pool = new Pool({ connectionString: url.toString(), max: 8 });
+  poolUrls.set(pool, url.toString());
   // The forced drop at the end may cut an idle socket; that is not an error of the run.
   pool.on('error', () => undefined);
   cleanups.push(async () => {
@@ -296,7 +315,7 @@ async function throughput(
 // 2. Commit-to-publish latency
 
 interface LatencyResult {
-  idleDelayMs: number;
+  wait: WaitSetting;
   toAck: number[];
   toConsumer: number[];
 }
@@ -319,22 +338,27 @@ async function commitToPublish(pool: Pool, topic: string, idempotent: Idempotent
     const order = `o-${runId}-${seq++}`;
     const row = await tx.inTransaction(async (sql: SqlExecutor) => {
       await sql.query('insert into bench_orders (id) values ($1)', [order]);
-      return writeOutbox(sql, topic, {
-        key: order,
-        value: JSON.stringify({ event: 'OrderPlaced', order }),
-      });
+      return writeOutbox(
+        sql,
+        topic,
+        { key: order, value: JSON.stringify({ event: 'OrderPlaced', order }) },
+        { wakeup: true },
+      );
     });
     committedAt.set(row.id, now());
     return row.id;
   };
 
-  for (const [i, idleDelayMs] of [0, ...IDLE_DELAYS].entries()) {
-    // The first pass (idle delay 0 in the list) is the warm-up: it waits for the consumer to
-    // join its group and is not reported.
-    const delay = i === 0 ? 50 : idleDelayMs;
+  // Writers always notify; only the relays with wake-ups listen.
+  const wakeups = await pgListenWakeups(poolUrls.get(pool) as string, { shard: 0 });
+  for (const [i, wait] of [WAITS[1] as WaitSetting, ...WAITS].entries()) {
+    // The first pass is the warm-up: it waits for the consumer to join its group and is
+    // not reported.
+    const delay = i === 0 ? 50 : wait.idleDelayMs;
     const stop = new AbortController();
     const relay = new OutboxRelay(tx, idempotent, {
       batchSize: BATCH,
+      ...(wait.wakeups && i > 0 ? { wakeups } : {}),
       onPublished: ({ ids }) => {
         const t = now();
         for (const id of ids) if (!ackedAt.has(id)) ackedAt.set(id, t);
@@ -358,12 +382,13 @@ async function commitToPublish(pool: Pool, topic: string, idempotent: Idempotent
     const toConsumer = ids.map(
       (id) => (receivedAt.get(id) as number) - (committedAt.get(id) as number),
     );
-    results.push({ idleDelayMs, toAck, toConsumer });
+    results.push({ wait, toAck, toConsumer });
     console.log(
-      `commit-to-publish, idle delay ${idleDelayMs} ms: ack p50 ${ms(pct(toAck, 0.5))} p99 ${ms(pct(toAck, 0.99))}; consumer p50 ${ms(pct(toConsumer, 0.5))} p99 ${ms(pct(toConsumer, 0.99))} ms (${ids.length} samples)`,
+      `commit-to-publish, ${waitLabel(wait)}: ack p50 ${ms(pct(toAck, 0.5))} p99 ${ms(pct(toAck, 0.99))}; consumer p50 ${ms(pct(toConsumer, 0.5))} p99 ${ms(pct(toConsumer, 0.99))} ms (${ids.length} samples)`,
     );
   }
   await consumer.stop();
+  await wakeups.close();
   return results;
 }
 
@@ -385,7 +410,7 @@ interface StepTiming {
 }
 
 interface SagaResult {
-  idleDelayMs: number;
+  wait: WaitSetting;
   steps: StepTiming[];
   perSaga: number[];
 }
@@ -421,7 +446,7 @@ async function sagaOverhead(
 
   // The command's write time is taken as the orchestrator hands it to the outbox, inside
   // the transaction that changes the saga's state (start or the previous step's reply).
-  const writeCommand = outboxWriter();
+  const writeCommand = outboxWriter({ wakeup: true });
   const outbox = async (
     sql: SqlExecutor,
     topic: string,
@@ -458,6 +483,7 @@ async function sagaOverhead(
     topic: commandTopic,
     tx: partTx,
     inboxConsumer: 'bench-participant',
+    outbox: { wakeup: true },
     handlers: Object.fromEntries(
       STEPS.flatMap((s) => [STEP_TYPE[s] as string, `Undo${STEP_TYPE[s]}`]).map((t) => [
         t,
@@ -506,17 +532,22 @@ async function sagaOverhead(
     await Promise.all(Array.from({ length: SAGA_CONCURRENCY }, lane));
   };
 
+  const orchWakeups = await pgListenWakeups(poolUrls.get(orchPool) as string, { shard: 0 });
+  const partWakeups = await pgListenWakeups(poolUrls.get(partPool) as string, { shard: 0 });
   const results: SagaResult[] = [];
-  for (const [i, idleDelayMs] of [0, ...IDLE_DELAYS].entries()) {
-    const delay = i === 0 ? 50 : idleDelayMs;
+  for (const [i, wait] of [WAITS[1] as WaitSetting, ...WAITS].entries()) {
+    const delay = i === 0 ? 50 : wait.idleDelayMs;
+    const listen = wait.wakeups && i > 0;
     const stop = new AbortController();
     const relays = [
-      new OutboxRelay(orchTx, orchProducer, { batchSize: BATCH }).run(stop.signal, {
-        idleDelayMs: delay,
-      }),
-      new OutboxRelay(partTx, partProducer, { batchSize: BATCH }).run(stop.signal, {
-        idleDelayMs: delay,
-      }),
+      new OutboxRelay(orchTx, orchProducer, {
+        batchSize: BATCH,
+        ...(listen ? { wakeups: orchWakeups } : {}),
+      }).run(stop.signal, { idleDelayMs: delay }),
+      new OutboxRelay(partTx, partProducer, {
+        batchSize: BATCH,
+        ...(listen ? { wakeups: partWakeups } : {}),
+      }).run(stop.signal, { idleDelayMs: delay }),
     ];
     // The first pass warms up (both consumers join their groups) and is not reported.
     const ids = Array.from(
@@ -542,10 +573,10 @@ async function sagaOverhead(
       }),
     );
     const perSaga = ids.map((id) => (sagaDone.get(id) as number) - (sagaStarted.get(id) as number));
-    results.push({ idleDelayMs, steps, perSaga });
+    results.push({ wait, steps, perSaga });
     const totals = steps.map((s) => s.total);
     console.log(
-      `saga step overhead, idle delay ${idleDelayMs} ms: p50 ${ms(pct(totals, 0.5))} p99 ${ms(pct(totals, 0.99))} ms (${steps.length} steps); saga p50 ${ms(pct(perSaga, 0.5))} ms`,
+      `saga step overhead, ${waitLabel(wait)}: p50 ${ms(pct(totals, 0.5))} p99 ${ms(pct(totals, 0.99))} ms (${steps.length} steps); saga p50 ${ms(pct(perSaga, 0.5))} ms`,
     );
   }
 
@@ -555,6 +586,8 @@ async function sagaOverhead(
   await replies.stop();
   await orchProducer.disconnect();
   await partProducer.disconnect();
+  await orchWakeups.close();
+  await partWakeups.close();
   return results;
 }
 
@@ -633,7 +666,7 @@ async function main() {
     '',
     '## Outbox to Kafka throughput',
     '',
-    `${MESSAGES} messages per side per round, ${VALUE_BYTES}-byte values, ${KEYS} keys, headers message-id (uuid) and outbox-id on both sides, one topic of ${PARTITIONS} partitions, batches of the size shown sent one after the other with acks=-1. Relay: \`OutboxRelay\` (batchSize as shown) with \`createIdempotentProducer\` (idempotent, 1 request in flight) draining rows already committed (\`drain()\`); the outbox write is timed apart. Plain: \`kafka.producer()\` with kafkajs defaults. ${ROUNDS} rounds after a warm-up, which side goes first alternating; the ratio is paired per round, then the median and range.`,
+    `${MESSAGES} messages per side per round, ${VALUE_BYTES}-byte values, ${KEYS} keys, headers message-id (uuid) and outbox-id on both sides, one topic of ${PARTITIONS} partitions, batches of the size shown sent one after the other with acks=-1. Relay: \`OutboxRelay\` (batchSize as shown) with \`createIdempotentProducer\` (idempotent, 1 request in flight) draining rows already committed (\`drain()\`, pipelined: the next batch is claimed while one is sent, and sent on its ack); the outbox write is timed apart. Plain: \`kafka.producer()\` with kafkajs defaults. ${ROUNDS} rounds after a warm-up, which side goes first alternating; the ratio is paired per round, then the median and range.`,
     '',
     '| batch size (both sides) | plain producer, msg/s median (range) | outbox relay, msg/s median (range) | ratio relay / plain, median (range) | relay time waiting on Kafka acks | outbox writes, rows/s (100 rows per transaction, apart) |',
     '| --- | --- | --- | --- | --- | --- |',
@@ -641,25 +674,25 @@ async function main() {
     '',
     '## Commit-to-publish latency',
     '',
-    `One row per domain transaction (an insert into a domain table, then \`writeOutbox\`), ${LATENCY_SAMPLES} transactions per setting, gaps uniform in 0–${2 * LATENCY_GAP_MS} ms. The relay runs its \`run()\` loop with the idle delay shown (batchSize ${BATCH}). From the resolution of COMMIT to: the broker's ack of the batch (the relay's \`onPublished\`, before the rows are marked), and a kafkajs consumer's \`eachMessage\` (maxWaitTimeInMs 100). A row committed while the relay sleeps waits for the rest of the sleep, so the idle delay bounds the wait it adds at one delay plus one batch.`,
+    `One row per domain transaction (an insert into a domain table, then \`writeOutbox\`), ${LATENCY_SAMPLES} transactions per setting, gaps uniform in 0–${2 * LATENCY_GAP_MS} ms. The relay runs its \`run()\` loop with the wait shown (batchSize ${BATCH}); every write NOTIFYs, and with wake-ups the relay LISTENs. From the resolution of COMMIT to: the broker's ack of the batch (the relay's \`onPublished\`, before the rows are marked), and a kafkajs consumer's \`eachMessage\` (maxWaitTimeInMs 100). A row committed while the relay sleeps waits for the rest of the sleep, so the idle delay bounds the wait it adds at one delay plus one batch.`,
     '',
-    '| relay idle delay | to broker ack p50 / p99 ms | to consumer p50 / p99 ms |',
+    '| relay wait | to broker ack p50 / p99 ms | to consumer p50 / p99 ms |',
     '| --- | --- | --- |',
     ...latency.map(
       (l) =>
-        `| ${l.idleDelayMs} ms${l.idleDelayMs === 200 ? ' (default)' : ''} | ${ms(pct(l.toAck, 0.5))} / ${ms(pct(l.toAck, 0.99))} | ${ms(pct(l.toConsumer, 0.5))} / ${ms(pct(l.toConsumer, 0.99))} |`,
+        `| ${waitLabel(l.wait)} | ${ms(pct(l.toAck, 0.5))} / ${ms(pct(l.toAck, 0.99))} | ${ms(pct(l.toConsumer, 0.5))} / ${ms(pct(l.toConsumer, 0.99))} |`,
     ),
     '',
     '## Saga step overhead',
     '',
-    `A 3-step saga with trivial participant handlers, ${SAGAS} sagas per setting, ${SAGA_CONCURRENCY} at a time. Orchestrator: \`SagaOrchestrator\` on its own database, its \`OutboxRelay\`, \`startSagaReplyConsumer\` and \`runSagaRecoverer\`. Participant: \`startSagaParticipant\` on a second database with its own relay (the reply goes back through its outbox). Both relays use the idle delay shown. Per step: from the orchestrator handing the command to the outbox (in the state-changing transaction) to the commit of the transaction that applied the reply, minus the handler's own time. Outbound = command write to handler start; inbound = handler end to reply applied.`,
+    `A 3-step saga with trivial participant handlers, ${SAGAS} sagas per setting, ${SAGA_CONCURRENCY} at a time. Orchestrator: \`SagaOrchestrator\` on its own database, its \`OutboxRelay\`, \`startSagaReplyConsumer\` and \`runSagaRecoverer\`. Participant: \`startSagaParticipant\` on a second database with its own relay (the reply goes back through its outbox). Both relays use the wait shown; every outbox write (command and reply) NOTIFYs in its transaction, and with wake-ups each relay LISTENs on its own connection. Per step: from the orchestrator handing the command to the outbox (in the state-changing transaction) to the commit of the transaction that applied the reply, minus the handler's own time. Outbound = command write to handler start; inbound = handler end to reply applied.`,
     '',
-    '| relay idle delay | step overhead p50 / p99 ms | outbound p50 / p99 ms | inbound p50 / p99 ms | handler p99 ms | whole saga p50 / p99 ms |',
+    '| relay wait | step overhead p50 / p99 ms | outbound p50 / p99 ms | inbound p50 / p99 ms | handler p99 ms | whole saga p50 / p99 ms |',
     '| --- | --- | --- | --- | --- | --- |',
     ...sagas.map((s) => {
       const pick = (f: (t: StepTiming) => number) => s.steps.map(f);
       const pp = (v: number[]) => `${ms(pct(v, 0.5))} / ${ms(pct(v, 0.99))}`;
-      return `| ${s.idleDelayMs} ms${s.idleDelayMs === 200 ? ' (default)' : ''} | **${pp(pick((t) => t.total))}** | ${pp(pick((t) => t.outbound))} | ${pp(pick((t) => t.inbound))} | ${ms(
+      return `| ${waitLabel(s.wait)} | **${pp(pick((t) => t.total))}** | ${pp(pick((t) => t.outbound))} | ${pp(pick((t) => t.inbound))} | ${ms(
         pct(
           pick((t) => t.handler),
           0.99,

@@ -3,41 +3,58 @@ import { pspSimulatorConfigSchema } from './psp-simulator.config';
 
 const load = (env: Record<string, string>) =>
   loadConfig(pspSimulatorConfigSchema, env, 'psp-simulator');
+const valid = { DATABASE_URL: 'postgres://psp@127.0.0.1:5432/psp_simulator' };
 
 describe('psp-simulator config', () => {
-  it('starts with no environment, with faults switched off', () => {
-    expect(load({})).toEqual({
+  it('starts with only its database, with faults switched off', () => {
+    expect(load(valid)).toEqual({
+      ...valid,
       PORT: 3003,
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
       PSP_LATENCY_MS: 0,
       PSP_ERROR_RATE: 0,
+      PSP_DECLINE_RATE: 0,
+      PSP_TIMEOUT_AFTER_CHARGE_RATE: 0,
+      PSP_HANG_MS: 10_000,
+      PSP_DUPLICATE_CALLBACKS: false,
+      PSP_SEED: 1,
     });
   });
 
-  it('accepts an error rate anywhere from 0 to 1', () => {
-    expect(load({ PSP_ERROR_RATE: '1' }).PSP_ERROR_RATE).toBe(1);
-    expect(load({ PSP_ERROR_RATE: '0.25', PSP_LATENCY_MS: '150' })).toMatchObject({
-      PSP_ERROR_RATE: 0.25,
-      PSP_LATENCY_MS: 150,
-    });
+  it('refuses to start without its database', () => {
+    expect(() => load({})).toThrow('psp-simulator config is invalid:\n  DATABASE_URL: Required');
   });
 
-  it('rejects an error rate outside 0..1', () => {
-    expect(() => load({ PSP_ERROR_RATE: '2' })).toThrow(
-      'psp-simulator config is invalid:\n  PSP_ERROR_RATE: Number must be less than or equal to 1',
+  it('accepts rates anywhere from 0 to 1', () => {
+    expect(load({ ...valid, PSP_ERROR_RATE: '1' }).PSP_ERROR_RATE).toBe(1);
+    expect(
+      load({ ...valid, PSP_DECLINE_RATE: '0.25', PSP_TIMEOUT_AFTER_CHARGE_RATE: '0.5' }),
+    ).toMatchObject({ PSP_DECLINE_RATE: 0.25, PSP_TIMEOUT_AFTER_CHARGE_RATE: 0.5 });
+  });
+
+  it('rejects a rate outside 0..1', () => {
+    expect(() => load({ ...valid, PSP_ERROR_RATE: '2' })).toThrow(
+      'PSP_ERROR_RATE: Number must be less than or equal to 1',
     );
-    expect(() => load({ PSP_ERROR_RATE: '-0.1' })).toThrow(
-      'PSP_ERROR_RATE: Number must be greater than or equal to 0',
+    expect(() => load({ ...valid, PSP_DECLINE_RATE: '-0.1' })).toThrow(
+      'PSP_DECLINE_RATE: Number must be greater than or equal to 0',
     );
   });
 
   it('rejects a latency that is negative or not a number', () => {
-    expect(() => load({ PSP_LATENCY_MS: '-5' })).toThrow(
+    expect(() => load({ ...valid, PSP_LATENCY_MS: '-5' })).toThrow(
       'PSP_LATENCY_MS: Number must be greater than or equal to 0',
     );
-    expect(() => load({ PSP_LATENCY_MS: 'slow' })).toThrow(
+    expect(() => load({ ...valid, PSP_LATENCY_MS: 'slow' })).toThrow(
       'PSP_LATENCY_MS: Expected number, received nan',
+    );
+  });
+
+  it('reads duplicate callbacks as a boolean', () => {
+    expect(load({ ...valid, PSP_DUPLICATE_CALLBACKS: 'true' }).PSP_DUPLICATE_CALLBACKS).toBe(true);
+    expect(() => load({ ...valid, PSP_DUPLICATE_CALLBACKS: 'yes' })).toThrow(
+      'PSP_DUPLICATE_CALLBACKS',
     );
   });
 });

@@ -1,6 +1,7 @@
 export {
   MESSAGE_ID_HEADER,
   OUTBOX_MIGRATIONS,
+  OUTBOX_WAKEUP_CHANNEL,
   applyOutboxMigrations,
   outboxWriter,
   shardOf,
@@ -13,6 +14,7 @@ export {
   OutboxRelay,
   type OutboxRelayOptions,
   type RelayBatchOutcome,
+  type RelayWakeups,
   type RelayStats,
 } from './outbox-relay';
 export {
@@ -23,3 +25,8 @@ export {
   type PublishLatency,
 } from './outbox-metrics';
 export { LeasedOutboxRelay, relayLeaseName, type LeasedOutboxRelayOptions } from './leased-relay';
+export {
+  pgListenWakeups,
+  type ListenConnection,
+  type PgListenWakeups,
+} from './outbox-wakeups';

@@ -18,6 +18,21 @@ export interface OutboxRelayOptions {
   // Observer called after the broker acknowledged a batch and before its rows are
   // marked (tracing; crash tests use it to die at the worst moment).
   onPublished?: (batch: { count: number; ids: string[] }) => Promise<void> | void;
+  // drain() and run() overlap batches: the next batch is claimed while this one is being
+  // sent, and sent once this one is acknowledged. At most two claim transactions are open
+  // at a time, so the relay needs two connections. false: one batch after the other.
+  pipeline?: boolean;
+  // How run() waits when the shard is idle. Default: a plain sleep of idleDelayMs. With
+  // pgListenWakeups, a commit that wrote an outbox row (writeOutbox with wakeup: true)
+  // ends the wait at once; idleDelayMs stays as the safety net for a lost notification.
+  wakeups?: RelayWakeups;
+}
+
+// Resolves when there may be new rows, or after maxMs, or when signal aborts. A wake-up
+// that arrived while the relay was busy must end the next wait at once, or a row
+// committed between an empty claim and the wait would sit out the whole delay.
+export interface RelayWakeups {
+  wait(signal: AbortSignal, maxMs: number): Promise<void>;
 }
 
 export type RelayBatchOutcome =
@@ -43,10 +58,32 @@ interface ClaimedRow {
 
 class FencedOut extends Error {}
 
-// Publishes one shard's outbox rows at least once, in id order per aggregate key.
-// One batch is one database transaction: claim (row locks), publish, mark, commit. A
-// crash anywhere before the commit releases the locks and the rows go again; consumers
-// dedupe with the inbox on the message-id header.
+// One batch on its way through claim -> send -> mark -> commit, as seen by the batch
+// after it. Every promise settles; none rejects unobserved.
+interface InFlightBatch {
+  // After claim and fence: the ids it will publish, or why it has none.
+  claimed: Promise<{ kind: 'rows'; ids: string[] } | { kind: 'idle' } | { kind: 'fenced-out' }>;
+  // After the broker acknowledged every row; rejects when the batch failed before that.
+  acked: Promise<void>;
+  // After the commit.
+  done: Promise<RelayBatchOutcome>;
+}
+
+// Publishes one shard's outbox rows at least once, in id order per aggregate key, by
+// first delivery. One batch is one database transaction: claim (row locks), publish,
+// mark, commit. A crash anywhere before the commit releases the locks and the rows go
+// again; consumers dedupe with the inbox on the message-id header.
+//
+// Pipelined (drain and run), batch N+1 is claimed in its own transaction while batch N
+// is being sent, and must hold:
+// - N+1 is sent only after N's send was acknowledged: any row of N reaches Kafka before
+//   any row of N+1. If N fails before its ack, N+1 rolls back unsent.
+// - N commits before N+1; if N's mark or commit fails, N+1 rolls back too.
+// - N's claimed ids are passed to N+1's claim as not blocking its order guard: they are
+//   still pending in the database but will be delivered first (above). Every other earlier
+//   pending row of a key still blocks the key.
+// A crash at any point leaves N and N+1 pending (or N published and N+1 pending); a later
+// claim resends them in id order, so a key's first deliveries stay in id order.
 export class OutboxRelay {
   readonly shard: number;
   private readonly batchSize: number;
@@ -74,70 +111,176 @@ export class OutboxRelay {
     }
   }
 
+  // One batch, not overlapped with any other.
   async publishBatch(): Promise<RelayBatchOutcome> {
+    const batch = this.startBatch(undefined);
     try {
-      const outcome = await this.transactions.inTransaction(async (tx) => {
-        const claimed = await tx.query<ClaimedRow>(CLAIM_BATCH, [this.shard, this.batchSize]);
-        if (claimed.rows.length === 0) return { kind: 'idle' } as const;
-        if (this.options.fence && !(await this.options.fence(tx))) throw new FencedOut();
-
-        // Consecutive rows of one topic go in one send; topics keep their id order.
-        for (const run of runsByTopic(claimed.rows)) {
-          await this.producer.send(run.topic, run.rows.map(toMessage));
-        }
-        const ids = claimed.rows.map((row) => String(row.id));
-        await this.options.onPublished?.({ count: ids.length, ids });
-        await tx.query(MARK_PUBLISHED, [ids]);
-        return { kind: 'published', count: ids.length } as const;
-      });
-      if (outcome.kind === 'published') {
-        this.counters.batches += 1;
-        this.counters.published += outcome.count;
-      }
+      const outcome = await batch.done;
+      this.count(outcome);
       return outcome;
     } catch (error) {
-      if (error instanceof FencedOut) return { kind: 'fenced-out' };
-      this.counters.failures += 1;
-      this.counters.lastError = error instanceof Error ? error.message : String(error);
-      throw error;
+      return this.failed(error);
     }
   }
 
   // Publishes until the shard has nothing claimable, at most maxBatches batches.
   async drain(maxBatches = 1_000): Promise<{ published: number; batches: number; idle: boolean }> {
-    let published = 0;
-    for (let batches = 0; batches < maxBatches; batches++) {
-      const outcome = await this.publishBatch();
-      if (outcome.kind !== 'published')
-        return { published, batches, idle: outcome.kind === 'idle' };
-      published += outcome.count;
+    if (this.options.pipeline === false) {
+      let published = 0;
+      for (let batches = 0; batches < maxBatches; batches++) {
+        const outcome = await this.publishBatch();
+        if (outcome.kind !== 'published')
+          return { published, batches, idle: outcome.kind === 'idle' };
+        published += outcome.count;
+      }
+      return { published, batches: maxBatches, idle: false };
     }
-    return { published, batches: maxBatches, idle: false };
+    return this.pipelined(maxBatches);
   }
 
-  // Polls until `signal` aborts. A failed batch (broker or database down) is counted
-  // and retried after a backoff; it never ends the loop.
+  // Publishes until `signal` aborts. A failed batch (broker or database down) is counted
+  // and retried after a backoff; it never ends the loop. When idle it waits for a wake-up
+  // or idleDelayMs, whichever comes first.
   async run(
     signal: AbortSignal,
     timing: { idleDelayMs?: number; errorDelayMs?: number } = {},
   ): Promise<void> {
     const idleDelayMs = timing.idleDelayMs ?? 200;
     const errorDelayMs = timing.errorDelayMs ?? 1_000;
+    const wakeups = this.options.wakeups ?? sleepWakeups;
     while (!signal.aborted) {
-      let delay = 0;
       try {
-        const outcome = await this.publishBatch();
-        if (outcome.kind !== 'published') delay = idleDelayMs;
+        // Bounded, so an endless stream still lets the loop see the signal.
+        const drained = await this.drain(100);
+        if (drained.idle || drained.batches < 100) await wakeups.wait(signal, idleDelayMs);
       } catch {
-        delay = errorDelayMs;
+        await sleepWakeups.wait(signal, errorDelayMs);
       }
-      if (delay > 0) await sleep(delay, signal);
     }
   }
 
   stats(): RelayStats {
     return { ...this.counters };
   }
+
+  private async pipelined(
+    maxBatches: number,
+  ): Promise<{ published: number; batches: number; idle: boolean }> {
+    let published = 0;
+    let batches = 0;
+    let previous: InFlightBatch | undefined;
+    let previousIds: string[] = [];
+    const settle = async (batch: InFlightBatch | undefined): Promise<RelayBatchOutcome | null> => {
+      if (!batch) return null;
+      const outcome = await batch.done;
+      this.count(outcome);
+      if (outcome.kind === 'published') {
+        published += outcome.count;
+        batches += 1;
+      }
+      return outcome;
+    };
+    let current: InFlightBatch | undefined;
+    try {
+      while (batches + (previous ? 1 : 0) < maxBatches) {
+        current = this.startBatch(previous, previousIds);
+        const claimed = await current.claimed;
+        if (claimed.kind !== 'rows') {
+          await settle(previous);
+          previous = undefined;
+          await settle(current);
+          current = undefined;
+          return { published, batches, idle: claimed.kind === 'idle' };
+        }
+        // At most two transactions open: the next claim waits for this one's predecessor.
+        await settle(previous);
+        previous = current;
+        previousIds = claimed.ids;
+        current = undefined;
+      }
+      await settle(previous);
+      previous = undefined;
+      return { published, batches, idle: false };
+    } catch (error) {
+      // Let both transactions finish (a predecessor may still commit) before reporting.
+      const [before] = await Promise.allSettled([
+        previous?.done ?? Promise.resolve(null),
+        current?.done ?? Promise.resolve(null),
+      ]);
+      if (before.status === 'fulfilled' && before.value) this.count(before.value);
+      return this.failed(error);
+    }
+  }
+
+  // Starts one batch's transaction. With a predecessor still in flight, it treats the
+  // predecessor's rows as not blocking, sends only after the predecessor's ack and marks
+  // only after the predecessor's commit; a failure of the predecessor rolls it back.
+  private startBatch(previous: InFlightBatch | undefined, previousIds: string[] = []): InFlightBatch {
+    const claimed = deferred<Awaited<InFlightBatch['claimed']>>();
+    const acked = deferred<void>();
+    const done = this.transactions.inTransaction(async (tx) => {
+      const rows = (
+        await tx.query<ClaimedRow>(CLAIM_BATCH, [this.shard, this.batchSize, previousIds])
+      ).rows;
+      if (rows.length === 0) {
+        claimed.resolve({ kind: 'idle' });
+        return { kind: 'idle' } as const;
+      }
+      if (this.options.fence && !(await this.options.fence(tx))) {
+        claimed.resolve({ kind: 'fenced-out' });
+        throw new FencedOut();
+      }
+      const ids = rows.map((row) => String(row.id));
+      claimed.resolve({ kind: 'rows', ids });
+
+      if (previous) await previous.acked;
+      // Consecutive rows of one topic go in one send; topics keep their id order.
+      for (const run of runsByTopic(rows)) {
+        await this.producer.send(run.topic, run.rows.map(toMessage));
+      }
+      acked.resolve();
+      await this.options.onPublished?.({ count: ids.length, ids });
+      if (previous) await previous.done;
+      await tx.query(MARK_PUBLISHED, [ids]);
+      return { kind: 'published', count: ids.length } as const;
+    });
+    const settled = done.then(
+      (outcome) => outcome,
+      (error: unknown) => {
+        claimed.reject(error);
+        acked.reject(error);
+        if (error instanceof FencedOut) return { kind: 'fenced-out' } as const;
+        throw error;
+      },
+    );
+    return { claimed: claimed.promise, acked: acked.promise, done: settled };
+  }
+
+  private count(outcome: RelayBatchOutcome): void {
+    if (outcome.kind !== 'published') return;
+    this.counters.batches += 1;
+    this.counters.published += outcome.count;
+  }
+
+  private failed(error: unknown): never {
+    this.counters.failures += 1;
+    this.counters.lastError = error instanceof Error ? error.message : String(error);
+    throw error;
+  }
+}
+
+const sleepWakeups: RelayWakeups = { wait: (signal, ms) => sleep(ms, signal) };
+
+// A promise with its settle functions; a rejection nobody awaits is not reported.
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
 }
 
 function toMessage(row: ClaimedRow): OutgoingMessage {

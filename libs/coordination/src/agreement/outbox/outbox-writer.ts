@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OutgoingMessage } from '../../ports/message-producer';
 import type { SqlExecutor } from '../../ports/sql-executor';
-import { INSERT_OUTBOX } from './outbox.sql';
+import { INSERT_OUTBOX, INSERT_OUTBOX_NOTIFY } from './outbox.sql';
 
 export const OUTBOX_MIGRATIONS: readonly { name: string; sql: string }[] = ['001_outbox.sql'].map(
   (name) => ({ name: `outbox/${name}`, sql: readFileSync(join(__dirname, 'sql', name), 'utf8') }),
@@ -30,8 +30,16 @@ export function shardOf(aggregateKey: string, shardCount: number): number {
   return hash % shardCount;
 }
 
+// The channel on which writers wake the relays (payload: the shard). Relays LISTEN to it
+// through pgListenWakeups.
+export const OUTBOX_WAKEUP_CHANNEL = 'outbox_messages';
+
 export interface OutboxWriteOptions {
   shardCount?: number;
+  // Also NOTIFY the shard's relay, delivered when the domain transaction commits, so a
+  // relay listening with pgListenWakeups publishes without waiting out its idle delay.
+  // Off by default: every notifying commit takes Postgres' global notify-queue lock.
+  wakeup?: boolean;
 }
 
 export interface OutboxRow {
@@ -55,13 +63,17 @@ export async function writeOutbox(
   if (message.headers && MESSAGE_ID_HEADER in message.headers) {
     throw new TypeError(`writeOutbox: the ${MESSAGE_ID_HEADER} header is set by the outbox`);
   }
-  const result = await sql.query<{ id: string; message_id: string }>(INSERT_OUTBOX, [
+  const params = [
     shardOf(message.key, options.shardCount ?? 1),
     topic,
     message.key,
     message.value,
     JSON.stringify(message.headers ?? {}),
-  ]);
+  ];
+  const result = await sql.query<{ id: string; message_id: string }>(
+    options.wakeup ? INSERT_OUTBOX_NOTIFY : INSERT_OUTBOX,
+    options.wakeup ? [...params, OUTBOX_WAKEUP_CHANNEL] : params,
+  );
   const row = result.rows[0];
   if (row === undefined) throw new Error('writeOutbox: insert returned no row');
   return { id: String(row.id), messageId: row.message_id };

@@ -5,12 +5,22 @@ export const INSERT_OUTBOX = `
   values ($1, $2, $3, $4, $5::jsonb)
   returning id, message_id`;
 
+// The same insert, plus a wake-up for the shard's relay on channel $6. NOTIFY is queued
+// with the transaction and delivered only when it commits; repeats of one channel and
+// payload within a transaction are folded into one by Postgres.
+export const INSERT_OUTBOX_NOTIFY = `
+  insert into outbox_messages (shard, topic, aggregate_key, payload, headers)
+  values ($1, $2, $3, $4, $5::jsonb)
+  returning id, message_id, pg_notify($6, shard::text)`;
+
 // Claims up to $2 pending rows of shard $1, oldest first, and keeps only those that
 // can go now without overtaking an earlier row of the same key.
 // - FOR UPDATE SKIP LOCKED: rows another relay holds are skipped, never waited on, and
 //   the claim lasts exactly as long as this transaction (a crash releases it).
 // - NOT EXISTS: a row is published only if every earlier pending row of its key is in
-//   this claim too. A row held by another relay (or pending behind one) is left out,
+//   this claim too, or in $3: rows this relay claimed in its previous, still uncommitted
+//   batch, whose send is acknowledged before this batch is sent (the pipelined relay;
+//   '{}' otherwise). A row held by another relay (or pending behind one) is left out,
 //   and so is every later row of that key, since the earlier row stays pending.
 // MATERIALIZED: the locked set is computed once and used twice.
 export const CLAIM_BATCH = `
@@ -30,7 +40,8 @@ export const CLAIM_BATCH = `
       where e.aggregate_key = o.aggregate_key
         and e.id < o.id
         and e.published_at is null
-        and e.id not in (select id from claimed))
+        and e.id not in (select id from claimed)
+        and e.id <> all($3::bigint[]))
    order by o.id`;
 
 export const MARK_PUBLISHED = `

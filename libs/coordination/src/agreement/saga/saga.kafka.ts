@@ -3,7 +3,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { TransactionRunner } from '../../ports/transaction-runner';
-import { MESSAGE_ID_HEADER } from '../outbox/outbox-writer';
+import { MESSAGE_ID_HEADER, type OutboxWriteOptions } from '../outbox/outbox-writer';
 import type { ReplyResult, SagaOrchestrator } from './saga.orchestrator';
 import {
   applySagaReply,
@@ -78,8 +78,13 @@ export function startSagaReplyConsumer(
 }
 
 // A participant's command consumer: one handler per command type.
+// `outbox` is how replies are written (shardCount, wakeup), as for the orchestrator's
+// outboxWriter.
 export function startSagaParticipant(
-  options: SagaConsumerOptions & { handlers: Record<string, SagaCommandHandler> },
+  options: SagaConsumerOptions & {
+    handlers: Record<string, SagaCommandHandler>;
+    outbox?: OutboxWriteOptions;
+  },
 ): Promise<Consumer> {
   return startConsumer(options, async (message) => {
     const command = parseSagaCommand(message.value?.toString() ?? '');
@@ -87,7 +92,7 @@ export function startSagaParticipant(
     if (!handler)
       throw new MalformedSagaMessageError(`no handler for command type ${command.type}`);
     await options.tx.inTransaction((tx) =>
-      handleSagaCommand(tx, options.inboxConsumer, command, handler),
+      handleSagaCommand(tx, options.inboxConsumer, command, handler, options.outbox),
     );
   });
 }

@@ -3,7 +3,7 @@
 // through its inbox and answers through its outbox.
 import type { SqlExecutor } from '../../ports/sql-executor';
 import { processOnce, type InboxOutcome } from '../../suppression/inbox/inbox';
-import { writeOutbox } from '../outbox/outbox-writer';
+import { writeOutbox, type OutboxWriteOptions } from '../outbox/outbox-writer';
 import type { SagaCommandEnvelope, SagaReply } from './saga.definition';
 import type { ReplyResult, SagaOrchestrator } from './saga.orchestrator';
 
@@ -87,6 +87,7 @@ export function handleSagaCommand(
   inboxConsumer: string,
   command: SagaCommandEnvelope,
   handler: SagaCommandHandler,
+  outbox: OutboxWriteOptions = {},
 ): Promise<InboxOutcome<StepOutcome>> {
   return processOnce(
     tx,
@@ -100,10 +101,12 @@ export function handleSagaCommand(
         phase: command.phase,
         ...outcome,
       };
-      await writeOutbox(inner, command.replyTopic, {
-        key: command.sagaId,
-        value: JSON.stringify(reply),
-      });
+      await writeOutbox(
+        inner,
+        command.replyTopic,
+        { key: command.sagaId, value: JSON.stringify(reply) },
+        outbox,
+      );
       return outcome;
     },
   );
