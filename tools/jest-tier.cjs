@@ -30,6 +30,9 @@ const args = [
   // Nx already runs two projects at once on this 2-core machine; integration files share
   // the one local stack and isolate themselves by database and key prefix.
   tier === 'integration' ? '--runInBand' : '--maxWorkers=1',
+  // A client that a test forgot to close must not hold the whole run open: integration
+  // files end their own processes and connections, and Jest exits once they report.
+  ...(tier === 'integration' ? ['--forceExit'] : []),
   ...extra,
 ];
 const run = spawnSync(process.execPath, args, { stdio: 'inherit', cwd: workspaceRoot });
