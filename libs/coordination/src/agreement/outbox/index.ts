@@ -25,8 +25,4 @@ export {
   type PublishLatency,
 } from './outbox-metrics';
 export { LeasedOutboxRelay, relayLeaseName, type LeasedOutboxRelayOptions } from './leased-relay';
-export {
-  pgListenWakeups,
-  type ListenConnection,
-  type PgListenWakeups,
-} from './outbox-wakeups';
+export { pgListenWakeups, type ListenConnection, type PgListenWakeups } from './outbox-wakeups';

@@ -215,7 +215,10 @@ export class OutboxRelay {
   // Starts one batch's transaction. With a predecessor still in flight, it treats the
   // predecessor's rows as not blocking, sends only after the predecessor's ack and marks
   // only after the predecessor's commit; a failure of the predecessor rolls it back.
-  private startBatch(previous: InFlightBatch | undefined, previousIds: string[] = []): InFlightBatch {
+  private startBatch(
+    previous: InFlightBatch | undefined,
+    previousIds: string[] = [],
+  ): InFlightBatch {
     const claimed = deferred<Awaited<InFlightBatch['claimed']>>();
     const acked = deferred<void>();
     const done = this.transactions.inTransaction(async (tx) => {
