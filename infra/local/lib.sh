@@ -70,8 +70,10 @@ choose_port() {
     rm -f "$remembered"
   fi
   local limit=$((port + 100))
-  while port_open "$port"; do
-    log "$component: port $port is taken by another process, trying $((port + 1))"
+  # Taken by another process, or promised to another component of ours that has not bound it
+  # yet (the broker and its controller are chosen before either starts).
+  while port_open "$port" || port_reserved "$component" "$port"; do
+    log "$component: port $port is taken, trying $((port + 1))"
     port=$((port + 1))
     [ "$port" -lt "$limit" ] || fail "$component" "" "no free port near $2"
   done
@@ -81,6 +83,17 @@ choose_port() {
 }
 
 remembered_port() { cat "$SUITE_RUN_DIR/$1/port" 2>/dev/null || true; }
+
+# port_reserved <component> <port>: another component of this stack remembers that port.
+port_reserved() {
+  local file
+  for file in "$SUITE_RUN_DIR"/*/port; do
+    [ -f "$file" ] || continue
+    [ "$file" = "$SUITE_RUN_DIR/$1/port" ] && continue
+    [ "$(cat "$file")" = "$2" ] && return 0
+  done
+  return 1
+}
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

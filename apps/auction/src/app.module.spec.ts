@@ -7,6 +7,7 @@ describe('auction app', () => {
   const config = loadConfig(
     auctionConfigSchema,
     {
+      LOG_LEVEL: 'fatal',
       DATABASE_URL: 'postgres://auction@127.0.0.1:5432/auction',
       REDIS_URL: 'redis://127.0.0.1:6379',
       KAFKA_BROKERS: '127.0.0.1:9092',
@@ -37,5 +38,24 @@ describe('auction app', () => {
 
   it('provides the config it was registered with', () => {
     expect(app.get(AUCTION_CONFIG)).toBe(config);
+  });
+
+  it('serves Prometheus metrics at /metrics', async () => {
+    await app.inject({ method: 'GET', url: '/health' });
+    const response = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^text\/plain/);
+    expect(response.body).toContain(
+      'http_request_duration_seconds_count{service="auction",method="GET",route="/health",status="200"}',
+    );
+  });
+
+  it("echoes the caller's x-request-id", async () => {
+    const response = await app.inject({
+      method: 'GET',
+      url: '/health',
+      headers: { 'x-request-id': 'auction-probe-1' },
+    });
+    expect(response.headers['x-request-id']).toBe('auction-probe-1');
   });
 });

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { HealthModule } from '@suite/coordination-nest';
+import { HealthModule, ObservabilityModule } from '@suite/coordination-nest';
 import { AUCTION_CONFIG, type AuctionConfig } from './config/auction.config';
 
 @Module({})
@@ -9,7 +9,10 @@ export class AppModule {
   static register(config: AuctionConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [HealthModule.forService('auction')],
+      imports: [
+        ObservabilityModule.forService('auction', { logLevel: config.LOG_LEVEL }),
+        HealthModule.forService('auction'),
+      ],
       providers: [{ provide: AUCTION_CONFIG, useValue: config }],
       exports: [AUCTION_CONFIG],
     };

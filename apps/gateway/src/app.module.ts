@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { HealthModule } from '@suite/coordination-nest';
+import { HealthModule, ObservabilityModule } from '@suite/coordination-nest';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway.config';
 
 @Module({})
@@ -9,7 +9,10 @@ export class AppModule {
   static register(config: GatewayConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [HealthModule.forService('gateway')],
+      imports: [
+        ObservabilityModule.forService('gateway', { logLevel: config.LOG_LEVEL }),
+        HealthModule.forService('gateway'),
+      ],
       providers: [{ provide: GATEWAY_CONFIG, useValue: config }],
       exports: [GATEWAY_CONFIG],
     };

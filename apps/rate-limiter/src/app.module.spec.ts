@@ -6,7 +6,7 @@ import { RATE_LIMITER_CONFIG, rateLimiterConfigSchema } from './config/rate-limi
 describe('rate-limiter app', () => {
   const config = loadConfig(
     rateLimiterConfigSchema,
-    { REDIS_URL: 'redis://127.0.0.1:6379' },
+    { LOG_LEVEL: 'fatal', REDIS_URL: 'redis://127.0.0.1:6379' },
     'rate-limiter',
   );
   let app: NestFastifyApplication;
@@ -33,5 +33,24 @@ describe('rate-limiter app', () => {
 
   it('provides the config it was registered with', () => {
     expect(app.get(RATE_LIMITER_CONFIG)).toBe(config);
+  });
+
+  it('serves Prometheus metrics at /metrics', async () => {
+    await app.inject({ method: 'GET', url: '/health' });
+    const response = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^text\/plain/);
+    expect(response.body).toContain(
+      'http_request_duration_seconds_count{service="rate-limiter",method="GET",route="/health",status="200"}',
+    );
+  });
+
+  it("echoes the caller's x-request-id", async () => {
+    const response = await app.inject({
+      method: 'GET',
+      url: '/health',
+      headers: { 'x-request-id': 'rate-limiter-probe-1' },
+    });
+    expect(response.headers['x-request-id']).toBe('rate-limiter-probe-1');
   });
 });

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { HealthModule } from '@suite/coordination-nest';
+import { HealthModule, ObservabilityModule } from '@suite/coordination-nest';
 import { RATE_LIMITER_CONFIG, type RateLimiterConfig } from './config/rate-limiter.config';
 
 @Module({})
@@ -9,7 +9,10 @@ export class AppModule {
   static register(config: RateLimiterConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [HealthModule.forService('rate-limiter')],
+      imports: [
+        ObservabilityModule.forService('rate-limiter', { logLevel: config.LOG_LEVEL }),
+        HealthModule.forService('rate-limiter'),
+      ],
       providers: [{ provide: RATE_LIMITER_CONFIG, useValue: config }],
       exports: [RATE_LIMITER_CONFIG],
     };

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { HealthModule } from '@suite/coordination-nest';
+import { HealthModule, ObservabilityModule } from '@suite/coordination-nest';
 import { TICKETING_CONFIG, type TicketingConfig } from './config/ticketing.config';
 
 @Module({})
@@ -9,7 +9,10 @@ export class AppModule {
   static register(config: TicketingConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [HealthModule.forService('ticketing')],
+      imports: [
+        ObservabilityModule.forService('ticketing', { logLevel: config.LOG_LEVEL }),
+        HealthModule.forService('ticketing'),
+      ],
       providers: [{ provide: TICKETING_CONFIG, useValue: config }],
       exports: [TICKETING_CONFIG],
     };

@@ -27,3 +27,39 @@ export type { HealthModuleOptions } from './health/health.module';
 export type { LivenessBody, ReadinessBody } from './health/health.http.controller';
 export { ReadinessRegistry } from './health/readiness.registry';
 export type { ReadinessCheck, ReadinessReport } from './health/readiness.registry';
+export { AuthModule } from './auth/auth.module';
+export type { AuthModuleOptions } from './auth/auth.module';
+export type { AuthenticatedUser } from './auth/authenticated-user';
+export { CurrentUser } from './auth/current-user.decorator';
+export { DevTokenSigner } from './auth/dev-token-signer';
+export type { DevTokenSignerOptions, SignOptions } from './auth/dev-token-signer';
+export { generateEs256KeyPair } from './auth/es256-keys';
+export type { Es256KeyPair } from './auth/es256-keys';
+export { JwtAuthGuard } from './auth/jwt-auth.guard';
+export { JwtVerifier } from './auth/jwt-verifier';
+export type { JwtVerifierOptions, VerifyOutcome } from './auth/jwt-verifier';
+export { IS_PUBLIC_ROUTE, Public } from './auth/public.decorator';
+export { dataSourceReadinessCheck } from './database/database-readiness';
+export { runInTransaction } from './database/run-in-transaction';
+export type { TransactionOptions, UnitOfWork } from './database/run-in-transaction';
+export { typeOrmOptionsFor } from './database/typeorm-options';
+export type { TypeOrmOptionsInput } from './database/typeorm-options';
+export { HttpMetrics, UNMATCHED_ROUTE } from './observability/http-metrics';
+export type { ObservedRequest } from './observability/http-metrics';
+export { ObservabilityModule } from './observability/observability.module';
+export { SERVICE_LOGGER } from './observability/observability.options';
+export type { ObservabilityModuleOptions } from './observability/observability.options';
+export {
+  REQUEST_ID_HEADER,
+  RequestContext,
+  TRACEPARENT_HEADER,
+  parseTraceparent,
+  propagationHeaders,
+  requestContextFromHeaders,
+} from './observability/request-context';
+export type {
+  HeaderBag,
+  ParsedTraceparent,
+  RequestContextValue,
+} from './observability/request-context';
+export { createValidationPipe } from './validation/validation.pipe';

@@ -1,4 +1,6 @@
+import type { IncomingMessage } from 'node:http';
 import {
+  ConsoleLogger,
   Logger,
   type DynamicModule,
   type LoggerService,
@@ -9,26 +11,46 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { LogLevelName } from '../config/config-vars';
 import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
+import { requestContextOf } from '../observability/request-context';
+import { serviceLoggerFor } from '../observability/service-logger.registry';
+import { createValidationPipe } from '../validation/validation.pipe';
 
 export interface ServiceAppOptions {
+  // Level of Nest's console logger, used when the app has no ObservabilityModule
+  // (with it, the module's logLevel applies).
   logLevel: LogLevelName;
-  // Replaces Nest's console logger, e.g. to capture log lines in a test.
+  // Replaces any other logger, e.g. to capture log lines in a test.
   logger?: LoggerService;
 }
 
 export type ServiceRootModule = Type<unknown> | DynamicModule;
 
-// Builds a service exactly as it runs in production: Fastify, the global exception
-// filter and shutdown hooks. main.ts listens on it; tests inject requests into it.
+// Builds a service exactly as it runs in production: Fastify, the service's JSON logger
+// when ObservabilityModule is imported, global validation, the global exception filter
+// and shutdown hooks. main.ts listens on it; tests inject requests into it.
 export async function createServiceApp(
   rootModule: ServiceRootModule,
   options: ServiceAppOptions,
 ): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(rootModule, new FastifyAdapter(), {
-    logger: options.logger ?? nestLogLevels(options.logLevel),
+  const adapter = new FastifyAdapter({
+    // Fastify's request id is the suite's request id (x-request-id or traceparent).
+    genReqId: (request: IncomingMessage) => requestContextOf(request).requestId,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
+    logger: options.logger ?? consoleLogger(options.logLevel),
+    // Hold boot messages until the service's own logger is known, so they come out
+    // in the same JSON format as everything after them.
+    bufferLogs: options.logger === undefined,
     // Let a failed boot reject to the caller instead of aborting the process.
     abortOnError: false,
   });
+  if (options.logger === undefined) {
+    app.useLogger(serviceLoggerFor(adapter) ?? consoleLogger(options.logLevel));
+    // Nest flushes on listen() only; tests never listen, and a buffer left attached
+    // would swallow every later log line.
+    app.flushLogs();
+  }
+  app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter(new Logger('ExceptionsFilter')));
   // SIGTERM closes the HTTP server and runs module shutdown hooks before exit.
   app.enableShutdownHooks();
@@ -60,6 +82,12 @@ const NEST_LEVELS_BY_SEVERITY: readonly LogLevel[] = [
   'debug',
   'verbose',
 ];
+
+// An instance rather than a level list: Nest's logger is process-wide, and a level
+// list would keep whatever logger an earlier app in the same process installed.
+function consoleLogger(level: LogLevelName): ConsoleLogger {
+  return new ConsoleLogger({ logLevels: nestLogLevels(level) });
+}
 
 // LOG_LEVEL names the least severe level still printed; Nest calls "info" "log".
 export function nestLogLevels(level: LogLevelName): LogLevel[] {

@@ -1,5 +1,6 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { Public } from '../auth/public.decorator';
 import { HEALTH_OPTIONS, type HealthOptions } from './health.options';
 import { ReadinessRegistry } from './readiness.registry';
 
@@ -13,6 +14,8 @@ export interface ReadinessBody {
   checks: Record<string, string>;
 }
 
+// Public: probes carry no user token.
+@Public()
 @Controller('health')
 export class HealthHttpController {
   constructor(

@@ -1,0 +1,70 @@
+import {
+  Inject,
+  Injectable,
+  UnauthorizedException,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { RequestWithUser } from './current-user.decorator';
+import { JwtVerifier } from './jwt-verifier';
+import { IS_PUBLIC_ROUTE } from './public.decorator';
+
+const BEARER = /^Bearer ([^\s]+)$/i;
+
+// Global guard: every HTTP route needs a valid bearer token unless it or its
+// controller is @Public(). A rejection is a 401 naming what is wrong with the token.
+@Injectable()
+export class JwtAuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(JwtVerifier) private readonly verifier: JwtVerifier,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') {
+      // Kafka handlers carry no bearer token; their messages are trusted by transport.
+      return true;
+    }
+    const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_ROUTE, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (isPublic === true) {
+      return true;
+    }
+    const http = context.switchToHttp();
+    const request = http.getRequest<FastifyRequest & RequestWithUser>();
+    const reply = http.getResponse<FastifyReply>();
+    const header = request.headers.authorization;
+    if (header === undefined || header.trim() === '') {
+      throw unauthorized(reply, 'missing bearer token', undefined);
+    }
+    const token = BEARER.exec(header.trim())?.[1];
+    if (token === undefined) {
+      throw unauthorized(reply, 'Authorization header must be "Bearer <token>"', 'invalid_request');
+    }
+    const outcome = await this.verifier.verify(token);
+    if (!outcome.ok) {
+      throw unauthorized(reply, outcome.reason, 'invalid_token');
+    }
+    request.user = outcome.user;
+    return true;
+  }
+}
+
+// RFC 6750: a 401 from a bearer-protected resource says so in WWW-Authenticate.
+function unauthorized(
+  reply: FastifyReply,
+  message: string,
+  error: 'invalid_request' | 'invalid_token' | undefined,
+): UnauthorizedException {
+  void reply.header(
+    'www-authenticate',
+    error === undefined
+      ? 'Bearer'
+      : `Bearer error="${error}", error_description="${message.replace(/"/g, "'")}"`,
+  );
+  return new UnauthorizedException(message);
+}

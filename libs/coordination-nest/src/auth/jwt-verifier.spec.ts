@@ -1,0 +1,159 @@
+import { createHmac, generateKeyPairSync } from 'node:crypto';
+import { DevTokenSigner } from './dev-token-signer';
+import { generateEs256KeyPair } from './es256-keys';
+import { JwtVerifier } from './jwt-verifier';
+
+const ISSUER = 'suite-gateway';
+const AUDIENCE = 'suite';
+const keys = generateEs256KeyPair();
+const verifier = new JwtVerifier({
+  publicKeyPem: keys.publicKeyPem,
+  issuer: ISSUER,
+  audience: AUDIENCE,
+});
+
+function signer(overrides: Partial<ConstructorParameters<typeof DevTokenSigner>[0]> = {}) {
+  return new DevTokenSigner({
+    privateKeyPem: keys.privateKeyPem,
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    ...overrides,
+  });
+}
+
+const base64url = (value: object | string) =>
+  Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+
+describe('JwtVerifier with DevTokenSigner', () => {
+  it('accepts a token it can verify and reads the user id and scopes', async () => {
+    const token = await signer().sign({
+      userId: 'user-17',
+      scopes: ['holds:write', 'orders:read'],
+    });
+    await expect(verifier.verify(token)).resolves.toEqual({
+      ok: true,
+      user: { userId: 'user-17', scopes: ['holds:write', 'orders:read'] },
+    });
+  });
+
+  it('gives a token without scopes an empty list', async () => {
+    const token = await signer().sign({ userId: 'user-18' });
+    await expect(verifier.verify(token)).resolves.toEqual({
+      ok: true,
+      user: { userId: 'user-18', scopes: [] },
+    });
+  });
+
+  it('rejects an expired token', async () => {
+    const token = await signer({ now: () => Date.now() - 2 * 3_600_000 }).sign({ userId: 'u' });
+    await expect(verifier.verify(token)).resolves.toEqual({
+      ok: false,
+      reason: 'token has expired',
+    });
+  });
+
+  it('tolerates a few seconds of clock skew but no more', async () => {
+    const justExpired = await signer({ now: () => Date.now() - 62_000 }).sign(
+      { userId: 'u' },
+      { ttlSeconds: 60 },
+    );
+    await expect(verifier.verify(justExpired)).resolves.toMatchObject({ ok: true });
+    const longExpired = await signer({ now: () => Date.now() - 70_000 }).sign(
+      { userId: 'u' },
+      { ttlSeconds: 60 },
+    );
+    await expect(verifier.verify(longExpired)).resolves.toEqual({
+      ok: false,
+      reason: 'token has expired',
+    });
+  });
+
+  it('rejects a token signed by another key', async () => {
+    const other = generateEs256KeyPair();
+    const token = await signer({ privateKeyPem: other.privateKeyPem }).sign({ userId: 'u' });
+    await expect(verifier.verify(token)).resolves.toEqual({
+      ok: false,
+      reason: 'token signature is invalid',
+    });
+  });
+
+  it('rejects a token whose payload was edited after signing', async () => {
+    const [header, , signature] = (await signer().sign({ userId: 'user-1' })).split('.');
+    const forged = base64url({ sub: 'admin', iss: ISSUER, aud: AUDIENCE, exp: 9_999_999_999 });
+    await expect(verifier.verify(`${header}.${forged}.${signature}`)).resolves.toEqual({
+      ok: false,
+      reason: 'token signature is invalid',
+    });
+  });
+
+  it('rejects another issuer or audience', async () => {
+    const wrongIssuer = await signer({ issuer: 'someone-else' }).sign({ userId: 'u' });
+    const wrongAudience = await signer({ audience: 'other-suite' }).sign({ userId: 'u' });
+    await expect(verifier.verify(wrongIssuer)).resolves.toEqual({
+      ok: false,
+      reason: 'token issuer is not accepted',
+    });
+    await expect(verifier.verify(wrongAudience)).resolves.toEqual({
+      ok: false,
+      reason: 'token audience is not accepted',
+    });
+  });
+
+  it('rejects "alg: none" and an HMAC token keyed with the public key', async () => {
+    const claims = { sub: 'admin', iss: ISSUER, aud: AUDIENCE, exp: 9_999_999_999 };
+    const unsigned = `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(claims)}.`;
+    const hmacInput = `${base64url({ alg: 'HS256', typ: 'JWT' })}.${base64url(claims)}`;
+    const hmac = `${hmacInput}.${createHmac('sha256', keys.publicKeyPem).update(hmacInput).digest('base64url')}`;
+    await expect(verifier.verify(unsigned)).resolves.toEqual({
+      ok: false,
+      reason: 'token is malformed',
+    });
+    await expect(verifier.verify(hmac)).resolves.toEqual({
+      ok: false,
+      reason: 'token algorithm is not accepted (expected ES256)',
+    });
+  });
+
+  it.each(['not-a-jwt', 'a.b.c', `${base64url('{')}.${base64url('{}')}.c2ln`, ''])(
+    'rejects the malformed token %p',
+    async (token) => {
+      await expect(verifier.verify(token)).resolves.toEqual({
+        ok: false,
+        reason: 'token is malformed',
+      });
+    },
+  );
+});
+
+describe('key handling', () => {
+  it('refuses a private key where a public key is expected', () => {
+    expect(
+      () =>
+        new JwtVerifier({ publicKeyPem: keys.privateKeyPem, issuer: ISSUER, audience: AUDIENCE }),
+    ).toThrow('publicKeyPem holds a private key; give services only the public key');
+  });
+
+  it('refuses keys that are not PEM or not P-256, without echoing them', () => {
+    expect(
+      () => new JwtVerifier({ publicKeyPem: 'hunter2', issuer: ISSUER, audience: AUDIENCE }),
+    ).toThrow(/^publicKeyPem is not a valid PEM key$/);
+    const rsa = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
+    expect(
+      () => new JwtVerifier({ publicKeyPem: rsa.publicKey, issuer: ISSUER, audience: AUDIENCE }),
+    ).toThrow('publicKeyPem must be an EC P-256 key for ES256');
+    expect(() => signer({ privateKeyPem: rsa.privateKey })).toThrow(
+      'privateKeyPem must be an EC P-256 key for ES256',
+    );
+  });
+
+  it('generates a distinct SPKI/PKCS#8 pair each time', () => {
+    const other = generateEs256KeyPair();
+    expect(keys.publicKeyPem).toMatch(/^-----BEGIN PUBLIC KEY-----/);
+    expect(keys.privateKeyPem).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+    expect(other.publicKeyPem).not.toBe(keys.publicKeyPem);
+  });
+});

@@ -1,0 +1,106 @@
+import type { KeyObject } from 'node:crypto';
+import { errors, jwtVerify, type JWTPayload } from 'jose';
+import type { AuthenticatedUser } from './authenticated-user';
+import { es256PublicKey } from './es256-keys';
+
+export interface JwtVerifierOptions {
+  publicKeyPem: string;
+  issuer: string;
+  audience: string | string[];
+  // Accepted skew between the issuer's clock and ours, for exp and nbf.
+  clockToleranceSeconds?: number;
+}
+
+// A rejected token is an expected outcome, not a failure: the reason is safe to show
+// the caller and names what is wrong without revealing anything about the key.
+export type VerifyOutcome = { ok: true; user: AuthenticatedUser } | { ok: false; reason: string };
+
+const DEFAULT_CLOCK_TOLERANCE_SECONDS = 5;
+const JWS_COMPACT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+// Verifies ES256 tokens with the public key only. Framework-free, so the gateway and
+// a service's guard share it.
+export class JwtVerifier {
+  private readonly key: KeyObject;
+  private readonly issuer: string;
+  private readonly audience: string | string[];
+  private readonly clockToleranceSeconds: number;
+
+  constructor(options: JwtVerifierOptions) {
+    this.key = es256PublicKey(options.publicKeyPem);
+    this.issuer = options.issuer;
+    this.audience = options.audience;
+    this.clockToleranceSeconds = options.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS;
+  }
+
+  async verify(token: string): Promise<VerifyOutcome> {
+    if (!JWS_COMPACT.test(token)) {
+      return { ok: false, reason: 'token is malformed' };
+    }
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, this.key, {
+        // Pinning the algorithm shuts out "alg: none" and HMAC-with-the-public-key tokens.
+        algorithms: ['ES256'],
+        issuer: this.issuer,
+        audience: this.audience,
+        requiredClaims: ['sub', 'exp'],
+        clockTolerance: this.clockToleranceSeconds,
+      }));
+    } catch (error) {
+      return { ok: false, reason: rejectionReason(error) };
+    }
+    if (typeof payload.sub !== 'string' || payload.sub.length === 0) {
+      return { ok: false, reason: 'token has no subject' };
+    }
+    return { ok: true, user: { userId: payload.sub, scopes: scopesOf(payload['scope']) } };
+  }
+}
+
+function rejectionReason(error: unknown): string {
+  if (error instanceof errors.JWTExpired) {
+    return 'token has expired';
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed) {
+    return 'token signature is invalid';
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed) {
+    return 'token algorithm is not accepted (expected ES256)';
+  }
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    return claimRejection(error);
+  }
+  if (error instanceof errors.JOSEError) {
+    return 'token is malformed';
+  }
+  // Anything else is a bug here, not the caller's fault; still no details leak.
+  throw error;
+}
+
+function claimRejection(error: errors.JWTClaimValidationFailed): string {
+  switch (error.claim) {
+    case 'iss':
+      return 'token issuer is not accepted';
+    case 'aud':
+      return 'token audience is not accepted';
+    case 'nbf':
+      return 'token is not valid yet';
+    case 'sub':
+      return 'token has no subject';
+    case 'exp':
+      return 'token has no expiry';
+    default:
+      return `token claim "${error.claim}" is invalid`;
+  }
+}
+
+// RFC 8693 `scope`: one space-separated string. An array is accepted too.
+function scopesOf(scope: unknown): string[] {
+  if (typeof scope === 'string') {
+    return scope.split(' ').filter((entry) => entry.length > 0);
+  }
+  if (Array.isArray(scope)) {
+    return scope.filter((entry): entry is string => typeof entry === 'string');
+  }
+  return [];
+}

@@ -1,0 +1,121 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+export const TRACEPARENT_HEADER = 'traceparent';
+
+export interface RequestContextValue {
+  // Echoed as x-request-id and bound to every log line of the request.
+  requestId: string;
+  // W3C trace id (32 hex): from the caller's traceparent, else started here.
+  traceId: string;
+  // W3C trace flags (2 hex), passed on unchanged.
+  traceFlags: string;
+}
+
+// Headers as Node or a message broker hands them over.
+export type HeaderBag = IncomingHttpHeaders | Record<string, string | string[] | undefined>;
+
+const storage = new AsyncLocalStorage<RequestContextValue>();
+
+// The request being served on the current async path. HTTP requests enter it in
+// RequestContextMiddleware; a Kafka consumer can enter it from message headers with
+// RequestContext.run(requestContextFromHeaders(headers), handler).
+export class RequestContext {
+  static run<T>(context: RequestContextValue, fn: () => T): T {
+    return storage.run(context, fn);
+  }
+
+  static current(): RequestContextValue | undefined {
+    return storage.getStore();
+  }
+
+  static requestId(): string | undefined {
+    return storage.getStore()?.requestId;
+  }
+}
+
+// Headers that an outgoing call adds so the next service logs the same request id
+// and continues the same trace. Empty outside a request.
+export function propagationHeaders(): Record<string, string> {
+  const context = storage.getStore();
+  if (context === undefined) {
+    return {};
+  }
+  // Each hop is a new span of the same trace.
+  const spanId = randomBytes(8).toString('hex');
+  return {
+    [REQUEST_ID_HEADER]: context.requestId,
+    [TRACEPARENT_HEADER]: `00-${context.traceId}-${spanId}-${context.traceFlags}`,
+  };
+}
+
+// Printable, bounded and free of separators, so a caller cannot inject log fields
+// or response headers through its id; anything else is replaced.
+const ACCEPTABLE_REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
+
+// version-traceid-parentid-flags; later versions may append fields after the flags.
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
+const ALL_ZEROS = /^0+$/;
+
+export interface ParsedTraceparent {
+  traceId: string;
+  parentId: string;
+  traceFlags: string;
+}
+
+// Undefined for anything the W3C Trace Context spec says to ignore.
+export function parseTraceparent(value: string | undefined): ParsedTraceparent | undefined {
+  const match = TRACEPARENT.exec(value?.trim() ?? '');
+  if (match === null) {
+    return undefined;
+  }
+  const [, version, traceId, parentId, traceFlags, rest] = match;
+  if (
+    version === undefined ||
+    traceId === undefined ||
+    parentId === undefined ||
+    traceFlags === undefined ||
+    version === 'ff' ||
+    (version === '00' && rest !== undefined) ||
+    ALL_ZEROS.test(traceId) ||
+    ALL_ZEROS.test(parentId)
+  ) {
+    return undefined;
+  }
+  return { traceId, parentId, traceFlags };
+}
+
+// x-request-id if the caller sent a usable one, else the trace id of its traceparent,
+// else a new UUID. A trace is continued when the caller started one, else begun here.
+export function requestContextFromHeaders(headers: HeaderBag): RequestContextValue {
+  const trace = parseTraceparent(firstValue(headers[TRACEPARENT_HEADER]));
+  const offeredId = firstValue(headers[REQUEST_ID_HEADER])?.trim();
+  const requestId =
+    offeredId !== undefined && ACCEPTABLE_REQUEST_ID.test(offeredId)
+      ? offeredId
+      : (trace?.traceId ?? randomUUID());
+  return {
+    requestId,
+    traceId: trace?.traceId ?? randomBytes(16).toString('hex'),
+    traceFlags: trace?.traceFlags ?? '00',
+  };
+}
+
+// Resolved once per incoming request and shared by Fastify's request id, the log
+// middleware, the context middleware and the response hook, whichever asks first.
+const contextByRequest = new WeakMap<object, RequestContextValue>();
+
+export function requestContextOf(request: { headers: HeaderBag }): RequestContextValue {
+  let context = contextByRequest.get(request);
+  if (context === undefined) {
+    context = requestContextFromHeaders(request.headers);
+    contextByRequest.set(request, context);
+  }
+  return context;
+}
+
+function firstValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
