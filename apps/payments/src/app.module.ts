@@ -1,6 +1,27 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { APP_PIPE } from '@nestjs/core';
 import { HealthModule } from '@suite/coordination-nest';
 import { PAYMENTS_CONFIG, type PaymentsConfig } from './config/payments.config';
+import { DatabaseReadiness } from './database/database-readiness';
+import { PaymentsDatabaseModule } from './database/payments-database.module';
+import { validationPipe } from './http/validation';
+import { CreatePaymentHttpController } from './payments/create-payment/create-payment.http.controller';
+import { GetPaymentHttpController } from './payments/get-payment/get-payment.http.controller';
+import { paymentsProviders } from './payments/payments.providers';
+import { PaymentsWorkers } from './payments/payments.workers';
+import { RefundPaymentHttpController } from './payments/refund-payment/refund-payment.http.controller';
+
+@Global()
+@Module({})
+class PaymentsConfigModule {
+  static register(config: PaymentsConfig): DynamicModule {
+    return {
+      module: PaymentsConfigModule,
+      providers: [{ provide: PAYMENTS_CONFIG, useValue: config }],
+      exports: [PAYMENTS_CONFIG],
+    };
+  }
+}
 
 @Module({})
 export class AppModule {
@@ -9,9 +30,22 @@ export class AppModule {
   static register(config: PaymentsConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [HealthModule.forService('payments')],
-      providers: [{ provide: PAYMENTS_CONFIG, useValue: config }],
-      exports: [PAYMENTS_CONFIG],
+      imports: [
+        PaymentsConfigModule.register(config),
+        HealthModule.forService('payments'),
+        PaymentsDatabaseModule,
+      ],
+      controllers: [
+        CreatePaymentHttpController,
+        RefundPaymentHttpController,
+        GetPaymentHttpController,
+      ],
+      providers: [
+        { provide: APP_PIPE, useValue: validationPipe },
+        DatabaseReadiness,
+        ...paymentsProviders,
+        PaymentsWorkers,
+      ],
     };
   }
 }

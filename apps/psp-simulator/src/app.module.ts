@@ -1,6 +1,34 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { APP_PIPE } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { HealthModule } from '@suite/coordination-nest';
+import { CallbackSender } from './callbacks/callback-sender';
+import { CreateChargeHttpController } from './charges/create-charge/create-charge.http.controller';
+import { CreateChargeUseCase } from './charges/create-charge/create-charge.use-case';
+import { CreateRefundHttpController } from './charges/create-refund/create-refund.http.controller';
+import { CreateRefundUseCase } from './charges/create-refund/create-refund.use-case';
+import { FindChargesHttpController } from './charges/find-charges/find-charges.http.controller';
+import { ChargeRecord, RefundRecord } from './charges/infra/charge.record';
+import { ChargesRepository } from './charges/infra/charges.repository';
 import { PSP_SIMULATOR_CONFIG, type PspSimulatorConfig } from './config/psp-simulator.config';
+import { PspDatabaseModule } from './database/psp-database.module';
+import { faultPlanProvider } from './faults/fault-plan.provider';
+import { FaultsHttpController } from './faults/faults.http.controller';
+import { Pauses } from './faults/pauses';
+import { DatabaseReadiness } from './database/database-readiness';
+import { validationPipe } from './http/validation';
+
+@Global()
+@Module({})
+class PspConfigModule {
+  static register(config: PspSimulatorConfig): DynamicModule {
+    return {
+      module: PspConfigModule,
+      providers: [{ provide: PSP_SIMULATOR_CONFIG, useValue: config }],
+      exports: [PSP_SIMULATOR_CONFIG],
+    };
+  }
+}
 
 @Module({})
 export class AppModule {
@@ -9,9 +37,28 @@ export class AppModule {
   static register(config: PspSimulatorConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [HealthModule.forService('psp-simulator')],
-      providers: [{ provide: PSP_SIMULATOR_CONFIG, useValue: config }],
-      exports: [PSP_SIMULATOR_CONFIG],
+      imports: [
+        PspConfigModule.register(config),
+        HealthModule.forService('psp-simulator'),
+        PspDatabaseModule,
+        TypeOrmModule.forFeature([ChargeRecord, RefundRecord]),
+      ],
+      controllers: [
+        CreateChargeHttpController,
+        CreateRefundHttpController,
+        FindChargesHttpController,
+        FaultsHttpController,
+      ],
+      providers: [
+        { provide: APP_PIPE, useValue: validationPipe },
+        faultPlanProvider,
+        Pauses,
+        DatabaseReadiness,
+        CallbackSender,
+        ChargesRepository,
+        CreateChargeUseCase,
+        CreateRefundUseCase,
+      ],
     };
   }
 }

@@ -8,6 +8,8 @@ export type TopicKind = (typeof TOPIC_KINDS)[number];
 
 export const TOPICS = {
   ticketingEvents: 'ticketing.events',
+  ticketingCommands: 'ticketing.commands',
+  ticketingReplies: 'ticketing.replies',
   paymentsCommands: 'payments.commands',
   paymentsReplies: 'payments.replies',
   paymentsEvents: 'payments.events',

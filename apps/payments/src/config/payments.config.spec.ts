@@ -37,3 +37,23 @@ describe('payments config', () => {
     );
   });
 });
+
+describe('payments config, resilience and workers', () => {
+  it('retries the PSP 3 times under one key and runs every worker by default', () => {
+    expect(load(valid)).toMatchObject({
+      PSP_MAX_ATTEMPTS: 3,
+      PSP_CLIENT: 'keyed',
+      IDEMPOTENCY_LOCK_TIMEOUT_MS: 30_000,
+      RECONCILE_INTERVAL_MS: 30_000,
+      OUTBOX_RELAY: 'on',
+      SAGA_PARTICIPANT: 'on',
+      PAYMENTS_COMMANDS_TOPIC: 'payments.commands',
+      PAYMENTS_EVENTS_TOPIC: 'payments.events',
+    });
+  });
+
+  it('accepts only the two PSP client variants', () => {
+    expect(load({ ...valid, PSP_CLIENT: 'naive' }).PSP_CLIENT).toBe('naive');
+    expect(() => load({ ...valid, PSP_CLIENT: 'fast' })).toThrow('PSP_CLIENT');
+  });
+});

@@ -1,4 +1,4 @@
-import { DEFAULT_PORTS } from '@suite/contracts';
+import { DEFAULT_PORTS, TOPICS } from '@suite/contracts';
 import {
   baseServiceConfig,
   brokerList,
@@ -8,7 +8,9 @@ import {
   POSTGRES_PROTOCOLS,
   urlVar,
 } from '@suite/coordination-nest';
-import type { z } from 'zod';
+import { z } from 'zod';
+
+const onOff = () => z.enum(['on', 'off']).default('on');
 
 export const paymentsConfigSchema = baseServiceConfig.extend({
   PORT: portVar(DEFAULT_PORTS.payments),
@@ -19,9 +21,29 @@ export const paymentsConfigSchema = baseServiceConfig.extend({
     protocols: HTTP_PROTOCOLS,
     default: `http://127.0.0.1:${DEFAULT_PORTS['psp-simulator']}`,
   }),
-  // Below the gateway's default upstream timeout (5 s), so payments gives up on the
-  // PSP and records "unknown, reconcile" before the client's call is cut off.
+  // Per attempt. Below the gateway's default upstream timeout (5 s), so payments gives up
+  // on the PSP and records "unknown, reconcile" before the client's call is cut off.
   PSP_TIMEOUT_MS: durationMsVar({ default: 3_000, min: 1 }),
+  // Attempts per PSP call, all under the same idempotency key.
+  PSP_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  PSP_RETRY_BACKOFF_MS: durationMsVar({ default: 100, min: 0 }),
+  // How long the circuit stays open after the PSP failed half the calls it was sent.
+  PSP_BREAKER_RESET_MS: durationMsVar({ default: 5_000, min: 1 }),
+  // keyed: every retry reuses the payment's key. naive: the demo's broken variant that
+  // retries under a fresh key and double-charges on timeout-after-charge. Never in production.
+  PSP_CLIENT: z.enum(['keyed', 'naive']).default('keyed'),
+  // How long a request may hold an Idempotency-Key before a retry may take it over. Must
+  // exceed a whole PSP call: PSP_TIMEOUT_MS x PSP_MAX_ATTEMPTS plus backoff.
+  IDEMPOTENCY_LOCK_TIMEOUT_MS: durationMsVar({ default: 30_000, min: 1 }),
+  IDEMPOTENCY_RETENTION_MS: durationMsVar({ default: 86_400_000, min: 1, max: 2_592_000_000 }),
+  // The reconciliation job: how often it runs (0: never) and how old an unsettled payment
+  // must be before the job settles it (must exceed a whole PSP call as well).
+  RECONCILE_INTERVAL_MS: durationMsVar({ default: 30_000, min: 0 }),
+  RECONCILE_AFTER_MS: durationMsVar({ default: 60_000, min: 0 }),
+  OUTBOX_RELAY: onOff(),
+  SAGA_PARTICIPANT: onOff(),
+  PAYMENTS_COMMANDS_TOPIC: z.string().min(1).default(TOPICS.paymentsCommands),
+  PAYMENTS_EVENTS_TOPIC: z.string().min(1).default(TOPICS.paymentsEvents),
 });
 
 export type PaymentsConfig = z.infer<typeof paymentsConfigSchema>;

@@ -1,0 +1,39 @@
+import { Global, Module } from '@nestjs/common';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { PAYMENTS_CONFIG, type PaymentsConfig } from '../config/payments.config';
+import { PaymentRecord, RefundRecord } from '../payments/infra/payment.record';
+import { CoordinationTables1760000001000 } from './migrations/1760000001000-coordination-tables';
+import { PaymentsAndLedger1760000002000 } from './migrations/1760000002000-payments-and-ledger';
+import { TypeOrmTransactions } from './typeorm-transactions';
+
+export const TRANSACTIONS = Symbol('TRANSACTIONS');
+
+// Migrations run at start-up, before the first request; the schema is never synchronised.
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [PAYMENTS_CONFIG],
+      useFactory: (config: PaymentsConfig) => ({
+        type: 'postgres' as const,
+        url: config.DATABASE_URL,
+        entities: [PaymentRecord, RefundRecord],
+        migrations: [CoordinationTables1760000001000, PaymentsAndLedger1760000002000],
+        migrationsRun: true,
+        synchronize: false,
+        logging: false,
+        extra: { max: 20 },
+      }),
+    }),
+  ],
+  providers: [
+    {
+      provide: TRANSACTIONS,
+      inject: [getDataSourceToken()],
+      useFactory: (db: DataSource) => new TypeOrmTransactions(db),
+    },
+  ],
+  exports: [TRANSACTIONS],
+})
+export class PaymentsDatabaseModule {}

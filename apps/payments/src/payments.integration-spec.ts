@@ -1,0 +1,406 @@
+import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { PAYMENT_COMMAND_TYPES } from '@suite/contracts';
+import { MESSAGE_ID_HEADER, type SagaCommandEnvelope } from '@suite/coordination';
+import { initServiceApp, loadConfig } from '@suite/coordination-nest';
+import {
+  consumeUntil,
+  createTestDatabase,
+  createTestTopic,
+  forkTs,
+  integrationEndpoints,
+  killAndWait,
+  testKafka,
+  type TestDatabase,
+} from '@suite/testing';
+import { AppModule } from './app.module';
+import { paymentsConfigSchema } from './config/payments.config';
+import { verifyPaymentInvariants } from './invariants/verify-payment-invariants';
+import { ReconcilePaymentsUseCase } from './payments/reconcile-payments/reconcile-payments.use-case';
+
+// Payments against the real Postgres and Kafka, with the PSP simulator as a separate
+// process on its own port and database.
+const PSP_TIMEOUT_MS = 300;
+const BREAKER_RESET_MS = 300;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+describe('payments', () => {
+  let pspDb: TestDatabase;
+  let db: TestDatabase;
+  let naiveDb: TestDatabase;
+  let psp: ChildProcess;
+  let pspUrl: string;
+  let app: NestFastifyApplication;
+  let naiveApp: NestFastifyApplication;
+  const kafka = testKafka('payments-test');
+  let commandsTopic: string;
+  let repliesTopic: string;
+  let n = 0;
+  const key = () => `key-${Date.now()}-${++n}`;
+  const order = (over: Record<string, unknown> = {}) => ({
+    amountMinor: 2500,
+    currency: 'EUR',
+    sourceToken: 'tok_visa',
+    merchantReference: `order-${n}`,
+    ...over,
+  });
+  const pay = (target: NestFastifyApplication, k: string | undefined, payload: object) =>
+    target.inject({
+      method: 'POST',
+      url: '/payments',
+      headers: k ? { 'idempotency-key': k } : {},
+      payload,
+    });
+  const faults = async (settings: object) => {
+    const response = await fetch(`${pspUrl}/admin/faults`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(settings),
+    });
+    expect(response.status).toBe(200);
+  };
+  const pspCharges = async (paymentId: string) =>
+    (await verifyPaymentInvariants(db.pool, pspDb.pool)).pspChargesPerPayment?.[paymentId] ?? 0;
+  const journalEntries = async (target: TestDatabase, paymentId: string) =>
+    (
+      await target.pool.query('select kind from ledger_journal_entries where payment_id = $1', [
+        paymentId,
+      ])
+    ).rows.map((row) => row.kind);
+
+  const boot = (database: TestDatabase, extra: Record<string, string>) =>
+    initServiceApp(
+      AppModule.register(
+        loadConfig(
+          paymentsConfigSchema,
+          {
+            DATABASE_URL: database.url,
+            KAFKA_BROKERS: integrationEndpoints().kafkaBrokers.join(','),
+            PSP_URL: pspUrl,
+            PSP_TIMEOUT_MS: String(PSP_TIMEOUT_MS),
+            PSP_RETRY_BACKOFF_MS: '20',
+            PSP_BREAKER_RESET_MS: String(BREAKER_RESET_MS),
+            IDEMPOTENCY_LOCK_TIMEOUT_MS: '5000',
+            RECONCILE_INTERVAL_MS: '0',
+            ...extra,
+          },
+          'payments',
+        ),
+      ),
+      { logLevel: 'fatal' },
+    );
+
+  beforeAll(async () => {
+    [pspDb, db, naiveDb] = await Promise.all([
+      createTestDatabase('psp_for_payments', 2),
+      createTestDatabase('payments', 4),
+      createTestDatabase('payments_naive', 2),
+    ]);
+    [commandsTopic, repliesTopic] = await Promise.all([
+      createTestTopic(kafka, 'payments_commands'),
+      createTestTopic(kafka, 'payments_replies'),
+    ]);
+    const port = await freePort();
+    pspUrl = `http://127.0.0.1:${port}`;
+    psp = forkTs(join(__dirname, '../../psp-simulator/src/main.ts'), [], {
+      DATABASE_URL: pspDb.url,
+      PORT: String(port),
+      LOG_LEVEL: 'error',
+      PSP_HANG_MS: '1000',
+    });
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const up = await fetch(`${pspUrl}/health/ready`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (up) break;
+      if (Date.now() > deadline) throw new Error('psp-simulator did not start');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    [app, naiveApp] = await Promise.all([
+      boot(db, { PAYMENTS_COMMANDS_TOPIC: commandsTopic, PAYMENTS_EVENTS_TOPIC: repliesTopic }),
+      boot(naiveDb, { PSP_CLIENT: 'naive', OUTBOX_RELAY: 'off', SAGA_PARTICIPANT: 'off' }),
+    ]);
+  });
+
+  afterEach(async () => {
+    await fetch(`${pspUrl}/admin/faults`, { method: 'DELETE' });
+  });
+
+  afterAll(async () => {
+    await Promise.allSettled([app?.close(), naiveApp?.close()]);
+    if (psp) await killAndWait(psp, 'SIGTERM');
+    await Promise.allSettled([db?.drop(), naiveDb?.drop(), pspDb?.drop()]);
+  });
+
+  describe('bad input', () => {
+    it('asks for an Idempotency-Key with a 400 that says what to do', async () => {
+      const response = await pay(app, undefined, order());
+      expect(response.statusCode).toBe(400);
+      expect(response.json().message).toMatch(/^the Idempotency-Key header is required/);
+    });
+
+    it('lists every invalid field and refuses unknown ones', async () => {
+      const response = await pay(app, key(), { amountMinor: 12.5, currency: 'eur', extra: 1 });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().message).toEqual(
+        expect.arrayContaining([
+          'property extra should not exist',
+          'amountMinor must be an integer number',
+          'currency must be a 3-letter ISO 4217 code, e.g. EUR',
+          'sourceToken must be a string',
+        ]),
+      );
+    });
+
+    it('answers 404 for an unknown or malformed payment id, with no stack trace', async () => {
+      for (const id of ['1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b', 'not-an-id']) {
+        const response = await app.inject({ method: 'GET', url: `/payments/${id}` });
+        expect(response.statusCode).toBe(404);
+        expect(response.body).not.toMatch(/at \w+ \(/);
+      }
+    });
+  });
+
+  describe('idempotency', () => {
+    it('replays the stored first response for the same key and payload', async () => {
+      const k = key();
+      const first = await pay(app, k, order());
+      expect(first.statusCode).toBe(201);
+      expect(first.json().status).toBe('captured');
+      const again = await pay(app, k, order());
+      expect(again.statusCode).toBe(201);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.json()).toEqual(first.json());
+      expect(await pspCharges(first.json().id)).toBe(1);
+    });
+
+    it('refuses the same key with a different payload with 422', async () => {
+      const k = key();
+      await pay(app, k, order());
+      const other = await pay(app, k, order({ amountMinor: 1 }));
+      expect(other.statusCode).toBe(422);
+      expect(other.json().error).toBe('idempotency_key_reused');
+    });
+
+    it('answers 409 while the first request with the key is in flight', async () => {
+      await faults({ latencyMs: 200 });
+      const k = key();
+      const first = pay(app, k, order());
+      await new Promise((r) => setTimeout(r, 80));
+      const second = await pay(app, k, order());
+      expect(second.statusCode).toBe(409);
+      expect(second.headers['retry-after']).toBeDefined();
+      expect((await first).statusCode).toBe(201);
+    });
+  });
+
+  describe('PSP faults', () => {
+    it('charges once when the PSP times out after charging and the retry reuses the key', async () => {
+      await faults({ nextTimeoutsAfterCharge: 1 });
+      const k = key();
+      const response = await pay(app, k, order());
+      expect(response.statusCode).toBe(201);
+      const payment = response.json();
+      expect(payment.status).toBe('captured');
+      // The client's own retry is a replay, not a second payment.
+      expect((await pay(app, k, order())).json().id).toBe(payment.id);
+      expect(await pspCharges(payment.id)).toBe(1);
+      expect(await journalEntries(db, payment.id)).toEqual(['capture']);
+    });
+
+    it('NAIVE: retrying under a fresh key charges the card twice for one payment', async () => {
+      await faults({ nextTimeoutsAfterCharge: 1 });
+      const response = await pay(naiveApp, key(), order());
+      expect(response.statusCode).toBe(201);
+      const report = await verifyPaymentInvariants(naiveDb.pool, pspDb.pool);
+      expect(report.pspChargesPerPayment?.[response.json().id]).toBe(2);
+      expect(report.paymentsChargedTwice).toBeGreaterThanOrEqual(1);
+      // The ledger is balanced all the same: the double charge is invisible to it.
+      expect(report.unbalancedEntries).toBe(0);
+    });
+
+    it('fails a declined payment with 402 and moves no money in the ledger', async () => {
+      const k = key();
+      const response = await pay(app, k, order({ sourceToken: 'tok_chargeDeclined' }));
+      expect(response.statusCode).toBe(402);
+      expect(response.json().payment).toMatchObject({
+        status: 'failed',
+        failureReason: 'card_declined',
+      });
+      expect(await journalEntries(db, response.json().payment.id)).toEqual([]);
+      // Error responses are replayed too.
+      expect((await pay(app, k, order({ sourceToken: 'tok_chargeDeclined' }))).statusCode).toBe(
+        402,
+      );
+    });
+
+    it('fails the payment when the PSP answers every attempt with an error', async () => {
+      await faults({ nextErrors: 3 });
+      const response = await pay(app, key(), order());
+      expect(response.statusCode).toBe(402);
+      const payment = response.json().payment;
+      expect(payment).toMatchObject({ status: 'failed', failureReason: 'psp_error' });
+      expect(await pspCharges(payment.id)).toBe(0);
+      expect(await journalEntries(db, payment.id)).toEqual([]);
+    });
+  });
+
+  describe('reconciliation', () => {
+    it('settles a payment the PSP charged but never confirmed, then the retry replays it', async () => {
+      // Every answer, even the lookup by key, comes too late: the outcome is unknown.
+      await faults({ latencyMs: PSP_TIMEOUT_MS + 150 });
+      const k = key();
+      const unknown = await pay(app, k, order());
+      expect(unknown.statusCode).toBe(503);
+      expect(unknown.json().error).toBe('payment_outcome_unknown');
+      const stuck = await db.pool.query<{ id: string; status: string }>(
+        `select id, status from payments where idempotency_key = $1`,
+        [k],
+      );
+      expect(stuck.rows[0]?.status).toBe('processing');
+      await fetch(`${pspUrl}/admin/faults`, { method: 'DELETE' });
+      // Let the late PSP requests land, and the circuit (opened by the timeouts) half-open.
+      await new Promise((r) => setTimeout(r, BREAKER_RESET_MS + 200));
+
+      const report = await app.get(ReconcilePaymentsUseCase).execute({ olderThanMs: 0, limit: 10 });
+      expect(report).toMatchObject({ captured: 1, unresolved: 0 });
+      const retried = await pay(app, k, order());
+      expect(retried.statusCode).toBe(201);
+      expect(retried.json()).toMatchObject({ id: stuck.rows[0]?.id, status: 'captured' });
+      expect(await pspCharges(stuck.rows[0]?.id ?? '')).toBe(1);
+      expect(await journalEntries(db, stuck.rows[0]?.id ?? '')).toEqual(['capture']);
+    });
+  });
+
+  describe('refunds', () => {
+    it('refunds in parts, once per key, never beyond the captured amount', async () => {
+      const payment = (await pay(app, key(), order({ amountMinor: 1000 }))).json();
+      const refund = (k: string, amountMinor?: number) =>
+        app.inject({
+          method: 'POST',
+          url: `/payments/${payment.id}/refunds`,
+          headers: { 'idempotency-key': k },
+          payload: amountMinor === undefined ? {} : { amountMinor },
+        });
+      const rk = key();
+      const part = await refund(rk, 400);
+      expect(part.statusCode).toBe(201);
+      expect(part.json().payment).toMatchObject({
+        status: 'partially_refunded',
+        refundedMinor: 400,
+      });
+      expect((await refund(rk, 400)).json().id).toBe(part.json().id);
+      expect((await refund(key(), 700)).statusCode).toBe(422);
+      const rest = await refund(key());
+      expect(rest.json().payment).toMatchObject({ status: 'refunded', refundedMinor: 1000 });
+      expect((await refund(key(), 1)).statusCode).toBe(409);
+      expect(await journalEntries(db, payment.id)).toEqual(['capture', 'refund', 'refund']);
+    });
+
+    it('answers 404 when refunding an unknown payment', async () => {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/payments/1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b/refunds',
+        headers: { 'idempotency-key': key() },
+        payload: {},
+      });
+      expect(response.statusCode).toBe(404);
+    });
+  });
+
+  describe('saga participant', () => {
+    it('captures once for a redelivered and a resent CapturePayment, replying each attempt', async () => {
+      const sagaId = `saga-${Date.now()}`;
+      const envelope = (attempt: number): SagaCommandEnvelope => ({
+        sagaId,
+        sagaType: 'checkout',
+        step: 'capture',
+        phase: 'action',
+        attempt,
+        idempotencyKey: `${sagaId}:capture`,
+        type: PAYMENT_COMMAND_TYPES.capture,
+        replyTopic: repliesTopic,
+        payload: {
+          amountMinor: 4200,
+          currency: 'EUR',
+          sourceToken: 'tok_visa',
+          merchantReference: sagaId,
+        },
+      });
+      const producer = kafka.producer();
+      await producer.connect();
+      try {
+        // Attempt 1 twice (a redelivery), then attempt 2 (the orchestrator resending).
+        await producer.send({
+          topic: commandsTopic,
+          messages: [1, 1, 2].map((attempt, i) => ({
+            key: sagaId,
+            value: JSON.stringify(envelope(attempt)),
+            headers: { [MESSAGE_ID_HEADER]: `${sagaId}-${i}` },
+          })),
+        });
+      } finally {
+        await producer.disconnect();
+      }
+      const replies = await consumeUntil(kafka, repliesTopic, {
+        groupId: `replies-${sagaId}`,
+        decode: (value) => JSON.parse(value.toString()) as Record<string, unknown>,
+        until: (seen) => seen.filter((m) => m['sagaId'] === sagaId).length >= 2,
+        timeoutMs: 30_000,
+      });
+      const mine = replies.filter((m) => m['sagaId'] === sagaId);
+      expect(mine.map((m) => m['outcome'])).toEqual(['succeeded', 'succeeded']);
+      const paymentIds = new Set(mine.map((m) => (m['data'] as { paymentId: string }).paymentId));
+      expect(paymentIds.size).toBe(1);
+      const [paymentId] = [...paymentIds];
+      expect(await pspCharges(paymentId ?? '')).toBe(1);
+      const inbox = await db.pool.query(`select count(*)::int as n from inbox_messages`);
+      expect(inbox.rows[0].n).toBe(2);
+    });
+  });
+
+  it('leaves a ledger where every entry and every currency sums to zero, and no double charge', async () => {
+    const report = await verifyPaymentInvariants(db.pool, pspDb.pool);
+    expect(report).toMatchObject({
+      unbalancedEntries: 0,
+      unbalancedCurrencies: 0,
+      paymentsBookedTwice: 0,
+      ledgerMismatches: 0,
+      paymentsChargedTwice: 0,
+    });
+    // And the database itself refuses an unbalanced entry at commit.
+    const client = await db.pool.connect();
+    try {
+      await client.query('begin');
+      const payment = await client.query(
+        `select id from payments where status = 'captured' limit 1`,
+      );
+      const entry = await client.query(
+        `insert into ledger_journal_entries (source, kind, payment_id) values ('bad', 'capture', $1) returning id`,
+        [payment.rows[0].id],
+      );
+      await client.query(
+        `insert into ledger_postings (journal_entry_id, account_code, currency, amount_minor)
+         values ($1, 'psp_clearing:EUR', 'EUR', 5)`,
+        [entry.rows[0].id],
+      );
+      await expect(client.query('commit')).rejects.toThrow(/does not sum to zero/);
+    } finally {
+      client.release();
+    }
+  });
+});

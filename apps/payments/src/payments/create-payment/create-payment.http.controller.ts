@@ -1,0 +1,68 @@
+import { Body, Controller, Headers, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { HTTP_SCOPE, requireIdempotencyKey } from '../../http/idempotency-key';
+import { problem, send } from '../../http/send';
+import { CreatePaymentRequest } from './create-payment.request';
+import { CreatePaymentUseCase } from './create-payment.use-case';
+
+@Controller('payments')
+export class CreatePaymentHttpController {
+  constructor(private readonly createPayment: CreatePaymentUseCase) {}
+
+  @Post()
+  async create(
+    @Headers('idempotency-key') keyHeader: string | undefined,
+    @Body() body: CreatePaymentRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const key = requireIdempotencyKey(keyHeader);
+    const outcome = await this.createPayment.execute({ scope: HTTP_SCOPE, key, ...body });
+    switch (outcome.kind) {
+      case 'responded':
+        return send(
+          reply,
+          outcome.response.status,
+          outcome.response.body,
+          outcome.replayed ? { 'idempotent-replayed': 'true' } : {},
+        );
+      case 'in-progress':
+        return send(
+          reply,
+          409,
+          problem(
+            409,
+            'request_in_progress',
+            'a request with this Idempotency-Key is still in progress',
+          ),
+          { 'retry-after': String(Math.max(1, Math.ceil(outcome.retryAfterMs / 1000))) },
+        );
+      case 'payload-mismatch':
+        return send(
+          reply,
+          422,
+          problem(
+            422,
+            'idempotency_key_reused',
+            'this Idempotency-Key was used with a different request',
+          ),
+        );
+      case 'invalid-key':
+        return send(
+          reply,
+          400,
+          problem(400, 'invalid_idempotency_key', `Idempotency-Key: ${outcome.reason}`),
+        );
+      case 'outcome-unknown':
+        return send(
+          reply,
+          503,
+          problem(
+            503,
+            'payment_outcome_unknown',
+            `the card processor did not answer; retry with the same Idempotency-Key (payment ${outcome.paymentId})`,
+          ),
+          { 'retry-after': '1' },
+        );
+    }
+  }
+}

@@ -1,0 +1,36 @@
+// What payments needs from a card processor. Every call carries a key the PSP dedupes
+// on, so a retry of any of them cannot charge or refund twice.
+
+export interface PspChargeRequest {
+  key: string;
+  amountMinor: number;
+  currency: string;
+  sourceToken: string;
+  merchantReference: string;
+}
+
+export type ChargeOutcome =
+  | { kind: 'succeeded'; chargeId: string }
+  | { kind: 'declined'; chargeId: string; reason: string }
+  // The PSP answered every attempt and holds no charge under the key.
+  | { kind: 'not-charged'; reason: string }
+  // No definitive answer (timeouts, circuit open): the charge may or may not exist.
+  | { kind: 'unknown'; reason: string };
+
+export type ChargeLookup =
+  | { kind: 'found'; chargeId: string; status: 'succeeded' | 'declined' }
+  | { kind: 'none' }
+  | { kind: 'unknown'; reason: string };
+
+export type RefundOutcome =
+  | { kind: 'refunded'; refundId: string }
+  | { kind: 'rejected'; reason: string }
+  | { kind: 'unknown'; reason: string };
+
+export interface PspGateway {
+  charge(request: PspChargeRequest): Promise<ChargeOutcome>;
+  findCharge(key: string): Promise<ChargeLookup>;
+  refund(request: { key: string; chargeId: string; amountMinor: number }): Promise<RefundOutcome>;
+}
+
+export const PSP_GATEWAY = Symbol('PSP_GATEWAY');

@@ -1,0 +1,34 @@
+import { PAYMENT_EVENT_TYPES, type PaymentEvent, type PaymentEventType } from '@suite/contracts';
+import { writeOutbox, type SqlExecutor } from '@suite/coordination';
+import type { PaymentRecord } from './payment.record';
+
+// Events leave through the outbox, in the transaction that changed the payment: an event
+// exists exactly when its change committed. Keyed by payment id, so a payment's events
+// keep their order.
+export class PaymentEventsOutbox {
+  constructor(private readonly topic: string) {}
+
+  async record(
+    sql: SqlExecutor,
+    type: PaymentEventType,
+    payment: PaymentRecord,
+    extra: Pick<PaymentEvent, 'refundId' | 'refundedMinor' | 'reason'> = {},
+  ): Promise<void> {
+    const event: PaymentEvent = {
+      type,
+      paymentId: payment.id,
+      merchantReference: payment.merchantReference,
+      amountMinor: payment.amountMinor,
+      currency: payment.currency,
+      occurredAt: new Date().toISOString(),
+      ...extra,
+    };
+    await writeOutbox(sql, this.topic, {
+      key: payment.id,
+      value: JSON.stringify(event),
+      headers: { 'event-type': type },
+    });
+  }
+}
+
+export { PAYMENT_EVENT_TYPES };

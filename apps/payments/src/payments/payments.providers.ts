@@ -1,0 +1,98 @@
+import { IdempotencyStore } from '@suite/coordination';
+import { PAYMENTS_CONFIG, type PaymentsConfig } from '../config/payments.config';
+import { TRANSACTIONS } from '../database/payments-database.module';
+import type { TypeOrmTransactions } from '../database/typeorm-transactions';
+import { LedgerRepository } from '../ledger/infra/ledger.repository';
+import { CreatePaymentUseCase } from './create-payment/create-payment.use-case';
+import { PSP_GATEWAY, type PspGateway } from './domain/psp.port';
+import { HttpPspGateway } from './infra/http-psp.gateway';
+import { naivePspGateway } from './infra/naive-psp.gateway';
+import { PaymentEventsOutbox } from './infra/payment-events.outbox';
+import { PaymentSettlement } from './infra/payment-settlement';
+import { PaymentsRepository } from './infra/payments.repository';
+import { ReconcilePaymentsUseCase } from './reconcile-payments/reconcile-payments.use-case';
+import { RefundPaymentUseCase } from './refund-payment/refund-payment.use-case';
+
+// The use cases are plain classes (no Nest in them), wired here.
+export const paymentsProviders = [
+  PaymentsRepository,
+  LedgerRepository,
+  {
+    provide: IdempotencyStore,
+    inject: [PAYMENTS_CONFIG],
+    useFactory: (config: PaymentsConfig) =>
+      new IdempotencyStore({
+        lockTimeoutMs: config.IDEMPOTENCY_LOCK_TIMEOUT_MS,
+        retentionMs: config.IDEMPOTENCY_RETENTION_MS,
+      }),
+  },
+  {
+    provide: PaymentEventsOutbox,
+    inject: [PAYMENTS_CONFIG],
+    useFactory: (config: PaymentsConfig) => new PaymentEventsOutbox(config.PAYMENTS_EVENTS_TOPIC),
+  },
+  {
+    provide: PSP_GATEWAY,
+    inject: [PAYMENTS_CONFIG],
+    useFactory: (config: PaymentsConfig): PspGateway => {
+      const options = {
+        baseUrl: config.PSP_URL,
+        timeoutMs: config.PSP_TIMEOUT_MS,
+        maxAttempts: config.PSP_MAX_ATTEMPTS,
+        backoffMs: config.PSP_RETRY_BACKOFF_MS,
+        breaker: {
+          errorThresholdPercentage: 50,
+          volumeThreshold: 10,
+          resetTimeoutMs: config.PSP_BREAKER_RESET_MS,
+        },
+      };
+      return config.PSP_CLIENT === 'naive' ? naivePspGateway(options) : new HttpPspGateway(options);
+    },
+  },
+  {
+    provide: PaymentSettlement,
+    inject: [PaymentsRepository, LedgerRepository, PaymentEventsOutbox],
+    useFactory: (p: PaymentsRepository, l: LedgerRepository, e: PaymentEventsOutbox) =>
+      new PaymentSettlement(p, l, e),
+  },
+  {
+    provide: CreatePaymentUseCase,
+    inject: [TRANSACTIONS, IdempotencyStore, PaymentsRepository, PaymentSettlement, PSP_GATEWAY],
+    useFactory: (
+      t: TypeOrmTransactions,
+      s: IdempotencyStore,
+      p: PaymentsRepository,
+      settle: PaymentSettlement,
+      psp: PspGateway,
+    ) => new CreatePaymentUseCase(t, s, p, settle, psp),
+  },
+  {
+    provide: RefundPaymentUseCase,
+    inject: [
+      TRANSACTIONS,
+      IdempotencyStore,
+      PaymentsRepository,
+      LedgerRepository,
+      PaymentEventsOutbox,
+      PSP_GATEWAY,
+    ],
+    useFactory: (
+      t: TypeOrmTransactions,
+      s: IdempotencyStore,
+      p: PaymentsRepository,
+      l: LedgerRepository,
+      e: PaymentEventsOutbox,
+      psp: PspGateway,
+    ) => new RefundPaymentUseCase(t, s, p, l, e, psp),
+  },
+  {
+    provide: ReconcilePaymentsUseCase,
+    inject: [TRANSACTIONS, PaymentsRepository, PaymentSettlement, PSP_GATEWAY],
+    useFactory: (
+      t: TypeOrmTransactions,
+      p: PaymentsRepository,
+      settle: PaymentSettlement,
+      psp: PspGateway,
+    ) => new ReconcilePaymentsUseCase(t, p, settle, psp),
+  },
+];

@@ -1,0 +1,72 @@
+import type { TypeOrmTransactions } from '../../database/typeorm-transactions';
+import type { PspGateway } from '../domain/psp.port';
+import type { PaymentSettlement } from '../infra/payment-settlement';
+import type { PaymentsRepository } from '../infra/payments.repository';
+
+export interface ReconcileReport {
+  examined: number;
+  captured: number;
+  failed: number;
+  // The PSP could not be asked (down, circuit open): left for the next run.
+  unresolved: number;
+}
+
+// Settles payments left unsettled by a crash or an unanswered PSP call, asking the PSP by
+// the payment's key. `olderThanMs` must exceed the longest PSP call (timeout x attempts
+// plus backoff): a younger payment may still have a request in flight, and "the PSP has
+// no charge" is only final once nothing can still arrive there.
+export class ReconcilePaymentsUseCase {
+  constructor(
+    private readonly transactions: TypeOrmTransactions,
+    private readonly payments: PaymentsRepository,
+    private readonly settlement: PaymentSettlement,
+    private readonly psp: PspGateway,
+  ) {}
+
+  async execute(options: { olderThanMs: number; limit: number }): Promise<ReconcileReport> {
+    const report: ReconcileReport = { examined: 0, captured: 0, failed: 0, unresolved: 0 };
+    const before = new Date(Date.now() - options.olderThanMs);
+    const ids = await this.transactions.inTransaction((sql) =>
+      this.payments.findStuck(sql, before, options.limit),
+    );
+    for (const id of ids) {
+      report.examined += 1;
+      const settled = await this.reconcileOne(id);
+      report[settled] += 1;
+    }
+    return report;
+  }
+
+  private async reconcileOne(id: string): Promise<'captured' | 'failed' | 'unresolved'> {
+    const payment = await this.transactions.inTransaction((sql) => this.payments.findById(sql, id));
+    if (!payment) return 'unresolved';
+    if (payment.status === 'pending') {
+      // Never got as far as the PSP: nothing can have been charged.
+      return this.transactions.inTransaction(async (sql) => {
+        const locked = await this.payments.findById(sql, id, true);
+        if (locked?.status !== 'pending') return 'unresolved';
+        await this.payments.apply(sql, locked, 'abandon', { failureReason: 'abandoned' });
+        return 'failed';
+      });
+    }
+    if (payment.status !== 'processing') return 'unresolved';
+    const found = await this.psp.findCharge(payment.pspKey);
+    if (found.kind === 'unknown') return 'unresolved';
+    const settled = await this.transactions.inTransaction((sql) =>
+      this.settlement.settle(
+        sql,
+        id,
+        found.kind === 'none'
+          ? { kind: 'not-charged', reason: 'no charge at the PSP' }
+          : found.status === 'succeeded'
+            ? { kind: 'succeeded', chargeId: found.chargeId }
+            : { kind: 'declined', chargeId: found.chargeId, reason: 'card_declined' },
+      ),
+    );
+    return settled.status === 'captured'
+      ? 'captured'
+      : settled.status === 'failed'
+        ? 'failed'
+        : 'unresolved';
+  }
+}

@@ -1,0 +1,212 @@
+import { randomUUID } from 'node:crypto';
+import { PAYMENT_EVENT_TYPES } from '@suite/contracts';
+import {
+  runRecoverable,
+  type IdempotencyStore,
+  type SqlExecutor,
+  type StoredResponse,
+} from '@suite/coordination';
+import type { TypeOrmTransactions } from '../../database/typeorm-transactions';
+import { refundEntry } from '../../ledger/domain/journal-entry';
+import type { LedgerRepository } from '../../ledger/infra/ledger.repository';
+import { isRefundable } from '../domain/payment-status';
+import { toPaymentView } from '../domain/payment-view';
+import type { PspGateway } from '../domain/psp.port';
+import type { PaymentEventsOutbox } from '../infra/payment-events.outbox';
+import type { PaymentRecord, RefundRecord } from '../infra/payment.record';
+import type { PaymentsRepository } from '../infra/payments.repository';
+
+export interface RefundPaymentInput {
+  scope: string;
+  key: string;
+  paymentId: string;
+  // Absent: everything not yet refunded.
+  amountMinor?: number;
+}
+
+export type RefundPaymentOutcome =
+  | { kind: 'responded'; response: StoredResponse; replayed: boolean }
+  | { kind: 'in-progress'; retryAfterMs: number }
+  | { kind: 'payload-mismatch' }
+  | { kind: 'invalid-key'; reason: string }
+  | { kind: 'outcome-unknown'; reason: string };
+
+class OutcomeUnknown extends Error {}
+
+const error = (status: number, code: string, message: string): StoredResponse => ({
+  status,
+  body: { statusCode: status, error: code, message },
+});
+
+// POST /payments/:id/refunds in two recoverable phases:
+//   refund_created  with the payment row locked: the refund fits beside every other
+//                   refund that has not failed, so concurrent refunds never exceed it
+//   (final)         the keyed PSP refund, then in ONE transaction the refund's outcome,
+//                   the payment's refunded amount and status, the ledger entry, the
+//                   outbox event and the stored response
+export class RefundPaymentUseCase {
+  constructor(
+    private readonly transactions: TypeOrmTransactions,
+    private readonly store: IdempotencyStore,
+    private readonly payments: PaymentsRepository,
+    private readonly ledger: LedgerRepository,
+    private readonly events: PaymentEventsOutbox,
+    private readonly psp: PspGateway,
+  ) {}
+
+  async execute(input: RefundPaymentInput): Promise<RefundPaymentOutcome> {
+    const { scope, key, paymentId, amountMinor } = input;
+    const begun = await this.store.begin(this.transactions.autocommit(), {
+      scope,
+      key,
+      method: 'POST',
+      path: `/payments/${paymentId}/refunds`,
+      body: { amountMinor: amountMinor ?? null },
+    });
+    switch (begun.kind) {
+      case 'replay':
+        return { kind: 'responded', response: begun.response, replayed: true };
+      case 'in-progress':
+      case 'payload-mismatch':
+      case 'invalid-key':
+        return begun;
+      case 'acquired':
+        break;
+    }
+
+    const phases = [
+      {
+        reaches: 'refund_created',
+        run: async (sql: SqlExecutor) => {
+          const payment = await this.payments.findById(sql, paymentId, true);
+          const verdict = await this.check(sql, payment, amountMinor);
+          if (verdict.kind !== 'ok' || !payment) return; // the final phase answers why
+          const now = new Date();
+          await this.payments.insertRefund(sql, {
+            id: randomUUID(),
+            paymentId: payment.id,
+            idempotencyScope: scope,
+            idempotencyKey: key,
+            amountMinor: verdict.amountMinor,
+            status: 'pending',
+            pspRefundId: null,
+            failureReason: null,
+            createdAt: now,
+            updatedAt: now,
+          });
+        },
+      },
+    ];
+
+    try {
+      const outcome = await runRecoverable(
+        this.transactions,
+        this.store,
+        begun.handle,
+        phases,
+        async (sql) => {
+          const refund = await this.payments.findRefundByKey(sql, scope, key);
+          if (!refund) {
+            const payment = await this.payments.findById(sql, paymentId);
+            const verdict = await this.check(sql, payment, amountMinor);
+            return verdict.kind === 'ok'
+              ? error(409, 'refund_conflict', 'the payment changed; retry with a new key')
+              : verdict.response;
+          }
+          if (refund.status === 'pending') await this.refundAtPsp(sql, refund);
+          return this.respond(sql, refund);
+        },
+      );
+      if (outcome.kind === 'lock-lost') return { kind: 'in-progress', retryAfterMs: 1_000 };
+      return { kind: 'responded', response: outcome.response, replayed: false };
+    } catch (failure) {
+      await this.store.release(this.transactions.autocommit(), begun.handle).catch(() => undefined);
+      if (failure instanceof OutcomeUnknown) {
+        return { kind: 'outcome-unknown', reason: failure.message };
+      }
+      throw failure;
+    }
+  }
+
+  private async check(
+    sql: SqlExecutor,
+    payment: PaymentRecord | null,
+    amountMinor: number | undefined,
+  ): Promise<{ kind: 'ok'; amountMinor: number } | { kind: 'rejected'; response: StoredResponse }> {
+    if (!payment) {
+      return { kind: 'rejected', response: error(404, 'payment_not_found', 'no such payment') };
+    }
+    if (!isRefundable(payment.status)) {
+      return {
+        kind: 'rejected',
+        response: error(
+          409,
+          'payment_not_refundable',
+          `a ${payment.status} payment cannot be refunded`,
+        ),
+      };
+    }
+    const refundable =
+      payment.amountMinor - (await this.payments.reservedForRefunds(sql, payment.id));
+    const amount = amountMinor ?? refundable;
+    if (amount < 1 || amount > refundable) {
+      return {
+        kind: 'rejected',
+        response: error(422, 'amount_too_large', `at most ${refundable} can still be refunded`),
+      };
+    }
+    return { kind: 'ok', amountMinor: amount };
+  }
+
+  private async refundAtPsp(sql: SqlExecutor, refund: RefundRecord): Promise<void> {
+    const payment = await this.payments.findById(sql, refund.paymentId);
+    if (!payment?.pspChargeId) throw new Error(`payment ${refund.paymentId} has no PSP charge`);
+    const answer = await this.psp.refund({
+      key: refund.id,
+      chargeId: payment.pspChargeId,
+      amountMinor: refund.amountMinor,
+    });
+    if (answer.kind === 'unknown') throw new OutcomeUnknown(answer.reason);
+    const locked = await this.payments.findById(sql, refund.paymentId, true);
+    if (!locked) throw new Error(`payment ${refund.paymentId} vanished`);
+    if (answer.kind === 'rejected') {
+      refund.status = 'failed';
+      refund.failureReason = answer.reason;
+      await this.payments.saveRefund(sql, refund);
+      return;
+    }
+    refund.status = 'succeeded';
+    refund.pspRefundId = answer.refundId;
+    await this.payments.saveRefund(sql, refund);
+    const refundedMinor = locked.refundedMinor + refund.amountMinor;
+    const updated = await this.payments.apply(
+      sql,
+      locked,
+      refundedMinor === locked.amountMinor ? 'refund_full' : 'refund_partial',
+      { refundedMinor },
+    );
+    await this.ledger.post(sql, refundEntry({ ...refund, currency: updated.currency }));
+    await this.events.record(sql, PAYMENT_EVENT_TYPES.refunded, updated, {
+      refundId: refund.id,
+      refundedMinor: refund.amountMinor,
+    });
+  }
+
+  private async respond(sql: SqlExecutor, refund: RefundRecord): Promise<StoredResponse> {
+    if (refund.status === 'failed') {
+      return error(409, 'refund_rejected', `the PSP refused the refund: ${refund.failureReason}`);
+    }
+    const payment = await this.payments.findById(sql, refund.paymentId);
+    if (!payment) throw new Error(`payment ${refund.paymentId} vanished`);
+    return {
+      status: 201,
+      body: {
+        id: refund.id,
+        paymentId: refund.paymentId,
+        amountMinor: refund.amountMinor,
+        status: refund.status,
+        payment: toPaymentView(payment),
+      },
+    };
+  }
+}

@@ -1,0 +1,68 @@
+import { Body, Controller, Headers, HttpStatus, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { Pauses } from '../../faults/pauses';
+import { requireIdempotencyKey } from '../../http/idempotency-key';
+import { CreateChargeRequest } from './create-charge.request';
+import { CreateChargeUseCase } from './create-charge.use-case';
+
+@Controller('charges')
+export class CreateChargeHttpController {
+  constructor(
+    private readonly createCharge: CreateChargeUseCase,
+    private readonly pauses: Pauses,
+  ) {}
+
+  @Post()
+  async create(
+    @Headers('idempotency-key') keyHeader: string | undefined,
+    @Body() body: CreateChargeRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const idempotencyKey = requireIdempotencyKey(keyHeader);
+    const result = await this.createCharge.execute({ ...body, idempotencyKey });
+    switch (result.kind) {
+      case 'succeeded':
+        // timeout-after-charge: the charge is committed; the answer comes too late.
+        await this.pauses.pause(result.holdMs);
+        await send(reply, HttpStatus.CREATED, result.charge, result.replayed);
+        return;
+      case 'declined':
+        await send(
+          reply,
+          HttpStatus.PAYMENT_REQUIRED,
+          {
+            statusCode: 402,
+            error: 'card_declined',
+            message: 'the card was declined',
+            charge: result.charge,
+          },
+          result.replayed,
+        );
+        return;
+      case 'key-reused':
+        await send(reply, HttpStatus.UNPROCESSABLE_ENTITY, {
+          statusCode: 422,
+          error: 'idempotency_key_reused',
+          message: 'this Idempotency-Key was used for a different charge',
+        });
+        return;
+      case 'unavailable':
+        await send(reply, HttpStatus.SERVICE_UNAVAILABLE, {
+          statusCode: 503,
+          error: 'processing_error',
+          message: 'simulated processing error; nothing was charged',
+        });
+        return;
+    }
+  }
+}
+
+export async function send(
+  reply: FastifyReply,
+  status: number,
+  body: unknown,
+  replayed = false,
+): Promise<void> {
+  if (replayed) void reply.header('idempotent-replayed', 'true');
+  await reply.status(status).send(body);
+}

@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import { CallbackSender } from '../../callbacks/callback-sender';
+import { FaultPlan } from '../../faults/domain/fault-plan';
+import { Pauses } from '../../faults/pauses';
+import {
+  DECLINED_SOURCE_TOKEN,
+  sameCharge,
+  type ChargeRequest,
+  type ChargeView,
+} from '../domain/charge';
+import { toChargeView } from '../infra/charge.mapper';
+import type { ChargeRecord } from '../infra/charge.record';
+import { ChargesRepository } from '../infra/charges.repository';
+
+export type CreateChargeResult =
+  // holdMs > 0: the charge is made but the answer is withheld that long (timeout-after-charge).
+  | { kind: 'succeeded'; charge: ChargeView; replayed: boolean; holdMs: number }
+  | { kind: 'declined'; charge: ChargeView; replayed: boolean }
+  | { kind: 'key-reused' }
+  | { kind: 'unavailable' };
+
+// A charge is made at most once per Idempotency-Key: a repeat of the key replays the
+// stored outcome (success or decline), a different request under the key is refused,
+// and faults are drawn only for requests that would create a charge.
+@Injectable()
+export class CreateChargeUseCase {
+  constructor(
+    private readonly charges: ChargesRepository,
+    private readonly faults: FaultPlan,
+    private readonly pauses: Pauses,
+    private readonly callbacks: CallbackSender,
+  ) {}
+
+  async execute(request: ChargeRequest): Promise<CreateChargeResult> {
+    await this.pauses.pause(this.faults.latencyMs);
+    const existing = await this.charges.findChargeByKey(request.idempotencyKey);
+    if (existing) return this.replay(existing, request);
+
+    const fault = this.faults.nextCharge();
+    if (fault === 'error') return { kind: 'unavailable' };
+    const declined = fault === 'decline' || request.sourceToken === DECLINED_SOURCE_TOKEN;
+    const created = await this.charges.insertChargeIfAbsent(
+      request,
+      declined ? 'declined' : 'succeeded',
+    );
+    if (!created) {
+      // A concurrent duplicate inserted first; answer as its replay.
+      const winner = await this.charges.findChargeByKey(request.idempotencyKey);
+      if (!winner) throw new Error(`charge for key ${request.idempotencyKey} vanished`);
+      return this.replay(winner, request);
+    }
+    const charge = toChargeView(created);
+    if (request.callbackUrl) {
+      this.callbacks.send(
+        request.callbackUrl,
+        { type: declined ? 'charge.declined' : 'charge.succeeded', charge },
+        this.faults.duplicateCallbacks ? 2 : 1,
+      );
+    }
+    if (declined) return { kind: 'declined', charge, replayed: false };
+    const holdMs = fault === 'timeout-after-charge' ? this.faults.hangMs : 0;
+    return { kind: 'succeeded', charge, replayed: false, holdMs };
+  }
+
+  private replay(existing: ChargeRecord, request: ChargeRequest): CreateChargeResult {
+    if (!sameCharge(existing, request)) return { kind: 'key-reused' };
+    const charge = toChargeView(existing);
+    return existing.status === 'succeeded'
+      ? { kind: 'succeeded', charge, replayed: true, holdMs: 0 }
+      : { kind: 'declined', charge, replayed: true };
+  }
+}

@@ -1,0 +1,34 @@
+import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
+import { FaultPlan } from '../../faults/domain/fault-plan';
+import { Pauses } from '../../faults/pauses';
+import type { ChargeView } from '../domain/charge';
+import { toChargeView } from '../infra/charge.mapper';
+import { ChargesRepository } from '../infra/charges.repository';
+
+// How a merchant reconciles: "did you charge under this key?" A list, so "no" is an empty
+// answer rather than an error.
+@Controller('charges')
+export class FindChargesHttpController {
+  constructor(
+    private readonly charges: ChargesRepository,
+    private readonly faults: FaultPlan,
+    private readonly pauses: Pauses,
+  ) {}
+
+  @Get()
+  async find(
+    @Query('idempotencyKey') idempotencyKey?: string,
+    @Query('merchantReference') merchantReference?: string,
+  ): Promise<{ data: ChargeView[] }> {
+    if (!idempotencyKey && !merchantReference) {
+      throw new BadRequestException('give idempotencyKey or merchantReference');
+    }
+    // Latency applies here too: a slow PSP is slow to reconcile against as well.
+    await this.pauses.pause(this.faults.latencyMs);
+    const filter = {
+      ...(idempotencyKey ? { idempotencyKey } : {}),
+      ...(merchantReference ? { merchantReference } : {}),
+    };
+    return { data: (await this.charges.findCharges(filter)).map(toChargeView) };
+  }
+}

@@ -1,0 +1,199 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { initServiceApp, loadConfig } from '@suite/coordination-nest';
+import { createTestDatabase, type TestDatabase } from '@suite/testing';
+import { AppModule } from './app.module';
+import { pspSimulatorConfigSchema } from './config/psp-simulator.config';
+
+// The simulator against its real Postgres: one charge per key whatever the faults do.
+describe('psp-simulator', () => {
+  let db: TestDatabase;
+  let app: NestFastifyApplication;
+  let n = 0;
+  const key = () => `key-${++n}`;
+  const body = (over: Record<string, unknown> = {}) => ({
+    amountMinor: 1250,
+    currency: 'EUR',
+    sourceToken: 'tok_visa',
+    merchantReference: `pay-${n}`,
+    ...over,
+  });
+  const charge = (idempotencyKey: string | undefined, payload: object) =>
+    app.inject({
+      method: 'POST',
+      url: '/charges',
+      headers: idempotencyKey ? { 'idempotency-key': idempotencyKey } : {},
+      payload,
+    });
+  const faults = (payload: object) => app.inject({ method: 'PUT', url: '/admin/faults', payload });
+  const chargesUnder = async (k: string) =>
+    (await app.inject({ method: 'GET', url: `/charges?idempotencyKey=${k}` })).json().data;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('psp_sim', 2);
+    const config = loadConfig(
+      pspSimulatorConfigSchema,
+      { DATABASE_URL: db.url, PSP_HANG_MS: '300' },
+      'psp-simulator',
+    );
+    app = await initServiceApp(AppModule.register(config), { logLevel: 'fatal' });
+  });
+
+  afterEach(async () => {
+    await app.inject({ method: 'DELETE', url: '/admin/faults' });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  it('is live and ready once its migrations ran', async () => {
+    expect((await app.inject({ method: 'GET', url: '/health' })).json()).toEqual({
+      status: 'ok',
+      service: 'psp-simulator',
+    });
+    expect((await app.inject({ method: 'GET', url: '/health/ready' })).json()).toEqual({
+      status: 'ready',
+      checks: { postgres: 'ok' },
+    });
+  });
+
+  it('replays the original charge for a repeated key and never charges twice', async () => {
+    const k = key();
+    const first = await charge(k, body());
+    const again = await charge(k, body());
+    expect(first.statusCode).toBe(201);
+    expect(again.statusCode).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.json().id).toBe(first.json().id);
+    expect(await chargesUnder(k)).toHaveLength(1);
+  });
+
+  it('makes one charge for concurrent duplicates of a key', async () => {
+    const k = key();
+    const answers = await Promise.all(Array.from({ length: 8 }, () => charge(k, body())));
+    expect(new Set(answers.map((a) => a.json().id)).size).toBe(1);
+    expect(await chargesUnder(k)).toHaveLength(1);
+  });
+
+  it('refuses a key reused for a different charge with 422', async () => {
+    const k = key();
+    await charge(k, body());
+    const other = await charge(k, body({ amountMinor: 999 }));
+    expect(other.statusCode).toBe(422);
+    expect(other.json().error).toBe('idempotency_key_reused');
+  });
+
+  it('asks for an Idempotency-Key and validates the body with clear 400s', async () => {
+    const missing = await charge(undefined, body());
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().message).toBe('the Idempotency-Key header is required');
+    const bad = await charge(key(), { amountMinor: -1, currency: 'euro', sourceToken: 'x' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().message).toEqual(
+      expect.arrayContaining([
+        'amountMinor must not be less than 1',
+        'currency must be a 3-letter ISO 4217 code, e.g. EUR',
+      ]),
+    );
+  });
+
+  it('answers an injected error with 503 and charges nothing, so a retry charges once', async () => {
+    await faults({ nextErrors: 1 });
+    const k = key();
+    expect((await charge(k, body())).statusCode).toBe(503);
+    expect(await chargesUnder(k)).toHaveLength(0);
+    expect((await charge(k, body())).statusCode).toBe(201);
+    expect(await chargesUnder(k)).toHaveLength(1);
+  });
+
+  it('stores a decline, so a retry of the key is declined again without a new charge', async () => {
+    await faults({ nextDeclines: 1 });
+    const k = key();
+    const first = await charge(k, body());
+    expect(first.statusCode).toBe(402);
+    expect(first.json().charge.status).toBe('declined');
+    const again = await charge(k, body());
+    expect(again.statusCode).toBe(402);
+    expect(again.json().charge.id).toBe(first.json().charge.id);
+    expect(await chargesUnder(k)).toHaveLength(1);
+  });
+
+  it('charges before a timed-out answer, and the key lookup shows that charge', async () => {
+    await faults({ nextTimeoutsAfterCharge: 1 });
+    const k = key();
+    const started = Date.now();
+    const late = charge(k, body());
+    // The charge is visible to reconciliation while the answer is still held back.
+    await new Promise((r) => setTimeout(r, 150));
+    const seen = await chargesUnder(k);
+    expect(seen).toHaveLength(1);
+    expect((await late).statusCode).toBe(201);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    expect((await charge(k, body())).json().id).toBe(seen[0].id);
+  });
+
+  it('reports and resets its faults through the admin API', async () => {
+    const set = await faults({ latencyMs: 5, declineRate: 0.5, seed: 3 });
+    expect(set.json()).toMatchObject({ latencyMs: 5, declineRate: 0.5, seed: 3 });
+    expect((await app.inject({ method: 'GET', url: '/admin/faults' })).json()).toMatchObject({
+      declineRate: 0.5,
+    });
+    const reset = await app.inject({ method: 'DELETE', url: '/admin/faults' });
+    expect(reset.json()).toMatchObject({ latencyMs: 0, declineRate: 0, hangMs: 300 });
+    expect((await faults({ errorRate: 3 })).statusCode).toBe(400);
+  });
+
+  it('refunds once per key and never more than was charged', async () => {
+    const charged = (await charge(key(), body({ amountMinor: 1000 }))).json();
+    const refund = (k: string, amountMinor: number) =>
+      app.inject({
+        method: 'POST',
+        url: '/refunds',
+        headers: { 'idempotency-key': k },
+        payload: { chargeId: charged.id, amountMinor },
+      });
+    const rk = key();
+    const first = await refund(rk, 600);
+    expect(first.statusCode).toBe(201);
+    expect((await refund(rk, 600)).json().id).toBe(first.json().id);
+    expect((await refund(key(), 600)).statusCode).toBe(422);
+    expect((await refund(key(), 400)).statusCode).toBe(201);
+    const [byRef] = (
+      await app.inject({
+        method: 'GET',
+        url: `/charges?merchantReference=${charged.merchantReference}`,
+      })
+    ).json().data;
+    expect(byRef.refundedMinor).toBe(1000);
+  });
+
+  it('sends the webhook twice when duplicate callbacks are on', async () => {
+    const received: unknown[] = [];
+    const server: Server = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (c) => (raw += c));
+      req.on('end', () => {
+        received.push(JSON.parse(raw));
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      await faults({ duplicateCallbacks: true });
+      const made = await charge(key(), body({ callbackUrl: `http://127.0.0.1:${port}/hook` }));
+      const deadline = Date.now() + 5_000;
+      while (received.length < 2 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(received).toEqual([
+        { type: 'charge.succeeded', charge: made.json() },
+        { type: 'charge.succeeded', charge: made.json() },
+      ]);
+    } finally {
+      server.close();
+    }
+  });
+});

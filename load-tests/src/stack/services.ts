@@ -1,0 +1,206 @@
+// Starts, stops and reports the suite's services as background processes of the project's
+// own, next to the native infrastructure: one process per service, a pid file in
+// .local/run/services, a log in .local/logs/<service>.log, readiness from /health/ready.
+// Usage: services.ts start [service...] | stop | status
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { DEFAULT_PORTS, SERVICE_NAMES, type ServiceName } from '@suite/contracts';
+import { ROOT, STATE, readEndpoints } from './endpoints';
+import { ensureJwtKeys } from './jwt-keys';
+
+const RUN = join(STATE, 'run/services');
+const LOGS = join(STATE, 'logs');
+// Upstreams first, the gateway last.
+const START_ORDER: ServiceName[] = [
+  'psp-simulator',
+  'payments',
+  'ticketing',
+  'auction',
+  'rate-limiter',
+  'gateway',
+];
+
+interface Running {
+  service: ServiceName;
+  pid: number;
+  port: number;
+}
+
+const pidFile = (s: ServiceName) => join(RUN, `${s}.json`);
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function running(service: ServiceName): Running | undefined {
+  if (!existsSync(pidFile(service))) return undefined;
+  const entry = JSON.parse(readFileSync(pidFile(service), 'utf8')) as Running;
+  return alive(entry.pid) ? entry : undefined;
+}
+
+async function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+// The default port, or the next free one when something else holds it.
+async function choosePort(service: ServiceName, taken: Set<number>): Promise<number> {
+  let port: number = DEFAULT_PORTS[service];
+  while (taken.has(port) || !(await portFree(port))) port += 10;
+  taken.add(port);
+  return port;
+}
+
+async function ready(port: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/health/ready`, {
+        signal: AbortSignal.timeout(1_000),
+      });
+      if (res.ok) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+
+export type ServicePorts = Record<ServiceName, number>;
+
+// Environment of each service: the infrastructure from the endpoints file, the ports chosen
+// for its peers, and the demo's JWT keys. Only the gateway gets the private key.
+function environment(
+  service: ServiceName,
+  ports: ServicePorts,
+  infra: Record<string, string>,
+): NodeJS.ProcessEnv {
+  const keys = ensureJwtKeys();
+  const url = (s: ServiceName) => `http://127.0.0.1:${ports[s]}`;
+  const database = (name: string) => infra[`${name.toUpperCase()}_DATABASE_URL`] ?? '';
+  const common = {
+    PORT: String(ports[service]),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    REDIS_URL: infra['REDIS_URL'] ?? '',
+    KAFKA_BROKERS: infra['KAFKA_BROKERS'] ?? '',
+    JWT_PUBLIC_KEY: keys.publicKeyPem,
+  };
+  const specific: Record<ServiceName, Record<string, string>> = {
+    'psp-simulator': { DATABASE_URL: database('psp_simulator') },
+    payments: { DATABASE_URL: database('payments'), PSP_URL: url('psp-simulator') },
+    ticketing: { DATABASE_URL: database('ticketing') },
+    auction: { DATABASE_URL: database('auction') },
+    'rate-limiter': {},
+    gateway: {
+      TICKETING_URL: url('ticketing'),
+      PAYMENTS_URL: url('payments'),
+      AUCTION_URL: url('auction'),
+      RATE_LIMITER_URL: url('rate-limiter'),
+      JWT_PRIVATE_KEY: keys.privateKeyPem,
+      DEV_TOKENS_ENABLED: 'true',
+    },
+  };
+  return { PATH: process.env['PATH'], HOME: process.env['HOME'], ...common, ...specific[service] };
+}
+
+export async function startServices(
+  services: readonly ServiceName[] = START_ORDER,
+): Promise<ServicePorts> {
+  mkdirSync(RUN, { recursive: true });
+  mkdirSync(LOGS, { recursive: true });
+  const infra = readEndpoints();
+  const taken = new Set<number>();
+  const ports = {} as ServicePorts;
+  for (const service of START_ORDER) {
+    const current = running(service);
+    ports[service] = current ? current.port : await choosePort(service, taken);
+    taken.add(ports[service]);
+  }
+  for (const service of START_ORDER.filter((s) => services.includes(s))) {
+    if (running(service)) {
+      console.log(`  ${service.padEnd(14)} already running on ${ports[service]}`);
+      continue;
+    }
+    const log = join(LOGS, `${service}.log`);
+    const out = openSync(log, 'a');
+    const child = spawn(
+      process.execPath,
+      ['-r', '@swc-node/register', `apps/${service}/src/main.ts`],
+      {
+        cwd: ROOT,
+        env: {
+          ...environment(service, ports, infra),
+          SWC_NODE_PROJECT: `apps/${service}/tsconfig.json`,
+        },
+        detached: true,
+        stdio: ['ignore', out, out],
+      },
+    );
+    child.unref();
+    writeFileSync(
+      pidFile(service),
+      JSON.stringify({ service, pid: child.pid, port: ports[service] }),
+    );
+    if (!(await ready(ports[service], 60_000))) {
+      throw new Error(
+        `${service} did not become ready on port ${ports[service]} within 60 s; read ${log}`,
+      );
+    }
+    console.log(`  ${service.padEnd(14)} ready on http://127.0.0.1:${ports[service]}`);
+  }
+  return ports;
+}
+
+export async function stopServices(): Promise<void> {
+  for (const service of [...START_ORDER].reverse()) {
+    const current = running(service);
+    if (current) {
+      process.kill(current.pid, 'SIGTERM');
+      const deadline = Date.now() + 10_000;
+      while (alive(current.pid) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
+      if (alive(current.pid)) process.kill(current.pid, 'SIGKILL');
+      console.log(`  ${service.padEnd(14)} stopped`);
+    }
+    rmSync(pidFile(service), { force: true });
+  }
+}
+
+export function statusLines(): string[] {
+  return SERVICE_NAMES.map((s) => {
+    const r = running(s);
+    return `  ${s.padEnd(14)} ${r ? `running  pid ${r.pid}  http://127.0.0.1:${r.port}` : 'stopped'}`;
+  });
+}
+
+async function main(): Promise<void> {
+  const [command = 'status', ...names] = process.argv.slice(2);
+  const selected = names.length ? (names as ServiceName[]) : START_ORDER;
+  for (const name of selected) {
+    if (!SERVICE_NAMES.includes(name))
+      throw new Error(`unknown service "${name}" (one of ${SERVICE_NAMES.join(', ')})`);
+  }
+  if (command === 'start') await startServices(selected);
+  else if (command === 'stop') await stopServices();
+  else if (command === 'status') console.log(statusLines().join('\n'));
+  else throw new Error('usage: services.ts start [service...] | stop | status');
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}
