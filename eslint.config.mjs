@@ -1,7 +1,8 @@
 // Lint rules for the whole workspace. Module boundaries are enforced from project tags:
 //   type:app      deployable NestJS services, may depend only on libs
 //   type:lib      shared libraries
-//   type:testing  test harness, imported only from test files
+//   type:testing  test harness, imported only from test files and tools
+//   type:tool     the demo, load and chaos runs, end-to-end tests
 //   scope:<name>  a service's own code; scope:shared is usable by every scope
 //   layer:core    framework-free mechanisms (no NestJS, TypeORM or HTTP framework)
 //   layer:nest    Nest modules over the core; layer:contracts schemas; layer:testing harness
@@ -56,6 +57,8 @@ export default [
       ...boundaries([
         { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
         { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+        // The demo, load runs and end-to-end tests drive the stack with the test harness.
+        { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
         { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
         {
           sourceTag: 'layer:core',
@@ -89,6 +92,7 @@ export default [
       ...boundaries([
         { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
         { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
+        { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
         { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
         {
           sourceTag: 'layer:core',

@@ -1,6 +1,7 @@
 // One Jest configuration for every project, built per test tier.
 //   unit         *.spec.ts              no infrastructure, fake clocks allowed
 //   integration  *.integration-spec.ts  real Postgres, Redis, Kafka and toxiproxy
+//   e2e          *.e2e-spec.ts          every service running, driven through the gateway
 // tools/jest-tier.cjs calls jestConfig() so projects need no Jest files of their own.
 const fs = require('node:fs');
 const path = require('node:path');
@@ -30,11 +31,18 @@ const tiers = {
     globalSetup: path.join(workspaceRoot, 'libs/testing/src/jest/global-setup.ts'),
     globalTeardown: path.join(workspaceRoot, 'libs/testing/src/jest/global-teardown.ts'),
   },
+  e2e: {
+    testMatch: ['<rootDir>/**/*.e2e-spec.ts'],
+    testTimeout: 180_000,
+    globalSetup: path.join(workspaceRoot, 'libs/testing/src/jest/e2e-global-setup.ts'),
+    globalTeardown: path.join(workspaceRoot, 'libs/testing/src/jest/e2e-global-teardown.ts'),
+  },
 };
 
 function jestConfig(tier, projectRoot) {
   const tierConfig = tiers[tier];
-  if (!tierConfig) throw new Error(`unknown test tier "${tier}" (expected unit or integration)`);
+  if (!tierConfig)
+    throw new Error(`unknown test tier "${tier}" (expected unit, integration or e2e)`);
   return {
     displayName: `${path.basename(projectRoot)}:${tier}`,
     rootDir: path.resolve(workspaceRoot, projectRoot),

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs one test tier of one project and writes Jest's JSON report to
 // .local/test-results/<project>.<tier>.json, which tools/test-summary.cjs adds up.
-// Usage: node tools/jest-tier.cjs <unit|integration> <projectRoot> <projectName> [jest args...]
+// Usage: node tools/jest-tier.cjs <unit|integration|e2e> <projectRoot> <projectName> [jest args...]
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -29,10 +29,10 @@ const args = [
   `--outputFile=${outputFile}`,
   // Nx already runs two projects at once on this 2-core machine; integration files share
   // the one local stack and isolate themselves by database and key prefix.
-  tier === 'integration' ? '--runInBand' : '--maxWorkers=1',
+  tier === 'unit' ? '--maxWorkers=1' : '--runInBand',
   // A client that a test forgot to close must not hold the whole run open: integration
   // files end their own processes and connections, and Jest exits once they report.
-  ...(tier === 'integration' ? ['--forceExit'] : []),
+  ...(tier === 'unit' ? [] : ['--forceExit']),
   ...extra,
 ];
 const run = spawnSync(process.execPath, args, { stdio: 'inherit', cwd: workspaceRoot });

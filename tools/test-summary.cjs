@@ -27,8 +27,8 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const rows = [];
-for (const tier of ['unit', 'integration']) {
-  const target = tier === 'unit' ? 'test' : 'integration';
+for (const tier of ['unit', 'integration', 'e2e']) {
+  const target = tier === 'unit' ? 'test' : tier;
   for (const project of projectsWith(target).sort()) {
     const file = path.join(resultsDir, `${project}.${tier}.json`);
     if (!fs.existsSync(file)) {

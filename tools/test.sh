@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one test command (npm test): installs npm dependencies if missing, brings the local
-# infrastructure up if it is not running, runs every project's type check, lint, unit and
-# integration tests, and ends with one line: "N passed, N failed[, N skipped]".
+# infrastructure up if it is not running, runs every project's type check, lint, unit,
+# integration and end-to-end tests, and ends with one line: "N passed, N failed[, N skipped]".
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 started=$SECONDS
@@ -14,7 +14,7 @@ fi
 rm -rf .local/test-results
 mkdir -p .local/test-results
 # Unit tests are cacheable (Nx restores their reports); integration tests always run.
-npx nx run-many -t typecheck lint test integration --outputStyle=stream "$@"
+npx nx run-many -t typecheck lint test integration e2e --outputStyle=stream "$@"
 nx_status=$?
 
 node tools/test-summary.cjs "$nx_status" "$((SECONDS - started))"

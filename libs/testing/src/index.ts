@@ -31,3 +31,11 @@ export {
   type HistoryOperation,
   type LincheckVerdict,
 } from './history/history';
+export { ensureJwtKeys, type JwtKeys } from './stack/jwt-keys';
+export {
+  running,
+  startServices,
+  statusLines,
+  stopServices,
+  type ServicePorts,
+} from './stack/services';

@@ -1,7 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
-import { STATE } from './endpoints';
+import { findWorkspaceRoot } from '../endpoints/endpoints';
+
+const STATE = join(findWorkspaceRoot(__dirname), '.local');
 
 export interface JwtKeys {
   publicKeyPem: string;

@@ -6,9 +6,23 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { DEFAULT_PORTS, SERVICE_NAMES, type ServiceName } from '@suite/contracts';
-import { ROOT, STATE, readEndpoints } from './endpoints';
+import { Kafka, logLevel } from 'kafkajs';
+import { DEFAULT_PORTS, SERVICE_NAMES, TOPICS, type ServiceName } from '@suite/contracts';
+import { ENDPOINTS_FILE, findWorkspaceRoot, parseEndpointsFile } from '../endpoints/endpoints';
 import { ensureJwtKeys } from './jwt-keys';
+
+const ROOT = findWorkspaceRoot(__dirname);
+const STATE = join(ROOT, '.local');
+
+// The endpoints file that `npm run infra:up` writes.
+function readEndpoints(): Record<string, string> {
+  const file = join(ROOT, ENDPOINTS_FILE);
+  if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run infra:up\` first`);
+  const parsed = parseEndpointsFile(readFileSync(file, 'utf8'));
+  return Object.fromEntries(
+    Object.entries(parsed).filter((e): e is [string, string] => e[1] !== undefined),
+  );
+}
 
 const RUN = join(STATE, 'run/services');
 const LOGS = join(STATE, 'logs');
@@ -115,12 +129,36 @@ function environment(
   return { PATH: process.env['PATH'], HOME: process.env['HOME'], ...common, ...specific[service] };
 }
 
+// Topics are created on purpose, before any service produces or consumes: the broker never
+// creates them on a first use.
+async function ensureTopics(brokers: string): Promise<void> {
+  const admin = new Kafka({
+    clientId: 'suite-services',
+    brokers: brokers.split(','),
+    logLevel: logLevel.NOTHING,
+  }).admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = Object.values(TOPICS).filter((t) => !existing.has(t));
+    if (missing.length > 0) {
+      await admin.createTopics({
+        topics: missing.map((topic) => ({ topic, numPartitions: 6 })),
+        waitForLeaders: true,
+      });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 export async function startServices(
   services: readonly ServiceName[] = START_ORDER,
 ): Promise<ServicePorts> {
   mkdirSync(RUN, { recursive: true });
   mkdirSync(LOGS, { recursive: true });
   const infra = readEndpoints();
+  await ensureTopics(infra['KAFKA_BROKERS'] ?? '');
   const taken = new Set<number>();
   const ports = {} as ServicePorts;
   for (const service of START_ORDER) {
@@ -199,6 +237,7 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
+  // Run as a script: `npm run services:start|stop|status`.
   main().catch((error: unknown) => {
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);
