@@ -8,6 +8,7 @@ describe('ticketing app', () => {
     ticketingConfigSchema,
     {
       LOG_LEVEL: 'fatal',
+      DOMAIN: 'off',
       DATABASE_URL: 'postgres://ticketing@127.0.0.1:5432/ticketing',
       REDIS_URL: 'redis://127.0.0.1:6379',
       KAFKA_BROKERS: '127.0.0.1:9092',

@@ -20,3 +20,40 @@ export type {
   TicketingEvent,
   TicketingEventType,
 } from './ticketing';
+export {
+  GATEWAY_HEADERS,
+  IDEMPOTENCY_KEY_MAX_LENGTH,
+  IDEMPOTENCY_KEY_MIN_LENGTH,
+  IDEMPOTENCY_KEY_PATTERN,
+} from './gateway';
+export {
+  MAX_DESCRIPTOR_ENTRIES,
+  MAX_DESCRIPTOR_VALUE_LENGTH,
+  RATE_LIMIT_ALGORITHMS,
+  RATE_LIMIT_WILDCARD,
+  descriptorKey,
+  descriptorKeySchema,
+  descriptorPolicySchema,
+  descriptorValueSchema,
+  limiterPolicyName,
+  matchesDescriptor,
+  parseRateLimitPolicyFile,
+  rateLimitDescriptorSchema,
+  rateLimitDomainSchema,
+  rateLimitHeader,
+  rateLimitPolicyFileSchema,
+  rateLimitPolicyHeader,
+  retryAfterSeconds,
+  selectPolicy,
+} from './rate-limits';
+export type {
+  DescriptorPolicy,
+  PolicyFileParse,
+  QuotaPolicyValue,
+  QuotaStateValue,
+  RateLimitDescriptor,
+  RateLimitDomain,
+  RateLimitPolicyFile,
+} from './rate-limits';
+export { AUCTION_EVENT_TYPES } from './auction';
+export type { AuctionClosedEvent, AuctionEvent, AuctionEventType } from './auction';

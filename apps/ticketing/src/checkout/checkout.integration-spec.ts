@@ -1,0 +1,221 @@
+import { randomUUID } from 'node:crypto';
+import { PAYMENT_COMMAND_TYPES, TICKETING_COMMAND_TYPES } from '@suite/contracts';
+import {
+  leaseKey,
+  poolTransactionRunner,
+  startSagaParticipant,
+  type SagaCommandEnvelope,
+} from '@suite/coordination';
+import type { Consumer } from 'kafkajs';
+import { SEED_EVENT_ID } from '../database/migrations';
+import { SeatsRepository } from '../events/infra/seats.repository';
+import { holdScope } from '../holds/domain/hold';
+import { HoldsRepository } from '../holds/infra/holds.repository';
+import { verifyTicketingInvariants } from '../invariants/verify-ticketing-invariants';
+import { startTicketingTestApp, waitFor, type TicketingTestApp } from '../jest/ticketing-test-app';
+import { ticketingStepHandlers } from './saga-steps/ticketing-steps.handlers';
+
+const DECLINED = 'tok_declined';
+
+describe('checkout saga', () => {
+  let t: TicketingTestApp;
+  let payments: Consumer;
+  const refunds: string[] = [];
+
+  beforeAll(async () => {
+    t = await startTicketingTestApp(
+      'ticketing_checkout',
+      { HOLD_TTL_MS: '60000', CHECKOUT_WAIT_MS: '15000' },
+      true,
+    );
+    // A stand-in for apps/payments: consumes the saga's payment commands through the inbox
+    // and replies through the outbox, which ticketing's relay publishes.
+    if (!t.kafka) throw new Error('the checkout tests need Kafka');
+    payments = await startSagaParticipant({
+      kafka: t.kafka,
+      groupId: `${t.config.KAFKA_CLIENT_ID}-payments`,
+      topic: t.config.PAYMENTS_COMMANDS_TOPIC,
+      tx: poolTransactionRunner(t.database.pool),
+      inboxConsumer: 'payments-stand-in',
+      handlers: {
+        [PAYMENT_COMMAND_TYPES.capture]: async (_tx, command) =>
+          command.payload['sourceToken'] === DECLINED
+            ? { outcome: 'failed', retriable: false, reason: 'card declined' }
+            : { outcome: 'succeeded', data: { paymentId: `pay-${command.sagaId}` } },
+        [PAYMENT_COMMAND_TYPES.refund]: async (_tx, command) => {
+          refunds.push(command.sagaId);
+          return { outcome: 'succeeded' };
+        },
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await payments.disconnect();
+    await t.close();
+  });
+
+  const hold = async (userId: string, seatIds: string[]) => {
+    const r = await t.app.inject({
+      method: 'POST',
+      url: '/holds',
+      headers: { 'x-user-id': userId },
+      payload: { eventId: SEED_EVENT_ID, seatIds },
+    });
+    expect(r.statusCode).toBe(201);
+    return r.json() as { holdId: string; tokens: Record<string, number> };
+  };
+  const checkout = (userId: string, key: string, holdId: string, paymentSource = 'tok_visa') =>
+    t.app.inject({
+      method: 'POST',
+      url: '/checkouts',
+      headers: { 'x-user-id': userId, 'idempotency-key': key },
+      payload: { holdId, paymentSource },
+    });
+  const clean = async () =>
+    expect(await verifyTicketingInvariants(t.database.pool)).toEqual({
+      seatsSoldTwice: 0,
+      ticketsWithoutSoldSeat: 0,
+      soldSeatsWithoutTicket: 0,
+      sagasNotTerminal: 0,
+      sagasFailed: 0,
+    });
+
+  it('checkout-happy-path-captures-confirms-and-issues-one-ticket-per-seat', async () => {
+    const { holdId } = await hold('alice', ['A-1-1', 'A-1-2']);
+    const response = await checkout('alice', randomUUID(), holdId);
+    expect(response.statusCode).toBe(201);
+    const order = response.json();
+    expect(response.headers['location']).toBe(`/orders/${order.orderId}`);
+    expect(order).toMatchObject({ status: 'completed', amountMinor: 9000, currency: 'EUR' });
+    expect(order.tickets.map((x: { seatId: string }) => x.seatId)).toEqual(['A-1-1', 'A-1-2']);
+    const got = await t.app.inject({
+      method: 'GET',
+      url: `/orders/${order.orderId}`,
+      headers: { 'x-user-id': 'alice' },
+    });
+    expect(got.json()).toEqual(order);
+    const seats = await t.app.inject({
+      method: 'GET',
+      url: `/events/${SEED_EVENT_ID}/seats?section=A&limit=2`,
+    });
+    expect(seats.json().seats.map((s: { availability: string }) => s.availability)).toEqual([
+      'sold',
+      'sold',
+    ]);
+    const issued = await waitFor(
+      async () => {
+        const { rows } = await t.database.pool.query(
+          `select 1 from outbox_messages where aggregate_key = $1 and headers->>'message-type' = 'TicketIssued' and published_at is not null`,
+          [order.orderId],
+        );
+        return rows.length === 2 ? rows.length : undefined;
+      },
+      10_000,
+      'TicketIssued published',
+    );
+    expect(issued).toBe(2);
+    await clean();
+  });
+
+  it('payment-failure-compensation-releases-the-seats-and-issues-no-tickets', async () => {
+    const { holdId } = await hold('bob', ['A-2-1']);
+    const response = await checkout('bob', randomUUID(), holdId, DECLINED);
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({
+      status: 'failed',
+      reason: 'card declined',
+      tickets: [],
+    });
+    // The hold was released by the compensation: someone else may take the seat at once.
+    await hold('carol', ['A-2-1']);
+    const { rows } = await t.database.pool.query(
+      `select 1 from outbox_messages where aggregate_key = $1 and headers->>'message-type' = 'CheckoutCompensated'`,
+      [response.json().orderId],
+    );
+    expect(rows).toHaveLength(1);
+    await clean();
+  });
+
+  it('same-idempotency-key-twice-returns-the-same-order-and-another-body-is-422', async () => {
+    const { holdId } = await hold('dave', ['A-3-1']);
+    const key = randomUUID();
+    const first = await checkout('dave', key, holdId);
+    const again = await checkout('dave', key, holdId);
+    expect(again.statusCode).toBe(first.statusCode);
+    expect(again.json()).toEqual(first.json());
+    expect(again.headers['location']).toBe(first.headers['location']);
+    const other = await checkout('dave', key, holdId, 'tok_other');
+    expect(other.statusCode).toBe(422);
+    const missing = await t.app.inject({
+      method: 'POST',
+      url: '/checkouts',
+      headers: { 'x-user-id': 'dave' },
+      payload: { holdId, paymentSource: 'tok_visa' },
+    });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().message).toBe('the Idempotency-Key header is required');
+  });
+
+  it('checkout-by-non-owner-is-refused-with-403', async () => {
+    const { holdId } = await hold('erin', ['A-4-1']);
+    const response = await checkout('mallory', randomUUID(), holdId);
+    expect(response.statusCode).toBe(403);
+  });
+
+  it('stale-holder-cannot-confirm-after-its-hold-expired-and-the-seat-was-re-held', async () => {
+    const seat = 'A-5-1';
+    const stale = await hold('frank', [seat]);
+    // Frank's hold lapses (as its TTL would) while his process is paused.
+    await t.redis.client.del(leaseKey(holdScope(SEED_EVENT_ID), seat));
+    const fresh = await hold('grace', [seat]);
+    expect(fresh.tokens[seat]).toBeGreaterThan(stale.tokens[seat] as number);
+
+    // Frank wakes up and sends his confirmation with his old token.
+    const handlers = ticketingStepHandlers({
+      holds: new HoldsRepository(),
+      seats: new SeatsRepository(),
+      fencedHolds: { release: async () => ({ ok: true, released: 0 }) },
+      leases: { holders: async () => new Map() },
+      eventsTopic: t.config.TICKETING_EVENTS_TOPIC,
+    });
+    const confirm = handlers[TICKETING_COMMAND_TYPES.confirmSeats];
+    if (!confirm) throw new Error('no ConfirmSeats handler');
+    const command = (orderId: string): SagaCommandEnvelope => ({
+      sagaId: orderId,
+      sagaType: 'ticketing.checkout',
+      step: 'confirm-seats',
+      phase: 'action',
+      attempt: 1,
+      idempotencyKey: `${orderId}:confirm-seats`,
+      type: TICKETING_COMMAND_TYPES.confirmSeats,
+      replyTopic: t.config.TICKETING_REPLIES_TOPIC,
+      payload: {
+        orderId,
+        holdId: stale.holdId,
+        eventId: SEED_EVENT_ID,
+        userId: 'frank',
+        tokens: stale.tokens,
+      },
+    });
+    const tx = poolTransactionRunner(t.database.pool);
+    // Refused even before Grace confirms: her hold already advanced the fence.
+    const early = await tx.inTransaction((sql) => confirm(sql, command(randomUUID())));
+    expect(early).toMatchObject({
+      outcome: 'failed',
+      reason: expect.stringMatching(/^stale hold/),
+    });
+
+    const bought = await checkout('grace', randomUUID(), fresh.holdId);
+    expect(bought.json()).toMatchObject({ status: 'completed' });
+    const late = await tx.inTransaction((sql) => confirm(sql, command(randomUUID())));
+    expect(late).toMatchObject({ outcome: 'failed', reason: expect.stringMatching(/^stale hold/) });
+
+    const { rows } = await t.database.pool.query<{ sold_to: string }>(
+      `select sold_to from seats where event_id = $1 and seat_id = $2`,
+      [SEED_EVENT_ID, seat],
+    );
+    expect(rows).toEqual([{ sold_to: 'grace' }]);
+    await clean();
+  });
+});

@@ -1,0 +1,174 @@
+import { TICKETING_COMMAND_TYPES, TICKETING_EVENT_TYPES } from '@suite/contracts';
+import {
+  checkFence,
+  systemClock,
+  type Clock,
+  type FencedHolds,
+  type SagaCommandHandler,
+  type SqlExecutor,
+  type StepOutcome,
+} from '@suite/coordination';
+import type { SeatsRepository } from '../../events/infra/seats.repository';
+import { checkoutEligibility, holdScope, seatFence } from '../../holds/domain/hold';
+import type { HoldsRepository } from '../../holds/infra/holds.repository';
+import type { SeatLeases } from '../../holds/infra/seat-leases';
+import { emitEvent } from '../../outbox/ticketing-events';
+
+export interface TicketingStepDeps {
+  holds: HoldsRepository;
+  seats: SeatsRepository;
+  fencedHolds: Pick<FencedHolds, 'release'>;
+  leases: Pick<SeatLeases, 'holders'>;
+  eventsTopic: string;
+  clock?: Clock;
+}
+
+const refuse = (reason: string): StepOutcome => ({ outcome: 'failed', retriable: false, reason });
+const done = (data?: Record<string, unknown>): StepOutcome => ({
+  outcome: 'succeeded',
+  ...(data ? { data } : {}),
+});
+
+class BadPayload extends Error {}
+
+function text(payload: Record<string, unknown>, field: string): string {
+  const value = payload[field];
+  if (typeof value !== 'string' || value.length === 0) throw new BadPayload(`${field} is missing`);
+  return value;
+}
+
+function tokensOf(payload: Record<string, unknown>): Record<string, number> {
+  const value = payload['tokens'];
+  if (typeof value !== 'object' || value === null) throw new BadPayload('tokens is missing');
+  const tokens: Record<string, number> = {};
+  for (const [seatId, token] of Object.entries(value)) {
+    if (!Number.isSafeInteger(token)) throw new BadPayload(`token of ${seatId} is not an integer`);
+    tokens[seatId] = token as number;
+  }
+  if (Object.keys(tokens).length === 0) throw new BadPayload('tokens is empty');
+  return tokens;
+}
+
+// A payload that can never be processed is a failed step, not an exception that Kafka
+// would redeliver forever.
+function guarded(handler: SagaCommandHandler): SagaCommandHandler {
+  return async (tx, command) => {
+    try {
+      return await handler(tx, command);
+    } catch (error) {
+      if (error instanceof BadPayload) return refuse(`malformed ${command.type}: ${error.message}`);
+      throw error;
+    }
+  };
+}
+
+// Steps 1, 3 and 4 of the checkout saga and their compensations. Each runs in the
+// participant's inbox transaction, and each is idempotent across attempts: a retried
+// attempt finds its own earlier effect and succeeds again.
+export function ticketingStepHandlers(deps: TicketingStepDeps): Record<string, SagaCommandHandler> {
+  const clock = deps.clock ?? systemClock;
+  return {
+    [TICKETING_COMMAND_TYPES.verifyHold]: guarded(async (tx, { payload }) => {
+      const holdId = text(payload, 'holdId');
+      const orderId = text(payload, 'orderId');
+      const hold = await deps.holds.find(tx, holdId, true);
+      if (!hold) return refuse('unknown hold');
+      if (hold.status === 'checking-out' && hold.orderId === orderId) return done();
+      const eligible = checkoutEligibility(hold, text(payload, 'userId'), clock.now());
+      if (!eligible.ok) return refuse(eligible.message);
+      // The Redis lease is the truth about who holds the seats now.
+      const holders = await deps.leases.holders(hold.eventId, hold.seatIds);
+      const lost = hold.seatIds.filter((seatId) => holders.get(seatId) !== holdId);
+      if (lost.length > 0) return refuse(`the hold has expired (seats ${lost.join(', ')})`);
+      if (!(await deps.holds.move(tx, holdId, ['active'], 'checking-out', orderId))) {
+        return refuse('the hold changed during verification');
+      }
+      return done();
+    }),
+
+    [TICKETING_COMMAND_TYPES.releaseHold]: guarded(async (tx, { payload }) => {
+      const holdId = text(payload, 'holdId');
+      const orderId = text(payload, 'orderId');
+      const hold = await deps.holds.find(tx, holdId, true);
+      if (!hold) return done();
+      if (hold.status !== 'released' && hold.status !== 'expired') {
+        // Not-owner or expired in Redis both mean the seats are no longer ours: nothing to do.
+        await deps.fencedHolds.release({
+          scope: holdScope(hold.eventId),
+          resources: hold.seatIds,
+          owner: hold.id,
+        });
+        await deps.holds.move(tx, holdId, ['active', 'checking-out', 'purchased'], 'released');
+      }
+      await emitEvent(tx, deps.eventsTopic, orderId, {
+        type: TICKETING_EVENT_TYPES.checkoutCompensated,
+        orderId,
+        holdId,
+        eventId: hold.eventId,
+      });
+      return done();
+    }),
+
+    [TICKETING_COMMAND_TYPES.confirmSeats]: guarded(async (tx, { payload }) => {
+      const orderId = text(payload, 'orderId');
+      const holdId = text(payload, 'holdId');
+      const eventId = text(payload, 'eventId');
+      const userId = text(payload, 'userId');
+      const tokens = tokensOf(payload);
+      return withSavepoint(tx, 'confirm_seats', async () => {
+        // Fences first, in one order for every writer; each fence row stays locked until
+        // commit, so no other confirmation of these seats interleaves with ours.
+        for (const seatId of Object.keys(tokens).sort()) {
+          const token = tokens[seatId] as number;
+          const fence = await checkFence(tx, seatFence(eventId, seatId), token);
+          if (!fence.ok) {
+            return refuse(
+              `stale hold: seat ${seatId} was held after it (token ${token} < ${fence.currentToken})`,
+            );
+          }
+        }
+        const unsold = await deps.seats.markSold(tx, { eventId, orderId, userId, tokens });
+        if (unsold.length > 0) return refuse(`seats already sold: ${unsold.join(', ')}`);
+        await deps.holds.move(tx, holdId, ['checking-out'], 'purchased');
+        return done();
+      });
+    }),
+
+    [TICKETING_COMMAND_TYPES.unconfirmSeats]: guarded(async (tx, { payload }) => {
+      const unsold = await deps.seats.unsell(tx, text(payload, 'orderId'));
+      return done({ seatsUnsold: unsold });
+    }),
+
+    [TICKETING_COMMAND_TYPES.issueTickets]: guarded(async (tx, { payload }) => {
+      const orderId = text(payload, 'orderId');
+      const userId = text(payload, 'userId');
+      const issued = await deps.seats.issueTickets(tx, orderId);
+      for (const ticket of issued) {
+        await emitEvent(tx, deps.eventsTopic, orderId, {
+          type: TICKETING_EVENT_TYPES.ticketIssued,
+          ticketId: ticket.id,
+          orderId,
+          eventId: ticket.event_id,
+          seatId: ticket.seat_id,
+          userId,
+        });
+      }
+      return done({ ticketsIssued: issued.length });
+    }),
+  };
+}
+
+// A refused step must leave nothing behind (no advanced fence, no half-sold seats), yet
+// the inbox row and the reply of the same transaction must commit.
+async function withSavepoint(
+  tx: SqlExecutor,
+  name: string,
+  work: () => Promise<StepOutcome>,
+): Promise<StepOutcome> {
+  await tx.query(`savepoint ${name}`);
+  const outcome = await work();
+  await tx.query(
+    outcome.outcome === 'succeeded' ? `release savepoint ${name}` : `rollback to savepoint ${name}`,
+  );
+  return outcome;
+}

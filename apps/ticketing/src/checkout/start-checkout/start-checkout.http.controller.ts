@@ -1,0 +1,49 @@
+import {
+  BadRequestException,
+  Body,
+  ConflictException,
+  Controller,
+  Headers,
+  Post,
+  Res,
+  UnprocessableEntityException,
+} from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { UserId } from '../../http/user-id.decorator';
+import { StartCheckoutRequest } from './start-checkout.request';
+import { StartCheckoutUseCase } from './start-checkout.use-case';
+
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+
+@Controller('checkouts')
+export class StartCheckoutHttpController {
+  constructor(private readonly startCheckout: StartCheckoutUseCase) {}
+
+  @Post()
+  async start(
+    @Body() body: StartCheckoutRequest,
+    @UserId() userId: string,
+    @Headers(IDEMPOTENCY_KEY_HEADER) idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<unknown> {
+    if (!idempotencyKey) {
+      throw new BadRequestException('the Idempotency-Key header is required');
+    }
+    const result = await this.startCheckout.execute({ ...body, userId, idempotencyKey });
+    switch (result.kind) {
+      case 'payload-mismatch':
+        throw new UnprocessableEntityException(
+          'this Idempotency-Key was used with a different request body',
+        );
+      case 'in-progress':
+        void reply.header('retry-after', Math.max(1, Math.ceil(result.retryAfterMs / 1000)));
+        throw new ConflictException('a request with this Idempotency-Key is still in progress');
+      case 'invalid-key':
+        throw new BadRequestException(`invalid Idempotency-Key: ${result.reason}`);
+      case 'respond':
+        void reply.status(result.response.status);
+        if (result.response.location) void reply.header('location', result.response.location);
+        return result.response.body;
+    }
+  }
+}

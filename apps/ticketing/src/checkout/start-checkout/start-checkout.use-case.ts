@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  IdempotencyStore,
+  type Clock,
+  type KeyHandle,
+  type SagaOrchestrator,
+  type SqlExecutor,
+  type TransactionRunner,
+} from '@suite/coordination';
+import { TICKETING_CONFIG, type TicketingConfig } from '../../config/ticketing.config';
+import { EventsRepository } from '../../events/infra/events.repository';
+import { checkoutEligibility } from '../../holds/domain/hold';
+import { HoldsRepository } from '../../holds/infra/holds.repository';
+import {
+  GetOrderUseCase,
+  ORCHESTRATOR,
+  type OrderView,
+} from '../../orders/get-order/get-order.use-case';
+import { OrdersRepository } from '../../orders/infra/orders.repository';
+import { AUTOCOMMIT, CLOCK, TRANSACTIONS } from '../../ticketing.tokens';
+import { CHECKOUT_SAGA, type CheckoutContext } from '../domain/checkout.saga';
+
+export interface StartCheckoutCommand {
+  userId: string;
+  idempotencyKey: string;
+  holdId: string;
+  paymentSource: string;
+}
+
+export interface CheckoutResponse {
+  status: number;
+  body: unknown;
+  // Set on every response that names an order.
+  location?: string;
+}
+
+export type StartCheckoutResult =
+  | { kind: 'respond'; response: CheckoutResponse }
+  | { kind: 'payload-mismatch' }
+  | { kind: 'in-progress'; retryAfterMs: number }
+  | { kind: 'invalid-key'; reason: string };
+
+// The recovery point after the order row committed: a retry that finds it goes straight
+// to starting the saga (idempotent by order id) instead of creating a second order.
+const ORDER_CREATED = 'order-created';
+const PENDING_POLL_MS = 50;
+
+const errorBody = (statusCode: number, error: string, message: string) => ({
+  status: statusCode,
+  body: { statusCode, error, message },
+});
+
+// POST /checkouts. The Idempotency-Key makes the request safe to retry: the first
+// response is stored and replayed (errors included), a different payload under the same
+// key is refused, and a retry while the first is still running is told so.
+@Injectable()
+export class StartCheckoutUseCase {
+  constructor(
+    @Inject(TICKETING_CONFIG) private readonly config: TicketingConfig,
+    @Inject(TRANSACTIONS) private readonly tx: TransactionRunner,
+    @Inject(AUTOCOMMIT) private readonly sql: SqlExecutor,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ORCHESTRATOR) private readonly orchestrator: SagaOrchestrator,
+    private readonly store: IdempotencyStore,
+    private readonly events: EventsRepository,
+    private readonly holds: HoldsRepository,
+    private readonly orders: OrdersRepository,
+    private readonly getOrder: GetOrderUseCase,
+  ) {}
+
+  async execute(command: StartCheckoutCommand): Promise<StartCheckoutResult> {
+    const begun = await this.store.begin<{ orderId?: string }>(this.sql, {
+      scope: command.userId,
+      key: command.idempotencyKey,
+      method: 'POST',
+      path: '/checkouts',
+      body: { holdId: command.holdId, paymentSource: command.paymentSource },
+    });
+    switch (begun.kind) {
+      case 'payload-mismatch':
+      case 'invalid-key':
+      case 'in-progress':
+        return begun;
+      case 'replay': {
+        const orderId = begun.response.status === 202 ? begun.response.body.orderId : undefined;
+        // An accepted checkout is replayed as its order's state now, so a client that
+        // retries learns the outcome; a refusal is replayed exactly.
+        if (orderId) return { kind: 'respond', response: await this.settle(orderId, 0) };
+        return { kind: 'respond', response: begun.response };
+      }
+      case 'acquired':
+        try {
+          return { kind: 'respond', response: await this.run(command, begun.handle) };
+        } catch (error) {
+          // Let the client's retry resume at once rather than after the lock timeout.
+          await this.store.release(this.sql, begun.handle).catch(() => undefined);
+          throw error;
+        }
+    }
+  }
+
+  private async run(command: StartCheckoutCommand, handle: KeyHandle): Promise<CheckoutResponse> {
+    if (handle.recoveryPoint !== ORDER_CREATED) {
+      const refusal = await this.createOrder(command, handle);
+      if (refusal) return refusal;
+    }
+    const order = await this.orders.findByKey(this.sql, command.userId, command.idempotencyKey);
+    if (!order) throw new Error(`order of key ${command.idempotencyKey} vanished`);
+    const hold = await this.holds.find(this.sql, order.holdId);
+    if (!hold) throw new Error(`hold ${order.holdId} of order ${order.id} vanished`);
+    const context: CheckoutContext = {
+      orderId: order.id,
+      holdId: hold.id,
+      eventId: order.eventId,
+      userId: order.userId,
+      seatIds: order.seatIds,
+      tokens: hold.tokens,
+      amountMinor: order.amountMinor,
+      currency: order.currency,
+      paymentSource: command.paymentSource,
+    };
+    await this.orchestrator.start(CHECKOUT_SAGA, order.id, context);
+    await this.tx.inTransaction(async (sql) => {
+      const completed = await this.store.complete(sql, handle, {
+        status: 202,
+        body: { orderId: order.id },
+      });
+      if (completed.kind === 'lock-lost') throw new Error('idempotency key taken over');
+    });
+    return this.settle(order.id, this.config.CHECKOUT_WAIT_MS);
+  }
+
+  // Returns a stored refusal, or undefined once the order row exists.
+  private createOrder(
+    command: StartCheckoutCommand,
+    handle: KeyHandle,
+  ): Promise<CheckoutResponse | undefined> {
+    return this.tx.inTransaction(async (sql) => {
+      const refuse = async (response: CheckoutResponse) => {
+        const completed = await this.store.complete(sql, handle, response);
+        if (completed.kind === 'lock-lost') throw new Error('idempotency key taken over');
+        return response;
+      };
+      const hold = await this.holds.find(sql, command.holdId, true);
+      if (!hold)
+        return refuse(errorBody(404, 'Not Found', `hold ${command.holdId} does not exist`));
+      const eligible = checkoutEligibility(hold, command.userId, this.clock.now());
+      if (!eligible.ok) {
+        return eligible.reason === 'not-owner'
+          ? refuse(errorBody(403, 'Forbidden', eligible.message))
+          : refuse(errorBody(409, 'Conflict', eligible.message));
+      }
+      const event = await this.events.find(hold.eventId);
+      if (!event) throw new Error(`event ${hold.eventId} of hold ${hold.id} vanished`);
+      const inserted = await this.orders.insert(sql, {
+        id: randomUUID(),
+        userId: command.userId,
+        idempotencyKey: command.idempotencyKey,
+        holdId: hold.id,
+        eventId: hold.eventId,
+        seatIds: hold.seatIds,
+        amountMinor: event.priceMinor * hold.seatIds.length,
+        currency: event.currency,
+      });
+      if (!inserted) {
+        return refuse(errorBody(409, 'Conflict', 'this hold is already being checked out'));
+      }
+      const advanced = await this.store.advance(sql, handle, ORDER_CREATED);
+      if (advanced.kind === 'lock-lost') throw new Error('idempotency key taken over');
+      return undefined;
+    });
+  }
+
+  // Waits up to waitMs for the saga to end: 201 with the tickets, 200 with the reason it
+  // failed, or 202 with where to look later.
+  private async settle(orderId: string, waitMs: number): Promise<CheckoutResponse> {
+    const location = `/orders/${orderId}`;
+    const deadline = this.clock.now() + waitMs;
+    for (;;) {
+      const found = await this.getOrder.execute(orderId);
+      if (found.kind !== 'found') throw new Error(`order ${orderId} vanished`);
+      const order: OrderView = found.order;
+      if (order.status === 'completed') return { status: 201, body: order, location };
+      if (order.status !== 'pending') return { status: 200, body: order, location };
+      if (this.clock.now() >= deadline) {
+        return { status: 202, body: { orderId, status: 'pending', statusUrl: location }, location };
+      }
+      await delay(PENDING_POLL_MS);
+    }
+  }
+}

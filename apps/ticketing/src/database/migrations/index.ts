@@ -1,0 +1,10 @@
+import { CoordinationTables1761000001000 } from './1761000001000-coordination-tables';
+import { TicketingSchema1761000002000 } from './1761000002000-ticketing-schema';
+import { SeedFlashSale1761000003000 } from './1761000003000-seed-flash-sale';
+
+export const TICKETING_MIGRATIONS = [
+  CoordinationTables1761000001000,
+  TicketingSchema1761000002000,
+  SeedFlashSale1761000003000,
+];
+export { SEED_EVENT_ID, SEED_SEAT_COUNT, SEED_VENUE_ID } from './1761000003000-seed-flash-sale';

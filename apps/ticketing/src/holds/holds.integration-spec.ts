@@ -1,0 +1,187 @@
+import { SEED_EVENT_ID, SEED_SEAT_COUNT } from '../database/migrations';
+import { startTicketingTestApp, waitFor, type TicketingTestApp } from '../jest/ticketing-test-app';
+
+describe('seat holds', () => {
+  let t: TicketingTestApp;
+
+  beforeAll(async () => {
+    t = await startTicketingTestApp('ticketing_holds', { HOLD_TTL_MS: '60000' });
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const placeHold = (userId: string, seatIds: string[], eventId = SEED_EVENT_ID) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/holds',
+      headers: { 'x-user-id': userId },
+      payload: { eventId, seatIds },
+    });
+
+  it('seeds one event with 10,000 available seats', async () => {
+    const events = await t.app.inject({ method: 'GET', url: '/events' });
+    expect(events.json().events).toHaveLength(1);
+    const seats = await t.app.inject({
+      method: 'GET',
+      url: `/events/${SEED_EVENT_ID}/seats?section=B&limit=5`,
+    });
+    expect(seats.statusCode).toBe(200);
+    expect(seats.json()).toMatchObject({ total: SEED_SEAT_COUNT / 10 });
+    expect(seats.json().seats[0]).toEqual({
+      seatId: 'B-1-1',
+      section: 'B',
+      row: '1',
+      number: 1,
+      availability: 'available',
+    });
+  });
+
+  it('many-concurrent-holds-on-overlapping-seats-give-each-seat-to-at-most-one-hold', async () => {
+    // 40 buyers, each wanting 3 adjacent seats out of 12: neighbours overlap.
+    const seats = Array.from({ length: 12 }, (_, i) => `C-1-${i + 1}`);
+    const attempts = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => {
+        const start = i % 10;
+        return placeHold(`buyer-${i}`, seats.slice(start, start + 3));
+      }),
+    );
+    const placed = attempts.filter((r) => r.statusCode === 201).map((r) => r.json());
+    const refused = attempts.filter((r) => r.statusCode === 409);
+    expect(placed.length + refused.length).toBe(40);
+    expect(placed.length).toBeGreaterThan(0);
+    const owners = new Map<string, string>();
+    for (const hold of placed) {
+      for (const seat of hold.seatIds as string[]) {
+        expect(owners.get(seat)).toBeUndefined();
+        owners.set(seat, hold.holdId);
+      }
+    }
+    // The 409 names the seats that were taken.
+    expect(refused[0]?.json().message).toMatch(/^seats already taken: C-1-\d+/);
+    const page = await t.app.inject({
+      method: 'GET',
+      url: `/events/${SEED_EVENT_ID}/seats?section=C&limit=12`,
+    });
+    const held = page
+      .json()
+      .seats.filter((s: { availability: string }) => s.availability === 'held');
+    expect(held.map((s: { seatId: string }) => s.seatId).sort()).toEqual([...owners.keys()].sort());
+  });
+
+  it('returns the hold with per-seat fencing tokens and its expiry', async () => {
+    const placed = await placeHold('alice', ['D-1-1', 'D-1-2']);
+    expect(placed.statusCode).toBe(201);
+    const hold = placed.json();
+    expect(Object.keys(hold.tokens).sort()).toEqual(['D-1-1', 'D-1-2']);
+    expect(Date.parse(hold.expiresAt)).toBeGreaterThan(Date.now() + 50_000);
+    const got = await t.app.inject({
+      method: 'GET',
+      url: `/holds/${hold.holdId}`,
+      headers: { 'x-user-id': 'alice' },
+    });
+    expect(got.json()).toMatchObject({ holdId: hold.holdId, status: 'active' });
+  });
+
+  it('release-by-non-owner-is-refused-with-403-and-by-owner-frees-the-seats', async () => {
+    const hold = (await placeHold('alice', ['D-2-1'])).json();
+    const byBob = await t.app.inject({
+      method: 'DELETE',
+      url: `/holds/${hold.holdId}`,
+      headers: { 'x-user-id': 'bob' },
+    });
+    expect(byBob.statusCode).toBe(403);
+    expect((await placeHold('bob', ['D-2-1'])).statusCode).toBe(409);
+    const byAlice = await t.app.inject({
+      method: 'DELETE',
+      url: `/holds/${hold.holdId}`,
+      headers: { 'x-user-id': 'alice' },
+    });
+    expect(byAlice.statusCode).toBe(204);
+    expect((await placeHold('bob', ['D-2-1'])).statusCode).toBe(201);
+  });
+
+  it('answers bad input with a clear 4xx and unknown ids with 404', async () => {
+    const noUser = await t.app.inject({
+      method: 'POST',
+      url: '/holds',
+      payload: { eventId: SEED_EVENT_ID, seatIds: ['E-1-1'] },
+    });
+    expect(noUser.statusCode).toBe(401);
+    const empty = await placeHold('alice', []);
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().message).toEqual(['seatIds must contain at least 1 elements']);
+    const unknownSeat = await placeHold('alice', ['Z-9-9']);
+    expect(unknownSeat.statusCode).toBe(404);
+    const unknownEvent = await placeHold(
+      'alice',
+      ['A-1-1'],
+      '00000000-0000-4000-8000-000000000000',
+    );
+    expect(unknownEvent.statusCode).toBe(404);
+    const badId = await t.app.inject({
+      method: 'GET',
+      url: '/holds/not-a-uuid',
+      headers: { 'x-user-id': 'alice' },
+    });
+    expect(badId.statusCode).toBe(400);
+    expect(badId.body).not.toContain('at ');
+    const unknownHold = await t.app.inject({
+      method: 'GET',
+      url: '/holds/00000000-0000-4000-8000-000000000000',
+      headers: { 'x-user-id': 'alice' },
+    });
+    expect(unknownHold.statusCode).toBe(404);
+  });
+});
+
+describe('hold expiry', () => {
+  let t: TicketingTestApp;
+
+  beforeAll(async () => {
+    t = await startTicketingTestApp('ticketing_expiry', { HOLD_TTL_MS: '300' });
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('hold-expiry-frees-the-seats-and-records-hold-expired', async () => {
+    const placed = await t.app.inject({
+      method: 'POST',
+      url: '/holds',
+      headers: { 'x-user-id': 'alice' },
+      payload: { eventId: SEED_EVENT_ID, seatIds: ['F-1-1', 'F-1-2'] },
+    });
+    expect(placed.statusCode).toBe(201);
+    const holdId = placed.json().holdId as string;
+    // Once the TTL passes, another buyer gets the seats with higher tokens.
+    const retaken = await waitFor<{ tokens: Record<string, number> }>(
+      async () => {
+        const r = await t.app.inject({
+          method: 'POST',
+          url: '/holds',
+          headers: { 'x-user-id': 'bob' },
+          payload: { eventId: SEED_EVENT_ID, seatIds: ['F-1-1', 'F-1-2'] },
+        });
+        return r.statusCode === 201 ? r.json() : undefined;
+      },
+      5_000,
+      'seats free again',
+    );
+    expect(retaken.tokens['F-1-1']).toBeGreaterThan(placed.json().tokens['F-1-1']);
+    const events = await waitFor(
+      async () => {
+        const { rows } = await t.database.pool.query<{ payload: string }>(
+          `select payload from outbox_messages where aggregate_key = $1 order by id`,
+          [holdId],
+        );
+        return rows.length === 2 ? rows.map((r) => JSON.parse(r.payload).type) : undefined;
+      },
+      5_000,
+      'HoldExpired in the outbox',
+    );
+    expect(events).toEqual(['HoldPlaced', 'HoldExpired']);
+  });
+});

@@ -1,0 +1,81 @@
+import type { SqlExecutor } from '@suite/coordination';
+import type { Hold, HoldStatus } from '../domain/hold';
+
+interface HoldRow {
+  id: string;
+  event_id: string;
+  user_id: string;
+  seat_ids: string[];
+  tokens: Record<string, number>;
+  expires_at: Date;
+  status: HoldStatus;
+  order_id: string | null;
+}
+
+const toHold = (r: HoldRow): Hold => ({
+  id: r.id,
+  eventId: r.event_id,
+  userId: r.user_id,
+  seatIds: r.seat_ids,
+  tokens: r.tokens,
+  expiresAt: r.expires_at.getTime(),
+  status: r.status,
+  orderId: r.order_id,
+});
+
+// Hand-written SQL for holds, in one place; every method runs on the caller's executor.
+export class HoldsRepository {
+  async insert(sql: SqlExecutor, hold: Hold): Promise<void> {
+    await sql.query(
+      `insert into holds (id, event_id, user_id, seat_ids, tokens, expires_at, status)
+       values ($1, $2, $3, $4, $5, $6, $7)`,
+      [
+        hold.id,
+        hold.eventId,
+        hold.userId,
+        hold.seatIds,
+        JSON.stringify(hold.tokens),
+        new Date(hold.expiresAt),
+        hold.status,
+      ],
+    );
+  }
+
+  async find(sql: SqlExecutor, id: string, lock = false): Promise<Hold | undefined> {
+    const { rows } = await sql.query<HoldRow>(
+      `select * from holds where id = $1${lock ? ' for update' : ''}`,
+      [id],
+    );
+    return rows[0] ? toHold(rows[0]) : undefined;
+  }
+
+  // Compare-and-set on the status, so two racing transitions cannot both win.
+  async move(
+    sql: SqlExecutor,
+    id: string,
+    from: readonly HoldStatus[],
+    to: HoldStatus,
+    orderId?: string,
+  ): Promise<boolean> {
+    const { rowCount } = await sql.query(
+      `update holds set status = $3, order_id = coalesce($4, order_id)
+        where id = $1 and status = any($2::text[])`,
+      [id, from, to, orderId ?? null],
+    );
+    return rowCount === 1;
+  }
+
+  // Active holds past expiry (plus a grace), oldest first, marked expired; rows another
+  // sweeper is marking are skipped.
+  async expireDue(sql: SqlExecutor, before: Date, limit: number): Promise<Hold[]> {
+    const { rows } = await sql.query<HoldRow>(
+      `with due as (
+         select id from holds where status = 'active' and expires_at <= $1
+          order by expires_at limit $2 for update skip locked)
+       update holds h set status = 'expired' from due where h.id = due.id
+       returning h.*`,
+      [before, limit],
+    );
+    return rows.map(toHold);
+  }
+}

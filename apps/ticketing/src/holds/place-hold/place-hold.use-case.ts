@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { TICKETING_EVENT_TYPES } from '@suite/contracts';
+import {
+  checkFence,
+  type Clock,
+  type FencedHolds,
+  type SqlExecutor,
+  type TransactionRunner,
+} from '@suite/coordination';
+import { TICKETING_CONFIG, type TicketingConfig } from '../../config/ticketing.config';
+import { EventsRepository } from '../../events/infra/events.repository';
+import { SeatsRepository } from '../../events/infra/seats.repository';
+import { emitEvent } from '../../outbox/ticketing-events';
+import { AUTOCOMMIT, CLOCK, FENCED_HOLDS, TRANSACTIONS } from '../../ticketing.tokens';
+import { holdScope, seatFence, type Hold } from '../domain/hold';
+import { toHoldView, type HoldView } from '../domain/hold.view';
+import { HoldsRepository } from '../infra/holds.repository';
+import { SeatLeases } from '../infra/seat-leases';
+
+export interface PlaceHoldCommand {
+  eventId: string;
+  seatIds: string[];
+  userId: string;
+}
+
+export type PlaceHoldResult =
+  | { kind: 'placed'; hold: HoldView }
+  | { kind: 'event-not-found' }
+  | { kind: 'too-many-seats'; max: number }
+  | { kind: 'duplicate-seats' }
+  | { kind: 'unknown-seats'; seatIds: string[] }
+  | { kind: 'seats-taken'; seatIds: string[] };
+
+// Takes 1..N seats of one event all or nothing: a Redis lease per seat with a fresh
+// fencing token each, then, in one Postgres transaction, the fences advanced to those
+// tokens (so any older holder of these seats is refused from now on), the hold row and
+// the HoldPlaced event.
+@Injectable()
+export class PlaceHoldUseCase {
+  constructor(
+    @Inject(TICKETING_CONFIG) private readonly config: TicketingConfig,
+    @Inject(FENCED_HOLDS) private readonly fencedHolds: FencedHolds,
+    @Inject(TRANSACTIONS) private readonly tx: TransactionRunner,
+    @Inject(AUTOCOMMIT) private readonly sql: SqlExecutor,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly events: EventsRepository,
+    private readonly seats: SeatsRepository,
+    private readonly holds: HoldsRepository,
+    private readonly leases: SeatLeases,
+  ) {}
+
+  async execute(command: PlaceHoldCommand): Promise<PlaceHoldResult> {
+    const { eventId, seatIds, userId } = command;
+    if (seatIds.length > this.config.MAX_SEATS_PER_HOLD) {
+      return { kind: 'too-many-seats', max: this.config.MAX_SEATS_PER_HOLD };
+    }
+    if (new Set(seatIds).size !== seatIds.length) return { kind: 'duplicate-seats' };
+    if (!(await this.events.find(eventId))) return { kind: 'event-not-found' };
+    const statuses = await this.seats.statuses(this.sql, eventId, seatIds);
+    const unknown = seatIds.filter((id) => !statuses.has(id));
+    if (unknown.length > 0) return { kind: 'unknown-seats', seatIds: unknown };
+    const sold = seatIds.filter((id) => statuses.get(id) === 'sold');
+    if (sold.length > 0) return { kind: 'seats-taken', seatIds: sold };
+
+    const holdId = randomUUID();
+    const scope = holdScope(eventId);
+    const acquired = await this.fencedHolds.acquire({
+      scope,
+      resources: seatIds,
+      owner: holdId,
+      ttlMs: this.config.HOLD_TTL_MS,
+    });
+    if (!acquired.ok) {
+      // Name every seat someone else holds, not only the first the script met.
+      const holders = await this.leases.holders(eventId, seatIds);
+      const taken = seatIds.filter((id) => holders.has(id));
+      return { kind: 'seats-taken', seatIds: taken.length > 0 ? taken : [acquired.resource] };
+    }
+    const hold: Hold = {
+      id: holdId,
+      eventId,
+      userId,
+      seatIds,
+      tokens: { ...acquired.hold.tokens },
+      expiresAt: acquired.hold.expiresAt,
+      status: 'active',
+      orderId: null,
+    };
+    let recorded: PlaceHoldResult;
+    try {
+      recorded = await this.tx.inTransaction((sql) => this.record(sql, hold));
+    } catch (error) {
+      await this.releaseQuietly(hold);
+      throw error;
+    }
+    if (recorded.kind !== 'placed') await this.releaseQuietly(hold);
+    return recorded;
+  }
+
+  private async record(sql: SqlExecutor, hold: Hold): Promise<PlaceHoldResult> {
+    for (const seatId of [...hold.seatIds].sort()) {
+      const fence = await checkFence(
+        sql,
+        seatFence(hold.eventId, seatId),
+        hold.tokens[seatId] ?? 0,
+      );
+      if (!fence.ok) throw new Error(`fence of ${seatId} is ahead of a fresh token`);
+    }
+    // Read after the fences: a confirmation of these seats by an older holder has either
+    // committed (and shows here as sold) or will be refused by the fence.
+    const statuses = await this.seats.statuses(sql, hold.eventId, hold.seatIds);
+    const sold = hold.seatIds.filter((id) => statuses.get(id) === 'sold');
+    if (sold.length > 0) return { kind: 'seats-taken', seatIds: sold };
+    await this.holds.insert(sql, hold);
+    await emitEvent(sql, this.config.TICKETING_EVENTS_TOPIC, hold.id, {
+      type: TICKETING_EVENT_TYPES.holdPlaced,
+      holdId: hold.id,
+      eventId: hold.eventId,
+      userId: hold.userId,
+      seatIds: hold.seatIds,
+      expiresAt: new Date(hold.expiresAt).toISOString(),
+    });
+    return { kind: 'placed', hold: toHoldView(hold, this.clock.now()) };
+  }
+
+  private async releaseQuietly(hold: Hold): Promise<void> {
+    await this.fencedHolds
+      .release({ scope: holdScope(hold.eventId), resources: hold.seatIds, owner: hold.id })
+      .catch(() => undefined);
+  }
+}

@@ -1,0 +1,61 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { SagaOrchestrator, SqlExecutor } from '@suite/coordination';
+import {
+  failureReason,
+  ORDER_STATUS_OF_SAGA,
+  type OrderStatus,
+} from '../../checkout/domain/order-status';
+import { AUTOCOMMIT } from '../../ticketing.tokens';
+import { OrdersRepository, type Ticket } from '../infra/orders.repository';
+
+export const ORCHESTRATOR = Symbol('ORCHESTRATOR');
+
+export interface OrderView {
+  orderId: string;
+  status: OrderStatus;
+  holdId: string;
+  eventId: string;
+  seatIds: string[];
+  amountMinor: number;
+  currency: string;
+  tickets: Ticket[];
+  reason?: string;
+}
+
+export type GetOrderResult =
+  | { kind: 'found'; order: OrderView }
+  | { kind: 'not-found' }
+  | { kind: 'not-owner' };
+
+@Injectable()
+export class GetOrderUseCase {
+  constructor(
+    @Inject(AUTOCOMMIT) private readonly sql: SqlExecutor,
+    @Inject(ORCHESTRATOR) private readonly orchestrator: SagaOrchestrator,
+    private readonly orders: OrdersRepository,
+  ) {}
+
+  async execute(orderId: string, userId?: string): Promise<GetOrderResult> {
+    const order = await this.orders.find(this.sql, orderId);
+    if (!order) return { kind: 'not-found' };
+    if (userId !== undefined && order.userId !== userId) return { kind: 'not-owner' };
+    const saga = await this.orchestrator.get(this.sql, orderId);
+    // An order whose saga is not there yet is one being started right now.
+    const status: OrderStatus = saga ? ORDER_STATUS_OF_SAGA[saga.status] : 'pending';
+    const reason = saga && status !== 'completed' ? failureReason(saga.history) : undefined;
+    return {
+      kind: 'found',
+      order: {
+        orderId: order.id,
+        status,
+        holdId: order.holdId,
+        eventId: order.eventId,
+        seatIds: order.seatIds,
+        amountMinor: order.amountMinor,
+        currency: order.currency,
+        tickets: await this.orders.tickets(this.sql, orderId),
+        ...(reason !== undefined ? { reason } : {}),
+      },
+    };
+  }
+}

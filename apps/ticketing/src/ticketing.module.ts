@@ -1,0 +1,138 @@
+import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  IdempotencyStore,
+  outboxWriter,
+  PostgresEpochs,
+  SagaOrchestrator,
+  FencedHolds,
+  systemClock,
+  type SqlExecutor,
+} from '@suite/coordination';
+import { ReadinessRegistry, dataSourceReadinessCheck } from '@suite/coordination-nest';
+import { Redis } from 'ioredis';
+import type { DataSource } from 'typeorm';
+import { checkoutSaga } from './checkout/domain/checkout.saga';
+import { StartCheckoutHttpController } from './checkout/start-checkout/start-checkout.http.controller';
+import { StartCheckoutUseCase } from './checkout/start-checkout/start-checkout.use-case';
+import { TicketingWorkers } from './checkout/ticketing.workers';
+import { TICKETING_CONFIG, type TicketingConfig } from './config/ticketing.config';
+import {
+  autocommit,
+  openTicketingDatabase,
+  typeOrmTransactions,
+} from './database/ticketing-database';
+import { EventsHttpController } from './events/events.http.controller';
+import { EventsRepository } from './events/infra/events.repository';
+import { SeatsRepository } from './events/infra/seats.repository';
+import { ListSeatsUseCase } from './events/list-seats/list-seats.use-case';
+import { ExpireHoldsUseCase } from './holds/expire-holds/expire-holds.use-case';
+import { GetHoldUseCase } from './holds/get-hold/get-hold.use-case';
+import { HoldsHttpController } from './holds/holds.http.controller';
+import { HoldsRepository } from './holds/infra/holds.repository';
+import { SeatLeases } from './holds/infra/seat-leases';
+import { PlaceHoldUseCase } from './holds/place-hold/place-hold.use-case';
+import { ReleaseHoldUseCase } from './holds/release-hold/release-hold.use-case';
+import { GetOrderUseCase, ORCHESTRATOR } from './orders/get-order/get-order.use-case';
+import { OrdersRepository } from './orders/infra/orders.repository';
+import { OrdersHttpController } from './orders/orders.http.controller';
+import {
+  AUTOCOMMIT,
+  CLOCK,
+  DATA_SOURCE,
+  FENCED_HOLDS,
+  REDIS,
+  TRANSACTIONS,
+} from './ticketing.tokens';
+
+// Closes the connections the module opened, after the workers stopped.
+class TicketingConnections implements OnApplicationShutdown {
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(REDIS) private readonly redis: Redis,
+    readiness: ReadinessRegistry,
+  ) {
+    readiness.register('postgres', dataSourceReadinessCheck(dataSource));
+    readiness.register('redis', async () => {
+      await redis.ping();
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.redis.disconnect();
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
+
+// Events, seats, holds, checkouts and orders over Postgres, Redis and Kafka.
+@Module({})
+export class TicketingModule {
+  static register(config: TicketingConfig): DynamicModule {
+    return {
+      module: TicketingModule,
+      controllers: [
+        EventsHttpController,
+        HoldsHttpController,
+        StartCheckoutHttpController,
+        OrdersHttpController,
+      ],
+      providers: [
+        { provide: TICKETING_CONFIG, useValue: config },
+        { provide: CLOCK, useValue: systemClock },
+        { provide: DATA_SOURCE, useFactory: () => openTicketingDatabase(config.DATABASE_URL) },
+        {
+          provide: REDIS,
+          useFactory: () =>
+            new Redis(config.REDIS_URL, {
+              keyPrefix: config.REDIS_KEY_PREFIX,
+              maxRetriesPerRequest: 2,
+            }),
+        },
+        { provide: TRANSACTIONS, inject: [DATA_SOURCE], useFactory: typeOrmTransactions },
+        { provide: AUTOCOMMIT, inject: [DATA_SOURCE], useFactory: autocommit },
+        {
+          provide: FENCED_HOLDS,
+          inject: [REDIS, AUTOCOMMIT],
+          useFactory: (redis: Redis, sql: SqlExecutor) =>
+            new FencedHolds({ redis, epochs: new PostgresEpochs(sql) }),
+        },
+        {
+          provide: ORCHESTRATOR,
+          inject: [TRANSACTIONS],
+          useFactory: (tx: ConstructorParameters<typeof SagaOrchestrator>[0]['tx']) =>
+            new SagaOrchestrator({ tx, outbox: outboxWriter() }).register(
+              checkoutSaga({
+                ticketingCommandsTopic: config.TICKETING_COMMANDS_TOPIC,
+                paymentsCommandsTopic: config.PAYMENTS_COMMANDS_TOPIC,
+                replyTopic: config.TICKETING_REPLIES_TOPIC,
+                stepTimeoutMs: config.STEP_TIMEOUT_MS,
+                paymentTimeoutMs: config.PAYMENT_TIMEOUT_MS,
+              }),
+            ),
+        },
+        { provide: IdempotencyStore, useValue: new IdempotencyStore() },
+        {
+          provide: EventsRepository,
+          inject: [DATA_SOURCE],
+          useFactory: (ds: DataSource) => new EventsRepository(ds),
+        },
+        {
+          provide: SeatLeases,
+          inject: [REDIS],
+          useFactory: (redis: Redis) => new SeatLeases(redis),
+        },
+        { provide: SeatsRepository, useValue: new SeatsRepository() },
+        { provide: HoldsRepository, useValue: new HoldsRepository() },
+        { provide: OrdersRepository, useValue: new OrdersRepository() },
+        TicketingConnections,
+        ListSeatsUseCase,
+        PlaceHoldUseCase,
+        GetHoldUseCase,
+        ReleaseHoldUseCase,
+        ExpireHoldsUseCase,
+        GetOrderUseCase,
+        StartCheckoutUseCase,
+        TicketingWorkers,
+      ],
+    };
+  }
+}
