@@ -1,5 +1,6 @@
 import {
   BadRequestException,
+  ConflictException,
   Body,
   Controller,
   Get,
@@ -21,6 +22,16 @@ class ProbeHttpController {
   @Get('invalid')
   invalid(): never {
     throw new BadRequestException(['seatIds must not be empty', 'eventId must be a UUID']);
+  }
+
+  @Get('conflict')
+  conflict(): never {
+    throw new ConflictException({ message: 'seats already held', seatIds: ['A-1', 'A-2'] });
+  }
+
+  @Get('internal-details')
+  internalDetails(): never {
+    throw new HttpException({ message: 'upstream failed', query: 'select * from cards' }, 502);
   }
 
   @Get('gone')
@@ -91,6 +102,25 @@ describe('AllExceptionsFilter', () => {
       statusCode: 400,
       error: 'Bad Request',
       message: ['seatIds must not be empty', 'eventId must be a UUID'],
+    });
+  });
+
+  it("passes a client error's own details through to the client", async () => {
+    const response = await app.inject({ method: 'GET', url: '/probe/conflict' });
+    expect(response.json()).toEqual({
+      statusCode: 409,
+      error: 'Conflict',
+      message: 'seats already held',
+      seatIds: ['A-1', 'A-2'],
+    });
+  });
+
+  it("keeps a server error's details away from the client", async () => {
+    const response = await app.inject({ method: 'GET', url: '/probe/internal-details' });
+    expect(response.json()).toEqual({
+      statusCode: 502,
+      error: 'Bad Gateway',
+      message: 'upstream failed',
     });
   });
 

@@ -14,6 +14,8 @@ export interface ErrorResponseBody {
   error: string;
   // Validation failures keep their list of messages.
   message: string | string[];
+  // Details a 4xx chose to give the client, e.g. which seats were taken.
+  [detail: string]: unknown;
 }
 
 // The one place where a thrown error becomes an HTTP response. Deliberate HTTP errors
@@ -70,13 +72,17 @@ export class AllExceptionsFilter implements ExceptionFilter {
 function describeHttpException(
   exception: HttpException,
   statusCode: number,
-): Omit<ErrorResponseBody, 'statusCode'> {
+): Omit<ErrorResponseBody, 'statusCode'> & { error: string; message: string | string[] } {
   const response = exception.getResponse();
   if (typeof response === 'string') {
     return { error: reasonPhrase(statusCode), message: response };
   }
-  const { error, message } = response as { error?: unknown; message?: unknown };
+  const { error, message, ...details } = response as Record<string, unknown>;
+  delete details['statusCode'];
   return {
+    // A client error's own fields (which seats were taken, when to retry) are for the client;
+    // a server error's are not, so a 5xx never carries them.
+    ...(statusCode < 500 ? details : {}),
     error: typeof error === 'string' ? error : reasonPhrase(statusCode),
     message: typeof message === 'string' || isStringArray(message) ? message : exception.message,
   };

@@ -178,6 +178,21 @@ describe('saga orchestrator on Postgres', () => {
     expect((await sent('saga-dup')).map((c) => c.type)).toEqual(['VerifyHold', 'Capture']);
   });
 
+  it("starts inside the caller's transaction, so a rolled-back order leaves no saga and no command", async () => {
+    const client = await db.pool.connect();
+    try {
+      await client.query('begin');
+      expect(
+        await orchestrator.startIn(client, 'checkout', 'saga-in-tx', { order: 'o-7' }),
+      ).toEqual({ started: true });
+      await client.query('rollback');
+    } finally {
+      client.release();
+    }
+    expect(await orchestrator.get(db.pool, 'saga-in-tx')).toBeUndefined();
+    expect(await sent('saga-in-tx')).toEqual([]);
+  });
+
   it('writes no state change without its command: a failing outbox rolls both back', async () => {
     const broken = new SagaOrchestrator({
       tx: poolTransactionRunner(db.pool),

@@ -63,16 +63,25 @@ export class SagaOrchestrator {
     sagaId: string,
     context: Record<string, unknown>,
   ): Promise<StartResult> {
+    return this.options.tx.inTransaction((sql) => this.startIn(sql, type, sagaId, context));
+  }
+
+  // Starts inside the caller's transaction, so the domain write that calls for the saga (an
+  // order, say) and the saga's first command commit together or not at all.
+  async startIn(
+    sql: SqlExecutor,
+    type: string,
+    sagaId: string,
+    context: Record<string, unknown>,
+  ): Promise<StartResult> {
     const definition = this.definition(type);
-    return this.options.tx.inTransaction(async (sql) => {
-      const now = this.clock.now();
-      const decision = startSaga(definition, context, now);
-      if (!(await insertSaga(sql, sagaId, type, decision.state, now))) {
-        return { started: false, reason: 'already-exists' } as const;
-      }
-      await this.apply(sql, sagaId, definition, decision, now, false);
-      return { started: true } as const;
-    });
+    const now = this.clock.now();
+    const decision = startSaga(definition, context, now);
+    if (!(await insertSaga(sql, sagaId, type, decision.state, now))) {
+      return { started: false, reason: 'already-exists' };
+    }
+    await this.apply(sql, sagaId, definition, decision, now, false);
+    return { started: true };
   }
 
   // Call inside the transaction that records the reply message in the inbox.
