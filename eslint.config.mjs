@@ -67,6 +67,12 @@ export default [
         },
         { sourceTag: 'layer:nest', onlyDependOnLibsWithTags: ['layer:core', 'layer:contracts'] },
         { sourceTag: 'layer:contracts', onlyDependOnLibsWithTags: [] },
+        // Verifiers read databases through the core's SqlExecutor port and nothing else.
+        {
+          sourceTag: 'layer:audit',
+          onlyDependOnLibsWithTags: ['layer:core'],
+          bannedExternalImports: frameworkImports,
+        },
       ]),
       // Imports go through a library's public entry point, never into its folders.
       'no-restricted-imports': [
@@ -104,6 +110,7 @@ export default [
           onlyDependOnLibsWithTags: ['layer:core', 'layer:contracts', 'layer:testing'],
         },
         { sourceTag: 'layer:contracts', onlyDependOnLibsWithTags: ['layer:testing'] },
+        { sourceTag: 'layer:audit', onlyDependOnLibsWithTags: ['layer:core', 'layer:testing'] },
       ]),
     },
   },

@@ -17,7 +17,7 @@ import {
 } from '@suite/testing';
 import { AppModule } from './app.module';
 import { paymentsConfigSchema } from './config/payments.config';
-import { verifyPaymentInvariants } from './invariants/verify-payment-invariants';
+import { verifyPaymentInvariants } from '@suite/invariants';
 import { ReconcilePaymentsUseCase } from './payments/reconcile-payments/reconcile-payments.use-case';
 
 // Payments against the real Postgres and Kafka, with the PSP simulator as a separate

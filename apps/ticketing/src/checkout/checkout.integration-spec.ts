@@ -11,7 +11,7 @@ import { SEED_EVENT_ID } from '../database/migrations';
 import { SeatsRepository } from '../events/infra/seats.repository';
 import { holdScope } from '../holds/domain/hold';
 import { HoldsRepository } from '../holds/infra/holds.repository';
-import { verifyTicketingInvariants } from '../invariants/verify-ticketing-invariants';
+import { verifyTicketingInvariants } from '@suite/invariants';
 import { startTicketingTestApp, waitFor, type TicketingTestApp } from '../jest/ticketing-test-app';
 import { ticketingStepHandlers } from './saga-steps/ticketing-steps.handlers';
 
