@@ -1,7 +1,7 @@
 // Jest global setup for the end-to-end tier: the integration setup (endpoints, preflight),
 // then every service started as its own process from the current sources, with the services'
 // URLs exported to the tests (GATEWAY_URL, TICKETING_URL, ...). Services left running by a
-// demo are restarted so that the run tests the code in this checkout.
+// demo are restarted so that the run tests the code in this checkout, on empty databases.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ const root = findWorkspaceRoot(__dirname);
 
 // The stack runner is a script of its own (it needs the workspace's path aliases, which the
 // global setup does not have).
-export function runServices(command: 'start' | 'stop'): void {
+export function runServices(command: 'start-fresh' | 'stop'): void {
   execFileSync(
     process.execPath,
     ['-r', '@swc-node/register', 'libs/testing/src/stack/services.ts', command],
@@ -27,9 +27,9 @@ export function runServices(command: 'start' | 'stop'): void {
 
 export default async function e2eGlobalSetup(): Promise<void> {
   await integrationSetup();
-  console.log('\n[e2e] starting every service from the current sources');
+  console.log('\n[e2e] starting every service from the current sources, on empty databases');
   runServices('stop');
-  runServices('start');
+  runServices('start-fresh');
   const dir = join(root, '.local/run/services');
   for (const file of existsSync(dir) ? readdirSync(dir) : []) {
     const { service, port } = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {

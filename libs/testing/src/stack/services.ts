@@ -1,12 +1,13 @@
 // Starts, stops and reports the suite's services as background processes of the project's
 // own, next to the native infrastructure: one process per service, a pid file in
 // .local/run/services, a log in .local/logs/<service>.log, readiness from /health/ready.
-// Usage: services.ts start [service...] | stop | status
+// Usage: services.ts start|start-fresh [service...] | stop | status
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
 import { DEFAULT_PORTS, SERVICE_NAMES, TOPICS, type ServiceName } from '@suite/contracts';
 import { ENDPOINTS_FILE, findWorkspaceRoot, parseEndpointsFile } from '../endpoints/endpoints';
 import { ensureJwtKeys } from './jwt-keys';
@@ -110,6 +111,8 @@ function environment(
     REDIS_URL: infra['REDIS_URL'] ?? '',
     KAFKA_BROKERS: infra['KAFKA_BROKERS'] ?? '',
     JWT_PUBLIC_KEY: keys.publicKeyPem,
+    // Every Redis key of this generation of the stack; a fresh start takes a new prefix.
+    REDIS_KEY_PREFIX: stackState().redisKeyPrefix,
   };
   const specific: Record<ServiceName, Record<string, string>> = {
     'psp-simulator': { DATABASE_URL: database('psp_simulator') },
@@ -122,8 +125,9 @@ function environment(
       PAYMENTS_URL: url('payments'),
       AUCTION_URL: url('auction'),
       RATE_LIMITER_URL: url('rate-limiter'),
-      JWT_PRIVATE_KEY: keys.privateKeyPem,
-      DEV_TOKENS_ENABLED: 'true',
+      // Development tokens for the demo and the end-to-end tests; off in any real deployment.
+      DEV_TOKENS: 'on',
+      DEV_TOKEN_PRIVATE_KEY: keys.privateKeyPem,
     },
   };
   return { PATH: process.env['PATH'], HOME: process.env['HOME'], ...common, ...specific[service] };
@@ -152,12 +156,57 @@ async function ensureTopics(brokers: string): Promise<void> {
   }
 }
 
+// Extra environment per service, e.g. the demo's shorter hold TTL.
+export type ServiceOverrides = Partial<Record<ServiceName, Record<string, string>>>;
+
+export interface StartOptions {
+  overrides?: ServiceOverrides;
+  // Start from empty service databases and a new Redis key prefix (all services stopped).
+  fresh?: boolean;
+}
+
+interface StackState {
+  redisKeyPrefix: string;
+}
+
+const stackFile = () => join(RUN, 'stack.json');
+
+function stackState(): StackState {
+  if (!existsSync(stackFile())) return { redisKeyPrefix: 'suite:' };
+  return JSON.parse(readFileSync(stackFile(), 'utf8')) as StackState;
+}
+
+const SERVICE_DATABASES = ['ticketing', 'payments', 'auction', 'psp_simulator'];
+
+// Drops and recreates the services' databases (their migrations and seed data run again at
+// start-up) and moves Redis to a new key prefix: tokens, holds and windows start over,
+// consistently with the databases that remember them.
+async function resetServiceData(adminUrl: string): Promise<void> {
+  if (SERVICE_NAMES.some((s) => running(s)))
+    throw new Error('stop the services before a fresh start');
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    for (const db of SERVICE_DATABASES) {
+      await client.query(`drop database if exists ${db} with (force)`);
+      await client.query(`create database ${db}`);
+    }
+  } finally {
+    await client.end();
+  }
+  const state: StackState = { redisKeyPrefix: `suite-${Date.now().toString(36)}:` };
+  writeFileSync(stackFile(), JSON.stringify(state));
+}
+
 export async function startServices(
   services: readonly ServiceName[] = START_ORDER,
+  options: StartOptions = {},
 ): Promise<ServicePorts> {
+  const overrides = options.overrides ?? {};
   mkdirSync(RUN, { recursive: true });
   mkdirSync(LOGS, { recursive: true });
   const infra = readEndpoints();
+  if (options.fresh) await resetServiceData(infra['DATABASE_URL'] ?? '');
   await ensureTopics(infra['KAFKA_BROKERS'] ?? '');
   const taken = new Set<number>();
   const ports = {} as ServicePorts;
@@ -180,6 +229,7 @@ export async function startServices(
         cwd: ROOT,
         env: {
           ...environment(service, ports, infra),
+          ...overrides[service],
           SWC_NODE_PROJECT: `apps/${service}/tsconfig.json`,
         },
         detached: true,
@@ -231,9 +281,10 @@ async function main(): Promise<void> {
       throw new Error(`unknown service "${name}" (one of ${SERVICE_NAMES.join(', ')})`);
   }
   if (command === 'start') await startServices(selected);
+  else if (command === 'start-fresh') await startServices(selected, { fresh: true });
   else if (command === 'stop') await stopServices();
   else if (command === 'status') console.log(statusLines().join('\n'));
-  else throw new Error('usage: services.ts start [service...] | stop | status');
+  else throw new Error('usage: services.ts start|start-fresh [service...] | stop | status');
 }
 
 if (require.main === module) {
