@@ -1,25 +1,27 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { initServiceApp, loadConfig } from '@suite/coordination-nest';
-import { AppModule } from './app.module';
+import { generateEs256KeyPair, loadConfig } from '@suite/coordination-nest';
 import { GATEWAY_CONFIG, gatewayConfigSchema } from './config/gateway.config';
+import { initGatewayApp } from './gateway.app';
 
 describe('gateway app', () => {
+  const keys = generateEs256KeyPair();
   const config = loadConfig(
     gatewayConfigSchema,
-    { LOG_LEVEL: 'fatal', REDIS_URL: 'redis://127.0.0.1:6379' },
+    // Nothing here reaches Redis: the client connects on first use.
+    { LOG_LEVEL: 'fatal', REDIS_URL: 'redis://127.0.0.1:1', JWT_PUBLIC_KEY: keys.publicKeyPem },
     'gateway',
   );
   let app: NestFastifyApplication;
 
   beforeAll(async () => {
-    app = await initServiceApp(AppModule.register(config), { logLevel: 'fatal' });
+    app = await initGatewayApp(config, { logLevel: 'fatal' });
   });
 
   afterAll(async () => {
     await app.close();
   });
 
-  it('answers GET /health as gateway', async () => {
+  it('answers GET /health as gateway without a token', async () => {
     const response = await app.inject({ method: 'GET', url: '/health' });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ status: 'ok', service: 'gateway' });
@@ -35,13 +37,16 @@ describe('gateway app', () => {
     expect(app.get(GATEWAY_CONFIG)).toBe(config);
   });
 
-  it('serves Prometheus metrics at /metrics', async () => {
+  it('serves Prometheus metrics at /metrics, with the breaker state per upstream', async () => {
     await app.inject({ method: 'GET', url: '/health' });
     const response = await app.inject({ method: 'GET', url: '/metrics' });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/^text\/plain/);
     expect(response.body).toContain(
       'http_request_duration_seconds_count{service="gateway",method="GET",route="/health",status="200"}',
+    );
+    expect(response.body).toContain(
+      'gateway_upstream_circuit_state{upstream="payments",service="gateway"} 0',
     );
   });
 
@@ -52,5 +57,25 @@ describe('gateway app', () => {
       headers: { 'x-request-id': 'gateway-probe-1' },
     });
     expect(response.headers['x-request-id']).toBe('gateway-probe-1');
+  });
+
+  it('refuses a proxied route without a token before any limit or upstream is consulted', async () => {
+    const response = await app.inject({ method: 'GET', url: '/events' });
+    expect(response.statusCode).toBe(401);
+    expect(response.json()).toEqual({
+      statusCode: 401,
+      error: 'Unauthorized',
+      message: 'missing bearer token',
+    });
+    expect(response.headers['ratelimit']).toBeUndefined();
+  });
+
+  it('has no development token endpoint unless it is enabled', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/dev/tokens',
+      payload: { userId: 'u1' },
+    });
+    expect(response.statusCode).toBe(404);
   });
 });

@@ -1,19 +1,70 @@
-import { Module, type DynamicModule } from '@nestjs/common';
-import { HealthModule, ObservabilityModule } from '@suite/coordination-nest';
+import { Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
+import {
+  AuthModule,
+  DevTokenSigner,
+  HealthModule,
+  ObservabilityModule,
+} from '@suite/coordination-nest';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway.config';
+import {
+  DEV_TOKEN_SIGNER,
+  DEV_TOKEN_TTL_SECONDS,
+  IssueDevTokenHttpController,
+} from './dev-tokens/issue-dev-token.http.controller';
+import { IdempotencyKeyGuard } from './idempotency/idempotency-key.guard';
+import { PaymentsHttpController } from './proxy/payments.http.controller';
+import { ProxyRelay } from './proxy/proxy-relay';
+import { TicketingHttpController } from './proxy/ticketing.http.controller';
+import { Upstreams } from './proxy/upstreams';
+import { RateLimitGuard } from './rate-limits/rate-limit.guard';
+import { RateLimitService } from './rate-limits/rate-limit.service';
+import { GatewayRedis } from './redis/gateway-redis';
 
 @Module({})
 export class AppModule {
   // The config is parsed once in main.ts and handed in, so tests boot the same module
   // with a config object instead of an environment.
   static register(config: GatewayConfig): DynamicModule {
+    const controllers: Type[] = [TicketingHttpController, PaymentsHttpController];
+    const providers: Provider[] = [
+      { provide: GATEWAY_CONFIG, useValue: config },
+      GatewayRedis,
+      RateLimitService,
+      RateLimitGuard,
+      IdempotencyKeyGuard,
+      Upstreams,
+      ProxyRelay,
+    ];
+    if (config.DEV_TOKENS === 'on' && config.DEV_TOKEN_PRIVATE_KEY !== undefined) {
+      controllers.push(IssueDevTokenHttpController);
+      providers.push(
+        {
+          provide: DEV_TOKEN_SIGNER,
+          useValue: new DevTokenSigner({
+            privateKeyPem: config.DEV_TOKEN_PRIVATE_KEY,
+            issuer: config.JWT_ISSUER,
+            audience: config.JWT_AUDIENCE,
+            ttlSeconds: config.DEV_TOKEN_TTL_SECONDS,
+          }),
+        },
+        { provide: DEV_TOKEN_TTL_SECONDS, useValue: config.DEV_TOKEN_TTL_SECONDS },
+      );
+    }
     return {
       module: AppModule,
       imports: [
         ObservabilityModule.forService('gateway', { logLevel: config.LOG_LEVEL }),
         HealthModule.forService('gateway'),
+        // The gateway verifies with the public key, like every service: it cannot mint
+        // tokens either, except through the development signer when that is enabled.
+        AuthModule.forRoot({
+          publicKeyPem: config.JWT_PUBLIC_KEY,
+          issuer: config.JWT_ISSUER,
+          audience: config.JWT_AUDIENCE,
+        }),
       ],
-      providers: [{ provide: GATEWAY_CONFIG, useValue: config }],
+      controllers,
+      providers,
       exports: [GATEWAY_CONFIG],
     };
   }

@@ -1,14 +1,18 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { ConfigError, createServiceApp, loadConfig } from '@suite/coordination-nest';
-import { AppModule } from './app.module';
+import { ConfigError, loadConfig } from '@suite/coordination-nest';
 import { gatewayConfigSchema } from './config/gateway.config';
+import { createGatewayApp } from './gateway.app';
 
 async function main(): Promise<void> {
   const config = loadConfig(gatewayConfigSchema, process.env, 'gateway');
-  const app = await createServiceApp(AppModule.register(config), { logLevel: config.LOG_LEVEL });
+  const app = await createGatewayApp(config);
   await app.listen({ host: config.HOST, port: config.PORT });
-  new Logger('Bootstrap').log(`gateway listening on ${await app.getUrl()}`);
+  const url = await app.getUrl();
+  new Logger('Bootstrap').log(`gateway listening on ${url}; API docs at ${url}/docs`);
+  if (config.DEV_TOKENS === 'on') {
+    new Logger('Bootstrap').warn('DEV_TOKENS=on: POST /dev/tokens mints tokens for any user');
+  }
 }
 
 main().catch((error: unknown) => {

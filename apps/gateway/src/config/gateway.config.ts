@@ -7,24 +7,83 @@ import {
   REDIS_PROTOCOLS,
   urlVar,
 } from '@suite/coordination-nest';
-import type { z } from 'zod';
+import { z } from 'zod';
+import { rateLimitsVar } from '../rate-limits/rate-limits.config';
 
 // Upstreams default to each service's local development port; deployments set them.
 const upstream = (port: number) =>
   urlVar({ protocols: HTTP_PROTOCOLS, default: `http://127.0.0.1:${port}` });
 
-export const gatewayConfigSchema = baseServiceConfig.extend({
-  PORT: portVar(DEFAULT_PORTS.gateway),
-  TICKETING_URL: upstream(DEFAULT_PORTS.ticketing),
-  PAYMENTS_URL: upstream(DEFAULT_PORTS.payments),
-  AUCTION_URL: upstream(DEFAULT_PORTS.auction),
-  RATE_LIMITER_URL: upstream(DEFAULT_PORTS['rate-limiter']),
-  // Rate-limit counters and idempotency records; no default, a wrong Redis is worse than none.
-  REDIS_URL: urlVar({ protocols: REDIS_PROTOCOLS }),
-  // Budget for one proxied call; upstreams keep their own timeouts below this one.
-  UPSTREAM_TIMEOUT_MS: durationMsVar({ default: 5_000, min: 1 }),
-});
+// A PEM in one environment line: "\n" escapes stand for the line breaks.
+const pemVar = (kind: 'PUBLIC KEY' | 'PRIVATE KEY') =>
+  z
+    .string()
+    .transform((value) => value.replace(/\\n/g, '\n').trim())
+    .refine((value) => value.startsWith(`-----BEGIN ${kind}-----`), {
+      message: `must be a PEM starting with -----BEGIN ${kind}-----`,
+    });
+
+const optionalTimeout = () => durationMsVar({ min: 1 }).optional();
+
+export const gatewayConfigSchema = baseServiceConfig
+  .extend({
+    PORT: portVar(DEFAULT_PORTS.gateway),
+    TICKETING_URL: upstream(DEFAULT_PORTS.ticketing),
+    PAYMENTS_URL: upstream(DEFAULT_PORTS.payments),
+    AUCTION_URL: upstream(DEFAULT_PORTS.auction),
+    RATE_LIMITER_URL: upstream(DEFAULT_PORTS['rate-limiter']),
+    // Rate-limit counters; no default, a wrong Redis is worse than none.
+    REDIS_URL: urlVar({ protocols: REDIS_PROTOCOLS }),
+    // Prefix of every Redis key the gateway writes. Instances that share a limit share it.
+    REDIS_KEY_PREFIX: z.string().default(''),
+    // Budget for one proxied call; upstreams keep their own timeouts below this one.
+    UPSTREAM_TIMEOUT_MS: durationMsVar({ default: 5_000, min: 1 }),
+    // Per-upstream budgets; unset means UPSTREAM_TIMEOUT_MS.
+    TICKETING_TIMEOUT_MS: optionalTimeout(),
+    PAYMENTS_TIMEOUT_MS: optionalTimeout(),
+    // One circuit breaker per upstream: it opens when more than BREAKER_ERROR_PERCENT of
+    // the calls in the last BREAKER_WINDOW_MS failed (5xx, timeout, unreachable), once at
+    // least BREAKER_VOLUME_THRESHOLD calls were made; BREAKER_RESET_MS later one trial
+    // call is let through (half-open) and its outcome closes or reopens the circuit.
+    BREAKER_ERROR_PERCENT: z.coerce.number().int().min(1).max(100).default(50),
+    BREAKER_VOLUME_THRESHOLD: z.coerce.number().int().min(1).max(10_000).default(10),
+    BREAKER_WINDOW_MS: durationMsVar({ default: 10_000, min: 100 }),
+    BREAKER_RESET_MS: durationMsVar({ default: 10_000, min: 1 }),
+    // The issuer's public key (SPKI PEM) and the claims every token must carry.
+    JWT_PUBLIC_KEY: pemVar('PUBLIC KEY'),
+    JWT_ISSUER: z.string().min(1).default('suite'),
+    JWT_AUDIENCE: z.string().min(1).default('suite'),
+    // POST /dev/tokens mints tokens for the demo. Off by default: then the route does not
+    // exist (404). On requires DEV_TOKEN_PRIVATE_KEY (PKCS#8 PEM).
+    DEV_TOKENS: z.enum(['on', 'off']).default('off'),
+    DEV_TOKEN_PRIVATE_KEY: pemVar('PRIVATE KEY').optional(),
+    DEV_TOKEN_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3_600),
+    // Rate-limit policies as JSON (see rate-limits.config.ts); unset means the defaults.
+    RATE_LIMITS: rateLimitsVar,
+    // How long a rate-limit decision may wait for Redis before the policy's failure mode
+    // decides, and how long Redis is then skipped.
+    RATE_LIMIT_REDIS_TIMEOUT_MS: durationMsVar({ default: 100, min: 1 }),
+    RATE_LIMIT_RECHECK_MS: durationMsVar({ default: 500, min: 1 }),
+  })
+  .superRefine((config, ctx) => {
+    if (config.DEV_TOKENS === 'on' && config.DEV_TOKEN_PRIVATE_KEY === undefined) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['DEV_TOKEN_PRIVATE_KEY'],
+        message: 'required when DEV_TOKENS=on',
+      });
+    }
+  });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
+
+export function upstreamTimeoutMs(
+  config: GatewayConfig,
+  upstreamName: 'ticketing' | 'payments',
+): number {
+  const specific =
+    upstreamName === 'ticketing' ? config.TICKETING_TIMEOUT_MS : config.PAYMENTS_TIMEOUT_MS;
+  return specific ?? config.UPSTREAM_TIMEOUT_MS;
+}

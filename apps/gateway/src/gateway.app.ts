@@ -1,0 +1,34 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createServiceApp, type ServiceAppOptions } from '@suite/coordination-nest';
+import { AppModule } from './app.module';
+import type { GatewayConfig } from './config/gateway.config';
+import { serveOpenApi } from './openapi/openapi';
+
+// The gateway as main.ts runs it: the service app plus its OpenAPI document and UI.
+export async function createGatewayApp(
+  config: GatewayConfig,
+  options: Partial<ServiceAppOptions> = {},
+): Promise<NestFastifyApplication> {
+  const app = await createServiceApp(AppModule.register(config), {
+    logLevel: config.LOG_LEVEL,
+    ...options,
+  });
+  serveOpenApi(app);
+  return app;
+}
+
+// createGatewayApp, initialised and ready for app.inject() without a port.
+export async function initGatewayApp(
+  config: GatewayConfig,
+  options: Partial<ServiceAppOptions> = {},
+): Promise<NestFastifyApplication> {
+  const app = await createGatewayApp(config, options);
+  try {
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  return app;
+}

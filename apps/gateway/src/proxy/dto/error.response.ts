@@ -1,0 +1,15 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class ErrorResponse {
+  @ApiProperty({ example: 429 })
+  statusCode!: number;
+
+  @ApiProperty({ example: 'Too Many Requests' })
+  error!: string;
+
+  @ApiProperty({
+    oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
+    example: 'rate limit "user" exceeded: 120 requests per 60 s; retry after 3 s',
+  })
+  message!: string | string[];
+}

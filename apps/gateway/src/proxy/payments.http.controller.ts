@@ -1,0 +1,72 @@
+import { Controller, Req, Res } from '@nestjs/common';
+import {
+  ApiBody,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import { CurrentUser, type AuthenticatedUser } from '@suite/coordination-nest';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ROUTES } from '../routes/gateway-routes';
+import { ProxyRoute } from '../routes/proxy-route.decorator';
+import { ErrorResponse } from './dto/error.response';
+import { CreatePaymentRequest, PaymentResponse, RefundPaymentRequest } from './dto/payments.dto';
+import { ProxyRelay } from './proxy-relay';
+
+const KEY_REUSED = {
+  description: 'The Idempotency-Key was already used with a different request',
+  type: ErrorResponse,
+};
+
+// The payments routes. Both money routes carry an Idempotency-Key, which payments
+// stores with the payment and uses to answer retries with the first result.
+@ApiTags('payments')
+@Controller()
+export class PaymentsHttpController {
+  constructor(private readonly relay: ProxyRelay) {}
+
+  @ProxyRoute(ROUTES.createPayment)
+  @ApiBody({ type: CreatePaymentRequest })
+  @ApiCreatedResponse({ type: PaymentResponse })
+  @ApiResponse({ status: 402, description: 'The card processor declined', type: ErrorResponse })
+  @ApiResponse({
+    status: 409,
+    description: 'A request with this key is still in progress',
+    type: ErrorResponse,
+  })
+  @ApiUnprocessableEntityResponse(KEY_REUSED)
+  createPayment(
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<void> {
+    return this.relay.forward(ROUTES.createPayment, request, reply, user);
+  }
+
+  @ProxyRoute(ROUTES.refundPayment)
+  @ApiBody({ type: RefundPaymentRequest, required: false })
+  @ApiCreatedResponse({ type: PaymentResponse })
+  @ApiNotFoundResponse({ type: ErrorResponse })
+  @ApiUnprocessableEntityResponse(KEY_REUSED)
+  refundPayment(
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<void> {
+    return this.relay.forward(ROUTES.refundPayment, request, reply, user);
+  }
+
+  @ProxyRoute(ROUTES.getPayment)
+  @ApiOkResponse({ type: PaymentResponse })
+  @ApiNotFoundResponse({ type: ErrorResponse })
+  getPayment(
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<void> {
+    return this.relay.forward(ROUTES.getPayment, request, reply, user);
+  }
+}

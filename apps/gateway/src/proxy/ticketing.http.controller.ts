@@ -1,0 +1,121 @@
+import { Controller, Req, Res } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBody,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import { CurrentUser, type AuthenticatedUser } from '@suite/coordination-nest';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ROUTES } from '../routes/gateway-routes';
+import { ProxyRoute } from '../routes/proxy-route.decorator';
+import { ErrorResponse } from './dto/error.response';
+import {
+  CheckoutRequest,
+  CheckoutResponse,
+  EventResponse,
+  HoldResponse,
+  OrderResponse,
+  PlaceHoldRequest,
+  SeatResponse,
+} from './dto/ticketing.dto';
+import { ProxyRelay } from './proxy-relay';
+
+// Ticketing's public routes. Each handler only names its route; authorization that
+// depends on the resource (only a hold's owner may check it out or release it) is
+// ticketing's, from the x-user-id the gateway forwards.
+@ApiTags('ticketing')
+@Controller()
+export class TicketingHttpController {
+  constructor(private readonly relay: ProxyRelay) {}
+
+  @ProxyRoute(ROUTES.listEvents)
+  @ApiOkResponse({ type: [EventResponse] })
+  listEvents(
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<void> {
+    return this.relay.forward(ROUTES.listEvents, request, reply, user);
+  }
+
+  @ProxyRoute(ROUTES.listSeats)
+  @ApiOkResponse({ type: [SeatResponse] })
+  @ApiNotFoundResponse({ type: ErrorResponse })
+  listSeats(
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<void> {
+    return this.relay.forward(ROUTES.listSeats, request, reply, user);
+  }
+
+  @ProxyRoute(ROUTES.placeHold)
+  @ApiBody({ type: PlaceHoldRequest })
+  @ApiCreatedResponse({ type: HoldResponse })
+  @ApiConflictResponse({ description: 'A seat is already held or sold', type: ErrorResponse })
+  placeHold(
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<void> {
+    return this.relay.forward(ROUTES.placeHold, request, reply, user);
+  }
+
+  @ProxyRoute(ROUTES.getHold)
+  @ApiOkResponse({ type: HoldResponse })
+  @ApiNotFoundResponse({ type: ErrorResponse })
+  getHold(
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<void> {
+    return this.relay.forward(ROUTES.getHold, request, reply, user);
+  }
+
+  @ProxyRoute(ROUTES.releaseHold)
+  @ApiNoContentResponse({ description: 'Released; its seats are free again' })
+  @ApiForbiddenResponse({ description: 'Not the owner of the hold', type: ErrorResponse })
+  @ApiNotFoundResponse({ type: ErrorResponse })
+  releaseHold(
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<void> {
+    return this.relay.forward(ROUTES.releaseHold, request, reply, user);
+  }
+
+  @ProxyRoute(ROUTES.checkout)
+  @ApiBody({ type: CheckoutRequest })
+  @ApiCreatedResponse({ description: 'Finished within the short wait', type: OrderResponse })
+  @ApiAcceptedResponse({ description: 'Still running: poll statusUrl', type: CheckoutResponse })
+  @ApiForbiddenResponse({ description: 'Not the owner of the hold', type: ErrorResponse })
+  @ApiUnprocessableEntityResponse({
+    description: 'The Idempotency-Key was already used with a different request',
+    type: ErrorResponse,
+  })
+  checkout(
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<void> {
+    return this.relay.forward(ROUTES.checkout, request, reply, user);
+  }
+
+  @ProxyRoute(ROUTES.getOrder)
+  @ApiOkResponse({ type: OrderResponse })
+  @ApiNotFoundResponse({ type: ErrorResponse })
+  getOrder(
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<void> {
+    return this.relay.forward(ROUTES.getOrder, request, reply, user);
+  }
+}

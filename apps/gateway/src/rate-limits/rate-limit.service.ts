@@ -1,0 +1,49 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { HttpMetrics } from '@suite/coordination-nest';
+import { Counter } from 'prom-client';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
+import { GatewayRedis } from '../redis/gateway-redis';
+import {
+  GatewayRateLimiter,
+  type RateLimitOutcome,
+  type RateLimitSubject,
+} from './gateway-rate-limiter';
+
+// The gateway's limiter as a Nest provider, counting decisions by policy, outcome and
+// source (redis, fallback, failure-policy): anything but redis means Redis was not used.
+@Injectable()
+export class RateLimitService {
+  private readonly limiter: GatewayRateLimiter;
+  private readonly decisions: Counter<'policy' | 'allowed' | 'source'>;
+
+  constructor(
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+    redis: GatewayRedis,
+    metrics: HttpMetrics,
+  ) {
+    this.limiter = new GatewayRateLimiter({
+      redis: redis.client,
+      config: config.RATE_LIMITS,
+      timeoutMs: config.RATE_LIMIT_REDIS_TIMEOUT_MS,
+      recheckMs: config.RATE_LIMIT_RECHECK_MS,
+    });
+    this.decisions = new Counter({
+      name: 'gateway_rate_limit_decisions_total',
+      help: 'Rate-limit decisions by policy, outcome and the path that decided',
+      labelNames: ['policy', 'allowed', 'source'],
+      registers: [metrics.registry],
+    });
+  }
+
+  async check(subject: RateLimitSubject): Promise<RateLimitOutcome> {
+    const outcome = await this.limiter.check(subject);
+    for (const { label, decision } of outcome.checked) {
+      this.decisions.inc({
+        policy: label,
+        allowed: String(decision.allowed),
+        source: decision.source,
+      });
+    }
+    return outcome;
+  }
+}

@@ -1,0 +1,103 @@
+import { applyDecorators, Delete, Get, Post, SetMetadata, UseGuards } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiGatewayTimeoutResponse,
+  ApiHeader,
+  ApiOperation,
+  ApiParam,
+  ApiResponse,
+  ApiServiceUnavailableResponse,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { IdempotencyKeyGuard } from '../idempotency/idempotency-key.guard';
+import { ErrorResponse } from '../proxy/dto/error.response';
+import { RateLimitGuard } from '../rate-limits/rate-limit.guard';
+import { GATEWAY_ROUTE, pathParamNames, type GatewayRoute } from './gateway-routes';
+
+const RATE_LIMIT_HEADERS = {
+  RateLimit: {
+    description:
+      'What is left of each policy checked: "<policy>";r=<remaining>;t=<seconds to reset>',
+    schema: { type: 'string', example: '"user";r=117;t=60' },
+  },
+  'RateLimit-Policy': {
+    description: 'Each policy checked: "<policy>";q=<quota>;w=<window in seconds>',
+    schema: { type: 'string', example: '"user";q=120;w=60' },
+  },
+};
+
+// One proxied route: its HTTP method and path, the guards that run after the JWT check
+// (rate limits, then the Idempotency-Key on money routes) and its OpenAPI description.
+export function ProxyRoute(route: GatewayRoute): MethodDecorator {
+  const method = { GET: Get, POST: Post, DELETE: Delete }[route.method];
+  const decorators: Array<ClassDecorator | MethodDecorator | PropertyDecorator> = [
+    SetMetadata(GATEWAY_ROUTE, route),
+    method(route.path.slice(1)),
+    UseGuards(RateLimitGuard, IdempotencyKeyGuard),
+    ApiOperation({ operationId: route.id, summary: route.summary }),
+    ApiBearerAuth('bearer'),
+    ApiHeader({
+      name: 'x-api-key',
+      required: false,
+      description: 'Optional client API key; requests with one also count against its limit',
+    }),
+    ApiHeader({
+      name: 'x-request-id',
+      required: false,
+      description: 'Correlates logs across services; generated when absent, always echoed',
+    }),
+    ApiUnauthorizedResponse({
+      description: 'Missing or invalid bearer token',
+      type: ErrorResponse,
+    }),
+    ApiTooManyRequestsResponse({
+      description: 'A rate limit is spent',
+      type: ErrorResponse,
+      headers: {
+        ...RATE_LIMIT_HEADERS,
+        'Retry-After': {
+          description: 'Seconds until a retry can be admitted',
+          schema: { type: 'integer' },
+        },
+      },
+    }),
+    ApiGatewayTimeoutResponse({
+      description: 'The owning service did not answer in time',
+      type: ErrorResponse,
+    }),
+    ApiServiceUnavailableResponse({
+      description: "The owning service's circuit is open, or it is unavailable",
+      type: ErrorResponse,
+      headers: {
+        'Retry-After': {
+          description: 'Seconds until a retry makes sense',
+          schema: { type: 'integer' },
+        },
+      },
+    }),
+    ApiResponse({
+      status: 502,
+      description: 'The owning service could not be reached',
+      type: ErrorResponse,
+    }),
+    ...pathParamNames(route).map((name) => ApiParam({ name, type: String, required: true })),
+  ];
+  if (route.movesMoney) {
+    decorators.push(
+      ApiHeader({
+        name: 'Idempotency-Key',
+        required: true,
+        description:
+          'Unique per operation (e.g. a UUID), reused on every retry of it; 8-255 of A-Z a-z 0-9 . _ : ~ + / = -',
+        schema: { type: 'string', minLength: 8, maxLength: 255, pattern: '^[A-Za-z0-9._:~+/=-]+$' },
+      }),
+      ApiBadRequestResponse({
+        description: 'Invalid body, or Idempotency-Key missing or malformed',
+        type: ErrorResponse,
+      }),
+    );
+  }
+  return applyDecorators(...decorators);
+}

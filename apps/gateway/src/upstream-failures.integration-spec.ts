@@ -1,0 +1,144 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DevTokenSigner, generateEs256KeyPair, loadConfig } from '@suite/coordination-nest';
+import { createTestRedis, integrationEndpoints, type TestRedis } from '@suite/testing';
+import { gatewayConfigSchema } from './config/gateway.config';
+import { initGatewayApp } from './gateway.app';
+import { answerJson, StubUpstream } from './testing/stub-upstream';
+
+const TIMEOUT_MS = 300;
+const RESET_MS = 600;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// What a client sees when a service is slow, failing or cutting connections.
+describe('gateway upstream failures', () => {
+  const keys = generateEs256KeyPair();
+  const signer = new DevTokenSigner({
+    privateKeyPem: keys.privateKeyPem,
+    issuer: 'suite',
+    audience: 'suite',
+  });
+  const ticketing = new StubUpstream();
+  const payments = new StubUpstream();
+  let redis: TestRedis;
+  let gateway: NestFastifyApplication;
+  let authorization: string;
+
+  beforeAll(async () => {
+    redis = createTestRedis('gateway-failures');
+    const config = loadConfig(
+      gatewayConfigSchema,
+      {
+        LOG_LEVEL: 'fatal',
+        REDIS_URL: integrationEndpoints().redisUrl,
+        REDIS_KEY_PREFIX: redis.prefix,
+        JWT_PUBLIC_KEY: keys.publicKeyPem,
+        TICKETING_URL: await ticketing.start(),
+        PAYMENTS_URL: await payments.start(),
+        TICKETING_TIMEOUT_MS: String(TIMEOUT_MS),
+        BREAKER_VOLUME_THRESHOLD: '4',
+        BREAKER_ERROR_PERCENT: '50',
+        BREAKER_RESET_MS: String(RESET_MS),
+      },
+      'gateway',
+    );
+    gateway = await initGatewayApp(config, { logLevel: 'fatal' });
+    authorization = `Bearer ${await signer.sign({ userId: 'buyer-1' })}`;
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await ticketing.stop();
+    await payments.stop();
+    await redis?.cleanup();
+  });
+
+  beforeEach(() => {
+    ticketing.reset();
+    payments.reset();
+  });
+
+  const getPayment = () =>
+    gateway.inject({ method: 'GET', url: '/payments/p-1', headers: { authorization } });
+
+  it('answers 504 with a clear message when the upstream does not answer in time', async () => {
+    ticketing.handler = (_request, response) => {
+      setTimeout(() => answerJson(200, { late: true })(_request, response), TIMEOUT_MS * 3);
+    };
+    const startedAt = Date.now();
+    const response = await gateway.inject({
+      method: 'GET',
+      url: '/events',
+      headers: { authorization },
+    });
+    expect(response.statusCode).toBe(504);
+    expect(response.json()).toEqual({
+      statusCode: 504,
+      error: 'Gateway Timeout',
+      message: `ticketing did not answer within ${TIMEOUT_MS} ms`,
+    });
+    expect(Date.now() - startedAt).toBeLessThan(TIMEOUT_MS * 3);
+  });
+
+  it('never sends an unsafe request twice, but resends a GET whose connection was cut', async () => {
+    ticketing.handler = (_request, response) => response.socket?.destroy();
+    const post = await gateway.inject({
+      method: 'POST',
+      url: '/holds',
+      headers: { authorization },
+      payload: { eventId: 'e1', seatIds: ['A-1'] },
+    });
+    expect(post.statusCode).toBe(502);
+    expect(post.json().message).toBe('ticketing could not be reached');
+    expect(ticketing.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+
+    const get = await gateway.inject({
+      method: 'GET',
+      url: '/holds/h-1',
+      headers: { authorization },
+    });
+    expect(get.statusCode).toBe(502);
+    expect(ticketing.requests.filter((r) => r.method === 'GET')).toHaveLength(2);
+  });
+
+  it('opens the circuit after failures, fails fast with 503 and Retry-After, then recovers half-open', async () => {
+    payments.handler = answerJson(500, { message: 'internal error' });
+    for (let i = 0; i < 4; i++) {
+      expect((await getPayment()).statusCode).toBe(500);
+    }
+    expect(payments.requests).toHaveLength(4);
+
+    const startedAt = Date.now();
+    const rejected = await getPayment();
+    expect(Date.now() - startedAt).toBeLessThan(100);
+    expect(rejected.statusCode).toBe(503);
+    expect(Number(rejected.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(rejected.json()).toEqual({
+      statusCode: 503,
+      error: 'Service Unavailable',
+      message: expect.stringMatching(
+        /^payments is unavailable: its circuit is open after repeated failures; retry after \d+ s$/,
+      ),
+    });
+    expect(payments.requests).toHaveLength(4);
+
+    // Ticketing has a circuit of its own, still closed.
+    expect(
+      (await gateway.inject({ method: 'GET', url: '/events', headers: { authorization } }))
+        .statusCode,
+    ).toBe(200);
+
+    // After the reset time one trial call goes through; it succeeds and closes the circuit.
+    payments.handler = answerJson(200, { id: 'p-1', status: 'captured' });
+    await sleep(RESET_MS + 100);
+    const trial = await getPayment();
+    expect(trial.statusCode).toBe(200);
+    expect(trial.json()).toEqual({ id: 'p-1', status: 'captured' });
+    expect((await getPayment()).statusCode).toBe(200);
+    expect(payments.requests).toHaveLength(6);
+
+    const metrics = await gateway.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toContain(
+      'gateway_upstream_circuit_state{upstream="payments",service="gateway"} 0',
+    );
+  });
+});
