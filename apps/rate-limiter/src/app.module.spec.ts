@@ -6,7 +6,7 @@ import { RATE_LIMITER_CONFIG, rateLimiterConfigSchema } from './config/rate-limi
 describe('rate-limiter app', () => {
   const config = loadConfig(
     rateLimiterConfigSchema,
-    { LOG_LEVEL: 'fatal', REDIS_URL: 'redis://127.0.0.1:6379' },
+    { LOG_LEVEL: 'fatal', REDIS_URL: 'redis://127.0.0.1:1' },
     'rate-limiter',
   );
   let app: NestFastifyApplication;
@@ -25,10 +25,38 @@ describe('rate-limiter app', () => {
     expect(response.json()).toEqual({ status: 'ok', service: 'rate-limiter' });
   });
 
-  it('is ready while it registers no readiness checks', async () => {
+  it('is not ready while Redis, where every window is counted, cannot be reached', async () => {
     const response = await app.inject({ method: 'GET', url: '/health/ready' });
-    expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ status: 'ready', checks: {} });
+    expect(response.statusCode).toBe(503);
+    expect(Object.keys(response.json().checks)).toEqual(['redis']);
+  });
+
+  it('refuses a check for a domain it has no policies for, naming the loaded ones', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/check',
+      payload: { domain: 'api', descriptors: [{ user: 'u1' }] },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({
+      error: 'unknown_domain',
+      message: 'domain "api" has no policies; loaded domains: (none)',
+    });
+  });
+
+  it('refuses malformed descriptors with a message naming the field', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/check',
+      payload: { domain: 'api', descriptors: [{ user: 'u1' }, {}], cost: -1 },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().message).toEqual(
+      expect.arrayContaining([
+        'descriptors.1: a descriptor needs at least one entry',
+        'cost must not be less than 0',
+      ]),
+    );
   });
 
   it('provides the config it was registered with', () => {

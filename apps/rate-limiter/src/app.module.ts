@@ -1,6 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { HealthModule, ObservabilityModule } from '@suite/coordination-nest';
+import { CheckHttpController } from './check/check.http.controller';
+import { CheckUseCase } from './check/check.use-case';
+import { DecisionMetrics } from './check/decision.metrics';
 import { RATE_LIMITER_CONFIG, type RateLimiterConfig } from './config/rate-limiter.config';
+import { PoliciesModule } from './policies/policies.module';
+import { RedisModule } from './redis/redis.module';
+import { UsageHttpController } from './usage/usage.http.controller';
+import { UsageUseCase } from './usage/usage.use-case';
 
 @Module({})
 export class AppModule {
@@ -12,8 +19,16 @@ export class AppModule {
       imports: [
         ObservabilityModule.forService('rate-limiter', { logLevel: config.LOG_LEVEL }),
         HealthModule.forService('rate-limiter'),
+        RedisModule.register(config),
+        PoliciesModule.register(config),
       ],
-      providers: [{ provide: RATE_LIMITER_CONFIG, useValue: config }],
+      controllers: [CheckHttpController, UsageHttpController],
+      providers: [
+        { provide: RATE_LIMITER_CONFIG, useValue: config },
+        CheckUseCase,
+        DecisionMetrics,
+        UsageUseCase,
+      ],
       exports: [RATE_LIMITER_CONFIG],
     };
   }

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigError, createServiceApp, loadConfig } from '@suite/coordination-nest';
 import { AppModule } from './app.module';
+import { PolicyFileError } from './policies/policy-registry';
 import { rateLimiterConfigSchema } from './config/rate-limiter.config';
 
 async function main(): Promise<void> {
@@ -12,7 +13,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  // Bad config is for the operator to fix: say what is wrong, not where in the code.
-  console.error(error instanceof ConfigError ? error.message : error);
+  // Bad config or a bad policy file is for the operator to fix: say what is wrong, not
+  // where in the code.
+  const operatorError = error instanceof ConfigError || error instanceof PolicyFileError;
+  console.error(operatorError ? error.message : error);
   process.exit(1);
 });

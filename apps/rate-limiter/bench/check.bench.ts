@@ -1,0 +1,247 @@
+// Decisions per second and p99 latency through the rate-limiter service (HTTP POST /check,
+// autocannon) against the same decision as an in-process library call (createLimiter, the
+// way the gateway embeds it), on the same Redis, at the same concurrency, in one run. Not a
+// test: it prints ratios and writes load-tests/results/rate-limiter-<date>.md.
+//
+//   SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register \
+//     apps/rate-limiter/bench/check.bench.ts [--ops 20000] [--concurrency 64] [--rounds 3]
+import { execSync, fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { descriptorKey, limiterPolicyName, type RateLimitPolicyFile } from '@suite/contracts';
+import { createLimiter } from '@suite/coordination';
+import autocannon from 'autocannon';
+import Redis from 'ioredis';
+
+const root = join(__dirname, '../../..');
+const arg = (name: string) => {
+  const at = process.argv.indexOf(`--${name}`);
+  return at === -1 ? undefined : process.argv[at + 1];
+};
+const redisUrl =
+  arg('redis') ??
+  /^REDIS_URL=(.*)$/m.exec(readFileSync(join(root, '.local/endpoints.env'), 'utf8'))?.[1];
+if (!redisUrl) throw new Error('no Redis: pass --redis or run `npm run infra:up`');
+
+const OPS = Number(arg('ops') ?? 20_000);
+const CONCURRENCY = Number(arg('concurrency') ?? 64);
+const ROUNDS = Number(arg('rounds') ?? 3);
+const KEYS = 1_000;
+const PREFIX = `bench:rl:${process.pid}:`;
+
+// Spread: 1000 users, every decision an admit (the common path), exact sliding log.
+const policyFile: RateLimitPolicyFile = {
+  version: 'bench',
+  domains: [
+    {
+      domain: 'bench',
+      policies: [
+        {
+          name: 'per-user',
+          match: { user: '*' },
+          algorithm: 'sliding-log',
+          limit: 1_000_000,
+          windowMs: 60_000,
+          failure: 'closed',
+        },
+      ],
+    },
+  ],
+};
+const definition = policyFile.domains[0]?.policies[0];
+if (!definition) throw new Error('bench policy missing');
+
+interface Sample {
+  perSecond: number;
+  p99: number;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+async function startService(policyPath: string): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort();
+  const child = fork(join(root, 'apps/rate-limiter/src/main.ts'), [], {
+    cwd: root,
+    execArgv: ['-r', '@swc-node/register'],
+    env: {
+      // The bench is a script, not the service: it hands the child its own environment.
+      // eslint-disable-next-line no-restricted-properties
+      ...process.env,
+      SWC_NODE_PROJECT: join(root, 'tsconfig.base.json'),
+      PORT: String(port),
+      REDIS_URL: redisUrl as string,
+      REDIS_KEY_PREFIX: PREFIX,
+      REDIS_TIMEOUT_MS: '5000',
+      POLICY_FILE: policyPath,
+      POLICY_RELOAD_INTERVAL_MS: '0',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  while (
+    !(await fetch(`${url}/health`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
+    if (Date.now() > deadline) throw new Error('the service did not start within 60 s');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return { child, url };
+}
+
+async function throughService(url: string, ops: number): Promise<Sample> {
+  let seq = 0;
+  let notAllowed = 0;
+  const result = await autocannon({
+    url: `${url}/check`,
+    connections: CONCURRENCY,
+    amount: ops,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (request) => ({
+          ...request,
+          body: JSON.stringify({ domain: 'bench', descriptors: [{ user: `u${seq++ % KEYS}` }] }),
+        }),
+        onResponse: (status) => {
+          if (status !== 200) notAllowed++;
+        },
+      },
+    ],
+  });
+  if (notAllowed > 0 || result.non2xx > 0) throw new Error(`${notAllowed} non-200 answers`);
+  return { perSecond: result.requests.average, p99: result.latency.p99 };
+}
+
+async function inProcess(redis: Redis, ops: number, run: string): Promise<Sample> {
+  const { name, limit, windowMs } = definition as NonNullable<typeof definition>;
+  const limiter = createLimiter({
+    redis,
+    timeoutMs: 5_000,
+    policy: {
+      name: limiterPolicyName(`bench${run}`, name),
+      algorithm: 'sliding-log',
+      limit,
+      windowMs,
+      failure: 'closed',
+    },
+  });
+  const latencies = new Float64Array(ops);
+  let next = 0;
+  const started = process.hrtime.bigint();
+  const lane = async () => {
+    while (next < ops) {
+      const i = next++;
+      const t = process.hrtime.bigint();
+      const decision = await limiter.check(descriptorKey({ user: `u${i % KEYS}` }));
+      if (!decision.allowed || decision.source !== 'redis') throw new Error('not a Redis admit');
+      latencies[i] = Number(process.hrtime.bigint() - t) / 1e6;
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, lane));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  latencies.sort();
+  return { perSecond: ops / seconds, p99: latencies[Math.floor(0.99 * ops)] as number };
+}
+
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'rate-limiter-bench-'));
+  const policyPath = join(dir, 'policies.json');
+  writeFileSync(policyPath, JSON.stringify(policyFile));
+  const redis = new Redis(redisUrl as string, { keyPrefix: PREFIX });
+  const { child, url } = await startService(policyPath);
+  const service: Sample[] = [];
+  const library: Sample[] = [];
+  try {
+    // Warm-up: scripts loaded, JIT and connections warm on both sides.
+    await throughService(url, 2_000);
+    await inProcess(redis, 2_000, 'warm');
+    for (let round = 0; round < ROUNDS; round++) {
+      // Alternate which side runs first so neither always gets the cooler machine.
+      if (round % 2 === 0) {
+        service.push(await throughService(url, OPS));
+        library.push(await inProcess(redis, OPS, String(round)));
+      } else {
+        library.push(await inProcess(redis, OPS, String(round)));
+        service.push(await throughService(url, OPS));
+      }
+      const s = service.at(-1) as Sample;
+      const l = library.at(-1) as Sample;
+      console.log(
+        `round ${round + 1}: service ${s.perSecond.toFixed(0)}/s p99 ${s.p99.toFixed(1)} ms; in-process ${l.perSecond.toFixed(0)}/s p99 ${l.p99.toFixed(2)} ms`,
+      );
+    }
+  } finally {
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+    const raw = new Redis(redisUrl as string);
+    let cursor = '0';
+    do {
+      const [nextCursor, found] = await raw.scan(cursor, 'MATCH', `${PREFIX}*`, 'COUNT', 1000);
+      if (found.length) await raw.del(...found);
+      cursor = nextCursor;
+    } while (cursor !== '0');
+    raw.disconnect();
+    redis.disconnect();
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const ratio = median(service.map((s, i) => s.perSecond / (library[i] as Sample).perSecond));
+  const p99Ratio = median(service.map((s, i) => s.p99 / (library[i] as Sample).p99));
+  const rows = service.map((s, i) => {
+    const l = library[i] as Sample;
+    return `| ${i + 1} | ${s.perSecond.toFixed(0)} | ${s.p99.toFixed(1)} | ${l.perSecond.toFixed(0)} | ${l.p99.toFixed(2)} | ${(s.perSecond / l.perSecond).toFixed(2)}x | ${(s.p99 / l.p99).toFixed(1)}x |`;
+  });
+  const commit = execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim();
+  const dirty = execSync('git status --porcelain', { cwd: root }).toString().trim()
+    ? ' (uncommitted changes)'
+    : '';
+  const summary = `service / in-process: throughput ${ratio.toFixed(2)}x, p99 ${p99Ratio.toFixed(1)}x (median of ${ROUNDS} rounds)`;
+  console.log(summary);
+  const report = [
+    `# Rate-limiter service vs in-process library`,
+    '',
+    `- date: ${new Date().toISOString()}`,
+    `- commit: ${commit}${dirty}`,
+    `- hardware: ${cpus().length} CPUs (nproc), ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory; shared with other work during the run`,
+    `- Node ${process.version}; Redis at ${redisUrl} (local, native)`,
+    `- workload: ${OPS} decisions per side per round, ${CONCURRENCY} in flight, ${KEYS} users, every decision an admit, policy sliding-log (limit 1,000,000 / 60 s, failure closed)`,
+    `- service: one rate-limiter process (NestJS 11 on Fastify, LOG_LEVEL=warn), driven by autocannon 8.0.0 over HTTP/1.1 keep-alive (${CONCURRENCY} connections) from the bench process`,
+    `- in-process: createLimiter(...).check() on one ioredis connection, ${CONCURRENCY} concurrent lanes, in the bench process`,
+    '',
+    '| round | service decisions/s | service p99 ms | in-process decisions/s | in-process p99 ms | throughput ratio | p99 ratio |',
+    '| ----- | ------------------- | -------------- | ---------------------- | ----------------- | ---------------- | --------- |',
+    ...rows,
+    '',
+    `**${summary}.**`,
+    '',
+    `Command: \`SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register apps/rate-limiter/bench/check.bench.ts --ops ${OPS} --concurrency ${CONCURRENCY} --rounds ${ROUNDS}\``,
+    '',
+  ].join('\n');
+  const out = join(root, 'load-tests/results');
+  mkdirSync(out, { recursive: true });
+  const file = join(out, `rate-limiter-${new Date().toISOString().slice(0, 10)}.md`);
+  writeFileSync(file, report);
+  console.log(`wrote ${file}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,172 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { RateLimitPolicyFile } from '@suite/contracts';
+import { initServiceApp, loadConfig } from '@suite/coordination-nest';
+import { createTestRedis, integrationEndpoints, type TestRedis } from '@suite/testing';
+import { AppModule } from './app.module';
+import { rateLimiterConfigSchema } from './config/rate-limiter.config';
+
+const file: RateLimitPolicyFile = {
+  domains: [
+    {
+      domain: 'api',
+      policies: [
+        ...(['sliding-log', 'sliding-counter', 'gcra', 'fixed-window'] as const).map(
+          (algorithm) => ({
+            name: algorithm,
+            match: { [algorithm.replace('-', '_')]: '*' },
+            algorithm,
+            limit: 3,
+            windowMs: 60_000,
+            failure: 'closed' as const,
+          }),
+        ),
+        {
+          name: 'user-route',
+          match: { user: '*', route: 'POST /checkout' },
+          algorithm: 'sliding-log',
+          limit: 1,
+          windowMs: 60_000,
+          failure: 'closed',
+        },
+      ],
+    },
+  ],
+};
+
+describe('check and usage API against Redis', () => {
+  let redis: TestRedis;
+  let dir: string;
+  let app: NestFastifyApplication;
+
+  const check = (descriptors: Record<string, string>[], cost?: number) =>
+    app.inject({
+      method: 'POST',
+      url: '/check',
+      payload: { domain: 'api', descriptors, ...(cost === undefined ? {} : { cost }) },
+    });
+  const usage = (query: string) => app.inject({ method: 'GET', url: `/usage?domain=api&${query}` });
+
+  beforeAll(async () => {
+    redis = createTestRedis('rate-limiter check api');
+    dir = mkdtempSync(join(tmpdir(), 'rate-limiter-check-'));
+    writeFileSync(join(dir, 'policies.json'), JSON.stringify(file));
+    const config = loadConfig(
+      rateLimiterConfigSchema,
+      {
+        LOG_LEVEL: 'fatal',
+        REDIS_URL: integrationEndpoints().redisUrl,
+        REDIS_KEY_PREFIX: redis.prefix,
+        POLICY_FILE: join(dir, 'policies.json'),
+        POLICY_RELOAD_INTERVAL_MS: '0',
+      },
+      'rate-limiter',
+    );
+    app = await initServiceApp(AppModule.register(config), { logLevel: 'fatal' });
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await redis.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('denies with 429, the RateLimit headers and Retry-After once the limit is spent', async () => {
+    const first = await check([{ sliding_log: 'u1' }], 2);
+    expect(first.statusCode).toBe(200);
+    expect(first.headers['ratelimit-policy']).toBe('"api.sliding-log";q=3;w=60');
+    expect(first.headers['ratelimit']).toBe('"api.sliding-log";r=1;t=60');
+    expect(first.headers['retry-after']).toBeUndefined();
+    const denied = await check([{ sliding_log: 'u1' }], 2);
+    expect(denied.statusCode).toBe(429);
+    expect(denied.json()).toMatchObject({
+      allowed: false,
+      policy: 'api.sliding-log',
+      remaining: 1,
+      source: 'redis',
+      reason: 'over limit (3 per 60000 ms)',
+    });
+    expect(Number(denied.headers['retry-after'])).toBeGreaterThanOrEqual(59);
+    expect(denied.json().headers['Retry-After']).toBe(denied.headers['retry-after']);
+  });
+
+  it('the most constraining of several matching policies decides', async () => {
+    const allowed = await check([
+      { sliding_counter: 'u2' },
+      { user: 'u2', route: 'POST /checkout' },
+    ]);
+    expect(allowed.statusCode).toBe(200);
+    expect(allowed.json().policy).toBe('api.user-route');
+    const denied = await check([
+      { sliding_counter: 'u2' },
+      { user: 'u2', route: 'POST /checkout' },
+    ]);
+    expect(denied.statusCode).toBe(429);
+    expect(denied.json().policy).toBe('api.user-route');
+    expect(denied.headers['ratelimit-policy']).toBe(
+      '"api.user-route";q=1;w=60, "api.sliding-counter";q=3;w=60',
+    );
+  });
+
+  it('admits a request that no policy matches, saying so', async () => {
+    const response = await check([{ user: 'u3' }]);
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({
+      allowed: true,
+      policy: null,
+      reason: 'no policy matches these descriptors',
+    });
+    expect(response.headers['ratelimit-policy']).toBeUndefined();
+  });
+
+  it('usage reads every algorithm without consuming', async () => {
+    for (const key of ['sliding_counter', 'gcra', 'fixed_window']) {
+      expect((await check([{ [key]: 'u4' }], 2)).statusCode).toBe(200);
+    }
+    const query = ['sliding_log', 'sliding_counter', 'gcra', 'fixed_window']
+      .map((k) => `descriptor=${k}:u4`)
+      .join('&');
+    const before = await usage(query);
+    expect(before.statusCode).toBe(200);
+    const again = await usage(query);
+    const used = (r: typeof before) =>
+      (r.json().usage as { used: number; remaining: number }[]).map((u) => [u.used, u.remaining]);
+    // GCRA refills continuously, so over 60 s a unit frees in 20 s: still 2 used here.
+    expect(used(before)).toEqual([
+      [0, 3],
+      [2, 1],
+      [2, 1],
+      [2, 1],
+    ]);
+    expect(used(again)).toEqual(used(before));
+    // Looking spent nothing: the last unit is still there for every algorithm.
+    for (const key of ['sliding_counter', 'gcra', 'fixed_window']) {
+      expect((await check([{ [key]: 'u4' }])).statusCode).toBe(200);
+      expect((await check([{ [key]: 'u4' }])).statusCode).toBe(429);
+    }
+  });
+
+  it('refuses bad input with 400 and a clear message', async () => {
+    const cost = await check([{ sliding_log: 'u5' }], 4);
+    expect(cost.statusCode).toBe(400);
+    expect(cost.json().message).toBe(
+      'cost 4 can never be admitted by policy api.sliding-log, whose capacity is 3',
+    );
+    const unknown = await app.inject({
+      method: 'POST',
+      url: '/check',
+      payload: { domain: 'nope', descriptors: [{ user: 'u' }] },
+    });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().message).toBe('domain "nope" has no policies; loaded domains: api');
+    const badDescriptor = await usage('descriptor=user');
+    expect(badDescriptor.statusCode).toBe(400);
+    expect(badDescriptor.json().message).toBe(
+      'descriptor.0 must be key:value pairs separated by ","',
+    );
+    const missing = await app.inject({ method: 'GET', url: '/usage?domain=api' });
+    expect(missing.statusCode).toBe(400);
+  });
+});

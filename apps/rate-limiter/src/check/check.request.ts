@@ -1,0 +1,72 @@
+import {
+  MAX_DESCRIPTOR_ENTRIES,
+  rateLimitDescriptorSchema,
+  type RateLimitDescriptor,
+} from '@suite/contracts';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  Min,
+  Validate,
+  ValidatorConstraint,
+  type ValidationArguments,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
+
+export const MAX_DESCRIPTORS = 16;
+
+// The first broken rule of a descriptor list, naming its position and the rule but never
+// the value sent.
+export function descriptorIssue(descriptors: unknown[]): string | undefined {
+  for (const [i, descriptor] of descriptors.entries()) {
+    const parsed = rateLimitDescriptorSchema.safeParse(descriptor);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = [i, ...(issue?.path ?? [])].join('.');
+      if (issue?.code === 'invalid_type') {
+        return `descriptors.${where} must be ${issue.path.length ? 'a string' : 'an object of strings'}`;
+      }
+      return `descriptors.${where}: ${issue?.message ?? 'invalid'}`;
+    }
+  }
+  return undefined;
+}
+
+@ValidatorConstraint({ name: 'descriptors' })
+class DescriptorListRule implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return Array.isArray(value) && descriptorIssue(value) === undefined;
+  }
+
+  defaultMessage(args: ValidationArguments): string {
+    const value: unknown = args.value;
+    return (
+      (Array.isArray(value) ? descriptorIssue(value) : undefined) ??
+      `descriptors must be objects of 1-${MAX_DESCRIPTOR_ENTRIES} string entries`
+    );
+  }
+}
+
+export class CheckRequest {
+  @IsString()
+  domain!: string;
+
+  // One entry per limit to apply, e.g. [{ "user": "42" }, { "route": "POST /holds" }].
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_DESCRIPTORS)
+  @Validate(DescriptorListRule)
+  descriptors!: RateLimitDescriptor[];
+
+  // Units this request takes; 0 reads the state (the scripts may still roll windows over).
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  cost?: number;
+}

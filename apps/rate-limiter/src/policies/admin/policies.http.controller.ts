@@ -1,0 +1,42 @@
+import { Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { PolicyRegistry } from '../policy-registry';
+
+// Operator endpoints: what is loaded, and reload now. Internal only: expose them on the
+// service network, never through the gateway.
+@Controller('admin/policies')
+export class PoliciesHttpController {
+  constructor(private readonly registry: PolicyRegistry) {}
+
+  @Get()
+  show() {
+    const set = this.registry.current;
+    return {
+      file: this.registry.file,
+      loaded: this.registry.loaded,
+      lastRejected: this.registry.rejected,
+      domains: set.domainNames().map((domain) => ({
+        domain,
+        policies: set.policies(domain).map((p) => ({ limiterPolicy: p.name, ...p.definition })),
+      })),
+    };
+  }
+
+  // 200 when the file in force is the one on disk (reloaded or unchanged); 422 when the
+  // file on disk was refused, with every issue, and the policies in force stay.
+  @Post('reload')
+  @HttpCode(200)
+  async reload(@Res({ passthrough: true }) reply: FastifyReply) {
+    const outcome = await this.registry.reload();
+    if (outcome.kind === 'rejected') {
+      void reply.status(422);
+      return {
+        statusCode: 422,
+        error: 'invalid_policy_file',
+        message: outcome.rejected.issues,
+        loaded: outcome.loaded,
+      };
+    }
+    return { status: outcome.kind, loaded: outcome.loaded };
+  }
+}

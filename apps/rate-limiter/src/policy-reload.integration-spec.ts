@@ -1,0 +1,140 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { RateLimitPolicyFile } from '@suite/contracts';
+import { initServiceApp, loadConfig } from '@suite/coordination-nest';
+import { createTestRedis, integrationEndpoints, type TestRedis } from '@suite/testing';
+import { AppModule } from './app.module';
+import { rateLimiterConfigSchema } from './config/rate-limiter.config';
+
+const policies = (version: string, limit: number): RateLimitPolicyFile => ({
+  version,
+  domains: [
+    {
+      domain: 'api',
+      policies: [
+        {
+          name: 'per-user',
+          match: { user: '*' },
+          algorithm: 'sliding-log',
+          limit,
+          windowMs: 60_000,
+          failure: 'closed',
+        },
+      ],
+    },
+  ],
+});
+
+describe('policy file reload', () => {
+  let redis: TestRedis;
+  let dir: string;
+  let file: string;
+  const apps: NestFastifyApplication[] = [];
+
+  const boot = async (reloadIntervalMs: number) => {
+    const config = loadConfig(
+      rateLimiterConfigSchema,
+      {
+        LOG_LEVEL: 'fatal',
+        REDIS_URL: integrationEndpoints().redisUrl,
+        REDIS_KEY_PREFIX: redis.prefix,
+        POLICY_FILE: file,
+        POLICY_RELOAD_INTERVAL_MS: String(reloadIntervalMs),
+      },
+      'rate-limiter',
+    );
+    const app = await initServiceApp(AppModule.register(config), { logLevel: 'fatal' });
+    apps.push(app);
+    return app;
+  };
+  const check = (app: NestFastifyApplication, user: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/check',
+      payload: { domain: 'api', descriptors: [{ user }] },
+    });
+  const loaded = async (app: NestFastifyApplication) =>
+    (await app.inject({ method: 'GET', url: '/admin/policies' })).json();
+
+  beforeAll(() => {
+    redis = createTestRedis('rate-limiter reload');
+    dir = mkdtempSync(join(tmpdir(), 'rate-limiter-reload-'));
+    file = join(dir, 'policies.json');
+  });
+
+  afterAll(async () => {
+    for (const app of apps) await app.close();
+    await redis.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses to boot on an invalid file, listing every issue', async () => {
+    writeFileSync(
+      file,
+      JSON.stringify({ domains: [{ domain: 'api', policies: [{ name: 'x' }] }] }),
+    );
+    await expect(boot(0)).rejects.toThrow(
+      /policy file .* is invalid:\n {2}domains\.0\.policies\.0\.match: Required/,
+    );
+  });
+
+  it('applies a valid new file on POST /admin/policies/reload and refuses an invalid one, keeping the old policies', async () => {
+    writeFileSync(file, JSON.stringify(policies('v1', 2)));
+    const app = await boot(0);
+    const v1 = (await loaded(app)).loaded;
+    expect(v1.version).toBe('v1');
+    expect([(await check(app, 'a')).statusCode, (await check(app, 'a')).statusCode]).toEqual([
+      200, 200,
+    ]);
+    expect((await check(app, 'a')).statusCode).toBe(429);
+
+    // Valid: a higher limit takes effect on the same counts (same policy name, same keys).
+    writeFileSync(file, JSON.stringify(policies('v2', 4)));
+    const reloaded = await app.inject({ method: 'POST', url: '/admin/policies/reload' });
+    expect(reloaded.statusCode).toBe(200);
+    expect(reloaded.json()).toMatchObject({ status: 'reloaded', loaded: { version: 'v2' } });
+    expect(reloaded.json().loaded.hash).not.toBe(v1.hash);
+    const afterReload = await check(app, 'a');
+    expect(afterReload.statusCode).toBe(200);
+    expect(afterReload.headers['ratelimit-policy']).toBe('"api.per-user";q=4;w=60');
+
+    // Invalid: refused with its issues; v2 stays in force and keeps deciding.
+    writeFileSync(file, JSON.stringify(policies('v3', 0)));
+    const refused = await app.inject({ method: 'POST', url: '/admin/policies/reload' });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json()).toMatchObject({
+      error: 'invalid_policy_file',
+      message: ['domains.0.policies.0.limit: Number must be greater than 0'],
+      loaded: { version: 'v2' },
+    });
+    writeFileSync(file, '{ "domains": [');
+    const broken = await app.inject({ method: 'POST', url: '/admin/policies/reload' });
+    expect(broken.statusCode).toBe(422);
+    expect(broken.json().message[0]).toMatch(/^not valid JSON/);
+    const shown = await loaded(app);
+    expect(shown.loaded.version).toBe('v2');
+    expect(shown.lastRejected.issues[0]).toMatch(/^not valid JSON/);
+    expect((await check(app, 'a')).statusCode).toBe(200);
+    expect((await check(app, 'a')).statusCode).toBe(429);
+  });
+
+  it('picks up a changed file by itself when watching, and ignores a bad edit', async () => {
+    writeFileSync(file, JSON.stringify(policies('w1', 1)));
+    const app = await boot(100);
+    writeFileSync(file, '{ not json');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await loaded(app)).loaded.version).toBe('w1');
+    expect((await loaded(app)).lastRejected).not.toBeNull();
+
+    writeFileSync(file, JSON.stringify(policies('w2', 7)));
+    const deadline = Date.now() + 5_000;
+    while ((await loaded(app)).loaded.version !== 'w2') {
+      if (Date.now() > deadline) throw new Error('the watcher did not load w2 within 5 s');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect((await loaded(app)).lastRejected).toBeNull();
+    expect((await check(app, 'w')).headers['ratelimit-policy']).toBe('"api.per-user";q=7;w=60');
+  });
+});

@@ -1,0 +1,2 @@
+// Injection tokens of the service's infrastructure.
+export const REDIS = Symbol('REDIS');

@@ -1,0 +1,63 @@
+import {
+  Inject,
+  Logger,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { ReadinessRegistry } from '@suite/coordination-nest';
+import Redis from 'ioredis';
+import type { RateLimiterConfig } from '../config/rate-limiter.config';
+import { REDIS } from '../rate-limiter.tokens';
+
+export function createRedisClient(config: RateLimiterConfig): Redis {
+  const client = new Redis(config.REDIS_URL, {
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    // Connect on the first command, so the app (and its unit tests) boot without Redis; the
+    // limiters' failure policies decide while it is away.
+    lazyConnect: true,
+    // A decision never waits longer than REDIS_TIMEOUT_MS anyway; failing queued commands
+    // early keeps the offline queue short during an outage.
+    maxRetriesPerRequest: 1,
+  });
+  const logger = new Logger('Redis');
+  let down = false;
+  // One line per outage, not one per reconnect attempt.
+  client.on('error', (error: Error) => {
+    if (!down) logger.warn(`Redis unreachable: ${error.message}`);
+    down = true;
+  });
+  client.on('ready', () => {
+    if (down) logger.log('Redis reachable again');
+    down = false;
+  });
+  return client;
+}
+
+@Module({})
+export class RedisModule implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly readiness: ReadinessRegistry,
+  ) {}
+
+  static register(config: RateLimiterConfig): DynamicModule {
+    return {
+      module: RedisModule,
+      global: true,
+      providers: [{ provide: REDIS, useFactory: () => createRedisClient(config) }],
+      exports: [REDIS],
+    };
+  }
+
+  onModuleInit(): void {
+    this.readiness.register('redis', async () => {
+      await this.redis.ping();
+    });
+  }
+
+  onApplicationShutdown(): void {
+    this.redis.disconnect();
+  }
+}

@@ -1,0 +1,48 @@
+import { rateLimitDescriptorSchema, type RateLimitDescriptor } from '@suite/contracts';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsString } from 'class-validator';
+import { MAX_DESCRIPTORS } from '../check/check.request';
+
+export class UsageQuery {
+  @IsString()
+  domain!: string;
+
+  // Repeatable; each one descriptor: "user:42" or "user:42,route:POST /holds", or JSON
+  // ({"user":"42"}) for values that contain ',' or start with '{'.
+  @Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? value : [value]))
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_DESCRIPTORS)
+  @IsString({ each: true })
+  descriptor!: string[];
+}
+
+export type DescriptorParse =
+  | { ok: true; descriptor: RateLimitDescriptor }
+  | { ok: false; message: string };
+
+export function parseDescriptorParam(raw: string, index: number): DescriptorParse {
+  const fail = (why: string): DescriptorParse => ({
+    ok: false,
+    message: `descriptor.${index} ${why}`,
+  });
+  let candidate: unknown;
+  if (raw.trimStart().startsWith('{')) {
+    try {
+      candidate = JSON.parse(raw);
+    } catch {
+      return fail('is not valid JSON');
+    }
+  } else {
+    const entries: [string, string][] = [];
+    for (const pair of raw.split(',')) {
+      const at = pair.indexOf(':');
+      if (at <= 0) return fail('must be key:value pairs separated by ","');
+      entries.push([pair.slice(0, at).trim(), pair.slice(at + 1)]);
+    }
+    candidate = Object.fromEntries(entries);
+  }
+  const parsed = rateLimitDescriptorSchema.safeParse(candidate);
+  if (!parsed.success) return fail(`: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  return { ok: true, descriptor: parsed.data };
+}

@@ -1,0 +1,118 @@
+// The flash sale: many buyers race for a few seats through the gateway. Each buyer gets a
+// token, tries to hold 1 to 3 seats (other seats on a conflict, three tries at most), then
+// either walks away (the hold expires) or checks out. Some checkouts are sent twice with the
+// same Idempotency-Key, as a client retrying after a lost response would.
+import { randomUUID } from 'node:crypto';
+import type { GatewayClient } from '../lib/gateway-client';
+
+export interface FlashSaleOptions {
+  buyers: number;
+  seatPool: readonly string[];
+  eventId: string;
+  concurrency: number;
+  abandonRate: number;
+  retryRate: number;
+  deadlineMs: number;
+}
+
+export interface BuyerOutcome {
+  hold: 'placed' | 'seats-taken' | 'rate-limited' | 'error';
+  checkout?: 'completed' | 'failed' | 'pending' | 'abandoned' | 'rate-limited' | 'error';
+  retriedWithSameKey?: boolean;
+  sameResultOnRetry?: boolean;
+}
+
+interface HoldBody {
+  holdId: string;
+}
+interface OrderBody {
+  orderId: string;
+  status: string;
+}
+
+const TERMINAL = new Set(['completed', 'failed', 'cancelled', 'compensated', 'needs-attention']);
+
+function pickSeats(pool: readonly string[]): string[] {
+  const count = 1 + Math.floor(Math.random() * 3);
+  const start = Math.floor(Math.random() * Math.max(1, pool.length - count));
+  return pool.slice(start, start + count);
+}
+
+async function waitForOrder(
+  client: GatewayClient,
+  token: string,
+  orderId: string,
+  deadline: number,
+): Promise<string> {
+  for (;;) {
+    const order = await client.call<OrderBody>('order.poll', 'GET', `/orders/${orderId}`, {
+      token,
+    });
+    if (order.status === 200 && TERMINAL.has(order.body.status)) return order.body.status;
+    if (Date.now() > deadline) return 'pending';
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function buyer(
+  client: GatewayClient,
+  index: number,
+  options: FlashSaleOptions,
+  deadline: number,
+): Promise<BuyerOutcome> {
+  const token = await client.token(`buyer-${index}`);
+  let holdId: string | undefined;
+  let last: BuyerOutcome['hold'] = 'seats-taken';
+  for (let attempt = 0; attempt < 3 && !holdId; attempt++) {
+    const hold = await client.call<HoldBody>('hold', 'POST', '/holds', {
+      token,
+      body: { eventId: options.eventId, seatIds: pickSeats(options.seatPool) },
+    });
+    if (hold.status === 201) holdId = hold.body.holdId;
+    else if (hold.status === 409) last = 'seats-taken';
+    else if (hold.status === 429) return { hold: 'rate-limited' };
+    else return { hold: 'error' };
+  }
+  if (!holdId) return { hold: last };
+  if (Math.random() < options.abandonRate) return { hold: 'placed', checkout: 'abandoned' };
+
+  const key = randomUUID();
+  const request = { token, idempotencyKey: key, body: { holdId, paymentSource: 'tok_visa' } };
+  const first = await client.call<OrderBody>('checkout', 'POST', '/checkouts', request);
+  if (first.status === 429) return { hold: 'placed', checkout: 'rate-limited' };
+  if (![200, 201, 202].includes(first.status)) return { hold: 'placed', checkout: 'error' };
+  const outcome: BuyerOutcome = { hold: 'placed' };
+  if (Math.random() < options.retryRate) {
+    // The same request again, as after a lost response: the same order, no second charge.
+    const again = await client.call<OrderBody>('checkout.retry', 'POST', '/checkouts', request);
+    outcome.retriedWithSameKey = true;
+    outcome.sameResultOnRetry = again.body?.orderId === first.body.orderId;
+  }
+  const status = TERMINAL.has(first.body.status)
+    ? first.body.status
+    : await waitForOrder(client, token, first.body.orderId, deadline);
+  outcome.checkout =
+    status === 'completed' ? 'completed' : status === 'pending' ? 'pending' : 'failed';
+  return outcome;
+}
+
+export async function runFlashSale(
+  client: GatewayClient,
+  options: FlashSaleOptions,
+): Promise<BuyerOutcome[]> {
+  const deadline = Date.now() + options.deadlineMs;
+  const outcomes: BuyerOutcome[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < options.buyers && Date.now() < deadline) {
+      const index = next++;
+      try {
+        outcomes.push(await buyer(client, index, options, deadline));
+      } catch {
+        outcomes.push({ hold: 'error' });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, worker));
+  return outcomes;
+}

@@ -1,0 +1,180 @@
+// `npm run demo`: a fresh stack (infrastructure, then every service on empty databases), a
+// scripted flash sale through the gateway, the invariant verifiers, and a report. The stack
+// is left running for exploring; `npm run demo:stop` stops the services.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Pool } from 'pg';
+import { verifyPaymentInvariants, verifyTicketingInvariants } from '@suite/invariants';
+import {
+  ENDPOINTS_FILE,
+  findWorkspaceRoot,
+  parseEndpointsFile,
+  startServices,
+} from '@suite/testing';
+import { runFlashSale, type BuyerOutcome } from './flash-sale';
+import { formatReport, totalViolations, type DemoReport } from './report';
+import { GatewayClient } from '../lib/gateway-client';
+import { summarize } from '../lib/stats';
+
+const BUYERS = Number(process.argv[2] ?? 2000);
+const SEATS = Number(process.argv[3] ?? 500);
+const HOLD_TTL_MS = 8_000;
+
+const tally = (values: (string | undefined)[]) =>
+  values.reduce<Record<string, number>>(
+    (acc, v) => (v ? { ...acc, [v]: (acc[v] ?? 0) + 1 } : acc),
+    {},
+  );
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const root = findWorkspaceRoot(__dirname);
+  const infra = parseEndpointsFile(readFileSync(join(root, ENDPOINTS_FILE), 'utf8'));
+
+  console.log('starting the services on empty databases:');
+  const ports = await startServices(undefined, {
+    fresh: true,
+    overrides: {
+      // Abandoned holds must expire while the demo watches.
+      ticketing: { HOLD_TTL_MS: String(HOLD_TTL_MS), OUTBOX_IDLE_DELAY_MS: '20' },
+      payments: {},
+      // Each buyer is a different user: the per-route limits are per user, so they do not
+      // stand in the way of the race.
+    },
+  });
+  const gateway = `http://127.0.0.1:${ports.gateway}`;
+  const psp = `http://127.0.0.1:${ports['psp-simulator']}`;
+
+  // Some cards decline at the PSP, so some checkouts must be compensated.
+  await fetch(`${psp}/admin/faults`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ declineRate: 0.1 }),
+  });
+
+  const client = new GatewayClient(gateway);
+  const token = await client.token('demo-operator');
+  const events = await client.call<{
+    events: { id: string; priceMinor: number; currency: string }[];
+  }>('events.list', 'GET', '/events', { token });
+  const event = events.body.events[0];
+  if (!event) throw new Error('the seed data has no event');
+  const seats = await client.call<{ seats: { seatId: string }[] }>(
+    'seats.list',
+    'GET',
+    `/events/${event.id}/seats?limit=${SEATS}`,
+    { token },
+  );
+  const seatPool = seats.body.seats.map((s) => s.seatId);
+
+  console.log(`\nflash sale: ${BUYERS} buyers, ${seatPool.length} seats, through ${gateway}`);
+  const outcomes: BuyerOutcome[] = await runFlashSale(client, {
+    buyers: BUYERS,
+    seatPool,
+    eventId: event.id,
+    concurrency: 64,
+    abandonRate: 0.1,
+    retryRate: 0.05,
+    deadlineMs: 240_000,
+  });
+
+  // Let every abandoned hold run out, then check that their seats are free again.
+  await new Promise((r) => setTimeout(r, HOLD_TTL_MS + 1_000));
+  const after = await client.call<{ seats: { seatId: string; availability: string }[] }>(
+    'seats.list',
+    'GET',
+    `/events/${event.id}/seats?limit=${SEATS}`,
+    { token },
+  );
+  const stillHeld = after.body.seats.filter((s) => s.availability === 'held').length;
+
+  const ticketingDb = new Pool({ connectionString: infra['TICKETING_DATABASE_URL'] });
+  const paymentsDb = new Pool({ connectionString: infra['PAYMENTS_DATABASE_URL'] });
+  const pspDb = new Pool({ connectionString: infra['PSP_SIMULATOR_DATABASE_URL'] });
+  try {
+    const ticketing = await verifyTicketingInvariants(ticketingDb);
+    const payments = await verifyPaymentInvariants(paymentsDb, pspDb);
+    const one = async (pool: Pool, sql: string) =>
+      Number((await pool.query<{ n: string }>(sql)).rows[0]?.n ?? 0);
+    const seatsSold = await one(
+      ticketingDb,
+      "select count(*) as n from seats where status = 'sold'",
+    );
+    const tickets = await one(ticketingDb, 'select count(*) as n from tickets');
+    const captured = await one(
+      paymentsDb,
+      "select coalesce(sum(amount_minor), 0) as n from payments where status in ('captured', 'partially_refunded', 'refunded')",
+    );
+    const refunded = await one(
+      paymentsDb,
+      'select coalesce(sum(refunded_minor), 0) as n from payments',
+    );
+    const sagas = (
+      await ticketingDb.query<{ status: string; n: string }>(
+        'select status, count(*) as n from saga_instances group by status',
+      )
+    ).rows.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: Number(r.n) }), {});
+
+    const retried = outcomes.filter((o) => o.retriedWithSameKey);
+    const report: DemoReport = {
+      buyers: BUYERS,
+      seatPool: seatPool.length,
+      holds: tally(outcomes.map((o) => o.hold)),
+      checkouts: tally(outcomes.map((o) => o.checkout)),
+      retries: {
+        sent: retried.length,
+        sameOrder: retried.filter((o) => o.sameResultOnRetry).length,
+      },
+      seatsSold,
+      ticketsIssued: tickets,
+      duplicateSeats: ticketing.seatsSoldTwice,
+      abandonedHoldsFreed: {
+        abandoned: outcomes.filter((o) => o.checkout === 'abandoned').length,
+        seatsStillHeld: stillHeld,
+      },
+      money: {
+        currency: event.currency,
+        captured,
+        refunded,
+        ticketsValue: tickets * event.priceMinor,
+        balanced: captured === tickets * event.priceMinor + refunded,
+        doubleCharges: payments.paymentsChargedTwice,
+        unbalancedEntries: payments.unbalancedEntries,
+      },
+      sagas,
+      latencies: Object.fromEntries(
+        [...client.timings.entries()]
+          .filter(([label]) => label !== 'order.poll')
+          .map(([label, samples]) => [label, summarize(samples)]),
+      ),
+      violations: {
+        seatsSoldTwice: ticketing.seatsSoldTwice,
+        ticketsWithoutSoldSeat: ticketing.ticketsWithoutSoldSeat,
+        soldSeatsWithoutTicket: ticketing.soldSeatsWithoutTicket,
+        sagasNotTerminal: ticketing.sagasNotTerminal,
+        doubleCharges: payments.paymentsChargedTwice,
+        unbalancedLedgerEntries: payments.unbalancedEntries,
+        paymentsBookedTwice: payments.paymentsBookedTwice,
+        moneyMismatch: captured === tickets * event.priceMinor + refunded ? 0 : 1,
+      },
+      elapsedS: (Date.now() - started) / 1000,
+    };
+    console.log(formatReport(report));
+    console.log(`\nThe stack is still running. Explore it:`);
+    console.log(`  Swagger UI   ${gateway}/docs`);
+    console.log(`  gateway      ${gateway}   (POST /dev/tokens {"userId":"you"} for a token)`);
+    for (const [service, port] of Object.entries(ports))
+      console.log(`  ${service.padEnd(12)} http://127.0.0.1:${port}`);
+    console.log(
+      'Stop the services with `npm run demo:stop`, the infrastructure with `npm run infra:down`.',
+    );
+    process.exitCode = totalViolations(report) === 0 ? 0 : 1;
+  } finally {
+    await Promise.all([ticketingDb.end(), paymentsDb.end(), pspDb.end()]);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

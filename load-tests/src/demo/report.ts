@@ -1,0 +1,65 @@
+import type { LatencySummary } from '../lib/stats';
+
+export interface DemoReport {
+  buyers: number;
+  seatPool: number;
+  holds: Record<string, number>;
+  checkouts: Record<string, number>;
+  retries: { sent: number; sameOrder: number };
+  seatsSold: number;
+  ticketsIssued: number;
+  duplicateSeats: number;
+  abandonedHoldsFreed: { abandoned: number; seatsStillHeld: number };
+  money: {
+    currency: string;
+    captured: number;
+    refunded: number;
+    ticketsValue: number;
+    balanced: boolean;
+    doubleCharges: number | null;
+    unbalancedEntries: number;
+  };
+  sagas: Record<string, number>;
+  latencies: Record<string, LatencySummary>;
+  violations: Record<string, number | null>;
+  elapsedS: number;
+}
+
+const money = (minor: number, currency: string) => `${(minor / 100).toFixed(2)} ${currency}`;
+const counts = (record: Record<string, number>) =>
+  Object.entries(record)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+
+export function formatReport(r: DemoReport): string {
+  const lines = [
+    '',
+    '================ flash sale report ================',
+    `buyers ${r.buyers} raced for ${r.seatPool} seats in ${r.elapsedS.toFixed(1)} s`,
+    '',
+    `holds        ${counts(r.holds)}`,
+    `checkouts    ${counts(r.checkouts)}`,
+    `retries      ${r.retries.sent} checkouts sent twice with the same Idempotency-Key, ${r.retries.sameOrder} got the same order back`,
+    `abandoned    ${r.abandonedHoldsFreed.abandoned} holds left to expire; seats of theirs still held after the TTL: ${r.abandonedHoldsFreed.seatsStillHeld}`,
+    '',
+    `seats sold   ${r.seatsSold}   tickets issued ${r.ticketsIssued}   seats sold twice ${r.duplicateSeats}`,
+    `money        captured ${money(r.money.captured, r.money.currency)} = tickets ${money(r.money.ticketsValue, r.money.currency)} + refunds ${money(r.money.refunded, r.money.currency)}: ${r.money.balanced ? 'holds' : 'DOES NOT HOLD'}`,
+    `             double charges at the PSP ${r.money.doubleCharges ?? 'n/a'}, unbalanced ledger entries ${r.money.unbalancedEntries}`,
+    `sagas        ${counts(r.sagas)}`,
+    '',
+    'latency through the gateway (ms)   count     p50     p99     max',
+    ...Object.entries(r.latencies).map(
+      ([label, s]) =>
+        `  ${label.padEnd(32)} ${String(s.count).padStart(6)} ${s.p50.toFixed(1).padStart(7)} ${s.p99.toFixed(1).padStart(7)} ${s.max.toFixed(1).padStart(7)}`,
+    ),
+    '',
+    `invariant violations: ${counts(Object.fromEntries(Object.entries(r.violations).map(([k, v]) => [k, v ?? 0])))}`,
+    '====================================================',
+  ];
+  return lines.join('\n');
+}
+
+export function totalViolations(r: DemoReport): number {
+  return Object.values(r.violations).reduce<number>((sum, v) => sum + (v ?? 0), 0);
+}
