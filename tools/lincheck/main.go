@@ -11,6 +11,16 @@
 //
 //	lock  a mutex per key: acquire succeeds only when the key is free, release only for
 //	      the current holder, and a failed acquire means someone else held it.
+//	bids  an auction per key: the state is the highest accepted amount and whether the
+//	      auction has ended. Records carry "amount" and "increment" (bid) or "winning"
+//	      (close), and a rejected bid its "reason":
+//	        {"client":3,"key":"a1","op":"bid","amount":700,"increment":100,"call":5,"return":9,"ok":true}
+//	        {"client":3,"key":"a1","op":"bid","amount":650,"increment":100,"call":6,"return":9,"ok":false,"reason":"too-low"}
+//	        {"client":0,"key":"a1","op":"close","winning":700,"call":10,"return":12,"ok":true}
+//	      An accepted bid needs an open auction and amount >= highest + increment; a
+//	      too-low rejection needs an open auction and amount below that; a closed
+//	      rejection ends the auction (it stays ended); close returns the highest
+//	      accepted amount (0: none) and ends the auction.
 //
 // Output: one JSON line with the verdict. Exit status 0 = linearizable, 1 = illegal,
 // 2 = bad input or the check timed out (unknown).
@@ -29,12 +39,36 @@ import (
 )
 
 type record struct {
-	Client int    `json:"client"`
-	Key    string `json:"key"`
-	Op     string `json:"op"`
-	Call   int64  `json:"call"`
-	Return int64  `json:"return"`
-	Ok     *bool  `json:"ok"`
+	Client    int    `json:"client"`
+	Key       string `json:"key"`
+	Op        string `json:"op"`
+	Call      int64  `json:"call"`
+	Return    int64  `json:"return"`
+	Ok        *bool  `json:"ok"`
+	Amount    int64  `json:"amount"`
+	Increment int64  `json:"increment"`
+	Reason    string `json:"reason"`
+	Winning   int64  `json:"winning"`
+}
+
+// Operations on different keys are independent: one partition per key, in first-seen order.
+func partitionByKey(keyOf func(porcupine.Operation) string) func([]porcupine.Operation) [][]porcupine.Operation {
+	return func(history []porcupine.Operation) [][]porcupine.Operation {
+		byKey := map[string][]porcupine.Operation{}
+		var order []string
+		for _, op := range history {
+			key := keyOf(op)
+			if _, seen := byKey[key]; !seen {
+				order = append(order, key)
+			}
+			byKey[key] = append(byKey[key], op)
+		}
+		partitions := make([][]porcupine.Operation, 0, len(order))
+		for _, key := range order {
+			partitions = append(partitions, byKey[key])
+		}
+		return partitions
+	}
 }
 
 type lockInput struct {
@@ -47,23 +81,8 @@ const free = -1
 
 // The lock model: the state is the client that holds the key, or free.
 var lockModel = porcupine.Model{
-	Partition: func(history []porcupine.Operation) [][]porcupine.Operation {
-		byKey := map[string][]porcupine.Operation{}
-		var order []string
-		for _, op := range history {
-			key := op.Input.(lockInput).key
-			if _, seen := byKey[key]; !seen {
-				order = append(order, key)
-			}
-			byKey[key] = append(byKey[key], op)
-		}
-		partitions := make([][]porcupine.Operation, 0, len(order))
-		for _, key := range order {
-			partitions = append(partitions, byKey[key])
-		}
-		return partitions
-	},
-	Init: func() interface{} { return free },
+	Partition: partitionByKey(func(op porcupine.Operation) string { return op.Input.(lockInput).key }),
+	Init:      func() interface{} { return free },
 	Step: func(state, input, output interface{}) (bool, interface{}) {
 		holder := state.(int)
 		in := input.(lockInput)
@@ -90,7 +109,71 @@ var lockModel = porcupine.Model{
 	},
 }
 
-func readHistory(r io.Reader) ([]porcupine.Operation, error) {
+type bidInput struct {
+	key       string
+	op        string
+	amount    int64
+	increment int64
+}
+
+type bidOutput struct {
+	ok      bool
+	reason  string
+	winning int64
+}
+
+type auctionState struct {
+	high  int64
+	ended bool
+}
+
+// The bids model: one auction per key. Only an open auction accepts, and only a bid that
+// beats the highest by the increment; once ended (a close, or a bid refused as closed) no
+// bid is accepted again; the close reports the highest accepted amount.
+var bidsModel = porcupine.Model{
+	Partition: partitionByKey(func(op porcupine.Operation) string { return op.Input.(bidInput).key }),
+	Init:      func() interface{} { return auctionState{} },
+	Step: func(state, input, output interface{}) (bool, interface{}) {
+		s := state.(auctionState)
+		in := input.(bidInput)
+		out := output.(bidOutput)
+		switch in.op {
+		case "bid":
+			beats := in.amount >= s.high+in.increment
+			if out.ok {
+				return !s.ended && beats, auctionState{high: in.amount, ended: false}
+			}
+			switch out.reason {
+			case "too-low":
+				return !s.ended && !beats, s
+			case "closed":
+				return true, auctionState{high: s.high, ended: true}
+			case "not-open", "seller-cannot-bid":
+				return !s.ended, s
+			}
+			return false, s
+		case "close":
+			return out.winning == s.high, auctionState{high: s.high, ended: true}
+		}
+		return false, s
+	},
+	Equal: func(a, b interface{}) bool { return a.(auctionState) == b.(auctionState) },
+	DescribeOperation: func(input, output interface{}) string {
+		in := input.(bidInput)
+		out := output.(bidOutput)
+		if in.op == "close" {
+			return fmt.Sprintf("close(%s) -> %d", in.key, out.winning)
+		}
+		if out.ok {
+			return fmt.Sprintf("bid(%s, %d) -> accepted", in.key, in.amount)
+		}
+		return fmt.Sprintf("bid(%s, %d) -> %s", in.key, in.amount, out.reason)
+	},
+}
+
+var models = map[string]porcupine.Model{"lock": lockModel, "bids": bidsModel}
+
+func readHistory(r io.Reader, model string) ([]porcupine.Operation, error) {
 	var ops []porcupine.Operation
 	scanner := bufio.NewScanner(r)
 	scanner.Buffer(make([]byte, 1024*1024), 1024*1024)
@@ -104,22 +187,34 @@ func readHistory(r io.Reader) ([]porcupine.Operation, error) {
 		if err := json.Unmarshal(scanner.Bytes(), &rec); err != nil {
 			return nil, fmt.Errorf("line %d: %w", line, err)
 		}
-		if rec.Op != "acquire" && rec.Op != "release" {
-			return nil, fmt.Errorf("line %d: op must be acquire or release, got %q", line, rec.Op)
-		}
 		if rec.Ok == nil {
 			return nil, fmt.Errorf("line %d: ok must be true or false", line)
 		}
 		if rec.Return < rec.Call {
 			return nil, fmt.Errorf("line %d: return %d is before call %d", line, rec.Return, rec.Call)
 		}
-		ops = append(ops, porcupine.Operation{
-			ClientId: rec.Client,
-			Input:    lockInput{key: rec.Key, client: rec.Client, op: rec.Op},
-			Call:     rec.Call,
-			Output:   *rec.Ok,
-			Return:   rec.Return,
-		})
+		op := porcupine.Operation{ClientId: rec.Client, Call: rec.Call, Return: rec.Return}
+		switch model {
+		case "lock":
+			if rec.Op != "acquire" && rec.Op != "release" {
+				return nil, fmt.Errorf("line %d: op must be acquire or release, got %q", line, rec.Op)
+			}
+			op.Input = lockInput{key: rec.Key, client: rec.Client, op: rec.Op}
+			op.Output = *rec.Ok
+		case "bids":
+			if rec.Op != "bid" && rec.Op != "close" {
+				return nil, fmt.Errorf("line %d: op must be bid or close, got %q", line, rec.Op)
+			}
+			if rec.Op == "bid" && (rec.Amount <= 0 || rec.Increment <= 0) {
+				return nil, fmt.Errorf("line %d: a bid needs a positive amount and increment", line)
+			}
+			if rec.Op == "bid" && !*rec.Ok && rec.Reason == "" {
+				return nil, fmt.Errorf("line %d: a rejected bid needs its reason", line)
+			}
+			op.Input = bidInput{key: rec.Key, op: rec.Op, amount: rec.Amount, increment: rec.Increment}
+			op.Output = bidOutput{ok: *rec.Ok, reason: rec.Reason, winning: rec.Winning}
+		}
+		ops = append(ops, op)
 	}
 	return ops, scanner.Err()
 }
@@ -132,11 +227,11 @@ type verdict struct {
 }
 
 func main() {
-	model := flag.String("model", "lock", "sequential specification: lock")
+	model := flag.String("model", "lock", "sequential specification: lock or bids")
 	timeout := flag.Duration("timeout", 60*time.Second, "give up (result unknown) after this long")
 	flag.Parse()
 	if flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: lincheck [-model lock] [-timeout 60s] <history.jsonl | ->")
+		fmt.Fprintln(os.Stderr, "usage: lincheck [-model lock|bids] [-timeout 60s] <history.jsonl | ->")
 		os.Exit(2)
 	}
 	out := json.NewEncoder(os.Stdout)
@@ -144,7 +239,8 @@ func main() {
 		_ = out.Encode(verdict{Model: *model, Result: "error", Error: err.Error()})
 		os.Exit(2)
 	}
-	if *model != "lock" {
+	checker, known := models[*model]
+	if !known {
 		fail(fmt.Errorf("unknown model %q", *model))
 	}
 	in := os.Stdin
@@ -156,11 +252,11 @@ func main() {
 		defer f.Close()
 		in = f
 	}
-	ops, err := readHistory(in)
+	ops, err := readHistory(in, *model)
 	if err != nil {
 		fail(err)
 	}
-	result := porcupine.CheckOperationsTimeout(lockModel, ops, *timeout)
+	result := porcupine.CheckOperationsTimeout(checker, ops, *timeout)
 	_ = out.Encode(verdict{Model: *model, Result: string(result), Operations: len(ops)})
 	switch result {
 	case porcupine.Ok:

@@ -33,6 +33,7 @@ export {
 } from './history/history';
 export { ensureJwtKeys, type JwtKeys } from './stack/jwt-keys';
 export {
+  FAST_PROFILE,
   running,
   startServices,
   statusLines,

@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findWorkspaceRoot } from '../endpoints/endpoints';
 
@@ -58,9 +58,12 @@ export interface LincheckVerdict {
 const root = findWorkspaceRoot(__dirname);
 const binary = join(root, '.local/cache/bin/lincheck');
 
-/** Builds tools/lincheck (porcupine) into the cache if it is not there yet. */
+/** Builds tools/lincheck (porcupine) into the cache if it is missing or older than its sources. */
 export function ensureLincheck(): string {
-  if (!existsSync(binary)) {
+  const sources = ['main.go', 'go.mod', 'go.sum'].map(
+    (f) => statSync(join(root, 'tools/lincheck', f)).mtimeMs,
+  );
+  if (!existsSync(binary) || statSync(binary).mtimeMs < Math.max(...sources)) {
     const cache = join(root, '.local/cache');
     execFileSync('go', ['build', '-o', binary, '.'], {
       cwd: join(root, 'tools/lincheck'),

@@ -12,7 +12,7 @@ const root = findWorkspaceRoot(__dirname);
 
 // The stack runner is a script of its own (it needs the workspace's path aliases, which the
 // global setup does not have).
-export function runServices(command: 'start-fresh' | 'stop'): void {
+export function runServices(command: 'start-fresh-fast' | 'stop'): void {
   execFileSync(
     process.execPath,
     ['-r', '@swc-node/register', 'libs/testing/src/stack/services.ts', command],
@@ -29,7 +29,7 @@ export default async function e2eGlobalSetup(): Promise<void> {
   await integrationSetup();
   console.log('\n[e2e] starting every service from the current sources, on empty databases');
   runServices('stop');
-  runServices('start-fresh');
+  runServices('start-fresh-fast');
   const dir = join(root, '.local/run/services');
   for (const file of existsSync(dir) ? readdirSync(dir) : []) {
     const { service, port } = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {

@@ -1,7 +1,7 @@
 // Starts, stops and reports the suite's services as background processes of the project's
 // own, next to the native infrastructure: one process per service, a pid file in
 // .local/run/services, a log in .local/logs/<service>.log, readiness from /health/ready.
-// Usage: services.ts start|start-fresh [service...] | stop | status
+// Usage: services.ts start|start-fresh|start-fresh-fast [service...] | stop | status
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -178,6 +178,13 @@ function stackState(): StackState {
 
 const SERVICE_DATABASES = ['ticketing', 'payments', 'auction', 'psp_simulator'];
 
+// Settings for runs that must see time pass quickly: holds expire in seconds, relays poll
+// often, and payments gives up on a silent PSP after one second.
+export const FAST_PROFILE: ServiceOverrides = {
+  ticketing: { HOLD_TTL_MS: '3000', OUTBOX_IDLE_DELAY_MS: '20', CHECKOUT_WAIT_MS: '5000' },
+  payments: { PSP_TIMEOUT_MS: '1000' },
+};
+
 // Drops and recreates the services' databases (their migrations and seed data run again at
 // start-up) and moves Redis to a new key prefix: tokens, holds and windows start over,
 // consistently with the databases that remember them.
@@ -282,9 +289,14 @@ async function main(): Promise<void> {
   }
   if (command === 'start') await startServices(selected);
   else if (command === 'start-fresh') await startServices(selected, { fresh: true });
-  else if (command === 'stop') await stopServices();
+  else if (command === 'start-fresh-fast') {
+    await startServices(selected, { fresh: true, overrides: FAST_PROFILE });
+  } else if (command === 'stop') await stopServices();
   else if (command === 'status') console.log(statusLines().join('\n'));
-  else throw new Error('usage: services.ts start|start-fresh [service...] | stop | status');
+  else
+    throw new Error(
+      'usage: services.ts start|start-fresh|start-fresh-fast [service...] | stop | status',
+    );
 }
 
 if (require.main === module) {

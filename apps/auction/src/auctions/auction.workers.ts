@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  FencedHolds,
+  LeasedOutboxRelay,
+  PostgresEpochs,
+  createIdempotentProducer,
+  type IdempotentProducer,
+} from '@suite/coordination';
+import Redis from 'ioredis';
+import { Kafka, logLevel } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+import { AUCTION_CONFIG, type AuctionConfig } from '../config/auction.config';
+import { autocommitExecutor, dataSourceTransactions } from '../database/sql-executors';
+import { AuctionCloser } from './close-auctions/auction-closer';
+
+// The background work of an instance, each part switchable in config: the closer (acts
+// only while it holds the closer lease) and the outbox relay (only while it holds the
+// shard's lease). Every instance runs both; leases pick one of each.
+@Injectable()
+export class AuctionWorkers implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(AuctionWorkers.name);
+  private readonly owner = `auction-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  private redis: Redis | undefined;
+  private closer: AuctionCloser | undefined;
+  private relay: LeasedOutboxRelay | undefined;
+  private producer: IdempotentProducer | undefined;
+
+  constructor(
+    @Inject(AUCTION_CONFIG) private readonly config: AuctionConfig,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { config } = this;
+    if (config.CLOSER === 'off' && config.OUTBOX_RELAY === 'off') return;
+    this.redis = new Redis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX });
+    const sql = autocommitExecutor(this.db);
+    const tx = dataSourceTransactions(this.db);
+    const holds = new FencedHolds({ redis: this.redis, epochs: new PostgresEpochs(sql) });
+    if (config.CLOSER === 'on') {
+      this.closer = new AuctionCloser({
+        holds,
+        tx,
+        sql,
+        topic: config.AUCTION_EVENTS_TOPIC,
+        owner: this.owner,
+        leaseTtlMs: config.CLOSER_LEASE_TTL_MS,
+        pollMs: config.CLOSER_POLL_MS,
+        onElected: (lease) => this.logger.log(`elected closer (token ${lease.token})`),
+        onDemoted: (reason) => this.logger.warn(`no longer the closer: ${reason}`),
+        onError: (error) => this.logger.error(`closer: ${(error as Error).message}`),
+      });
+      this.closer.start();
+    }
+    if (config.OUTBOX_RELAY === 'on') {
+      const kafka = new Kafka({
+        clientId: 'auction',
+        brokers: config.KAFKA_BROKERS,
+        logLevel: logLevel.ERROR,
+      });
+      this.producer = createIdempotentProducer(kafka);
+      await this.producer.connect();
+      this.relay = new LeasedOutboxRelay(tx, this.producer, {
+        holds,
+        shard: 0,
+        owner: this.owner,
+        ttlMs: config.OUTBOX_RELAY_LEASE_TTL_MS,
+        batchSize: 100,
+        timing: { idleDelayMs: 100, errorDelayMs: 1_000 },
+        onError: (error) => this.logger.error(`outbox relay: ${(error as Error).message}`),
+      });
+      this.relay.start();
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.closer?.stop();
+    await this.relay?.stop();
+    await this.producer?.disconnect();
+    this.redis?.disconnect();
+  }
+}

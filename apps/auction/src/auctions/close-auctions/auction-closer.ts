@@ -1,0 +1,126 @@
+import type { AuctionClosedEvent } from '@suite/contracts';
+import {
+  LeaderElector,
+  type DemotionReason,
+  type FencedHolds,
+  type Lease,
+  type SqlExecutor,
+  type TransactionRunner,
+} from '@suite/coordination';
+import { DUE_AUCTIONS, NEXT_END_IN_MS } from '../infra/auctions.sql';
+import { closeAuction } from './close-auction';
+
+export const CLOSER_LEASE = 'auction-closer';
+
+export interface AuctionCloserOptions {
+  holds: Pick<FencedHolds, 'acquire' | 'extend' | 'release'>;
+  tx: TransactionRunner;
+  // Autocommitted reads (which auctions are due, when the next one ends).
+  sql: SqlExecutor;
+  topic: string;
+  // Unique per process instance.
+  owner: string;
+  leaseTtlMs: number;
+  // The longest the closer sleeps between looks; it wakes earlier for an auction's end.
+  pollMs: number;
+  batchSize?: number;
+  onElected?(lease: Lease): void;
+  onDemoted?(reason: DemotionReason): void;
+  onClosed?(event: AuctionClosedEvent): void;
+  onError?(error: unknown): void;
+}
+
+// Every instance runs one; only the holder of the closer lease closes. It sleeps until the
+// next end (at most pollMs, since a bid can move an end later, never earlier), closes every
+// due auction with a fenced write, and stops closing the moment it is no longer leader.
+export class AuctionCloser {
+  private readonly elector: LeaderElector;
+  private readonly stopped = new AbortController();
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(private readonly options: AuctionCloserOptions) {
+    this.elector = new LeaderElector({
+      holds: options.holds,
+      name: CLOSER_LEASE,
+      owner: options.owner,
+      ttlMs: options.leaseTtlMs,
+      onElected: (lease) => {
+        options.onElected?.(lease);
+        this.wake?.();
+      },
+      onDemoted: (reason) => options.onDemoted?.(reason),
+      onError: (error) => options.onError?.(error),
+    });
+  }
+
+  start(): void {
+    if (this.loop) return;
+    this.elector.start();
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped.abort();
+    this.wake?.();
+    await this.loop;
+    await this.elector.stop();
+  }
+
+  isLeader(): boolean {
+    return this.elector.isLeader();
+  }
+
+  // One pass: close what is due while leader. Returns how many it closed.
+  async closeDue(): Promise<number> {
+    let closed = 0;
+    const batch = this.options.batchSize ?? 100;
+    for (;;) {
+      const token = this.elector.currentToken();
+      if (token === undefined) return closed;
+      const { rows } = await this.options.sql.query<{ id: string }>(DUE_AUCTIONS, [batch]);
+      for (const { id } of rows) {
+        // Checked again per auction: leadership can end in the middle of a batch.
+        const current = this.elector.currentToken();
+        if (current === undefined) return closed;
+        const outcome = await this.options.tx.inTransaction((sql) =>
+          closeAuction(sql, id, current, this.options.topic),
+        );
+        if (outcome.kind === 'fenced-out') return closed;
+        if (outcome.kind === 'closed') {
+          closed++;
+          this.options.onClosed?.(outcome.event);
+        }
+      }
+      if (rows.length < batch) return closed;
+    }
+  }
+
+  private async run(): Promise<void> {
+    const signal = this.stopped.signal;
+    while (!signal.aborted) {
+      let waitMs = this.options.pollMs;
+      try {
+        if (this.elector.isLeader()) {
+          await this.closeDue();
+          const { rows } = await this.options.sql.query<{ ms: number | null }>(NEXT_END_IN_MS);
+          const next = rows[0]?.ms;
+          // At least a few ms: a due auction that could not be closed must not spin the loop.
+          if (next !== null && next !== undefined)
+            waitMs = Math.max(5, Math.min(waitMs, Math.ceil(next)));
+        }
+      } catch (error) {
+        this.options.onError?.(error);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, waitMs);
+        this.wake = done;
+        function done() {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      this.wake = undefined;
+    }
+  }
+}

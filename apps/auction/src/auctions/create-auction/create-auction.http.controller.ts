@@ -1,0 +1,47 @@
+import { Body, Controller, Post, Res } from '@nestjs/common';
+import { CurrentUser, type AuthenticatedUser } from '@suite/coordination-nest';
+import type { FastifyReply } from 'fastify';
+import { problem, send } from '../../http/send';
+import { toAuctionView } from '../auction.view';
+import type { NewAuctionProblem } from '../domain/auction';
+import { CreateAuctionRequest } from './create-auction.request';
+import { CreateAuctionUseCase } from './create-auction.use-case';
+
+const MESSAGES: Record<NewAuctionProblem, string> = {
+  'ends-before-start': 'endsAt must be after startsAt',
+  'ends-in-the-past': 'endsAt must be in the future',
+  'increment-not-positive': 'bidIncrement must be positive',
+  'reserve-negative': 'reservePrice must not be negative',
+  'window-too-long': 'extensionWindowMs must be at most one day',
+};
+
+@Controller('auctions')
+export class CreateAuctionHttpController {
+  constructor(private readonly createAuction: CreateAuctionUseCase) {}
+
+  // The seller is the caller.
+  @Post()
+  async create(
+    @CurrentUser() user: AuthenticatedUser,
+    @Body() body: CreateAuctionRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const now = Date.now();
+    const outcome = await this.createAuction.execute(
+      {
+        sellerId: user.userId,
+        title: body.title,
+        reservePrice: body.reservePrice,
+        bidIncrement: body.bidIncrement,
+        startsAt: body.startsAt ? Date.parse(body.startsAt) : now,
+        endsAt: Date.parse(body.endsAt),
+        extensionWindowMs: body.extensionWindowMs ?? 0,
+      },
+      now,
+    );
+    if (outcome.kind === 'invalid') {
+      return send(reply, 422, problem(422, 'invalid_auction', MESSAGES[outcome.problem]));
+    }
+    return send(reply, 201, toAuctionView(outcome.auction, now));
+  }
+}

@@ -1,0 +1,23 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { Public } from '@suite/coordination-nest';
+import { toAuctionView, type AuctionView } from '../auction.view';
+import { AuctionsRepository } from '../infra/auctions.repository';
+import { ListAuctionsRequest } from './list-auctions.request';
+
+// Public: anyone may watch an auction.
+@Public()
+@Controller('auctions')
+export class ListAuctionsHttpController {
+  constructor(private readonly auctions: AuctionsRepository) {}
+
+  // Newest first, with each auction's current high bid.
+  @Get()
+  async list(@Query() query: ListAuctionsRequest): Promise<{ auctions: AuctionView[] }> {
+    const states = await this.auctions.list({
+      ...(query.status ? { status: query.status } : {}),
+      limit: query.limit ?? 20,
+    });
+    const now = Date.now();
+    return { auctions: states.map((s) => toAuctionView(s, now)) };
+  }
+}

@@ -1,0 +1,55 @@
+import { Global, Injectable, Module, type OnModuleInit } from '@nestjs/common';
+import { getDataSourceToken, InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
+import {
+  dataSourceReadinessCheck,
+  ReadinessRegistry,
+  typeOrmOptionsFor,
+} from '@suite/coordination-nest';
+import type { DataSource } from 'typeorm';
+import { AuctionRecord, BidRecord } from '../auctions/infra/auction.record';
+import { AuctionsRepository } from '../auctions/infra/auctions.repository';
+import { AUCTION_CONFIG, type AuctionConfig } from '../config/auction.config';
+import { AUCTION_MIGRATIONS } from './auction-migrations';
+
+@Injectable()
+class DatabaseReadiness implements OnModuleInit {
+  constructor(
+    private readonly registry: ReadinessRegistry,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register('postgres', dataSourceReadinessCheck(this.db));
+  }
+}
+
+// Migrations run at start-up, before the first request; the schema is never synchronised.
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [AUCTION_CONFIG],
+      useFactory: (config: AuctionConfig) => ({
+        ...typeOrmOptionsFor({
+          url: config.DATABASE_URL,
+          entities: [AuctionRecord, BidRecord],
+          migrations: AUCTION_MIGRATIONS,
+          poolSize: config.DATABASE_POOL_SIZE,
+          applicationName: 'auction',
+        }),
+        retryAttempts: 0,
+        logging: false,
+      }),
+    }),
+  ],
+  providers: [
+    DatabaseReadiness,
+    {
+      provide: AuctionsRepository,
+      inject: [getDataSourceToken()],
+      useFactory: (db: DataSource) => new AuctionsRepository(db),
+    },
+  ],
+  exports: [AuctionsRepository],
+})
+export class AuctionDatabaseModule {}
