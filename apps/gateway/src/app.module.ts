@@ -11,9 +11,12 @@ import {
   DEV_TOKEN_TTL_SECONDS,
   IssueDevTokenHttpController,
 } from './dev-tokens/issue-dev-token.http.controller';
+import { OptionalBearerGuard } from './auth/optional-bearer.guard';
 import { IdempotencyKeyGuard } from './idempotency/idempotency-key.guard';
+import { AuctionHttpController } from './proxy/auction.http.controller';
 import { PaymentsHttpController } from './proxy/payments.http.controller';
 import { ProxyRelay } from './proxy/proxy-relay';
+import { RateLimitsHttpController } from './proxy/rate-limits.http.controller';
 import { TicketingHttpController } from './proxy/ticketing.http.controller';
 import { Upstreams } from './proxy/upstreams';
 import { RateLimitGuard } from './rate-limits/rate-limit.guard';
@@ -25,11 +28,17 @@ export class AppModule {
   // The config is parsed once in main.ts and handed in, so tests boot the same module
   // with a config object instead of an environment.
   static register(config: GatewayConfig): DynamicModule {
-    const controllers: Type[] = [TicketingHttpController, PaymentsHttpController];
+    const controllers: Type[] = [
+      TicketingHttpController,
+      PaymentsHttpController,
+      AuctionHttpController,
+      RateLimitsHttpController,
+    ];
     const providers: Provider[] = [
       { provide: GATEWAY_CONFIG, useValue: config },
       GatewayRedis,
       RateLimitService,
+      OptionalBearerGuard,
       RateLimitGuard,
       IdempotencyKeyGuard,
       Upstreams,

@@ -3,6 +3,7 @@ import { DevTokenSigner, generateEs256KeyPair, loadConfig } from '@suite/coordin
 import { createTestRedis, integrationEndpoints, type TestRedis } from '@suite/testing';
 import { gatewayConfigSchema, type GatewayConfig } from './config/gateway.config';
 import { initGatewayApp } from './gateway.app';
+import { slidingLog, TestPolicyFile } from './testing/policy-file';
 import { answerJson, StubUpstream } from './testing/stub-upstream';
 
 // Authentication, identity forwarding, Idempotency-Key enforcement, sanitised 5xx and a
@@ -20,6 +21,10 @@ describe('gateway edge', () => {
   let gatewayA: NestFastifyApplication;
   let gatewayB: NestFastifyApplication;
   let env: Record<string, string>;
+  const policies = new TestPolicyFile('gateway', [
+    slidingLog('per-user', { user: '*' }, 1000),
+    slidingLog('orders-get', { user: '*', route: 'GET /orders/:orderId' }, 5, 'closed'),
+  ]);
 
   const configWith = (extra: Record<string, string> = {}): GatewayConfig =>
     loadConfig(gatewayConfigSchema, { ...env, ...extra }, 'gateway');
@@ -33,12 +38,7 @@ describe('gateway edge', () => {
       JWT_PUBLIC_KEY: keys.publicKeyPem,
       TICKETING_URL: await ticketing.start(),
       PAYMENTS_URL: await payments.start(),
-      RATE_LIMITS: JSON.stringify({
-        user: { algorithm: 'sliding-log', limit: 1000, windowMs: 60_000, failure: 'open' },
-        routes: {
-          'orders.get': { algorithm: 'sliding-log', limit: 5, windowMs: 60_000, failure: 'closed' },
-        },
-      }),
+      RATE_LIMIT_POLICY_FILE: policies.path,
     };
     // Two instances with one config: they share the limit through Redis, nothing else.
     gatewayA = await initGatewayApp(configWith(), { logLevel: 'fatal' });
@@ -51,6 +51,7 @@ describe('gateway edge', () => {
     await ticketing.stop();
     await payments.stop();
     await redis?.cleanup();
+    policies.remove();
   });
 
   beforeEach(() => {
@@ -139,8 +140,8 @@ describe('gateway edge', () => {
     expect(response.statusCode).toBe(201);
     expect(response.json()).toEqual({ id: 'hold-1', status: 'active' });
     expect(response.headers['x-request-id']).toBe('edge-req-1');
-    expect(response.headers['ratelimit-policy']).toBe('"user";q=1000;w=60');
-    expect(response.headers['ratelimit']).toMatch(/^"user";r=\d+;t=\d+$/);
+    expect(response.headers['ratelimit-policy']).toBe('"gateway.per-user";q=1000;w=60');
+    expect(response.headers['ratelimit']).toMatch(/^"gateway\.per-user";r=\d+;t=\d+$/);
 
     expect(ticketing.requests).toHaveLength(1);
     const seen = ticketing.requests[0];
@@ -256,13 +257,13 @@ describe('gateway edge', () => {
       statuses.push(response.statusCode);
       if (response.statusCode === 429) {
         expect(Number(response.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-        expect(response.headers['ratelimit-policy']).toBe('"orders.get";q=5;w=60');
-        expect(response.headers['ratelimit']).toMatch(/^"orders\.get";r=0;t=\d+$/);
+        expect(response.headers['ratelimit-policy']).toBe('"gateway.orders-get";q=5;w=60');
+        expect(response.headers['ratelimit']).toMatch(/^"gateway\.orders-get";r=0;t=\d+$/);
         expect(response.json()).toEqual({
           statusCode: 429,
           error: 'Too Many Requests',
           message: expect.stringMatching(
-            /^rate limit "orders.get" exceeded: 5 requests per 60 s; retry after \d+ s$/,
+            /^rate limit "gateway.orders-get" exceeded: 5 requests per 60 s; retry after \d+ s$/,
           ),
         });
       }

@@ -31,6 +31,8 @@ export {
   MAX_DESCRIPTOR_VALUE_LENGTH,
   RATE_LIMIT_ALGORITHMS,
   RATE_LIMIT_WILDCARD,
+  REQUEST_DESCRIPTOR_KEYS,
+  apiKeyDescriptorValue,
   descriptorKey,
   descriptorKeySchema,
   descriptorPolicySchema,
@@ -43,7 +45,9 @@ export {
   rateLimitHeader,
   rateLimitPolicyFileSchema,
   rateLimitPolicyHeader,
+  requestDescriptors,
   retryAfterSeconds,
+  routeDescriptorValue,
   selectPolicy,
 } from './rate-limits';
 export type {
@@ -54,6 +58,7 @@ export type {
   RateLimitDescriptor,
   RateLimitDomain,
   RateLimitPolicyFile,
+  RequestRateLimitSubject,
 } from './rate-limits';
 export { AUCTION_EVENT_TYPES } from './auction';
 export type { AuctionClosedEvent, AuctionEvent, AuctionEventType } from './auction';

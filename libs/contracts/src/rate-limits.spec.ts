@@ -1,9 +1,12 @@
 import {
+  apiKeyDescriptorValue,
   descriptorKey,
   parseRateLimitPolicyFile,
   rateLimitHeader,
   rateLimitPolicyHeader,
+  requestDescriptors,
   retryAfterSeconds,
+  routeDescriptorValue,
   selectPolicy,
 } from './rate-limits';
 
@@ -114,5 +117,51 @@ describe('RateLimit header values', () => {
     );
     expect(retryAfterSeconds(0)).toBe(1);
     expect(retryAfterSeconds(1_500)).toBe(2);
+  });
+});
+
+describe('request descriptors', () => {
+  const route = routeDescriptorValue('post', '/auctions/:auctionId/bids');
+
+  it('names a route by its method and path template', () => {
+    expect(route).toBe('POST /auctions/:auctionId/bids');
+  });
+
+  it('describes a signed-in caller, the route and the API key, each with its own keys', () => {
+    const descriptors = requestDescriptors({ userId: 'u1', apiKey: 'partner-secret', route });
+    const digest = apiKeyDescriptorValue('partner-secret');
+    expect(descriptors).toEqual([
+      { user: 'u1' },
+      { user: 'u1', route },
+      { route },
+      { api_key: digest },
+      { api_key: digest, route },
+    ]);
+    expect(JSON.stringify(descriptors)).not.toContain('partner-secret');
+    expect(digest).toHaveLength(32);
+    const keySets = descriptors.map((d) => Object.keys(d).sort().join(','));
+    expect(new Set(keySets).size).toBe(keySets.length);
+  });
+
+  it('describes a caller without a token by its address, and never by both', () => {
+    expect(requestDescriptors({ clientIp: '10.0.0.7', route })).toEqual([
+      { client_ip: '10.0.0.7' },
+      { client_ip: '10.0.0.7', route },
+      { route },
+    ]);
+    expect(requestDescriptors({ userId: 'u1', clientIp: '10.0.0.7', route })[0]).toEqual({
+      user: 'u1',
+    });
+  });
+
+  it('selects at most one policy per descriptor, as the rate-limiter service does', () => {
+    const policies = [
+      policy('per-user', { user: '*' }),
+      policy('bids', { user: '*', route: 'POST /auctions/:auctionId/bids' }),
+    ];
+    const selected = requestDescriptors({ userId: 'u1', route }).map(
+      (d) => selectPolicy(policies, d)?.name,
+    );
+    expect(selected).toEqual(['per-user', 'bids', undefined]);
   });
 });

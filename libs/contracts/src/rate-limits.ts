@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 // The descriptor-policy file shared by the rate-limiter service and the gateway, which embeds
@@ -244,4 +245,60 @@ export function rateLimitHeader(states: readonly QuotaStateValue[]): string {
 // Retry-After in whole seconds, at least 1: 0 would invite an immediate retry.
 export function retryAfterSeconds(retryAfterMs: number): number {
   return Math.max(1, seconds(retryAfterMs));
+}
+
+// The descriptors one HTTP request carries, as the gateway builds them. A service or a
+// client that calls the rate limiter with the same descriptors counts in the gateway's
+// windows (same file, same domain, same REDIS_KEY_PREFIX).
+export const REQUEST_DESCRIPTOR_KEYS = {
+  // The token's `sub`.
+  user: 'user',
+  // Only for a caller without a token (a public route): the client's address.
+  clientIp: 'client_ip',
+  // A digest of the x-api-key, never the key itself: Redis keys are not secret.
+  apiKey: 'api_key',
+  // "<METHOD> <path template>", e.g. "POST /auctions/:auctionId/bids".
+  route: 'route',
+} as const;
+
+export function routeDescriptorValue(method: string, pathTemplate: string): string {
+  return `${method.toUpperCase()} ${pathTemplate}`;
+}
+
+// 32 characters of base64url SHA-256 (192 bits): unique per key, useless to a reader.
+export function apiKeyDescriptorValue(apiKey: string): string {
+  return createHash('sha256').update(apiKey).digest('base64url').slice(0, 32);
+}
+
+export interface RequestRateLimitSubject {
+  // The verified caller; absent on a public route called without a token.
+  userId?: string;
+  // Used only when userId is absent.
+  clientIp?: string;
+  // The raw x-api-key; digested here.
+  apiKey?: string;
+  // routeDescriptorValue(...) of the matched route.
+  route: string;
+}
+
+// Every descriptor of one request. Each has its own set of keys, so each selects at most
+// one policy, and a request is counted at most once per policy:
+//   {caller}, {caller, route}, {route}, and with an API key {api_key}, {api_key, route},
+// where caller is {user} or, without a token, {client_ip}.
+export function requestDescriptors(subject: RequestRateLimitSubject): RateLimitDescriptor[] {
+  const { route } = REQUEST_DESCRIPTOR_KEYS;
+  const descriptors: RateLimitDescriptor[] = [];
+  const caller: RateLimitDescriptor | undefined =
+    subject.userId !== undefined
+      ? { [REQUEST_DESCRIPTOR_KEYS.user]: subject.userId }
+      : subject.clientIp !== undefined
+        ? { [REQUEST_DESCRIPTOR_KEYS.clientIp]: subject.clientIp }
+        : undefined;
+  if (caller) descriptors.push(caller, { ...caller, [route]: subject.route });
+  descriptors.push({ [route]: subject.route });
+  if (subject.apiKey !== undefined) {
+    const apiKey = { [REQUEST_DESCRIPTOR_KEYS.apiKey]: apiKeyDescriptorValue(subject.apiKey) };
+    descriptors.push(apiKey, { ...apiKey, [route]: subject.route });
+  }
+  return descriptors;
 }

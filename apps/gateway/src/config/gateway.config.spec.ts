@@ -1,5 +1,19 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { generateEs256KeyPair, loadConfig } from '@suite/coordination-nest';
-import { gatewayConfigSchema } from './gateway.config';
+import { defaultRateLimitPolicyFile } from '../rate-limits/rate-limits.config';
+import { gatewayConfigSchema, upstreamTimeoutMs } from './gateway.config';
+
+const EXAMPLE_FILE = join(__dirname, '../../rate-limits.example.json');
+const directory = mkdtempSync(join(tmpdir(), 'gateway-config-'));
+let files = 0;
+const writePolicyFile = (content: unknown): string => {
+  const path = join(directory, `policies-${++files}.json`);
+  writeFileSync(path, JSON.stringify(content));
+  return path;
+};
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
 const keys = generateEs256KeyPair();
 const load = (env: Record<string, string>) => loadConfig(gatewayConfigSchema, env, 'gateway');
@@ -18,6 +32,7 @@ describe('gateway config', () => {
       REDIS_URL: 'redis://127.0.0.1:6379',
       REDIS_KEY_PREFIX: '',
       UPSTREAM_TIMEOUT_MS: 5000,
+      RATE_LIMIT_DOMAIN: 'gateway',
       JWT_ISSUER: 'suite',
       JWT_AUDIENCE: 'suite',
       DEV_TOKENS: 'off',
@@ -65,49 +80,125 @@ describe('gateway config', () => {
     );
   });
 
-  it('has default rate limits for users, API keys and the routes that cost the most', () => {
-    const labels = load(required).RATE_LIMITS.policies.map((p) => `${p.label}:${p.policy.name}`);
-    expect(labels).toEqual([
-      'user:gateway.user',
-      'api-key:gateway.api-key',
-      'holds.place:gateway.route.holds.place',
-      'checkouts.create:gateway.route.checkouts.create',
-      'payments.create:gateway.route.payments.create',
-      'payments.refund:gateway.route.payments.refund',
-    ]);
+  it('gives each upstream its own timeout, UPSTREAM_TIMEOUT_MS when unset', () => {
+    const config = load({ ...required, UPSTREAM_TIMEOUT_MS: '4000', AUCTION_TIMEOUT_MS: '1500' });
+    expect(upstreamTimeoutMs(config, 'auction')).toBe(1500);
+    expect(upstreamTimeoutMs(config, 'rate-limiter')).toBe(4000);
+    expect(upstreamTimeoutMs(config, 'ticketing')).toBe(4000);
   });
 
-  it('takes rate limits as JSON and names every broken field', () => {
-    const config = load({
-      ...required,
-      RATE_LIMITS: JSON.stringify({
-        user: { algorithm: 'gcra', limit: 5, windowMs: 1000, failure: 'closed' },
-        routes: {
-          'events.list': { algorithm: 'sliding-log', limit: 2, windowMs: 1000, failure: 'open' },
-        },
-      }),
-    });
-    expect(config.RATE_LIMITS.policies.map((p) => p.label)).toEqual([
-      'user',
-      'api-key',
-      'events.list',
+  it('has built-in rate limits in the policy file format, the same as rate-limits.example.json', () => {
+    const limits = load(required).RATE_LIMITS;
+    expect(limits).toMatchObject({ domain: 'gateway', source: 'built-in defaults' });
+    expect(limits.policies.map((p) => p.name)).toEqual([
+      'gateway.per-user',
+      'gateway.per-client-ip',
+      'gateway.per-api-key',
+      'gateway.place-hold',
+      'gateway.checkout',
+      'gateway.create-payment',
+      'gateway.refund-payment',
+      'gateway.create-auction',
+      'gateway.place-bid',
     ]);
+    const example: unknown = JSON.parse(readFileSync(EXAMPLE_FILE, 'utf8'));
+    expect(example).toEqual(defaultRateLimitPolicyFile());
+    expect(
+      load({ ...required, RATE_LIMIT_POLICY_FILE: EXAMPLE_FILE }).RATE_LIMITS.policies,
+    ).toEqual(limits.policies);
+  });
 
+  it('reads the domain it is told to from a policy file, limiter names included', () => {
+    const path = writePolicyFile({
+      domains: [
+        {
+          domain: 'api',
+          policies: [
+            {
+              name: 'per-user',
+              match: { user: '*' },
+              algorithm: 'gcra',
+              limit: 5,
+              windowMs: 1000,
+              burst: 10,
+              failure: 'closed',
+            },
+          ],
+        },
+      ],
+    });
+    const limits = load({
+      ...required,
+      RATE_LIMIT_POLICY_FILE: path,
+      RATE_LIMIT_DOMAIN: 'api',
+    }).RATE_LIMITS;
+    expect(limits).toMatchObject({ domain: 'api', source: path });
+    expect(limits.policies[0]?.policy).toEqual({
+      name: 'api.per-user',
+      algorithm: 'gcra',
+      limit: 5,
+      windowMs: 1000,
+      burst: 10,
+      failure: 'closed',
+    });
+    expect(() => load({ ...required, RATE_LIMIT_POLICY_FILE: path })).toThrow(
+      'RATE_LIMIT_POLICY_FILE: has no domain "gateway" (RATE_LIMIT_DOMAIN); domains: api',
+    );
+  });
+
+  it('refuses a broken policy file at boot, naming every broken field', () => {
+    const path = writePolicyFile({
+      domains: [
+        {
+          domain: 'gateway',
+          policies: [
+            {
+              name: 'per-user',
+              match: { user: '*' },
+              algorithm: 'sliding-log',
+              limit: 0,
+              windowMs: 1000,
+              failure: 'open',
+            },
+            {
+              name: 'bursty',
+              match: { route: 'POST /holds' },
+              algorithm: 'gcra',
+              limit: 1,
+              windowMs: 86_400_000,
+              burst: 2,
+              failure: 'open',
+            },
+          ],
+        },
+      ],
+    });
+    expect(() => load({ ...required, RATE_LIMIT_POLICY_FILE: path })).toThrow(
+      /RATE_LIMIT_POLICY_FILE: domains\.0\.policies\.0\.limit: Number must be greater than 0/,
+    );
+    const limiterIssue = writePolicyFile({
+      domains: [
+        {
+          domain: 'gateway',
+          policies: [
+            {
+              name: 'bursty',
+              match: { route: 'POST /holds' },
+              algorithm: 'gcra',
+              limit: 1,
+              windowMs: 86_400_000,
+              burst: 2,
+              failure: 'open',
+            },
+          ],
+        },
+      ],
+    });
+    expect(() => load({ ...required, RATE_LIMIT_POLICY_FILE: limiterIssue })).toThrow(
+      /RATE_LIMIT_POLICY_FILE: domains\.0\.policies\.0\.burst: burst must refill within one day/,
+    );
     expect(() =>
-      load({
-        ...required,
-        RATE_LIMITS: JSON.stringify({
-          user: { algorithm: 'sliding-log', limit: 0, windowMs: 1000, failure: 'open' },
-          routes: {
-            'no.such.route': { algorithm: 'sliding-log', limit: 1, windowMs: 1, failure: 'open' },
-          },
-        }),
-      }),
-    ).toThrow(
-      /RATE_LIMITS\.user\.limit: Number must be greater than 0[\s\S]*RATE_LIMITS\.routes\.no\.such\.route: unknown route id/,
-    );
-    expect(() => load({ ...required, RATE_LIMITS: '{not json' })).toThrow(
-      'RATE_LIMITS: must be a JSON object',
-    );
+      load({ ...required, RATE_LIMIT_POLICY_FILE: join(directory, 'missing.json') }),
+    ).toThrow(/RATE_LIMIT_POLICY_FILE: cannot read .*missing\.json as JSON/);
   });
 });

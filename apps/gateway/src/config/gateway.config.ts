@@ -8,7 +8,8 @@ import {
   urlVar,
 } from '@suite/coordination-nest';
 import { z } from 'zod';
-import { rateLimitsVar } from '../rate-limits/rate-limits.config';
+import type { UpstreamName } from '../routes/gateway-routes';
+import { DEFAULT_RATE_LIMIT_DOMAIN, loadRateLimits } from '../rate-limits/rate-limits.config';
 
 // Upstreams default to each service's local development port; deployments set them.
 const upstream = (port: number) =>
@@ -41,6 +42,8 @@ export const gatewayConfigSchema = baseServiceConfig
     // Per-upstream budgets; unset means UPSTREAM_TIMEOUT_MS.
     TICKETING_TIMEOUT_MS: optionalTimeout(),
     PAYMENTS_TIMEOUT_MS: optionalTimeout(),
+    AUCTION_TIMEOUT_MS: optionalTimeout(),
+    RATE_LIMITER_TIMEOUT_MS: optionalTimeout(),
     // One circuit breaker per upstream: it opens when more than BREAKER_ERROR_PERCENT of
     // the calls in the last BREAKER_WINDOW_MS failed (5xx, timeout, unreachable), once at
     // least BREAKER_VOLUME_THRESHOLD calls were made; BREAKER_RESET_MS later one trial
@@ -58,8 +61,14 @@ export const gatewayConfigSchema = baseServiceConfig
     DEV_TOKENS: z.enum(['on', 'off']).default('off'),
     DEV_TOKEN_PRIVATE_KEY: pemVar('PRIVATE KEY').optional(),
     DEV_TOKEN_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3_600),
-    // Rate-limit policies as JSON (see rate-limits.config.ts); unset means the defaults.
-    RATE_LIMITS: rateLimitsVar,
+    // A policy file in the rate-limiter service's format (@suite/contracts rate-limits.ts),
+    // read once at boot; unset means the built-in defaults (rate-limits.example.json).
+    RATE_LIMIT_POLICY_FILE: z.string().min(1).optional(),
+    // The file's domain whose policies the gateway applies.
+    RATE_LIMIT_DOMAIN: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,32}$/, '1-32 of A-Z a-z 0-9 _ -')
+      .default(DEFAULT_RATE_LIMIT_DOMAIN),
     // How long a rate-limit decision may wait for Redis before the policy's failure mode
     // decides, and how long Redis is then skipped.
     RATE_LIMIT_REDIS_TIMEOUT_MS: durationMsVar({ default: 100, min: 1 }),
@@ -73,17 +82,39 @@ export const gatewayConfigSchema = baseServiceConfig
         message: 'required when DEV_TOKENS=on',
       });
     }
+  })
+  // The policies, compiled once here so a bad file stops the boot with every issue.
+  .transform((config, ctx) => {
+    const loaded = loadRateLimits(config.RATE_LIMIT_POLICY_FILE, config.RATE_LIMIT_DOMAIN);
+    if (!loaded.ok) {
+      for (const message of loaded.issues) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['RATE_LIMIT_POLICY_FILE'], message });
+      }
+      return z.NEVER;
+    }
+    return { ...config, RATE_LIMITS: loaded.limits };
   });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
 
-export function upstreamTimeoutMs(
-  config: GatewayConfig,
-  upstreamName: 'ticketing' | 'payments',
-): number {
-  const specific =
-    upstreamName === 'ticketing' ? config.TICKETING_TIMEOUT_MS : config.PAYMENTS_TIMEOUT_MS;
-  return specific ?? config.UPSTREAM_TIMEOUT_MS;
+export function upstreamTimeoutMs(config: GatewayConfig, upstreamName: UpstreamName): number {
+  const specific: Record<UpstreamName, number | undefined> = {
+    ticketing: config.TICKETING_TIMEOUT_MS,
+    payments: config.PAYMENTS_TIMEOUT_MS,
+    auction: config.AUCTION_TIMEOUT_MS,
+    'rate-limiter': config.RATE_LIMITER_TIMEOUT_MS,
+  };
+  return specific[upstreamName] ?? config.UPSTREAM_TIMEOUT_MS;
+}
+
+export function upstreamBaseUrl(config: GatewayConfig, upstreamName: UpstreamName): string {
+  const urls: Record<UpstreamName, string> = {
+    ticketing: config.TICKETING_URL,
+    payments: config.PAYMENTS_URL,
+    auction: config.AUCTION_URL,
+    'rate-limiter': config.RATE_LIMITER_URL,
+  };
+  return urls[upstreamName];
 }

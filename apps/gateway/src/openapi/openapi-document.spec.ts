@@ -53,8 +53,16 @@ describe('OpenAPI document', () => {
         'POST /payments',
         'POST /payments/{paymentId}/refunds',
         'GET /payments/{paymentId}',
+        'POST /auctions',
+        'GET /auctions',
+        'GET /auctions/{auctionId}',
+        'POST /auctions/{auctionId}/bids',
+        'GET /auctions/{auctionId}/bids',
+        'POST /rate-limits/check',
+        'GET /rate-limits/usage',
       ]),
     );
+    expect(operations.filter((o) => /admin|policies/.test(o))).toEqual([]);
     expect(operations).not.toContain('GET /metrics');
     expect(operations).not.toContain('POST /dev/tokens');
   });
@@ -66,6 +74,18 @@ describe('OpenAPI document', () => {
       bearerFormat: 'JWT',
     });
     expect(document.paths['/holds']?.['post']?.security).toEqual([{ bearer: [] }]);
+    expect(document.paths['/auctions/{auctionId}/bids']?.['post']?.security).toEqual([
+      { bearer: [] },
+    ]);
+    expect(document.paths['/rate-limits/check']?.['post']?.security).toEqual([{ bearer: [] }]);
+  });
+
+  it('marks the auction reads as public: a token is optional', () => {
+    for (const path of ['/auctions', '/auctions/{auctionId}', '/auctions/{auctionId}/bids']) {
+      expect(document.paths[path]?.['get']?.security).toEqual(
+        expect.arrayContaining([{ bearer: [] }, {}]),
+      );
+    }
   });
 
   it('requires an Idempotency-Key exactly on the routes that move money', () => {
@@ -94,6 +114,15 @@ describe('OpenAPI document', () => {
         'CreatePaymentRequest',
         'PaymentResponse',
         'ErrorResponse',
+        'CreateAuctionRequest',
+        'AuctionResponse',
+        'PlaceBidRequest',
+        'BidAcceptedResponse',
+        'BidRejectedResponse',
+        'BidHistoryResponse',
+        'RateLimitCheckRequest',
+        'RateLimitDecisionResponse',
+        'RateLimitUsageResponse',
       ]),
     );
   });

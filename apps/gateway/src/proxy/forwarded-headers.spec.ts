@@ -46,6 +46,16 @@ describe('forwarded headers', () => {
     expect(headers['x-request-id']).toBe('req-1');
   });
 
+  it('sends no identity for an anonymous caller, and still drops one a client made up', () => {
+    const headers = upstreamRequestHeaders(
+      { 'x-user-id': 'admin', 'x-user-scopes': 'everything' },
+      { ...context, identity: undefined },
+    );
+    expect(headers).not.toHaveProperty('x-user-id');
+    expect(headers).not.toHaveProperty('x-user-scopes');
+    expect(headers['x-request-id']).toBe('req-1');
+  });
+
   it('strips hop-by-hop headers, those named in Connection, the host and the API key', () => {
     const headers = upstreamRequestHeaders(
       {

@@ -50,7 +50,8 @@ export interface ForwardedIdentity {
 }
 
 export interface ForwardingContext {
-  identity: ForwardedIdentity;
+  // Absent on a public route called without a token: the service sees no identity.
+  identity: ForwardedIdentity | undefined;
   // x-request-id and traceparent for the next hop (propagationHeaders()).
   propagation: Record<string, string>;
   clientIp: string;
@@ -78,8 +79,10 @@ export function upstreamRequestHeaders(
     }
     headers[name] = value;
   }
-  headers[GATEWAY_HEADERS.userId] = context.identity.userId;
-  headers[GATEWAY_HEADERS.userScopes] = context.identity.scopes.join(' ');
+  if (context.identity !== undefined) {
+    headers[GATEWAY_HEADERS.userId] = context.identity.userId;
+    headers[GATEWAY_HEADERS.userScopes] = context.identity.scopes.join(' ');
+  }
   headers['x-forwarded-for'] = appendForwardedFor(incoming['x-forwarded-for'], context.clientIp);
   headers['x-forwarded-proto'] = context.protocol;
   if (context.host !== undefined) headers['x-forwarded-host'] = context.host;

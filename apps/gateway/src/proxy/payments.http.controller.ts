@@ -8,7 +8,6 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { CurrentUser, type AuthenticatedUser } from '@suite/coordination-nest';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ROUTES } from '../routes/gateway-routes';
 import { ProxyRoute } from '../routes/proxy-route.decorator';
@@ -38,12 +37,8 @@ export class PaymentsHttpController {
     type: ErrorResponse,
   })
   @ApiUnprocessableEntityResponse(KEY_REUSED)
-  createPayment(
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-    @CurrentUser() user: AuthenticatedUser,
-  ): Promise<void> {
-    return this.relay.forward(ROUTES.createPayment, request, reply, user);
+  createPayment(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.relay.forward(ROUTES.createPayment, request, reply);
   }
 
   @ProxyRoute(ROUTES.refundPayment)
@@ -51,22 +46,14 @@ export class PaymentsHttpController {
   @ApiCreatedResponse({ type: PaymentResponse })
   @ApiNotFoundResponse({ type: ErrorResponse })
   @ApiUnprocessableEntityResponse(KEY_REUSED)
-  refundPayment(
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-    @CurrentUser() user: AuthenticatedUser,
-  ): Promise<void> {
-    return this.relay.forward(ROUTES.refundPayment, request, reply, user);
+  refundPayment(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.relay.forward(ROUTES.refundPayment, request, reply);
   }
 
   @ProxyRoute(ROUTES.getPayment)
   @ApiOkResponse({ type: PaymentResponse })
   @ApiNotFoundResponse({ type: ErrorResponse })
-  getPayment(
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-    @CurrentUser() user: AuthenticatedUser,
-  ): Promise<void> {
-    return this.relay.forward(ROUTES.getPayment, request, reply, user);
+  getPayment(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.relay.forward(ROUTES.getPayment, request, reply);
   }
 }

@@ -6,10 +6,10 @@ import {
   Injectable,
   Logger,
 } from '@nestjs/common';
+import { retryAfterSeconds } from '@suite/contracts';
 import { propagationHeaders, type AuthenticatedUser } from '@suite/coordination-nest';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { upstreamPath, type GatewayRoute } from '../routes/gateway-routes';
-import { retryAfterSeconds } from '../rate-limits/rate-limit-headers';
 import { clientResponseHeaders, upstreamRequestHeaders } from './forwarded-headers';
 import type { UpstreamRequest } from './http-upstream';
 import { sanitizeUpstreamError } from './sanitize-upstream-error';
@@ -30,14 +30,15 @@ export class ProxyRelay {
 
   constructor(private readonly upstreams: Upstreams) {}
 
+  // The caller is whoever the JWT guard (or, on a public route, the optional bearer guard)
+  // verified; undefined only on a public route called without a token.
   async forward(
     route: GatewayRoute,
-    request: FastifyRequest,
+    request: FastifyRequest & { user?: AuthenticatedUser },
     reply: FastifyReply,
-    user: AuthenticatedUser,
   ): Promise<void> {
     const headers = upstreamRequestHeaders(request.headers, {
-      identity: user,
+      identity: request.user,
       propagation: propagationHeaders(),
       clientIp: request.ip,
       host: request.headers.host,

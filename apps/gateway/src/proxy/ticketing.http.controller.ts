@@ -11,7 +11,6 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { CurrentUser, type AuthenticatedUser } from '@suite/coordination-nest';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ROUTES } from '../routes/gateway-routes';
 import { ProxyRoute } from '../routes/proxy-route.decorator';
@@ -37,58 +36,38 @@ export class TicketingHttpController {
 
   @ProxyRoute(ROUTES.listEvents)
   @ApiOkResponse({ type: [EventResponse] })
-  listEvents(
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-    @CurrentUser() user: AuthenticatedUser,
-  ): Promise<void> {
-    return this.relay.forward(ROUTES.listEvents, request, reply, user);
+  listEvents(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.relay.forward(ROUTES.listEvents, request, reply);
   }
 
   @ProxyRoute(ROUTES.listSeats)
   @ApiOkResponse({ type: [SeatResponse] })
   @ApiNotFoundResponse({ type: ErrorResponse })
-  listSeats(
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-    @CurrentUser() user: AuthenticatedUser,
-  ): Promise<void> {
-    return this.relay.forward(ROUTES.listSeats, request, reply, user);
+  listSeats(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.relay.forward(ROUTES.listSeats, request, reply);
   }
 
   @ProxyRoute(ROUTES.placeHold)
   @ApiBody({ type: PlaceHoldRequest })
   @ApiCreatedResponse({ type: HoldResponse })
   @ApiConflictResponse({ description: 'A seat is already held or sold', type: ErrorResponse })
-  placeHold(
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-    @CurrentUser() user: AuthenticatedUser,
-  ): Promise<void> {
-    return this.relay.forward(ROUTES.placeHold, request, reply, user);
+  placeHold(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.relay.forward(ROUTES.placeHold, request, reply);
   }
 
   @ProxyRoute(ROUTES.getHold)
   @ApiOkResponse({ type: HoldResponse })
   @ApiNotFoundResponse({ type: ErrorResponse })
-  getHold(
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-    @CurrentUser() user: AuthenticatedUser,
-  ): Promise<void> {
-    return this.relay.forward(ROUTES.getHold, request, reply, user);
+  getHold(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.relay.forward(ROUTES.getHold, request, reply);
   }
 
   @ProxyRoute(ROUTES.releaseHold)
   @ApiNoContentResponse({ description: 'Released; its seats are free again' })
   @ApiForbiddenResponse({ description: 'Not the owner of the hold', type: ErrorResponse })
   @ApiNotFoundResponse({ type: ErrorResponse })
-  releaseHold(
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-    @CurrentUser() user: AuthenticatedUser,
-  ): Promise<void> {
-    return this.relay.forward(ROUTES.releaseHold, request, reply, user);
+  releaseHold(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.relay.forward(ROUTES.releaseHold, request, reply);
   }
 
   @ProxyRoute(ROUTES.checkout)
@@ -100,22 +79,14 @@ export class TicketingHttpController {
     description: 'The Idempotency-Key was already used with a different request',
     type: ErrorResponse,
   })
-  checkout(
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-    @CurrentUser() user: AuthenticatedUser,
-  ): Promise<void> {
-    return this.relay.forward(ROUTES.checkout, request, reply, user);
+  checkout(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.relay.forward(ROUTES.checkout, request, reply);
   }
 
   @ProxyRoute(ROUTES.getOrder)
   @ApiOkResponse({ type: OrderResponse })
   @ApiNotFoundResponse({ type: ErrorResponse })
-  getOrder(
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-    @CurrentUser() user: AuthenticatedUser,
-  ): Promise<void> {
-    return this.relay.forward(ROUTES.getOrder, request, reply, user);
+  getOrder(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.relay.forward(ROUTES.getOrder, request, reply);
   }
 }

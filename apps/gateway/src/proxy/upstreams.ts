@@ -1,7 +1,12 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { HttpMetrics } from '@suite/coordination-nest';
 import { Gauge } from 'prom-client';
-import { GATEWAY_CONFIG, upstreamTimeoutMs, type GatewayConfig } from '../config/gateway.config';
+import {
+  GATEWAY_CONFIG,
+  upstreamBaseUrl,
+  upstreamTimeoutMs,
+  type GatewayConfig,
+} from '../config/gateway.config';
 import { UPSTREAMS, type UpstreamName } from '../routes/gateway-routes';
 import { HttpUpstream, type UpstreamRequest, type UpstreamResponse } from './http-upstream';
 import { UpstreamBreaker, type BreakerState } from './upstream-breaker';
@@ -22,14 +27,10 @@ export class Upstreams implements OnApplicationShutdown {
       labelNames: ['upstream'],
       registers: [metrics.registry],
     });
-    const baseUrls: Record<UpstreamName, string> = {
-      ticketing: config.TICKETING_URL,
-      payments: config.PAYMENTS_URL,
-    };
     for (const name of UPSTREAMS) {
       const client = new HttpUpstream({
         name,
-        baseUrl: baseUrls[name],
+        baseUrl: upstreamBaseUrl(config, name),
         timeoutMs: upstreamTimeoutMs(config, name),
       });
       const breaker = new UpstreamBreaker(client, {

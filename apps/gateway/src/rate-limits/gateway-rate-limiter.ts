@@ -1,21 +1,35 @@
-import { createHash } from 'node:crypto';
-import { createLimiter, type Limiter, type RedisClient } from '@suite/coordination';
-import type { LabelledDecision } from './rate-limit-headers';
-import type { GatewayPolicy, RateLimitsConfig } from './rate-limits.config';
+import {
+  descriptorKey,
+  requestDescriptors,
+  selectPolicy,
+  type RequestRateLimitSubject,
+} from '@suite/contracts';
+import {
+  createLimiter,
+  type Limiter,
+  type RateLimitDecision,
+  type RedisClient,
+} from '@suite/coordination';
+import type { GatewayPolicy, GatewayRateLimits } from './rate-limits.config';
 
-export interface RateLimitSubject {
-  userId: string;
-  // The caller's x-api-key, when it sent one.
-  apiKey?: string;
-  routeId: string;
+export type RateLimitSubject = RequestRateLimitSubject;
+
+// One policy's decision for this request.
+export interface CheckedPolicy {
+  name: string;
+  // The window the decision counted in: the fallback's while the fallback decided.
+  windowMs: number;
+  decision: RateLimitDecision;
 }
 
 export type RateLimitOutcome =
-  | { allowed: true; checked: LabelledDecision[] }
-  | { allowed: false; checked: LabelledDecision[]; deniedBy: LabelledDecision };
+  | { allowed: true; checked: CheckedPolicy[] }
+  | { allowed: false; checked: CheckedPolicy[]; deniedBy: CheckedPolicy };
 
 interface PolicyLimiter {
   policy: GatewayPolicy;
+  // The policy's matcher, where selectPolicy looks for it.
+  match: GatewayPolicy['match'];
   limiter: Pick<Limiter, 'check'>;
   // Units per ms: lower is tighter.
   rate: number;
@@ -23,26 +37,28 @@ interface PolicyLimiter {
 
 export interface GatewayRateLimiterOptions {
   redis: RedisClient;
-  config: RateLimitsConfig;
+  limits: GatewayRateLimits;
   timeoutMs: number;
   recheckMs: number;
   // Tests replace the Redis limiter.
   limiterFor?: (policy: GatewayPolicy) => Pick<Limiter, 'check'>;
 }
 
-// Checks the policies that apply to one request, tightest first, one Redis round trip
-// each, and stops at the first denial. So a denied request spends nothing in the looser
-// policies after the one that denied it; the tighter ones before it, which admitted, have
-// spent a unit (the count errs on the strict side). Cost per admitted request: one round
-// trip per applicable policy (user, api key if sent, route if it has a policy): 1 to 3.
+// The request's descriptors (contracts' requestDescriptors) each select at most one policy
+// of the gateway's domain with the service's rule (selectPolicy), and each selected policy
+// counts under descriptorKey(descriptor), as the rate-limiter service counts it.
+//
+// Unlike the service, which asks every policy at once, the gateway checks them tightest
+// first, one Redis round trip each, and stops at the first denial: a denied request spends
+// nothing in the looser policies after the one that denied it; the tighter ones before it,
+// which admitted, have spent a unit (the count errs on the strict side).
 export class GatewayRateLimiter {
-  private readonly user: PolicyLimiter | undefined;
-  private readonly apiKey: PolicyLimiter | undefined;
-  private readonly routes = new Map<string, PolicyLimiter>();
+  private readonly limiters: PolicyLimiter[];
 
   constructor(options: GatewayRateLimiterOptions) {
-    const build = (policy: GatewayPolicy): PolicyLimiter => ({
+    this.limiters = options.limits.policies.map((policy) => ({
       policy,
+      match: policy.match,
       limiter:
         options.limiterFor?.(policy) ??
         createLimiter({
@@ -52,42 +68,29 @@ export class GatewayRateLimiter {
           recheckMs: options.recheckMs,
         }),
       rate: policy.policy.limit / policy.policy.windowMs,
-    });
-    for (const policy of options.config.policies) {
-      if (policy.scope === 'user') this.user = build(policy);
-      else if (policy.scope === 'api-key') this.apiKey = build(policy);
-      else if (policy.routeId !== undefined) this.routes.set(policy.routeId, build(policy));
-    }
+    }));
   }
 
   async check(subject: RateLimitSubject): Promise<RateLimitOutcome> {
     const applicable: Array<{ entry: PolicyLimiter; key: string }> = [];
-    const route = this.routes.get(subject.routeId);
-    if (route) applicable.push({ entry: route, key: subject.userId });
-    if (this.user) applicable.push({ entry: this.user, key: subject.userId });
-    if (this.apiKey && subject.apiKey !== undefined) {
-      // The key is a credential: Redis sees only its digest.
-      applicable.push({ entry: this.apiKey, key: digest(subject.apiKey) });
+    for (const descriptor of requestDescriptors(subject)) {
+      const entry = selectPolicy(this.limiters, descriptor);
+      if (entry) applicable.push({ entry, key: descriptorKey(descriptor) });
     }
     applicable.sort((a, b) => a.entry.rate - b.entry.rate);
 
-    const checked: LabelledDecision[] = [];
+    const checked: CheckedPolicy[] = [];
     for (const { entry, key } of applicable) {
       const decision = await entry.limiter.check(key);
-      const labelled = {
-        label: entry.policy.label,
-        windowMs: entry.policy.policy.windowMs,
-        decision,
-      };
-      checked.push(labelled);
-      if (!decision.allowed) {
-        return { allowed: false, checked, deniedBy: labelled };
-      }
+      const { policy } = entry.policy;
+      const windowMs =
+        decision.source === 'fallback'
+          ? (policy.fallback?.windowMs ?? policy.windowMs)
+          : policy.windowMs;
+      const result = { name: entry.policy.name, windowMs, decision };
+      checked.push(result);
+      if (!decision.allowed) return { allowed: false, checked, deniedBy: result };
     }
     return { allowed: true, checked };
   }
-}
-
-function digest(value: string): string {
-  return createHash('sha256').update(value).digest('base64url').slice(0, 32);
 }

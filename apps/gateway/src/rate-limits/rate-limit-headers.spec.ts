@@ -1,48 +1,57 @@
 import type { RateLimitDecision } from '@suite/coordination';
-import { rateLimitHeaders, retryAfterSeconds } from './rate-limit-headers';
+import type { CheckedPolicy } from './gateway-rate-limiter';
+import { rateLimitHeaders } from './rate-limit-headers';
 
-const decision = (overrides: Partial<RateLimitDecision>): RateLimitDecision => ({
-  allowed: true,
-  policy: 'gateway.user',
-  limit: 100,
-  remaining: 3,
-  resetMs: 11_200,
-  retryAfterMs: 0,
-  source: 'redis',
-  nowMs: 0,
-  ...overrides,
+const checked = (name: string, overrides: Partial<RateLimitDecision> = {}): CheckedPolicy => ({
+  name,
+  windowMs: 60_000,
+  decision: {
+    allowed: true,
+    policy: name,
+    limit: 100,
+    remaining: 3,
+    resetMs: 11_200,
+    retryAfterMs: 0,
+    source: 'redis',
+    nowMs: 0,
+    ...overrides,
+  },
 });
 
 describe('RateLimit headers', () => {
-  it('writes the IETF draft format for one policy', () => {
-    expect(rateLimitHeaders([{ label: 'user', windowMs: 60_000, decision: decision({}) }])).toEqual(
-      {
-        'ratelimit-policy': '"user";q=100;w=60',
-        ratelimit: '"user";r=3;t=12',
-      },
-    );
+  it('writes the IETF draft format for one policy, named "<domain>.<policy>"', () => {
+    expect(rateLimitHeaders([checked('gateway.per-user')])).toEqual({
+      'ratelimit-policy': '"gateway.per-user";q=100;w=60',
+      ratelimit: '"gateway.per-user";r=3;t=12',
+    });
   });
 
-  it('lists every policy checked, in the order checked', () => {
+  it('lists every policy checked, the one with the least left first', () => {
     const headers = rateLimitHeaders([
-      {
-        label: 'holds.place',
-        windowMs: 60_000,
-        decision: decision({ limit: 20, remaining: 0, resetMs: 500 }),
-      },
-      { label: 'user', windowMs: 60_000, decision: decision({}) },
+      checked('gateway.per-user'),
+      checked('gateway.place-hold', { limit: 20, remaining: 0, resetMs: 500 }),
     ]);
-    expect(headers['ratelimit-policy']).toBe('"holds.place";q=20;w=60, "user";q=100;w=60');
-    expect(headers['ratelimit']).toBe('"holds.place";r=0;t=1, "user";r=3;t=12');
+    expect(headers['ratelimit-policy']).toBe(
+      '"gateway.place-hold";q=20;w=60, "gateway.per-user";q=100;w=60',
+    );
+    expect(headers['ratelimit']).toBe('"gateway.place-hold";r=0;t=1, "gateway.per-user";r=3;t=12');
+  });
+
+  it('puts the denying policy first, with the time until a retry can pass', () => {
+    const headers = rateLimitHeaders([
+      checked('gateway.per-user', { remaining: 0 }),
+      checked('gateway.place-hold', {
+        allowed: false,
+        limit: 20,
+        remaining: 0,
+        resetMs: 60_000,
+        retryAfterMs: 2_100,
+      }),
+    ]);
+    expect(headers['ratelimit']).toBe('"gateway.place-hold";r=0;t=3, "gateway.per-user";r=0;t=12');
   });
 
   it('sets nothing when no policy applied', () => {
     expect(rateLimitHeaders([])).toEqual({});
-  });
-
-  it('never tells a denied client to retry after 0 seconds', () => {
-    expect(retryAfterSeconds(0)).toBe(1);
-    expect(retryAfterSeconds(1)).toBe(1);
-    expect(retryAfterSeconds(2_001)).toBe(3);
   });
 });

@@ -1,44 +1,29 @@
-import type { RateLimitDecision } from '@suite/coordination';
+import { rateLimitHeader, rateLimitPolicyHeader } from '@suite/contracts';
+import type { CheckedPolicy } from './gateway-rate-limiter';
 
-export interface LabelledDecision {
-  label: string;
-  windowMs: number;
-  decision: RateLimitDecision;
-}
-
-// IETF draft-ietf-httpapi-ratelimit-headers: one list member per policy checked, named by
-// its label. RateLimit-Policy states the quota (q units per w seconds); RateLimit states
-// what is left of it (r) and the seconds until it is whole again (t).
-export function rateLimitHeaders(decisions: readonly LabelledDecision[]): Record<string, string> {
-  if (decisions.length === 0) {
+// IETF draft-ietf-httpapi-ratelimit-headers, written by the same helpers as the
+// rate-limiter service's, with the same conventions: one member per policy that counted
+// the request, named "<domain>.<policy>"; the deciding policy first (the one that denied,
+// else the one with the least left); t is the time to reset, or on a denial the time
+// until a retry can pass.
+export function rateLimitHeaders(checked: readonly CheckedPolicy[]): Record<string, string> {
+  if (checked.length === 0) {
     return {};
   }
-  const policy = decisions
-    .map(
-      ({ label, windowMs, decision }) =>
-        `${sfString(label)};q=${decision.limit};w=${seconds(windowMs)}`,
-    )
-    .join(', ');
-  const state = decisions
-    .map(
-      ({ label, decision }) =>
-        `${sfString(label)};r=${Math.max(0, decision.remaining)};t=${seconds(decision.resetMs)}`,
-    )
-    .join(', ');
-  return { 'ratelimit-policy': policy, ratelimit: state };
-}
-
-// Retry-After in whole seconds, never 0 for a denial: "retry now" would be a lie.
-export function retryAfterSeconds(retryAfterMs: number): number {
-  return Math.max(1, Math.ceil(retryAfterMs / 1000));
-}
-
-function seconds(ms: number): number {
-  return Math.max(0, Math.ceil(ms / 1000));
-}
-
-// RFC 8941 sf-string: quotes and backslashes escaped; labels are config ids, so nothing
-// else non-printable can occur.
-function sfString(value: string): string {
-  return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+  const decider =
+    checked.find((c) => !c.decision.allowed) ??
+    checked.reduce((a, b) => (b.decision.remaining < a.decision.remaining ? b : a));
+  const ordered = [decider, ...checked.filter((c) => c !== decider)];
+  return {
+    'ratelimit-policy': rateLimitPolicyHeader(
+      ordered.map((c) => ({ policy: c.name, limit: c.decision.limit, windowMs: c.windowMs })),
+    ),
+    ratelimit: rateLimitHeader(
+      ordered.map((c) => ({
+        policy: c.name,
+        remaining: c.decision.remaining,
+        resetMs: c.decision.allowed ? c.decision.resetMs : c.decision.retryAfterMs,
+      })),
+    ),
+  };
 }

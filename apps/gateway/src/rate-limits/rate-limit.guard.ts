@@ -6,15 +6,17 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { retryAfterSeconds } from '@suite/contracts';
 import type { AuthenticatedUser } from '@suite/coordination-nest';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { GATEWAY_ROUTE, type GatewayRoute } from '../routes/gateway-routes';
-import { rateLimitHeaders, retryAfterSeconds } from './rate-limit-headers';
+import { GATEWAY_ROUTE, routeDescriptor, type GatewayRoute } from '../routes/gateway-routes';
+import { rateLimitHeaders } from './rate-limit-headers';
 import { RateLimitService } from './rate-limit.service';
 
 const API_KEY = /^[\x21-\x7e]{1,256}$/;
 
-// Runs after the JWT guard, so the caller is known. Sets the RateLimit headers on every
+// Runs after authentication, so the caller is known, or known to be anonymous on a route
+// that allows it (then it is counted by its address). Sets the RateLimit headers on every
 // limited response, and on a denial answers 429 with Retry-After.
 @Injectable()
 export class RateLimitGuard implements CanActivate {
@@ -28,7 +30,7 @@ export class RateLimitGuard implements CanActivate {
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest & { user?: AuthenticatedUser }>();
     const reply = http.getResponse<FastifyReply>();
-    if (route === undefined || request.user === undefined) {
+    if (route === undefined || (request.user === undefined && route.auth === 'required')) {
       // A wiring mistake (no route metadata, or no JWT guard before this one).
       throw new Error('RateLimitGuard needs a proxied route with an authenticated user');
     }
@@ -43,19 +45,20 @@ export class RateLimitGuard implements CanActivate {
       );
     }
     const outcome = await this.limits.check({
-      userId: request.user.userId,
-      routeId: route.id,
+      route: routeDescriptor(route),
+      ...(request.user !== undefined ? { userId: request.user.userId } : { clientIp: request.ip }),
       ...(apiKeyHeader !== undefined ? { apiKey: apiKeyHeader } : {}),
     });
     void reply.headers(rateLimitHeaders(outcome.checked));
     if (!outcome.allowed) {
-      const retryAfter = retryAfterSeconds(outcome.deniedBy.decision.retryAfterMs);
+      const { deniedBy } = outcome;
+      const retryAfter = retryAfterSeconds(deniedBy.decision.retryAfterMs);
       void reply.header('retry-after', String(retryAfter));
       throw new HttpException(
         {
           statusCode: HttpStatus.TOO_MANY_REQUESTS,
           error: 'Too Many Requests',
-          message: `rate limit "${outcome.deniedBy.label}" exceeded: ${outcome.deniedBy.decision.limit} requests per ${Math.round(outcome.deniedBy.windowMs / 1000)} s; retry after ${retryAfter} s`,
+          message: `rate limit "${deniedBy.name}" exceeded: ${deniedBy.decision.limit} requests per ${Math.round(deniedBy.windowMs / 1000)} s; retry after ${retryAfter} s`,
         },
         HttpStatus.TOO_MANY_REQUESTS,
       );

@@ -9,8 +9,9 @@ import {
   type RateLimitSubject,
 } from './gateway-rate-limiter';
 
-// The gateway's limiter as a Nest provider, counting decisions by policy, outcome and
-// source (redis, fallback, failure-policy): anything but redis means Redis was not used.
+// The gateway's limiter as a Nest provider, counting decisions by policy ("<domain>.<policy>"),
+// outcome and source (redis, fallback, failure-policy): anything but redis means Redis was
+// not used.
 @Injectable()
 export class RateLimitService {
   private readonly limiter: GatewayRateLimiter;
@@ -23,7 +24,7 @@ export class RateLimitService {
   ) {
     this.limiter = new GatewayRateLimiter({
       redis: redis.client,
-      config: config.RATE_LIMITS,
+      limits: config.RATE_LIMITS,
       timeoutMs: config.RATE_LIMIT_REDIS_TIMEOUT_MS,
       recheckMs: config.RATE_LIMIT_RECHECK_MS,
     });
@@ -37,9 +38,9 @@ export class RateLimitService {
 
   async check(subject: RateLimitSubject): Promise<RateLimitOutcome> {
     const outcome = await this.limiter.check(subject);
-    for (const { label, decision } of outcome.checked) {
+    for (const { name, decision } of outcome.checked) {
       this.decisions.inc({
-        policy: label,
+        policy: name,
         allowed: String(decision.allowed),
         source: decision.source,
       });

@@ -1,129 +1,184 @@
-import { rateLimitPolicySchema, type RateLimitPolicy } from '@suite/coordination';
-import { z } from 'zod';
-import { ROUTE_IDS } from '../routes/gateway-routes';
+import { readFileSync } from 'node:fs';
+import {
+  limiterPolicyName,
+  parseRateLimitPolicyFile,
+  type DescriptorPolicy,
+  type RateLimitDescriptor,
+  type RateLimitPolicyFile,
+} from '@suite/contracts';
+import {
+  InvalidRateLimitPolicyError,
+  parseRateLimitPolicy,
+  type RateLimitPolicy,
+} from '@suite/coordination';
 
-// Where a policy applies. `user` and `api-key` count every proxied request of one caller;
-// a route policy counts one caller's requests to one route (keyed by user).
-export type PolicyScope = 'user' | 'api-key' | 'route';
+// The gateway reads the rate-limiter service's policy file format (@suite/contracts) and
+// uses one domain of it. With the same file, domain and REDIS_KEY_PREFIX, a gateway and a
+// rate-limiter instance name every Redis key the same way, so they count in one window.
 
+export const DEFAULT_RATE_LIMIT_DOMAIN = 'gateway';
+
+// One policy of the gateway's domain, with the limiter policy built from it.
 export interface GatewayPolicy {
-  scope: PolicyScope;
-  // The name in RateLimit / RateLimit-Policy headers: "user", "api-key" or the route id.
-  label: string;
-  // Only for scope 'route'.
-  routeId?: string;
+  // "<domain>.<policy>": part of every Redis key, and the name in RateLimit headers.
+  name: string;
+  match: RateLimitDescriptor;
+  definition: DescriptorPolicy;
   policy: RateLimitPolicy;
 }
 
-export interface RateLimitsConfig {
+export interface GatewayRateLimits {
+  domain: string;
+  // The file's path, or "built-in defaults".
+  source: string;
+  version: string | null;
   policies: GatewayPolicy[];
 }
 
-// A policy in config is a limiter policy without its name: the gateway names it, so the
-// Redis keys of two gateway instances agree without anyone spelling them.
-type PolicyInput = Omit<RateLimitPolicy, 'name'>;
+const perUserRoute = (
+  name: string,
+  route: string,
+  limit: number,
+  failure: { failure: 'open'; fallback: { limit: number } } | { failure: 'closed' },
+): DescriptorPolicy => ({
+  name,
+  match: { user: '*', route },
+  algorithm: 'sliding-log',
+  limit,
+  windowMs: 60_000,
+  ...failure,
+});
 
-export const DEFAULT_RATE_LIMITS: {
-  user: PolicyInput;
-  apiKey: PolicyInput;
-  routes: Record<string, PolicyInput>;
-} = {
-  // Exact: a user never gets more than 120 proxied requests in any 60 s. While Redis is
-  // down each instance admits up to 60 per user on its own.
-  user: {
-    algorithm: 'sliding-log',
-    limit: 120,
-    windowMs: 60_000,
-    failure: 'open',
-    fallback: { limit: 60 },
-  },
-  // One API key is shared by many users of a partner: large limit, O(1) memory.
-  apiKey: { algorithm: 'sliding-counter', limit: 1_000, windowMs: 60_000, failure: 'open' },
-  routes: {
-    // Holding seats is what a scalper automates: the tightest non-money limit.
-    'holds.place': {
-      algorithm: 'sliding-log',
-      limit: 20,
-      windowMs: 60_000,
-      failure: 'open',
-      fallback: { limit: 10 },
-    },
-    'checkouts.create': {
-      algorithm: 'sliding-log',
-      limit: 10,
-      windowMs: 60_000,
-      failure: 'open',
-      fallback: { limit: 5 },
-    },
-    // The direct payment API is for back offices: it fails closed rather than admit an
-    // unknown number of charges while the limit cannot be counted.
-    'payments.create': { algorithm: 'sliding-log', limit: 10, windowMs: 60_000, failure: 'closed' },
-    'payments.refund': { algorithm: 'sliding-log', limit: 10, windowMs: 60_000, failure: 'closed' },
-  },
-};
+// The built-in policies, written in the file format (rate-limits.example.json is this
+// file, and a test keeps the two equal).
+export function defaultRateLimitPolicyFile(
+  domain = DEFAULT_RATE_LIMIT_DOMAIN,
+): RateLimitPolicyFile {
+  return {
+    version: 'gateway-defaults-1',
+    domains: [
+      {
+        domain,
+        policies: [
+          // Exact: a user never gets more than 120 requests in any 60 s. While Redis is
+          // down each instance admits up to 60 per user on its own.
+          {
+            name: 'per-user',
+            match: { user: '*' },
+            algorithm: 'sliding-log',
+            limit: 120,
+            windowMs: 60_000,
+            failure: 'open',
+            fallback: { limit: 60 },
+          },
+          // Callers without a token (public auction reads), by address. Approximate with
+          // O(1) memory: anyone can mint new addresses' worth of keys.
+          {
+            name: 'per-client-ip',
+            match: { client_ip: '*' },
+            algorithm: 'sliding-counter',
+            limit: 300,
+            windowMs: 60_000,
+            failure: 'open',
+            fallback: { limit: 150 },
+          },
+          // One API key is shared by many users of a partner: large limit, O(1) memory.
+          {
+            name: 'per-api-key',
+            match: { api_key: '*' },
+            algorithm: 'sliding-counter',
+            limit: 1_000,
+            windowMs: 60_000,
+            failure: 'open',
+          },
+          // Holding seats is what a scalper automates: the tightest non-money limit.
+          perUserRoute('place-hold', 'POST /holds', 20, {
+            failure: 'open',
+            fallback: { limit: 10 },
+          }),
+          perUserRoute('checkout', 'POST /checkouts', 10, {
+            failure: 'open',
+            fallback: { limit: 5 },
+          }),
+          // The direct payment API is for back offices: it fails closed rather than admit
+          // an unknown number of charges while the limit cannot be counted.
+          perUserRoute('create-payment', 'POST /payments', 10, { failure: 'closed' }),
+          perUserRoute('refund-payment', 'POST /payments/:paymentId/refunds', 10, {
+            failure: 'closed',
+          }),
+          perUserRoute('create-auction', 'POST /auctions', 10, {
+            failure: 'open',
+            fallback: { limit: 5 },
+          }),
+          // One bid a second sustained per bidder; the auction row serialises the rest.
+          perUserRoute('place-bid', 'POST /auctions/:auctionId/bids', 60, {
+            failure: 'open',
+            fallback: { limit: 30 },
+          }),
+        ],
+      },
+    ],
+  };
+}
 
-const POLICY_NAME_PREFIX = 'gateway';
+export type RateLimitsLoad =
+  | { ok: true; limits: GatewayRateLimits }
+  | { ok: false; issues: string[] };
 
-const rawShape = z
-  .object({
-    user: z.unknown().optional(),
-    apiKey: z.unknown().optional(),
-    routes: z.record(z.unknown()).optional(),
-  })
-  .strict();
-
-// RATE_LIMITS is JSON: {"user": {...}, "apiKey": {...}, "routes": {"holds.place": {...}}}.
-// Each part given replaces its default; "routes" replaces the whole route table.
-export const rateLimitsVar = z
-  .string()
-  .optional()
-  .transform((raw, ctx): RateLimitsConfig => {
-    let input: unknown = {};
-    if (raw !== undefined) {
-      try {
-        input = JSON.parse(raw);
-      } catch {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a JSON object' });
-        return z.NEVER;
-      }
-    }
-    const shape = rawShape.safeParse(input);
-    if (!shape.success) {
-      for (const issue of shape.error.issues) {
-        ctx.addIssue({ ...issue, path: issue.path });
-      }
-      return z.NEVER;
-    }
-    const policies: GatewayPolicy[] = [];
-    const add = (scope: PolicyScope, label: string, value: unknown, routeId?: string) => {
-      const name = `${POLICY_NAME_PREFIX}.${scope}${routeId === undefined ? '' : `.${routeId}`}`;
-      const parsed = rateLimitPolicySchema.safeParse({ ...(value as object), name });
-      if (!parsed.success) {
-        for (const issue of parsed.error.issues) {
-          ctx.addIssue({
-            code: z.ZodIssueCode.custom,
-            path: [label, ...issue.path],
-            message: issue.message,
-          });
-        }
-        return;
-      }
-      policies.push({ scope, label, policy: parsed.data, ...(routeId ? { routeId } : {}) });
+// The domain's policies, each also checked by the limiter library's own schema, so a file
+// the contract accepts but a limiter would refuse fails at boot, as in the service.
+export function compileRateLimits(input: unknown, domain: string, source: string): RateLimitsLoad {
+  const parsed = parseRateLimitPolicyFile(input);
+  if (!parsed.ok) return parsed;
+  const index = parsed.file.domains.findIndex((d) => d.domain === domain);
+  const found = parsed.file.domains[index];
+  if (found === undefined) {
+    const known = parsed.file.domains.map((d) => d.domain).join(', ') || '(none)';
+    return {
+      ok: false,
+      issues: [`has no domain "${domain}" (RATE_LIMIT_DOMAIN); domains: ${known}`],
     };
-    add('user', 'user', shape.data.user ?? DEFAULT_RATE_LIMITS.user);
-    add('api-key', 'api-key', shape.data.apiKey ?? DEFAULT_RATE_LIMITS.apiKey);
-    for (const [routeId, value] of Object.entries(
-      shape.data.routes ?? DEFAULT_RATE_LIMITS.routes,
-    )) {
-      if (!ROUTE_IDS.includes(routeId)) {
-        ctx.addIssue({
-          code: z.ZodIssueCode.custom,
-          path: ['routes', routeId],
-          message: `unknown route id; one of ${ROUTE_IDS.join(', ')}`,
-        });
-        continue;
-      }
-      add('route', routeId, value, routeId);
+  }
+  const issues: string[] = [];
+  const policies: GatewayPolicy[] = [];
+  found.policies.forEach((definition, p) => {
+    const name = limiterPolicyName(domain, definition.name);
+    const { algorithm, limit, windowMs, burst, failure, fallback } = definition;
+    try {
+      const policy = parseRateLimitPolicy({
+        name,
+        algorithm,
+        limit,
+        windowMs,
+        failure,
+        ...(burst === undefined ? {} : { burst }),
+        ...(fallback === undefined ? {} : { fallback }),
+      });
+      policies.push({ name, match: definition.match, definition, policy });
+    } catch (error) {
+      if (!(error instanceof InvalidRateLimitPolicyError)) throw error;
+      issues.push(...error.issues.map((issue) => `domains.${index}.policies.${p}.${issue}`));
     }
-    return { policies };
   });
+  if (issues.length > 0) return { ok: false, issues };
+  return {
+    ok: true,
+    limits: { domain, source, version: parsed.file.version ?? null, policies },
+  };
+}
+
+// Read once at boot: a file that cannot be read or parsed stops the gateway with every
+// issue listed. Without a path, the built-in defaults.
+export function loadRateLimits(path: string | undefined, domain: string): RateLimitsLoad {
+  if (path === undefined) {
+    return compileRateLimits(defaultRateLimitPolicyFile(domain), domain, 'built-in defaults');
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return { ok: false, issues: [`cannot read ${path} as JSON: ${reason}`] };
+  }
+  return compileRateLimits(json, domain, path);
+}

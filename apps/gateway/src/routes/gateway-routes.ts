@@ -1,8 +1,11 @@
-// The gateway's public API: every proxied route, the upstream that owns it and whether
-// it moves money. Paths are the same on both sides, so a service's URLs (a checkout's
-// status URL, a Location header) stay valid through the gateway.
+import { routeDescriptorValue } from '@suite/contracts';
 
-export const UPSTREAMS = ['ticketing', 'payments'] as const;
+// The gateway's public API: every proxied route, the upstream that owns it, whether it
+// needs a token and whether it moves money. Paths are the same on both sides (a service's
+// URLs, a checkout's status URL or a Location header, stay valid through the gateway),
+// except the rate limiter's, which the gateway publishes under /rate-limits.
+
+export const UPSTREAMS = ['ticketing', 'payments', 'auction', 'rate-limiter'] as const;
 export type UpstreamName = (typeof UPSTREAMS)[number];
 
 export type RouteMethod = 'GET' | 'POST' | 'DELETE';
@@ -13,7 +16,12 @@ export interface GatewayRoute {
   method: RouteMethod;
   // Nest/Fastify syntax; the same path is called on the upstream.
   path: string;
+  // The path called on the upstream, when it differs from `path` (same params).
+  upstreamPath?: string;
   upstream: UpstreamName;
+  // 'required': no request without a valid bearer token. 'optional': the owning service
+  // serves it to anyone; a token, if sent, is still verified and identifies the caller.
+  auth: 'required' | 'optional';
   // Money moves: an Idempotency-Key is required and forwarded unchanged.
   movesMoney: boolean;
   summary: string;
@@ -27,6 +35,7 @@ export const ROUTES = {
     method: 'GET',
     path: '/events',
     upstream: 'ticketing',
+    auth: 'required',
     movesMoney: false,
     summary: 'List events',
   }),
@@ -35,6 +44,7 @@ export const ROUTES = {
     method: 'GET',
     path: '/events/:eventId/seats',
     upstream: 'ticketing',
+    auth: 'required',
     movesMoney: false,
     summary: "List an event's seats with their availability",
   }),
@@ -43,6 +53,7 @@ export const ROUTES = {
     method: 'POST',
     path: '/holds',
     upstream: 'ticketing',
+    auth: 'required',
     movesMoney: false,
     summary: 'Hold 1 to N seats for a limited time',
   }),
@@ -51,6 +62,7 @@ export const ROUTES = {
     method: 'GET',
     path: '/holds/:holdId',
     upstream: 'ticketing',
+    auth: 'required',
     movesMoney: false,
     summary: 'Get a hold',
   }),
@@ -59,6 +71,7 @@ export const ROUTES = {
     method: 'DELETE',
     path: '/holds/:holdId',
     upstream: 'ticketing',
+    auth: 'required',
     movesMoney: false,
     summary: 'Release a hold and free its seats',
   }),
@@ -67,6 +80,7 @@ export const ROUTES = {
     method: 'POST',
     path: '/checkouts',
     upstream: 'ticketing',
+    auth: 'required',
     movesMoney: true,
     summary: 'Check out a hold: capture the payment and issue the tickets',
   }),
@@ -75,6 +89,7 @@ export const ROUTES = {
     method: 'GET',
     path: '/orders/:orderId',
     upstream: 'ticketing',
+    auth: 'required',
     movesMoney: false,
     summary: 'Get an order and its tickets',
   }),
@@ -83,6 +98,7 @@ export const ROUTES = {
     method: 'POST',
     path: '/payments',
     upstream: 'payments',
+    auth: 'required',
     movesMoney: true,
     summary: 'Capture a payment',
   }),
@@ -91,6 +107,7 @@ export const ROUTES = {
     method: 'POST',
     path: '/payments/:paymentId/refunds',
     upstream: 'payments',
+    auth: 'required',
     movesMoney: true,
     summary: 'Refund all or part of a captured payment',
   }),
@@ -99,12 +116,78 @@ export const ROUTES = {
     method: 'GET',
     path: '/payments/:paymentId',
     upstream: 'payments',
+    auth: 'required',
     movesMoney: false,
     summary: 'Get a payment',
   }),
+  // The auction service serves its reads to anyone, so the gateway does too.
+  createAuction: route({
+    id: 'auctions.create',
+    method: 'POST',
+    path: '/auctions',
+    upstream: 'auction',
+    auth: 'required',
+    movesMoney: false,
+    summary: 'Create an auction; the caller is its seller',
+  }),
+  listAuctions: route({
+    id: 'auctions.list',
+    method: 'GET',
+    path: '/auctions',
+    upstream: 'auction',
+    auth: 'optional',
+    movesMoney: false,
+    summary: 'List auctions, newest first, each with its high bid',
+  }),
+  getAuction: route({
+    id: 'auctions.get',
+    method: 'GET',
+    path: '/auctions/:auctionId',
+    upstream: 'auction',
+    auth: 'optional',
+    movesMoney: false,
+    summary: 'Get an auction: phase, high bid, minimum next bid, winner',
+  }),
+  placeBid: route({
+    id: 'auctions.bid',
+    method: 'POST',
+    path: '/auctions/:auctionId/bids',
+    upstream: 'auction',
+    auth: 'required',
+    movesMoney: false,
+    summary: 'Bid: accepted, or rejected with the reason and the minimum bid',
+  }),
+  listBids: route({
+    id: 'auctions.bids',
+    method: 'GET',
+    path: '/auctions/:auctionId/bids',
+    upstream: 'auction',
+    auth: 'optional',
+    movesMoney: false,
+    summary: "An auction's accepted bids in acceptance order",
+  }),
+  // The rate limiter's decision and usage APIs; its admin routes are not published.
+  checkRateLimit: route({
+    id: 'rate-limits.check',
+    method: 'POST',
+    path: '/rate-limits/check',
+    upstreamPath: '/check',
+    upstream: 'rate-limiter',
+    auth: 'required',
+    movesMoney: false,
+    summary: 'Ask the rate limiter whether a request with these descriptors may pass',
+  }),
+  rateLimitUsage: route({
+    id: 'rate-limits.usage',
+    method: 'GET',
+    path: '/rate-limits/usage',
+    upstreamPath: '/usage',
+    upstream: 'rate-limiter',
+    auth: 'required',
+    movesMoney: false,
+    summary: 'What is spent of each policy matching these descriptors, without spending',
+  }),
 } as const;
-
-export const ROUTE_IDS: readonly string[] = Object.values(ROUTES).map((r) => r.id);
 
 // The upstream path for a matched request: the route's template with the (decoded)
 // params encoded again, so a param can never add a path segment upstream.
@@ -113,11 +196,17 @@ export function upstreamPath(
   params: Record<string, string>,
   rawUrl: string,
 ): string {
-  const path = gatewayRoute.path.replace(/:([A-Za-z]+)/g, (_match, name: string) =>
+  const template = gatewayRoute.upstreamPath ?? gatewayRoute.path;
+  const path = template.replace(/:([A-Za-z]+)/g, (_match, name: string) =>
     encodeURIComponent(params[name] ?? ''),
   );
   const queryAt = rawUrl.indexOf('?');
   return queryAt === -1 ? path : `${path}${rawUrl.slice(queryAt)}`;
+}
+
+// The route's value in rate-limit descriptors and policy files: "POST /holds".
+export function routeDescriptor(gatewayRoute: GatewayRoute): string {
+  return routeDescriptorValue(gatewayRoute.method, gatewayRoute.path);
 }
 
 export function pathParamNames(gatewayRoute: GatewayRoute): string[] {

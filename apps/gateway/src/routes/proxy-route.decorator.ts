@@ -7,10 +7,13 @@ import {
   ApiOperation,
   ApiParam,
   ApiResponse,
+  ApiSecurity,
   ApiServiceUnavailableResponse,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { Public } from '@suite/coordination-nest';
+import { OptionalBearerGuard } from '../auth/optional-bearer.guard';
 import { IdempotencyKeyGuard } from '../idempotency/idempotency-key.guard';
 import { ErrorResponse } from '../proxy/dto/error.response';
 import { RateLimitGuard } from '../rate-limits/rate-limit.guard';
@@ -30,14 +33,21 @@ const RATE_LIMIT_HEADERS = {
 
 // One proxied route: its HTTP method and path, the guards that run after the JWT check
 // (rate limits, then the Idempotency-Key on money routes) and its OpenAPI description.
+// A route with optional auth skips the global JWT guard and verifies a token only if one
+// was sent.
 export function ProxyRoute(route: GatewayRoute): MethodDecorator {
   const method = { GET: Get, POST: Post, DELETE: Delete }[route.method];
+  const optional = route.auth === 'optional';
   const decorators: Array<ClassDecorator | MethodDecorator | PropertyDecorator> = [
     SetMetadata(GATEWAY_ROUTE, route),
     method(route.path.slice(1)),
-    UseGuards(RateLimitGuard, IdempotencyKeyGuard),
+    ...(optional
+      ? [Public(), UseGuards(OptionalBearerGuard, RateLimitGuard, IdempotencyKeyGuard)]
+      : [UseGuards(RateLimitGuard, IdempotencyKeyGuard)]),
     ApiOperation({ operationId: route.id, summary: route.summary }),
     ApiBearerAuth('bearer'),
+    // OpenAPI: an empty requirement means "or no credentials at all".
+    ...(optional ? [ApiSecurity({})] : []),
     ApiHeader({
       name: 'x-api-key',
       required: false,
@@ -49,7 +59,9 @@ export function ProxyRoute(route: GatewayRoute): MethodDecorator {
       description: 'Correlates logs across services; generated when absent, always echoed',
     }),
     ApiUnauthorizedResponse({
-      description: 'Missing or invalid bearer token',
+      description: optional
+        ? 'A bearer token was sent and is invalid (none is needed)'
+        : 'Missing or invalid bearer token',
       type: ErrorResponse,
     }),
     ApiTooManyRequestsResponse({

@@ -1,0 +1,49 @@
+import {
+  Injectable,
+  UnauthorizedException,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
+import { JwtVerifier, type AuthenticatedUser } from '@suite/coordination-nest';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+const BEARER = /^Bearer ([^\s]+)$/i;
+
+// For routes the owning service serves to anyone (the global JWT guard skips them): no
+// token is fine, but a token that is sent must be valid, so a client never mistakes a bad
+// token for being signed in. A valid one identifies the caller for rate limits and for the
+// service (x-user-id), exactly as on a route that requires it.
+@Injectable()
+export class OptionalBearerGuard implements CanActivate {
+  constructor(private readonly verifier: JwtVerifier) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const http = context.switchToHttp();
+    const request = http.getRequest<FastifyRequest & { user?: AuthenticatedUser }>();
+    const header = request.headers.authorization;
+    if (header === undefined || header.trim() === '') return true;
+    const token = BEARER.exec(header.trim())?.[1];
+    if (token === undefined) {
+      throw unauthorized(
+        http.getResponse<FastifyReply>(),
+        'Authorization header must be "Bearer <token>"',
+        'invalid_request',
+      );
+    }
+    const outcome = await this.verifier.verify(token);
+    if (!outcome.ok) {
+      throw unauthorized(http.getResponse<FastifyReply>(), outcome.reason, 'invalid_token');
+    }
+    request.user = outcome.user;
+    return true;
+  }
+}
+
+// The same 401 as the JWT guard's: RFC 6750 WWW-Authenticate with the reason.
+function unauthorized(reply: FastifyReply, message: string, error: string): UnauthorizedException {
+  void reply.header(
+    'www-authenticate',
+    `Bearer error="${error}", error_description="${message.replace(/"/g, "'")}"`,
+  );
+  return new UnauthorizedException(message);
+}

@@ -1,0 +1,99 @@
+import { Controller, Req, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiQuery,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ROUTES } from '../routes/gateway-routes';
+import { ProxyRoute } from '../routes/proxy-route.decorator';
+import {
+  AuctionListResponse,
+  AuctionResponse,
+  BidAcceptedResponse,
+  BidHistoryResponse,
+  BidRejectedResponse,
+  CreateAuctionRequest,
+  PlaceBidRequest,
+} from './dto/auction.dto';
+import { ErrorResponse } from './dto/error.response';
+import { ProxyRelay } from './proxy-relay';
+
+const INVALID_FIELD = { description: 'A field is missing or malformed', type: ErrorResponse };
+const NO_AUCTION = { description: 'No such auction', type: ErrorResponse };
+
+// The auction service's public routes. Writes need a token (the seller and the bidder are
+// the token's subject); reads are public, as the service serves them. Whether a bid wins
+// is decided by the service; its refusal (409 with the reason) reaches the client as is.
+@ApiTags('auction')
+@Controller()
+export class AuctionHttpController {
+  constructor(private readonly relay: ProxyRelay) {}
+
+  @ProxyRoute(ROUTES.createAuction)
+  @ApiBody({ type: CreateAuctionRequest })
+  @ApiCreatedResponse({ type: AuctionResponse })
+  @ApiBadRequestResponse(INVALID_FIELD)
+  @ApiUnprocessableEntityResponse({
+    description: 'Impossible terms (ends before it starts, in the past…)',
+    type: ErrorResponse,
+  })
+  createAuction(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.relay.forward(ROUTES.createAuction, request, reply);
+  }
+
+  @ProxyRoute(ROUTES.listAuctions)
+  @ApiQuery({ name: 'status', required: false, enum: ['open', 'closed'] })
+  @ApiQuery({
+    name: 'limit',
+    required: false,
+    schema: { type: 'integer', minimum: 1, maximum: 100 },
+  })
+  @ApiOkResponse({ type: AuctionListResponse })
+  @ApiBadRequestResponse(INVALID_FIELD)
+  listAuctions(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.relay.forward(ROUTES.listAuctions, request, reply);
+  }
+
+  @ProxyRoute(ROUTES.getAuction)
+  @ApiOkResponse({ type: AuctionResponse })
+  @ApiBadRequestResponse({ description: 'The id is not a UUID', type: ErrorResponse })
+  @ApiNotFoundResponse(NO_AUCTION)
+  getAuction(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.relay.forward(ROUTES.getAuction, request, reply);
+  }
+
+  @ProxyRoute(ROUTES.placeBid)
+  @ApiBody({ type: PlaceBidRequest })
+  @ApiCreatedResponse({ description: 'Accepted: the new high bid', type: BidAcceptedResponse })
+  @ApiBadRequestResponse(INVALID_FIELD)
+  @ApiConflictResponse({
+    description: 'Rejected: bid_too_low, auction_closed or auction_not_open, with the minimum bid',
+    type: BidRejectedResponse,
+  })
+  @ApiForbiddenResponse({ description: 'The seller cannot bid', type: BidRejectedResponse })
+  @ApiNotFoundResponse({ description: 'No such auction', type: BidRejectedResponse })
+  placeBid(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.relay.forward(ROUTES.placeBid, request, reply);
+  }
+
+  @ProxyRoute(ROUTES.listBids)
+  @ApiQuery({ name: 'afterSeq', required: false, schema: { type: 'integer', minimum: 0 } })
+  @ApiQuery({
+    name: 'limit',
+    required: false,
+    schema: { type: 'integer', minimum: 1, maximum: 1000 },
+  })
+  @ApiOkResponse({ type: BidHistoryResponse })
+  @ApiNotFoundResponse(NO_AUCTION)
+  listBids(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.relay.forward(ROUTES.listBids, request, reply);
+  }
+}

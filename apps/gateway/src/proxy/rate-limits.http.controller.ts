@@ -1,0 +1,88 @@
+import { Controller, ForbiddenException, Inject, Req, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiQuery,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
+import { ROUTES } from '../routes/gateway-routes';
+import { ProxyRoute } from '../routes/proxy-route.decorator';
+import { ErrorResponse } from './dto/error.response';
+import {
+  RateLimitCheckRequest,
+  RateLimitDecisionResponse,
+  RateLimitUsageResponse,
+} from './dto/rate-limits.dto';
+import { ProxyRelay } from './proxy-relay';
+
+const OWN_DOMAIN = {
+  description: "The gateway's own rate-limit domain, which clients may not spend or inspect",
+  type: ErrorResponse,
+};
+
+// The rate limiter's check and usage APIs for signed-in clients. Its /admin routes are not
+// published. The gateway's own domain is refused: any signed-in client could otherwise
+// spend another user's gateway limits ({"user":"victim"}, a large cost) or read them.
+@ApiTags('rate-limits')
+@Controller()
+export class RateLimitsHttpController {
+  private readonly ownDomain: string;
+
+  constructor(
+    private readonly relay: ProxyRelay,
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+  ) {
+    this.ownDomain = config.RATE_LIMITS.domain;
+  }
+
+  @ProxyRoute(ROUTES.checkRateLimit)
+  @ApiBody({ type: RateLimitCheckRequest })
+  @ApiOkResponse({ description: 'Admitted', type: RateLimitDecisionResponse })
+  @ApiTooManyRequestsResponse({
+    description: "Denied by the checked policies (or by the gateway's own limit: ErrorResponse)",
+    type: RateLimitDecisionResponse,
+  })
+  @ApiBadRequestResponse({
+    description: 'Unknown domain, malformed descriptors, or a cost no policy could admit',
+    type: ErrorResponse,
+  })
+  @ApiForbiddenResponse(OWN_DOMAIN)
+  check(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    this.refuseOwnDomain((request.body as { domain?: unknown } | null | undefined)?.domain);
+    return this.relay.forward(ROUTES.checkRateLimit, request, reply);
+  }
+
+  @ProxyRoute(ROUTES.rateLimitUsage)
+  @ApiQuery({ name: 'domain', required: true, schema: { type: 'string' } })
+  @ApiQuery({
+    name: 'descriptor',
+    required: true,
+    isArray: true,
+    schema: { type: 'array', items: { type: 'string' }, example: ['user:42'] },
+    description: 'Repeatable: "user:42", "user:42,route:POST /holds" or JSON',
+  })
+  @ApiOkResponse({ type: RateLimitUsageResponse })
+  @ApiBadRequestResponse({
+    description: 'Unknown domain or malformed descriptor',
+    type: ErrorResponse,
+  })
+  @ApiForbiddenResponse(OWN_DOMAIN)
+  usage(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    this.refuseOwnDomain((request.query as { domain?: unknown }).domain);
+    return this.relay.forward(ROUTES.rateLimitUsage, request, reply);
+  }
+
+  private refuseOwnDomain(domain: unknown): void {
+    const domains = Array.isArray(domain) ? domain : [domain];
+    if (domains.includes(this.ownDomain)) {
+      throw new ForbiddenException(
+        `domain "${this.ownDomain}" holds the gateway's own limits and cannot be used through this route`,
+      );
+    }
+  }
+}
