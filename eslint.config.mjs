@@ -8,7 +8,12 @@
 //   layer:nest    Nest modules over the core; layer:contracts schemas; layer:testing harness
 import nx from '@nx/eslint-plugin';
 
-const testFiles = ['**/*.spec.ts', '**/*.integration-spec.ts', '**/jest/**/*.ts'];
+const testFiles = [
+  '**/*.spec.ts',
+  '**/*.integration-spec.ts',
+  '**/*.e2e-spec.ts',
+  '**/jest/**/*.ts',
+];
 
 const sharedConstraints = [
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
@@ -119,6 +124,7 @@ export default [
     files: [
       'apps/*/src/main.ts',
       'load-tests/src/**/*.ts',
+      'apps/*-e2e/src/**/*.ts',
       'libs/testing/src/**/*.ts',
       '**/*.spec.ts',
       '**/*.integration-spec.ts',

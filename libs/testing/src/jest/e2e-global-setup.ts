@@ -32,10 +32,13 @@ export default async function e2eGlobalSetup(): Promise<void> {
   runServices('start-fresh-fast');
   const dir = join(root, '.local/run/services');
   for (const file of existsSync(dir) ? readdirSync(dir) : []) {
-    const { service, port } = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
-      service: string;
-      port: number;
+    const entry = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+      service?: string;
+      port?: number;
     };
-    process.env[`${service.toUpperCase().replace(/-/g, '_')}_URL`] = `http://127.0.0.1:${port}`;
+    // stack.json holds the stack's own state, not a service
+    if (!entry.service || !entry.port) continue;
+    process.env[`${entry.service.toUpperCase().replace(/-/g, '_')}_URL`] =
+      `http://127.0.0.1:${entry.port}`;
   }
 }
