@@ -1,6 +1,6 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { APP_PIPE } from '@nestjs/core';
-import { HealthModule } from '@suite/coordination-nest';
+import { AuthModule, HealthModule } from '@suite/coordination-nest';
 import { PAYMENTS_CONFIG, type PaymentsConfig } from './config/payments.config';
 import { DatabaseReadiness } from './database/database-readiness';
 import { PaymentsDatabaseModule } from './database/payments-database.module';
@@ -33,6 +33,13 @@ export class AppModule {
       imports: [
         PaymentsConfigModule.register(config),
         HealthModule.forService('payments'),
+        // Every route needs the caller's bearer token, verified here with the issuer's public
+        // key; health is public. Saga commands come over Kafka and are not HTTP routes.
+        AuthModule.forRoot({
+          publicKeyPem: config.JWT_PUBLIC_KEY,
+          issuer: config.JWT_ISSUER,
+          audience: config.JWT_AUDIENCE,
+        }),
         PaymentsDatabaseModule,
       ],
       controllers: [

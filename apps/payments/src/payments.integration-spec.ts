@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { PAYMENT_COMMAND_TYPES } from '@suite/contracts';
 import { MESSAGE_ID_HEADER, type SagaCommandEnvelope } from '@suite/coordination';
-import { initServiceApp, loadConfig } from '@suite/coordination-nest';
+import {
+  DevTokenSigner,
+  generateEs256KeyPair,
+  initServiceApp,
+  loadConfig,
+} from '@suite/coordination-nest';
 import {
   consumeUntil,
   createTestDatabase,
@@ -13,6 +18,7 @@ import {
   integrationEndpoints,
   killAndWait,
   testKafka,
+  uniqueName,
   type TestDatabase,
 } from '@suite/testing';
 import { AppModule } from './app.module';
@@ -24,6 +30,17 @@ import { ReconcilePaymentsUseCase } from './payments/reconcile-payments/reconcil
 // process on its own port and database.
 const PSP_TIMEOUT_MS = 300;
 const BREAKER_RESET_MS = 300;
+
+// The token issuer (the gateway's part): the app gets the public key only.
+const issuerKeys = generateEs256KeyPair();
+const signerWith = (privateKeyPem: string) =>
+  new DevTokenSigner({ privateKeyPem, issuer: 'suite', audience: 'suite' });
+const issuer = signerWith(issuerKeys.privateKeyPem);
+const forger = signerWith(generateEs256KeyPair().privateKeyPem);
+const bearer = async (userId: string, signer = issuer) => ({
+  authorization: `Bearer ${await signer.sign({ userId })}`,
+});
+const MERCHANT = 'merchant-1';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -56,11 +73,16 @@ describe('payments', () => {
     merchantReference: `order-${n}`,
     ...over,
   });
-  const pay = (target: NestFastifyApplication, k: string | undefined, payload: object) =>
+  const pay = async (
+    target: NestFastifyApplication,
+    k: string | undefined,
+    payload: object,
+    userId = MERCHANT,
+  ) =>
     target.inject({
       method: 'POST',
       url: '/payments',
-      headers: k ? { 'idempotency-key': k } : {},
+      headers: { ...(await bearer(userId)), ...(k ? { 'idempotency-key': k } : {}) },
       payload,
     });
   const faults = async (settings: object) => {
@@ -88,6 +110,8 @@ describe('payments', () => {
           {
             DATABASE_URL: database.url,
             KAFKA_BROKERS: integrationEndpoints().kafkaBrokers.join(','),
+            JWT_PUBLIC_KEY: issuerKeys.publicKeyPem,
+            KAFKA_CLIENT_ID: uniqueName('payments'),
             PSP_URL: pspUrl,
             PSP_TIMEOUT_MS: String(PSP_TIMEOUT_MS),
             PSP_RETRY_BACKOFF_MS: '20',
@@ -168,7 +192,11 @@ describe('payments', () => {
 
     it('answers 404 for an unknown or malformed payment id, with no stack trace', async () => {
       for (const id of ['1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b', 'not-an-id']) {
-        const response = await app.inject({ method: 'GET', url: `/payments/${id}` });
+        const response = await app.inject({
+          method: 'GET',
+          url: `/payments/${id}`,
+          headers: await bearer(MERCHANT),
+        });
         expect(response.statusCode).toBe(404);
         expect(response.body).not.toMatch(/at \w+ \(/);
       }
@@ -205,6 +233,71 @@ describe('payments', () => {
       expect(second.statusCode).toBe(409);
       expect(second.headers['retry-after']).toBeDefined();
       expect((await first).statusCode).toBe(201);
+    });
+  });
+
+  describe('callers', () => {
+    it('refuses a request without a valid token with 401, before any key is taken', async () => {
+      const k = key();
+      const forged = await bearer(MERCHANT, forger);
+      const requests = [
+        { method: 'POST', url: '/payments', payload: order() },
+        {
+          method: 'POST',
+          url: '/payments/1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b/refunds',
+          payload: {},
+        },
+        { method: 'GET', url: '/payments/1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b' },
+      ] as const;
+      for (const request of requests) {
+        for (const [headers, message] of [
+          [{}, 'missing bearer token'],
+          [forged, 'token signature is invalid'],
+        ] as const) {
+          const response = await app.inject({
+            ...request,
+            headers: { ...headers, 'idempotency-key': k },
+          });
+          expect({
+            url: request.url,
+            status: response.statusCode,
+            message: response.json().message,
+          }).toEqual({
+            url: request.url,
+            status: 401,
+            message,
+          });
+        }
+      }
+      // The refused requests never reached the key: with a valid token it is a new payment.
+      const first = await pay(app, k, order());
+      expect(first.statusCode).toBe(201);
+      expect(first.headers['idempotent-replayed']).toBeUndefined();
+      expect((await app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+    });
+
+    it('two-callers-with-the-same-idempotency-key-get-two-separate-payments', async () => {
+      const k = key();
+      const alices = await pay(app, k, order({ amountMinor: 1100 }), 'alice');
+      const bobs = await pay(app, k, order({ amountMinor: 2200 }), 'bob');
+      expect([alices.statusCode, bobs.statusCode]).toEqual([201, 201]);
+      // Bob's other body under the same key is not a 422 and not Alice's response.
+      expect(bobs.headers['idempotent-replayed']).toBeUndefined();
+      expect(bobs.json().id).not.toBe(alices.json().id);
+      expect(bobs.json().amountMinor).toBe(2200);
+      // Each caller's retry replays their own payment.
+      const alicesRetry = await pay(app, k, order({ amountMinor: 1100 }), 'alice');
+      expect(alicesRetry.headers['idempotent-replayed']).toBe('true');
+      expect(alicesRetry.json().id).toBe(alices.json().id);
+      const bobsRetry = await pay(app, k, order({ amountMinor: 2200 }), 'bob');
+      expect(bobsRetry.json().id).toBe(bobs.json().id);
+      expect(await pspCharges(alices.json().id)).toBe(1);
+      expect(await pspCharges(bobs.json().id)).toBe(1);
+      const scopes = await db.pool.query<{ idempotency_scope: string }>(
+        `select idempotency_scope from payments where idempotency_key = $1 order by idempotency_scope`,
+        [k],
+      );
+      expect(scopes.rows.map((row) => row.idempotency_scope)).toEqual(['user:alice', 'user:bob']);
     });
   });
 
@@ -289,11 +382,11 @@ describe('payments', () => {
   describe('refunds', () => {
     it('refunds in parts, once per key, never beyond the captured amount', async () => {
       const payment = (await pay(app, key(), order({ amountMinor: 1000 }))).json();
-      const refund = (k: string, amountMinor?: number) =>
+      const refund = async (k: string, amountMinor?: number) =>
         app.inject({
           method: 'POST',
           url: `/payments/${payment.id}/refunds`,
-          headers: { 'idempotency-key': k },
+          headers: { ...(await bearer(MERCHANT)), 'idempotency-key': k },
           payload: amountMinor === undefined ? {} : { amountMinor },
         });
       const rk = key();
@@ -315,7 +408,7 @@ describe('payments', () => {
       const response = await app.inject({
         method: 'POST',
         url: '/payments/1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b/refunds',
-        headers: { 'idempotency-key': key() },
+        headers: { ...(await bearer(MERCHANT)), 'idempotency-key': key() },
         payload: {},
       });
       expect(response.statusCode).toBe(404);

@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { initServiceApp, loadConfig } from '@suite/coordination-nest';
+import { generateEs256KeyPair, initServiceApp, loadConfig } from '@suite/coordination-nest';
 import { AppModule } from './app.module';
 import { TICKETING_CONFIG, ticketingConfigSchema } from './config/ticketing.config';
 
@@ -12,6 +12,7 @@ describe('ticketing app', () => {
       DATABASE_URL: 'postgres://ticketing@127.0.0.1:5432/ticketing',
       REDIS_URL: 'redis://127.0.0.1:6379',
       KAFKA_BROKERS: '127.0.0.1:9092',
+      JWT_PUBLIC_KEY: generateEs256KeyPair().publicKeyPem,
     },
     'ticketing',
   );

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { HealthModule, ObservabilityModule } from '@suite/coordination-nest';
+import { AuthModule, HealthModule, ObservabilityModule } from '@suite/coordination-nest';
 import { TICKETING_CONFIG, type TicketingConfig } from './config/ticketing.config';
 import { TicketingModule } from './ticketing.module';
 
@@ -13,6 +13,14 @@ export class AppModule {
       imports: [
         ObservabilityModule.forService('ticketing', { logLevel: config.LOG_LEVEL }),
         HealthModule.forService('ticketing'),
+        // Every route needs the caller's bearer token, verified here with the issuer's public
+        // key: the user is the token's subject, never a header the caller could set. Health
+        // and metrics are public.
+        AuthModule.forRoot({
+          publicKeyPem: config.JWT_PUBLIC_KEY,
+          issuer: config.JWT_ISSUER,
+          audience: config.JWT_AUDIENCE,
+        }),
         // DOMAIN=off boots health and metrics only (the wiring test, no infrastructure).
         ...(config.DOMAIN === 'on' ? [TicketingModule.register(config)] : []),
       ],

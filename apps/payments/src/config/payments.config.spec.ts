@@ -1,10 +1,11 @@
-import { loadConfig } from '@suite/coordination-nest';
+import { generateEs256KeyPair, loadConfig } from '@suite/coordination-nest';
 import { paymentsConfigSchema } from './payments.config';
 
 const load = (env: Record<string, string>) => loadConfig(paymentsConfigSchema, env, 'payments');
 const valid = {
   DATABASE_URL: 'postgres://payments@127.0.0.1:5432/payments',
   KAFKA_BROKERS: '127.0.0.1:9092',
+  JWT_PUBLIC_KEY: generateEs256KeyPair().publicKeyPem,
 };
 
 describe('payments config', () => {
@@ -17,7 +18,8 @@ describe('payments config', () => {
   });
 
   it('refuses to start without its database', () => {
-    expect(() => load({ KAFKA_BROKERS: '127.0.0.1:9092' })).toThrow(
+    const { KAFKA_BROKERS, JWT_PUBLIC_KEY } = valid;
+    expect(() => load({ KAFKA_BROKERS, JWT_PUBLIC_KEY })).toThrow(
       'payments config is invalid:\n  DATABASE_URL: Required',
     );
   });
@@ -34,6 +36,30 @@ describe('payments config', () => {
     );
     expect(() => load({ ...valid, PSP_TIMEOUT_MS: '2.5' })).toThrow(
       'PSP_TIMEOUT_MS: Expected integer, received float',
+    );
+  });
+});
+
+describe('payments config, caller tokens', () => {
+  it("refuses to start without the token issuer's public key", () => {
+    const { DATABASE_URL, KAFKA_BROKERS } = valid;
+    expect(() => load({ DATABASE_URL, KAFKA_BROKERS })).toThrow(
+      'payments config is invalid:\n  JWT_PUBLIC_KEY: Required',
+    );
+  });
+
+  it('takes the key on one line with \\n escapes, and the suite issuer and audience', () => {
+    const oneLine = valid.JWT_PUBLIC_KEY.trim().replace(/\n/g, '\\n');
+    expect(load({ ...valid, JWT_PUBLIC_KEY: oneLine })).toMatchObject({
+      JWT_PUBLIC_KEY: valid.JWT_PUBLIC_KEY.trim(),
+      JWT_ISSUER: 'suite',
+      JWT_AUDIENCE: 'suite',
+    });
+  });
+
+  it('refuses a private key where the public key belongs', () => {
+    expect(() => load({ ...valid, JWT_PUBLIC_KEY: generateEs256KeyPair().privateKeyPem })).toThrow(
+      'JWT_PUBLIC_KEY: must be a PEM starting with -----BEGIN PUBLIC KEY-----',
     );
   });
 });

@@ -12,11 +12,29 @@ import { z } from 'zod';
 
 const onOff = () => z.enum(['on', 'off']).default('on');
 
+// A PEM in one environment line: "\n" escapes stand for the line breaks. The same helper as
+// the gateway's, until config-vars shares one.
+const pemVar = (kind: 'PUBLIC KEY') =>
+  z
+    .string()
+    .transform((value) => value.replace(/\\n/g, '\n').trim())
+    .refine((value) => value.startsWith(`-----BEGIN ${kind}-----`), {
+      message: `must be a PEM starting with -----BEGIN ${kind}-----`,
+    });
+
 export const paymentsConfigSchema = baseServiceConfig.extend({
   PORT: portVar(DEFAULT_PORTS.payments),
   // Payments, idempotency records, ledger postings and the outbox, in one database.
   DATABASE_URL: urlVar({ protocols: POSTGRES_PROTOCOLS }),
   KAFKA_BROKERS: brokerList(),
+  // Kafka client id, and the saga participant's consumer group. Instances of one deployment
+  // share it; a test sets its own so it never joins a running stack's group.
+  KAFKA_CLIENT_ID: z.string().min(1).default('payments'),
+  // The token issuer's public key (SPKI PEM) and the claims every token must carry. Only
+  // the public key: payments verifies the caller's token, it can never mint one.
+  JWT_PUBLIC_KEY: pemVar('PUBLIC KEY'),
+  JWT_ISSUER: z.string().min(1).default('suite'),
+  JWT_AUDIENCE: z.string().min(1).default('suite'),
   PSP_URL: urlVar({
     protocols: HTTP_PROTOCOLS,
     default: `http://127.0.0.1:${DEFAULT_PORTS['psp-simulator']}`,

@@ -1,4 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
+import type { AuthenticatedUser } from '@suite/coordination-nest';
 
 // Routes that move money refuse to run without a key: without one a retry cannot be told
 // from a second payment.
@@ -12,6 +13,9 @@ export function requireIdempotencyKey(header: string | string[] | undefined): st
   return key;
 }
 
-// Until the gateway's JWTs reach this service, every HTTP caller shares one key scope.
-// TODO: scope keys by the authenticated merchant once JWT auth lands in coordination-nest.
-export const HTTP_SCOPE = 'merchant:default';
+// An HTTP caller's keys live in a scope of its own, named by the verified token's subject:
+// two callers who pick the same key get two payments and never see each other's response.
+// Saga commands key theirs in SAGA_SCOPE, which no user scope can equal.
+export function callerScope(user: AuthenticatedUser): string {
+  return `user:${user.userId}`;
+}

@@ -47,7 +47,7 @@ export class PaymentsWorkers implements OnApplicationBootstrap, BeforeApplicatio
     private readonly store: IdempotencyStore,
   ) {
     this.kafka = new Kafka({
-      clientId: 'payments',
+      clientId: config.KAFKA_CLIENT_ID,
       brokers: config.KAFKA_BROKERS,
       logLevel: logLevel.ERROR,
     });
@@ -66,7 +66,7 @@ export class PaymentsWorkers implements OnApplicationBootstrap, BeforeApplicatio
     if (this.config.SAGA_PARTICIPANT === 'on') {
       this.consumer = await startSagaParticipant({
         kafka: this.kafka,
-        groupId: 'payments',
+        groupId: this.config.KAFKA_CLIENT_ID,
         topic: this.config.PAYMENTS_COMMANDS_TOPIC,
         tx: this.transactions,
         inboxConsumer: PAYMENTS_INBOX_CONSUMER,

@@ -59,17 +59,22 @@ describe('checkout saga', () => {
     const r = await t.app.inject({
       method: 'POST',
       url: '/holds',
-      headers: { 'x-user-id': userId },
+      headers: await t.authAs(userId),
       payload: { eventId: SEED_EVENT_ID, seatIds },
     });
     expect(r.statusCode).toBe(201);
     return r.json() as { holdId: string; tokens: Record<string, number> };
   };
-  const checkout = (userId: string, key: string, holdId: string, paymentSource = 'tok_visa') =>
+  const checkout = async (
+    userId: string,
+    key: string,
+    holdId: string,
+    paymentSource = 'tok_visa',
+  ) =>
     t.app.inject({
       method: 'POST',
       url: '/checkouts',
-      headers: { 'x-user-id': userId, 'idempotency-key': key },
+      headers: { ...(await t.authAs(userId)), 'idempotency-key': key },
       payload: { holdId, paymentSource },
     });
   const clean = async () =>
@@ -92,12 +97,13 @@ describe('checkout saga', () => {
     const got = await t.app.inject({
       method: 'GET',
       url: `/orders/${order.orderId}`,
-      headers: { 'x-user-id': 'alice' },
+      headers: await t.authAs('alice'),
     });
     expect(got.json()).toEqual(order);
     const seats = await t.app.inject({
       method: 'GET',
       url: `/events/${SEED_EVENT_ID}/seats?section=A&limit=2`,
+      headers: await t.authAs('alice'),
     });
     expect(seats.json().seats.map((s: { availability: string }) => s.availability)).toEqual([
       'sold',
@@ -150,7 +156,7 @@ describe('checkout saga', () => {
     const missing = await t.app.inject({
       method: 'POST',
       url: '/checkouts',
-      headers: { 'x-user-id': 'dave' },
+      headers: await t.authAs('dave'),
       payload: { holdId, paymentSource: 'tok_visa' },
     });
     expect(missing.statusCode).toBe(400);

@@ -1,4 +1,4 @@
-import { loadConfig } from '@suite/coordination-nest';
+import { generateEs256KeyPair, loadConfig } from '@suite/coordination-nest';
 import { ticketingConfigSchema } from './ticketing.config';
 
 const load = (env: Record<string, string>) => loadConfig(ticketingConfigSchema, env, 'ticketing');
@@ -6,6 +6,7 @@ const valid = {
   DATABASE_URL: 'postgresql://ticketing@127.0.0.1:5432/ticketing',
   REDIS_URL: 'redis://127.0.0.1:6379/1',
   KAFKA_BROKERS: '127.0.0.1:9092,127.0.0.1:9093',
+  JWT_PUBLIC_KEY: generateEs256KeyPair().publicKeyPem,
 };
 
 describe('ticketing config', () => {
@@ -16,9 +17,9 @@ describe('ticketing config', () => {
     });
   });
 
-  it('refuses to start without its database, Redis and brokers, naming each', () => {
+  it('refuses to start without its database, Redis, brokers and token key, naming each', () => {
     expect(() => load({})).toThrow(
-      'ticketing config is invalid:\n  DATABASE_URL: Required\n  REDIS_URL: Required\n  KAFKA_BROKERS: Required',
+      'ticketing config is invalid:\n  DATABASE_URL: Required\n  REDIS_URL: Required\n  KAFKA_BROKERS: Required\n  JWT_PUBLIC_KEY: Required',
     );
   });
 
@@ -31,6 +32,19 @@ describe('ticketing config', () => {
   it('rejects a broker without a port', () => {
     expect(() => load({ ...valid, KAFKA_BROKERS: '127.0.0.1:9092,kafka-2' })).toThrow(
       'KAFKA_BROKERS: "kafka-2" is not host:port',
+    );
+  });
+
+  it('verifies tokens of the suite issuer and audience with a key given on one line', () => {
+    const oneLine = valid.JWT_PUBLIC_KEY.trim().replace(/\n/g, '\\n');
+    const config = load({ ...valid, JWT_PUBLIC_KEY: oneLine });
+    expect(config.JWT_PUBLIC_KEY).toBe(valid.JWT_PUBLIC_KEY.trim());
+    expect(config).toMatchObject({ JWT_ISSUER: 'suite', JWT_AUDIENCE: 'suite' });
+  });
+
+  it('refuses a private key where the public key belongs', () => {
+    expect(() => load({ ...valid, JWT_PUBLIC_KEY: generateEs256KeyPair().privateKeyPem })).toThrow(
+      'JWT_PUBLIC_KEY: must be a PEM starting with -----BEGIN PUBLIC KEY-----',
     );
   });
 });

@@ -17,6 +17,16 @@ const topicVar = (fallback: string) =>
     .regex(/^[A-Za-z0-9._-]+$/, 'must be a Kafka topic name')
     .default(fallback);
 
+// A PEM in one environment line: "\n" escapes stand for the line breaks. The same helper as
+// the gateway's, until config-vars shares one.
+const pemVar = (kind: 'PUBLIC KEY') =>
+  z
+    .string()
+    .transform((value) => value.replace(/\\n/g, '\n').trim())
+    .refine((value) => value.startsWith(`-----BEGIN ${kind}-----`), {
+      message: `must be a PEM starting with -----BEGIN ${kind}-----`,
+    });
+
 export const ticketingConfigSchema = baseServiceConfig.extend({
   PORT: portVar(DEFAULT_PORTS.ticketing),
   // Seats, holds' confirmed state, sagas and the outbox.
@@ -29,6 +39,11 @@ export const ticketingConfigSchema = baseServiceConfig.extend({
   KAFKA_BROKERS: brokerList(),
   // Kafka client id; consumer groups are named after it.
   KAFKA_CLIENT_ID: z.string().min(1).default('ticketing'),
+  // The token issuer's public key (SPKI PEM) and the claims every token must carry. Only
+  // the public key: ticketing verifies the caller's token, it can never mint one.
+  JWT_PUBLIC_KEY: pemVar('PUBLIC KEY'),
+  JWT_ISSUER: z.string().min(1).default('suite'),
+  JWT_AUDIENCE: z.string().min(1).default('suite'),
   // off: only health and metrics (no database, Redis or Kafka), for wiring tests.
   DOMAIN: onOff('on'),
   // off: no Kafka at all (outbox relay, saga reply consumer, participant, recoverer);

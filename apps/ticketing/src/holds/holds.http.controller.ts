@@ -11,7 +11,7 @@ import {
   Post,
   BadRequestException,
 } from '@nestjs/common';
-import { UserId } from '../http/user-id.decorator';
+import { CurrentUser, type AuthenticatedUser } from '@suite/coordination-nest';
 import { IdParams } from '../http/id.params';
 import type { HoldView } from './domain/hold.view';
 import { GetHoldUseCase } from './get-hold/get-hold.use-case';
@@ -28,8 +28,11 @@ export class HoldsHttpController {
   ) {}
 
   @Post()
-  async place(@Body() body: PlaceHoldRequest, @UserId() userId: string): Promise<HoldView> {
-    const result = await this.placeHold.execute({ ...body, userId });
+  async place(
+    @Body() body: PlaceHoldRequest,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<HoldView> {
+    const result = await this.placeHold.execute({ ...body, userId: user.userId });
     switch (result.kind) {
       case 'placed':
         return result.hold;
@@ -53,8 +56,8 @@ export class HoldsHttpController {
   }
 
   @Get(':id')
-  async get(@Param() params: IdParams, @UserId() userId: string): Promise<HoldView> {
-    const result = await this.getHold.execute(params.id, userId);
+  async get(@Param() params: IdParams, @CurrentUser() user: AuthenticatedUser): Promise<HoldView> {
+    const result = await this.getHold.execute(params.id, user.userId);
     if (result.kind === 'not-found')
       throw new NotFoundException(`hold ${params.id} does not exist`);
     if (result.kind === 'not-owner')
@@ -64,8 +67,8 @@ export class HoldsHttpController {
 
   @Delete(':id')
   @HttpCode(204)
-  async release(@Param() params: IdParams, @UserId() userId: string): Promise<void> {
-    const result = await this.releaseHold.execute(params.id, userId);
+  async release(@Param() params: IdParams, @CurrentUser() user: AuthenticatedUser): Promise<void> {
+    const result = await this.releaseHold.execute(params.id, user.userId);
     switch (result.kind) {
       case 'released':
         return;

@@ -12,20 +12,25 @@ describe('seat holds', () => {
     await t.close();
   });
 
-  const placeHold = (userId: string, seatIds: string[], eventId = SEED_EVENT_ID) =>
+  const placeHold = async (userId: string, seatIds: string[], eventId = SEED_EVENT_ID) =>
     t.app.inject({
       method: 'POST',
       url: '/holds',
-      headers: { 'x-user-id': userId },
+      headers: await t.authAs(userId),
       payload: { eventId, seatIds },
     });
 
   it('seeds one event with 10,000 available seats', async () => {
-    const events = await t.app.inject({ method: 'GET', url: '/events' });
+    const events = await t.app.inject({
+      method: 'GET',
+      url: '/events',
+      headers: await t.authAs('alice'),
+    });
     expect(events.json().events).toHaveLength(1);
     const seats = await t.app.inject({
       method: 'GET',
       url: `/events/${SEED_EVENT_ID}/seats?section=B&limit=5`,
+      headers: await t.authAs('alice'),
     });
     expect(seats.statusCode).toBe(200);
     expect(seats.json()).toMatchObject({ total: SEED_SEAT_COUNT / 10 });
@@ -63,6 +68,7 @@ describe('seat holds', () => {
     const page = await t.app.inject({
       method: 'GET',
       url: `/events/${SEED_EVENT_ID}/seats?section=C&limit=12`,
+      headers: await t.authAs('alice'),
     });
     const held = page
       .json()
@@ -79,7 +85,7 @@ describe('seat holds', () => {
     const got = await t.app.inject({
       method: 'GET',
       url: `/holds/${hold.holdId}`,
-      headers: { 'x-user-id': 'alice' },
+      headers: await t.authAs('alice'),
     });
     expect(got.json()).toMatchObject({ holdId: hold.holdId, status: 'active' });
   });
@@ -89,17 +95,85 @@ describe('seat holds', () => {
     const byBob = await t.app.inject({
       method: 'DELETE',
       url: `/holds/${hold.holdId}`,
-      headers: { 'x-user-id': 'bob' },
+      headers: await t.authAs('bob'),
     });
     expect(byBob.statusCode).toBe(403);
     expect((await placeHold('bob', ['D-2-1'])).statusCode).toBe(409);
     const byAlice = await t.app.inject({
       method: 'DELETE',
       url: `/holds/${hold.holdId}`,
-      headers: { 'x-user-id': 'alice' },
+      headers: await t.authAs('alice'),
     });
     expect(byAlice.statusCode).toBe(204);
     expect((await placeHold('bob', ['D-2-1'])).statusCode).toBe(201);
+  });
+
+  it('the-caller-is-the-tokens-subject-and-x-user-id-names-nobody', async () => {
+    const hold = (await placeHold('alice', ['D-3-1'])).json();
+    // Bob's token with Alice's name in the header the gateway used to be trusted for.
+    const asBobClaimingAlice = { ...(await t.authAs('bob')), 'x-user-id': 'alice' };
+    const got = await t.app.inject({
+      method: 'GET',
+      url: `/holds/${hold.holdId}`,
+      headers: asBobClaimingAlice,
+    });
+    expect(got.statusCode).toBe(403);
+    const released = await t.app.inject({
+      method: 'DELETE',
+      url: `/holds/${hold.holdId}`,
+      headers: asBobClaimingAlice,
+    });
+    expect(released.statusCode).toBe(403);
+    const placed = await t.app.inject({
+      method: 'POST',
+      url: '/holds',
+      headers: asBobClaimingAlice,
+      payload: { eventId: SEED_EVENT_ID, seatIds: ['D-3-2'] },
+    });
+    expect(placed.json().userId).toBe('bob');
+  });
+
+  it('requests-without-a-valid-token-are-refused-with-401-while-health-and-metrics-stay-public', async () => {
+    const hold = (await placeHold('alice', ['D-4-1'])).json();
+    const forged = `Bearer ${await t.forger.sign({ userId: 'alice' })}`;
+    const routes = [
+      { method: 'GET', url: '/events' },
+      { method: 'GET', url: `/events/${SEED_EVENT_ID}/seats` },
+      { method: 'POST', url: '/holds', payload: { eventId: SEED_EVENT_ID, seatIds: ['D-4-2'] } },
+      { method: 'GET', url: `/holds/${hold.holdId}` },
+      { method: 'DELETE', url: `/holds/${hold.holdId}` },
+      { method: 'POST', url: '/checkouts', payload: { holdId: hold.holdId, paymentSource: 'x' } },
+      { method: 'GET', url: '/orders/00000000-0000-4000-8000-000000000000' },
+    ] as const;
+    const cases = [
+      { headers: {}, message: 'missing bearer token' },
+      { headers: { 'x-user-id': 'alice' }, message: 'missing bearer token' },
+      { headers: { authorization: forged }, message: 'token signature is invalid' },
+    ];
+    for (const route of routes) {
+      for (const { headers, message } of cases) {
+        const response = await t.app.inject({ ...route, headers });
+        expect({
+          route: route.url,
+          status: response.statusCode,
+          message: response.json().message,
+        }).toEqual({
+          route: route.url,
+          status: 401,
+          message,
+        });
+      }
+    }
+    // None of those reached a handler: Alice's hold is still hers and active.
+    const still = await t.app.inject({
+      method: 'GET',
+      url: `/holds/${hold.holdId}`,
+      headers: await t.authAs('alice'),
+    });
+    expect(still.json()).toMatchObject({ status: 'active' });
+    for (const url of ['/health', '/health/ready', '/metrics']) {
+      expect((await t.app.inject({ method: 'GET', url })).statusCode).toBe(200);
+    }
   });
 
   it('answers bad input with a clear 4xx and unknown ids with 404', async () => {
@@ -123,14 +197,14 @@ describe('seat holds', () => {
     const badId = await t.app.inject({
       method: 'GET',
       url: '/holds/not-a-uuid',
-      headers: { 'x-user-id': 'alice' },
+      headers: await t.authAs('alice'),
     });
     expect(badId.statusCode).toBe(400);
     expect(badId.body).not.toContain('at ');
     const unknownHold = await t.app.inject({
       method: 'GET',
       url: '/holds/00000000-0000-4000-8000-000000000000',
-      headers: { 'x-user-id': 'alice' },
+      headers: await t.authAs('alice'),
     });
     expect(unknownHold.statusCode).toBe(404);
   });
@@ -151,7 +225,7 @@ describe('hold expiry', () => {
     const placed = await t.app.inject({
       method: 'POST',
       url: '/holds',
-      headers: { 'x-user-id': 'alice' },
+      headers: await t.authAs('alice'),
       payload: { eventId: SEED_EVENT_ID, seatIds: ['F-1-1', 'F-1-2'] },
     });
     expect(placed.statusCode).toBe(201);
@@ -162,7 +236,7 @@ describe('hold expiry', () => {
         const r = await t.app.inject({
           method: 'POST',
           url: '/holds',
-          headers: { 'x-user-id': 'bob' },
+          headers: await t.authAs('bob'),
           payload: { eventId: SEED_EVENT_ID, seatIds: ['F-1-1', 'F-1-2'] },
         });
         return r.statusCode === 201 ? r.json() : undefined;

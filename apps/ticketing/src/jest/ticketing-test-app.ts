@@ -1,7 +1,12 @@
 // Test harness for ticketing's integration tests: the real app on a fresh database, a
-// private Redis key prefix and private Kafka topics.
+// private Redis key prefix and private Kafka topics, and a token issuer of its own.
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { initServiceApp, loadConfig } from '@suite/coordination-nest';
+import {
+  DevTokenSigner,
+  generateEs256KeyPair,
+  initServiceApp,
+  loadConfig,
+} from '@suite/coordination-nest';
 import {
   createTestDatabase,
   createTestRedis,
@@ -22,7 +27,25 @@ export interface TicketingTestApp {
   database: TestDatabase;
   redis: TestRedis;
   kafka: Kafka | undefined;
+  // The Authorization header of a request made by userId, with a token the app accepts.
+  authAs(userId: string): Promise<{ authorization: string }>;
+  // Signs like the real issuer but with another key: the app must refuse its tokens.
+  forger: DevTokenSigner;
   close(): Promise<void>;
+}
+
+const ISSUER = 'suite';
+const AUDIENCE = 'suite';
+
+// Plays the gateway's part: only it holds the private key; the app gets the public one.
+function testTokenIssuer(): { publicKeyPem: string; signer: DevTokenSigner } {
+  const keys = generateEs256KeyPair();
+  const signer = new DevTokenSigner({
+    privateKeyPem: keys.privateKeyPem,
+    issuer: ISSUER,
+    audience: AUDIENCE,
+  });
+  return { publicKeyPem: keys.publicKeyPem, signer };
 }
 
 export async function startTicketingTestApp(
@@ -45,10 +68,14 @@ export async function startTicketingTestApp(
       topics[name] = await createTestTopic(kafka, `${label}_${name.toLowerCase()}`);
     }
   }
+  const issuer = testTokenIssuer();
   const config = loadConfig(
     ticketingConfigSchema,
     {
       LOG_LEVEL: 'fatal',
+      JWT_PUBLIC_KEY: issuer.publicKeyPem,
+      JWT_ISSUER: ISSUER,
+      JWT_AUDIENCE: AUDIENCE,
       DATABASE_URL: database.url,
       REDIS_URL: integrationEndpoints().redisUrl,
       REDIS_KEY_PREFIX: redis.prefix,
@@ -70,6 +97,10 @@ export async function startTicketingTestApp(
     database,
     redis,
     kafka,
+    async authAs(userId) {
+      return { authorization: `Bearer ${await issuer.signer.sign({ userId })}` };
+    },
+    forger: testTokenIssuer().signer,
     async close() {
       await app.close();
       await redis.cleanup();

@@ -1,6 +1,7 @@
 import { Body, Controller, Headers, Post, Res } from '@nestjs/common';
+import { CurrentUser, type AuthenticatedUser } from '@suite/coordination-nest';
 import type { FastifyReply } from 'fastify';
-import { HTTP_SCOPE, requireIdempotencyKey } from '../../http/idempotency-key';
+import { callerScope, requireIdempotencyKey } from '../../http/idempotency-key';
 import { problem, send } from '../../http/send';
 import { CreatePaymentRequest } from './create-payment.request';
 import { CreatePaymentUseCase } from './create-payment.use-case';
@@ -13,10 +14,11 @@ export class CreatePaymentHttpController {
   async create(
     @Headers('idempotency-key') keyHeader: string | undefined,
     @Body() body: CreatePaymentRequest,
+    @CurrentUser() user: AuthenticatedUser,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const key = requireIdempotencyKey(keyHeader);
-    const outcome = await this.createPayment.execute({ scope: HTTP_SCOPE, key, ...body });
+    const outcome = await this.createPayment.execute({ scope: callerScope(user), key, ...body });
     switch (outcome.kind) {
       case 'responded':
         return send(

@@ -13,7 +13,7 @@ import type { PaymentSettlement } from '../infra/payment-settlement';
 import type { PaymentsRepository } from '../infra/payments.repository';
 
 export interface CreatePaymentInput {
-  // Whose key it is (a merchant, or the saga): keys of two scopes never collide.
+  // Whose key it is (an HTTP caller, or the saga): keys of two scopes never collide.
   scope: string;
   key: string;
   amountMinor: number;

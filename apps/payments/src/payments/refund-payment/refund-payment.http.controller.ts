@@ -1,6 +1,7 @@
 import { Body, Controller, Headers, NotFoundException, Param, Post, Res } from '@nestjs/common';
+import { CurrentUser, type AuthenticatedUser } from '@suite/coordination-nest';
 import type { FastifyReply } from 'fastify';
-import { HTTP_SCOPE, requireIdempotencyKey } from '../../http/idempotency-key';
+import { callerScope, requireIdempotencyKey } from '../../http/idempotency-key';
 import { problem, send } from '../../http/send';
 import { isUuid } from '../../http/validation';
 import { RefundPaymentRequest } from './refund-payment.request';
@@ -15,12 +16,13 @@ export class RefundPaymentHttpController {
     @Param('id') paymentId: string,
     @Headers('idempotency-key') keyHeader: string | undefined,
     @Body() body: RefundPaymentRequest,
+    @CurrentUser() user: AuthenticatedUser,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     if (!isUuid(paymentId)) throw new NotFoundException(`no payment ${paymentId}`);
     const key = requireIdempotencyKey(keyHeader);
     const outcome = await this.refundPayment.execute({
-      scope: HTTP_SCOPE,
+      scope: callerScope(user),
       key,
       paymentId,
       amountMinor: body.amountMinor,

@@ -8,8 +8,8 @@ import {
   Res,
   UnprocessableEntityException,
 } from '@nestjs/common';
+import { CurrentUser, type AuthenticatedUser } from '@suite/coordination-nest';
 import type { FastifyReply } from 'fastify';
-import { UserId } from '../../http/user-id.decorator';
 import { StartCheckoutRequest } from './start-checkout.request';
 import { StartCheckoutUseCase } from './start-checkout.use-case';
 
@@ -22,14 +22,18 @@ export class StartCheckoutHttpController {
   @Post()
   async start(
     @Body() body: StartCheckoutRequest,
-    @UserId() userId: string,
+    @CurrentUser() user: AuthenticatedUser,
     @Headers(IDEMPOTENCY_KEY_HEADER) idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<unknown> {
     if (!idempotencyKey) {
       throw new BadRequestException('the Idempotency-Key header is required');
     }
-    const result = await this.startCheckout.execute({ ...body, userId, idempotencyKey });
+    const result = await this.startCheckout.execute({
+      ...body,
+      userId: user.userId,
+      idempotencyKey,
+    });
     switch (result.kind) {
       case 'payload-mismatch':
         throw new UnprocessableEntityException(

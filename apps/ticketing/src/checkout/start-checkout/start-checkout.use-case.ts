@@ -42,9 +42,10 @@ export type StartCheckoutResult =
   | { kind: 'in-progress'; retryAfterMs: number }
   | { kind: 'invalid-key'; reason: string };
 
-// The recovery point after the order row committed: a retry that finds it goes straight
-// to starting the saga (idempotent by order id) instead of creating a second order.
-const ORDER_CREATED = 'order-created';
+type PlaceOrderOutcome =
+  | { kind: 'refused'; response: CheckoutResponse }
+  | { kind: 'placed'; orderId: string };
+
 const PENDING_POLL_MS = 50;
 
 const errorBody = (statusCode: number, error: string, message: string) => ({
@@ -102,46 +103,24 @@ export class StartCheckoutUseCase {
   }
 
   private async run(command: StartCheckoutCommand, handle: KeyHandle): Promise<CheckoutResponse> {
-    if (handle.recoveryPoint !== ORDER_CREATED) {
-      const refusal = await this.createOrder(command, handle);
-      if (refusal) return refusal;
-    }
-    const order = await this.orders.findByKey(this.sql, command.userId, command.idempotencyKey);
-    if (!order) throw new Error(`order of key ${command.idempotencyKey} vanished`);
-    const hold = await this.holds.find(this.sql, order.holdId);
-    if (!hold) throw new Error(`hold ${order.holdId} of order ${order.id} vanished`);
-    const context: CheckoutContext = {
-      orderId: order.id,
-      holdId: hold.id,
-      eventId: order.eventId,
-      userId: order.userId,
-      seatIds: order.seatIds,
-      tokens: hold.tokens,
-      amountMinor: order.amountMinor,
-      currency: order.currency,
-      paymentSource: command.paymentSource,
-    };
-    await this.orchestrator.start(CHECKOUT_SAGA, order.id, context);
-    await this.tx.inTransaction(async (sql) => {
-      const completed = await this.store.complete(sql, handle, {
-        status: 202,
-        body: { orderId: order.id },
-      });
-      if (completed.kind === 'lock-lost') throw new Error('idempotency key taken over');
-    });
-    return this.settle(order.id, this.config.CHECKOUT_WAIT_MS);
+    const placed = await this.placeOrder(command, handle);
+    return placed.kind === 'refused'
+      ? placed.response
+      : this.settle(placed.orderId, this.config.CHECKOUT_WAIT_MS);
   }
 
-  // Returns a stored refusal, or undefined once the order row exists.
-  private createOrder(
-    command: StartCheckoutCommand,
-    handle: KeyHandle,
-  ): Promise<CheckoutResponse | undefined> {
+  // One transaction: the order row, the saga with its first command in the outbox, and the
+  // key's stored 202, or the key's stored refusal. Either all of it commits or none does, so
+  // there is never an order without its saga, and a retry replays instead of re-running.
+  private placeOrder(command: StartCheckoutCommand, handle: KeyHandle): Promise<PlaceOrderOutcome> {
     return this.tx.inTransaction(async (sql) => {
-      const refuse = async (response: CheckoutResponse) => {
+      const complete = async (response: CheckoutResponse) => {
         const completed = await this.store.complete(sql, handle, response);
         if (completed.kind === 'lock-lost') throw new Error('idempotency key taken over');
-        return response;
+      };
+      const refuse = async (response: CheckoutResponse): Promise<PlaceOrderOutcome> => {
+        await complete(response);
+        return { kind: 'refused', response };
       };
       const hold = await this.holds.find(sql, command.holdId, true);
       if (!hold)
@@ -154,7 +133,7 @@ export class StartCheckoutUseCase {
       }
       const event = await this.events.find(hold.eventId);
       if (!event) throw new Error(`event ${hold.eventId} of hold ${hold.id} vanished`);
-      const inserted = await this.orders.insert(sql, {
+      const order = {
         id: randomUUID(),
         userId: command.userId,
         idempotencyKey: command.idempotencyKey,
@@ -163,13 +142,24 @@ export class StartCheckoutUseCase {
         seatIds: hold.seatIds,
         amountMinor: event.priceMinor * hold.seatIds.length,
         currency: event.currency,
-      });
-      if (!inserted) {
+      };
+      if (!(await this.orders.insert(sql, order))) {
         return refuse(errorBody(409, 'Conflict', 'this hold is already being checked out'));
       }
-      const advanced = await this.store.advance(sql, handle, ORDER_CREATED);
-      if (advanced.kind === 'lock-lost') throw new Error('idempotency key taken over');
-      return undefined;
+      const context: CheckoutContext = {
+        orderId: order.id,
+        holdId: hold.id,
+        eventId: order.eventId,
+        userId: order.userId,
+        seatIds: order.seatIds,
+        tokens: hold.tokens,
+        amountMinor: order.amountMinor,
+        currency: order.currency,
+        paymentSource: command.paymentSource,
+      };
+      await this.orchestrator.startIn(sql, CHECKOUT_SAGA, order.id, context);
+      await complete({ status: 202, body: { orderId: order.id } });
+      return { kind: 'placed', orderId: order.id };
     });
   }
 

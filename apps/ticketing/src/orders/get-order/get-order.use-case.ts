@@ -40,7 +40,7 @@ export class GetOrderUseCase {
     if (!order) return { kind: 'not-found' };
     if (userId !== undefined && order.userId !== userId) return { kind: 'not-owner' };
     const saga = await this.orchestrator.get(this.sql, orderId);
-    // An order whose saga is not there yet is one being started right now.
+    // The saga commits in the order's own transaction, so it is there; pending is a safe default.
     const status: OrderStatus = saga ? ORDER_STATUS_OF_SAGA[saga.status] : 'pending';
     const reason = saga && status !== 'completed' ? failureReason(saga.history) : undefined;
     return {

@@ -64,14 +64,6 @@ export class OrdersRepository {
     return rows[0] ? toOrder(rows[0]) : undefined;
   }
 
-  async findByKey(sql: SqlExecutor, userId: string, key: string): Promise<Order | undefined> {
-    const { rows } = await sql.query<OrderRow>(
-      `select * from orders where user_id = $1 and idempotency_key = $2`,
-      [userId, key],
-    );
-    return rows[0] ? toOrder(rows[0]) : undefined;
-  }
-
   async tickets(sql: SqlExecutor, orderId: string): Promise<Ticket[]> {
     const { rows } = await sql.query<{ id: string; seat_id: string }>(
       `select id, seat_id from tickets where order_id = $1 order by seat_id`,
