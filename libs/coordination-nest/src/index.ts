@@ -10,6 +10,7 @@ export {
   baseServiceConfig,
   brokerList,
   durationMsVar,
+  pemVar,
   portVar,
   urlVar,
 } from './config/config-vars';

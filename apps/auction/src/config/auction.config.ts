@@ -3,6 +3,7 @@ import {
   baseServiceConfig,
   brokerList,
   durationMsVar,
+  pemVar,
   portVar,
   POSTGRES_PROTOCOLS,
   REDIS_PROTOCOLS,
@@ -11,15 +12,6 @@ import {
 import { z } from 'zod';
 
 const onOff = (fallback: 'on' | 'off') => z.enum(['on', 'off']).default(fallback);
-
-// A PEM in one environment line: "\n" escapes stand for the line breaks.
-const publicKeyPem = () =>
-  z
-    .string()
-    .transform((value) => value.replace(/\\n/g, '\n').trim())
-    .refine((value) => value.startsWith('-----BEGIN PUBLIC KEY-----'), {
-      message: 'must be a PEM starting with -----BEGIN PUBLIC KEY-----',
-    });
 
 export const auctionConfigSchema = baseServiceConfig
   .extend({
@@ -38,7 +30,7 @@ export const auctionConfigSchema = baseServiceConfig
       .regex(/^[A-Za-z0-9._-]+$/, 'must be a Kafka topic name')
       .default(TOPICS.auctionEvents),
     // The issuer's ES256 public key: the service verifies tokens, it can never mint one.
-    JWT_PUBLIC_KEY: publicKeyPem(),
+    JWT_PUBLIC_KEY: pemVar('PUBLIC KEY'),
     JWT_ISSUER: z.string().min(1).default('suite'),
     JWT_AUDIENCE: z.string().min(1).default('suite'),
     // atomic: the bid is decided under the auction's row lock. naive: read, then write with

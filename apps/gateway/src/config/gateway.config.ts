@@ -3,6 +3,7 @@ import {
   baseServiceConfig,
   durationMsVar,
   HTTP_PROTOCOLS,
+  pemVar,
   portVar,
   REDIS_PROTOCOLS,
   urlVar,
@@ -14,15 +15,6 @@ import { DEFAULT_RATE_LIMIT_DOMAIN, loadRateLimits } from '../rate-limits/rate-l
 // Upstreams default to each service's local development port; deployments set them.
 const upstream = (port: number) =>
   urlVar({ protocols: HTTP_PROTOCOLS, default: `http://127.0.0.1:${port}` });
-
-// A PEM in one environment line: "\n" escapes stand for the line breaks.
-const pemVar = (kind: 'PUBLIC KEY' | 'PRIVATE KEY') =>
-  z
-    .string()
-    .transform((value) => value.replace(/\\n/g, '\n').trim())
-    .refine((value) => value.startsWith(`-----BEGIN ${kind}-----`), {
-      message: `must be a PEM starting with -----BEGIN ${kind}-----`,
-    });
 
 const optionalTimeout = () => durationMsVar({ min: 1 }).optional();
 

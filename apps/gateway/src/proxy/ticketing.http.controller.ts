@@ -28,7 +28,7 @@ import { ProxyRelay } from './proxy-relay';
 
 // Ticketing's public routes. Each handler only names its route; authorization that
 // depends on the resource (only a hold's owner may check it out or release it) is
-// ticketing's, from the x-user-id the gateway forwards.
+// ticketing's, from the subject of the token it verifies itself.
 @ApiTags('ticketing')
 @Controller()
 export class TicketingHttpController {

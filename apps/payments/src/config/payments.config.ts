@@ -4,6 +4,7 @@ import {
   brokerList,
   durationMsVar,
   HTTP_PROTOCOLS,
+  pemVar,
   portVar,
   POSTGRES_PROTOCOLS,
   urlVar,
@@ -14,13 +15,6 @@ const onOff = () => z.enum(['on', 'off']).default('on');
 
 // A PEM in one environment line: "\n" escapes stand for the line breaks. The same helper as
 // the gateway's, until config-vars shares one.
-const pemVar = (kind: 'PUBLIC KEY') =>
-  z
-    .string()
-    .transform((value) => value.replace(/\\n/g, '\n').trim())
-    .refine((value) => value.startsWith(`-----BEGIN ${kind}-----`), {
-      message: `must be a PEM starting with -----BEGIN ${kind}-----`,
-    });
 
 export const paymentsConfigSchema = baseServiceConfig.extend({
   PORT: portVar(DEFAULT_PORTS.payments),

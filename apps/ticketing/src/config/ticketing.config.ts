@@ -3,6 +3,7 @@ import {
   baseServiceConfig,
   brokerList,
   durationMsVar,
+  pemVar,
   portVar,
   POSTGRES_PROTOCOLS,
   REDIS_PROTOCOLS,
@@ -19,13 +20,6 @@ const topicVar = (fallback: string) =>
 
 // A PEM in one environment line: "\n" escapes stand for the line breaks. The same helper as
 // the gateway's, until config-vars shares one.
-const pemVar = (kind: 'PUBLIC KEY') =>
-  z
-    .string()
-    .transform((value) => value.replace(/\\n/g, '\n').trim())
-    .refine((value) => value.startsWith(`-----BEGIN ${kind}-----`), {
-      message: `must be a PEM starting with -----BEGIN ${kind}-----`,
-    });
 
 export const ticketingConfigSchema = baseServiceConfig.extend({
   PORT: portVar(DEFAULT_PORTS.ticketing),

@@ -94,3 +94,14 @@ export function durationMsVar(
     .max(options.max ?? 600_000);
   return options.default === undefined ? schema : schema.default(options.default);
 }
+
+// A PEM key in one environment variable; "\n" escapes stand for line breaks, so it fits on
+// one line of an env file.
+export function pemVar(kind: 'PUBLIC KEY' | 'PRIVATE KEY') {
+  return z
+    .string()
+    .transform((value) => value.replace(/\\n/g, '\n').trim())
+    .refine((value) => value.startsWith(`-----BEGIN ${kind}-----`), {
+      message: `must be a PEM starting with -----BEGIN ${kind}-----`,
+    });
+}

@@ -1,0 +1,92 @@
+// What every end-to-end test needs: the gateway's URL, tokens, the PSP's fault switch, and
+// the service databases for the invariant verifiers. Only the global setup starts services.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Pool } from 'pg';
+import { ENDPOINTS_FILE, findWorkspaceRoot, parseEndpointsFile } from '@suite/testing';
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value)
+    throw new Error(
+      `${name} is not set: run the e2e tier (npx nx e2e suite-e2e), which starts the services`,
+    );
+  return value;
+}
+
+export const gatewayUrl = () => required('GATEWAY_URL');
+export const pspUrl = () => required('PSP_SIMULATOR_URL');
+
+export interface Reply<T = Record<string, unknown>> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export async function call<T = Record<string, unknown>>(
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; idempotencyKey?: string } = {},
+): Promise<Reply<T>> {
+  const headers: Record<string, string> = {};
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.token) headers['authorization'] = `Bearer ${options.token}`;
+  if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
+  const response = await fetch(`${gatewayUrl()}${path}`, {
+    method,
+    headers,
+    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+    signal: AbortSignal.timeout(30_000),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    body: (text ? JSON.parse(text) : {}) as T,
+    headers: response.headers,
+  };
+}
+
+export async function tokenFor(userId: string): Promise<string> {
+  const reply = await call<{ accessToken: string }>('POST', '/dev/tokens', { body: { userId } });
+  if (reply.status !== 200) throw new Error(`dev token: HTTP ${reply.status}`);
+  return reply.body.accessToken;
+}
+
+export const newKey = () => `e2e-${randomUUID()}`;
+
+// The PSP simulator's faults, set for one test and cleared after it.
+export async function pspFaults(faults: Record<string, number | boolean>): Promise<void> {
+  const reset = Object.keys(faults).length === 0;
+  const response = await fetch(`${pspUrl()}/admin/faults`, {
+    method: reset ? 'DELETE' : 'PUT',
+    ...(reset
+      ? {}
+      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) }),
+  });
+  if (!response.ok) throw new Error(`psp faults: HTTP ${response.status} ${await response.text()}`);
+}
+
+export function serviceDatabase(
+  name: 'ticketing' | 'payments' | 'psp_simulator' | 'auction',
+): Pool {
+  const root = findWorkspaceRoot(__dirname);
+  const infra = parseEndpointsFile(readFileSync(join(root, ENDPOINTS_FILE), 'utf8'));
+  const url = infra[`${name.toUpperCase()}_DATABASE_URL`];
+  if (!url) throw new Error(`no ${name} database in ${ENDPOINTS_FILE}`);
+  return new Pool({ connectionString: url, max: 2 });
+}
+
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
