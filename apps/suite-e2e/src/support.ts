@@ -77,16 +77,18 @@ export function serviceDatabase(
   return new Pool({ connectionString: url, max: 2 });
 }
 
+// Polls gently: the gateway's per-user rate limits apply to tests too.
 export async function until<T>(
   what: string,
   probe: () => Promise<T | undefined>,
   timeoutMs = 20_000,
+  everyMs = 250,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
