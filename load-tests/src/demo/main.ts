@@ -4,7 +4,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { verifyPaymentInvariants, verifyTicketingInvariants } from '@suite/invariants';
+import { TOPICS } from '@suite/contracts';
+import {
+  verifyAuctionInvariants,
+  verifyPaymentInvariants,
+  verifyTicketingInvariants,
+} from '@suite/invariants';
 import {
   ENDPOINTS_FILE,
   findWorkspaceRoot,
@@ -12,6 +17,8 @@ import {
   startServices,
 } from '@suite/testing';
 import { runFlashSale, type BuyerOutcome } from './flash-sale';
+import { runAuctionRace } from './auction-race';
+import { runRateLimitBurst } from './rate-limit-burst';
 import { formatReport, totalViolations, type DemoReport } from './report';
 import { GatewayClient } from '../lib/gateway-client';
 import { summarize } from '../lib/stats';
@@ -78,6 +85,11 @@ async function main(): Promise<void> {
     deadlineMs: 240_000,
   });
 
+  console.log('auction race: 20 bidders for 8 s');
+  const auction = await runAuctionRace(client, { bidders: 20, durationMs: 8_000 });
+  console.log('rate-limit burst: 40 holds at once from one user');
+  const burst = await runRateLimitBurst(client, event.id, 40);
+
   // Let every abandoned hold run out, then check that their seats are free again.
   await new Promise((r) => setTimeout(r, HOLD_TTL_MS + 1_000));
   const after = await client.call<{ seats: { seatId: string; availability: string }[] }>(
@@ -91,9 +103,11 @@ async function main(): Promise<void> {
   const ticketingDb = new Pool({ connectionString: infra['TICKETING_DATABASE_URL'] });
   const paymentsDb = new Pool({ connectionString: infra['PAYMENTS_DATABASE_URL'] });
   const pspDb = new Pool({ connectionString: infra['PSP_SIMULATOR_DATABASE_URL'] });
+  const auctionDb = new Pool({ connectionString: infra['AUCTION_DATABASE_URL'] });
   try {
     const ticketing = await verifyTicketingInvariants(ticketingDb);
     const payments = await verifyPaymentInvariants(paymentsDb, pspDb);
+    const auctions = await verifyAuctionInvariants(auctionDb, TOPICS.auctionEvents);
     const one = async (pool: Pool, sql: string) =>
       Number((await pool.query<{ n: string }>(sql)).rows[0]?.n ?? 0);
     const seatsSold = await one(
@@ -142,6 +156,8 @@ async function main(): Promise<void> {
         unbalancedEntries: payments.unbalancedEntries,
       },
       sagas,
+      auction,
+      burst,
       latencies: Object.fromEntries(
         [...client.timings.entries()]
           .filter(([label]) => label !== 'order.poll')
@@ -156,6 +172,7 @@ async function main(): Promise<void> {
         unbalancedLedgerEntries: payments.unbalancedEntries,
         paymentsBookedTwice: payments.paymentsBookedTwice,
         moneyMismatch: captured === tickets * event.priceMinor + refunded ? 0 : 1,
+        auctionViolations: auctions.total,
       },
       elapsedS: (Date.now() - started) / 1000,
     };
@@ -170,7 +187,7 @@ async function main(): Promise<void> {
     );
     process.exitCode = totalViolations(report) === 0 ? 0 : 1;
   } finally {
-    await Promise.all([ticketingDb.end(), paymentsDb.end(), pspDb.end()]);
+    await Promise.all([ticketingDb.end(), paymentsDb.end(), pspDb.end(), auctionDb.end()]);
   }
 }
 

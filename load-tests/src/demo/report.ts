@@ -1,4 +1,6 @@
 import type { LatencySummary } from '../lib/stats';
+import type { AuctionRaceResult } from './auction-race';
+import type { BurstResult } from './rate-limit-burst';
 
 export interface DemoReport {
   buyers: number;
@@ -20,6 +22,8 @@ export interface DemoReport {
     unbalancedEntries: number;
   };
   sagas: Record<string, number>;
+  auction: AuctionRaceResult;
+  burst: BurstResult;
   latencies: Record<string, LatencySummary>;
   violations: Record<string, number | null>;
   elapsedS: number;
@@ -47,6 +51,14 @@ export function formatReport(r: DemoReport): string {
     `money        captured ${money(r.money.captured, r.money.currency)} = tickets ${money(r.money.ticketsValue, r.money.currency)} + refunds ${money(r.money.refunded, r.money.currency)}: ${r.money.balanced ? 'holds' : 'DOES NOT HOLD'}`,
     `             double charges at the PSP ${r.money.doubleCharges ?? 'n/a'}, unbalanced ledger entries ${r.money.unbalancedEntries}`,
     `sagas        ${counts(r.sagas)}`,
+    '',
+    '---------------- auction race ----------------',
+    `bids         ${r.auction.bidsSent} sent, ${r.auction.accepted} accepted, rejected: ${counts(r.auction.rejected)}`,
+    `close        winner ${r.auction.winner ? `${r.auction.winner.bidderId} at ${money(r.auction.winner.amount, r.money.currency)}` : 'none'}; highest accepted bid ${money(r.auction.highestAccepted, r.money.currency)}; closed ${r.auction.closedAfterEndMs ?? '?'} ms after the end`,
+    '',
+    '---------------- rate-limit burst ----------------',
+    `burst        ${r.burst.sent} holds at once from one user: ${r.burst.admitted} admitted, ${r.burst.refused} refused with 429`,
+    `headers      Retry-After ${r.burst.retryAfterS ?? '-'} s; RateLimit ${r.burst.rateLimitHeader ?? '-'}; RateLimit-Policy ${r.burst.policyHeader ?? '-'}`,
     '',
     'latency through the gateway (ms)   count     p50     p99     max',
     ...Object.entries(r.latencies).map(
