@@ -17,26 +17,7 @@ import {
 } from '@suite/testing';
 import { GatewayClient } from '../lib/gateway-client';
 import { runContext } from '../lib/results';
-
-// autocannon ships no types; this is the part of its API used here.
-interface CannonRequest {
-  method?: string;
-  path?: string;
-  headers?: Record<string, string>;
-  body?: string;
-}
-interface CannonResult {
-  requests: { average: number };
-  latency: { p50: number; p99: number };
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-  '2xx': number;
-  duration: number;
-}
-const autocannon = require('autocannon') as (
-  opts: Record<string, unknown>,
-) => Promise<CannonResult>;
+import { autocannon, type CannonRequest, type CannonResult } from '../lib/autocannon';
 
 const REQUESTS = Number(process.argv[2] ?? 2_000);
 const CONNECTIONS = Number(process.argv[3] ?? 32);
