@@ -301,6 +301,56 @@ describe('payments', () => {
     });
   });
 
+  describe('owners', () => {
+    const UNKNOWN = '1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b';
+    const read = async (id: string, userId: string) =>
+      app.inject({ method: 'GET', url: `/payments/${id}`, headers: await bearer(userId) });
+    const refund = async (id: string, userId: string, k = key()) =>
+      app.inject({
+        method: 'POST',
+        url: `/payments/${id}/refunds`,
+        headers: { ...(await bearer(userId)), 'idempotency-key': k },
+        payload: { amountMinor: 100 },
+      });
+    const refundRows = async (paymentId: string) =>
+      (await db.pool.query(`select 1 from payment_refunds where payment_id = $1`, [paymentId])).rows
+        .length;
+
+    it('another-caller-can-neither-read-nor-refund-a-payment-and-gets-the-404-of-an-unknown-one', async () => {
+      const alices = (await pay(app, key(), order({ amountMinor: 1000 }), 'alice')).json();
+      expect(alices.status).toBe('captured');
+
+      const bobReads = await read(alices.id, 'bob');
+      const bobReadsUnknown = await read(UNKNOWN, 'bob');
+      expect(bobReads.statusCode).toBe(404);
+      // Same answer as for an id that does not exist, apart from the id itself.
+      expect(bobReads.json()).toEqual({
+        ...bobReadsUnknown.json(),
+        message: `no payment ${alices.id}`,
+      });
+
+      const bk = key();
+      const bobRefunds = await refund(alices.id, 'bob', bk);
+      const bobRefundsUnknown = await refund(UNKNOWN, 'bob');
+      expect(bobRefunds.statusCode).toBe(404);
+      expect(bobRefunds.json()).toEqual(bobRefundsUnknown.json());
+      // Bob's retry replays his 404; nothing was refunded or booked.
+      expect((await refund(alices.id, 'bob', bk)).statusCode).toBe(404);
+      expect(await refundRows(alices.id)).toBe(0);
+      expect(await journalEntries(db, alices.id)).toEqual(['capture']);
+
+      // Alice still reads and refunds her payment.
+      expect((await read(alices.id, 'alice')).json()).toMatchObject({
+        id: alices.id,
+        status: 'captured',
+        refundedMinor: 0,
+      });
+      const own = await refund(alices.id, 'alice');
+      expect(own.statusCode).toBe(201);
+      expect(own.json().payment).toMatchObject({ refundedMinor: 100 });
+    });
+  });
+
   describe('PSP faults', () => {
     it('charges once when the PSP times out after charging and the retry reuses the key', async () => {
       await faults({ nextTimeoutsAfterCharge: 1 });
@@ -463,6 +513,23 @@ describe('payments', () => {
       expect(await pspCharges(paymentId ?? '')).toBe(1);
       const inbox = await db.pool.query(`select count(*)::int as n from inbox_messages`);
       expect(inbox.rows[0].n).toBe(2);
+
+      // A saga's payment belongs to no HTTP caller: it is a 404 to read or to refund.
+      const asHttp = await bearer(MERCHANT);
+      const read = await app.inject({
+        method: 'GET',
+        url: `/payments/${paymentId}`,
+        headers: asHttp,
+      });
+      expect(read.statusCode).toBe(404);
+      const refund = await app.inject({
+        method: 'POST',
+        url: `/payments/${paymentId}/refunds`,
+        headers: { ...asHttp, 'idempotency-key': key() },
+        payload: {},
+      });
+      expect(refund.statusCode).toBe(404);
+      expect(await journalEntries(db, paymentId ?? '')).toEqual(['capture']);
     });
   });
 

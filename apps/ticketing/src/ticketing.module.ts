@@ -16,6 +16,7 @@ import { StartCheckoutHttpController } from './checkout/start-checkout/start-che
 import { StartCheckoutUseCase } from './checkout/start-checkout/start-checkout.use-case';
 import { TicketingWorkers } from './checkout/ticketing.workers';
 import { TICKETING_CONFIG, type TicketingConfig } from './config/ticketing.config';
+import { outboxWriteOptions } from './outbox/ticketing-events';
 import {
   autocommit,
   openTicketingDatabase,
@@ -99,7 +100,9 @@ export class TicketingModule {
           provide: ORCHESTRATOR,
           inject: [TRANSACTIONS],
           useFactory: (tx: ConstructorParameters<typeof SagaOrchestrator>[0]['tx']) =>
-            new SagaOrchestrator({ tx, outbox: outboxWriter() }).register(
+            // Each command wakes the relay on commit (OUTBOX_WAKEUPS): a step's latency
+            // is then Kafka's and the participant's, not the relay's poll.
+            new SagaOrchestrator({ tx, outbox: outboxWriter(outboxWriteOptions(config)) }).register(
               checkoutSaga({
                 ticketingCommandsTopic: config.TICKETING_COMMANDS_TOPIC,
                 paymentsCommandsTopic: config.PAYMENTS_COMMANDS_TOPIC,

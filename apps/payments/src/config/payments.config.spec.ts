@@ -83,3 +83,15 @@ describe('payments config, resilience and workers', () => {
     expect(() => load({ ...valid, PSP_CLIENT: 'fast' })).toThrow('PSP_CLIENT');
   });
 });
+
+describe('payments config, outbox relay', () => {
+  it('wakes the relay on commit by default and polls every 100 ms as the safety net', () => {
+    expect(load(valid)).toMatchObject({ OUTBOX_WAKEUPS: 'on', OUTBOX_IDLE_DELAY_MS: 100 });
+  });
+
+  it('can turn wake-ups off and refuses an idle delay of 0', () => {
+    expect(load({ ...valid, OUTBOX_WAKEUPS: 'off' }).OUTBOX_WAKEUPS).toBe('off');
+    expect(() => load({ ...valid, OUTBOX_WAKEUPS: 'yes' })).toThrow('OUTBOX_WAKEUPS');
+    expect(() => load({ ...valid, OUTBOX_IDLE_DELAY_MS: '0' })).toThrow('OUTBOX_IDLE_DELAY_MS');
+  });
+});

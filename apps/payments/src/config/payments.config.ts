@@ -53,6 +53,13 @@ export const paymentsConfigSchema = baseServiceConfig.extend({
   RECONCILE_INTERVAL_MS: durationMsVar({ default: 30_000, min: 0 }),
   RECONCILE_AFTER_MS: durationMsVar({ default: 60_000, min: 0 }),
   OUTBOX_RELAY: onOff(),
+  // on: every outbox write NOTIFYs the relay when its transaction commits and the relay
+  // LISTENs, so an event or saga reply is published without waiting for the next poll.
+  // off: the relay only polls.
+  OUTBOX_WAKEUPS: onOff(),
+  // How long an idle relay waits before it claims again: the whole wait without wake-ups,
+  // the safety net with them (a notification lost with a broken LISTEN connection).
+  OUTBOX_IDLE_DELAY_MS: durationMsVar({ default: 100, min: 1 }),
   SAGA_PARTICIPANT: onOff(),
   PAYMENTS_COMMANDS_TOPIC: z.string().min(1).default(TOPICS.paymentsCommands),
   PAYMENTS_EVENTS_TOPIC: z.string().min(1).default(TOPICS.paymentsEvents),

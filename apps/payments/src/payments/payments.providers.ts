@@ -5,6 +5,7 @@ import type { TypeOrmTransactions } from '../database/typeorm-transactions';
 import { LedgerRepository } from '../ledger/infra/ledger.repository';
 import { CreatePaymentUseCase } from './create-payment/create-payment.use-case';
 import { PSP_GATEWAY, type PspGateway } from './domain/psp.port';
+import { GetPaymentUseCase } from './get-payment/get-payment.use-case';
 import { HttpPspGateway } from './infra/http-psp.gateway';
 import { naivePspGateway } from './infra/naive-psp.gateway';
 import { PaymentEventsOutbox } from './infra/payment-events.outbox';
@@ -29,7 +30,10 @@ export const paymentsProviders = [
   {
     provide: PaymentEventsOutbox,
     inject: [PAYMENTS_CONFIG],
-    useFactory: (config: PaymentsConfig) => new PaymentEventsOutbox(config.PAYMENTS_EVENTS_TOPIC),
+    useFactory: (config: PaymentsConfig) =>
+      new PaymentEventsOutbox(config.PAYMENTS_EVENTS_TOPIC, {
+        wakeup: config.OUTBOX_WAKEUPS === 'on',
+      }),
   },
   {
     provide: PSP_GATEWAY,
@@ -65,6 +69,11 @@ export const paymentsProviders = [
       settle: PaymentSettlement,
       psp: PspGateway,
     ) => new CreatePaymentUseCase(t, s, p, settle, psp),
+  },
+  {
+    provide: GetPaymentUseCase,
+    inject: [TRANSACTIONS, PaymentsRepository],
+    useFactory: (t: TypeOrmTransactions, p: PaymentsRepository) => new GetPaymentUseCase(t, p),
   },
   {
     provide: RefundPaymentUseCase,

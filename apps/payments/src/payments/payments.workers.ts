@@ -9,8 +9,10 @@ import {
   createIdempotentProducer,
   IdempotencyStore,
   OutboxRelay,
+  pgListenWakeups,
   startSagaParticipant,
   type IdempotentProducer,
+  type PgListenWakeups,
 } from '@suite/coordination';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { PAYMENTS_CONFIG, type PaymentsConfig } from '../config/payments.config';
@@ -25,7 +27,8 @@ import { paymentsCommandHandlers } from './saga-commands/payments-command.handle
 export const PAYMENTS_INBOX_CONSUMER = 'payments-commands';
 
 // The background work of the service, each part switchable in config:
-// - the outbox relay, publishing payment events and saga replies;
+// - the outbox relay, publishing payment events and saga replies, woken by the commits
+//   that wrote them (OUTBOX_WAKEUPS) and otherwise polling every OUTBOX_IDLE_DELAY_MS;
 // - the saga participant, consuming the checkout saga's commands through the inbox;
 // - the reconciliation job, settling payments left unsettled, and the key purge.
 @Injectable()
@@ -35,6 +38,7 @@ export class PaymentsWorkers implements OnApplicationBootstrap, BeforeApplicatio
   private readonly running: Promise<void>[] = [];
   private producer: IdempotentProducer | undefined;
   private consumer: Consumer | undefined;
+  private wakeups: PgListenWakeups | undefined;
   private kafka: Kafka;
 
   constructor(
@@ -60,8 +64,20 @@ export class PaymentsWorkers implements OnApplicationBootstrap, BeforeApplicatio
       // relays may publish a row twice (consumers dedupe on the message-id header).
       this.producer = createIdempotentProducer(this.kafka);
       await this.producer.connect();
-      const relay = new OutboxRelay(this.transactions, this.producer, { batchSize: 100 });
-      this.running.push(relay.run(this.stop.signal, { idleDelayMs: 100, errorDelayMs: 1_000 }));
+      // Shard 0: payments writes with the default shard count of 1.
+      if (this.config.OUTBOX_WAKEUPS === 'on') {
+        this.wakeups = await pgListenWakeups(this.config.DATABASE_URL, { shard: 0 });
+      }
+      const relay = new OutboxRelay(this.transactions, this.producer, {
+        batchSize: 100,
+        ...(this.wakeups ? { wakeups: this.wakeups } : {}),
+      });
+      this.running.push(
+        relay.run(this.stop.signal, {
+          idleDelayMs: this.config.OUTBOX_IDLE_DELAY_MS,
+          errorDelayMs: 1_000,
+        }),
+      );
     }
     if (this.config.SAGA_PARTICIPANT === 'on') {
       this.consumer = await startSagaParticipant({
@@ -70,6 +86,8 @@ export class PaymentsWorkers implements OnApplicationBootstrap, BeforeApplicatio
         topic: this.config.PAYMENTS_COMMANDS_TOPIC,
         tx: this.transactions,
         inboxConsumer: PAYMENTS_INBOX_CONSUMER,
+        // Replies wake the relay too: each saga step waits on one of them.
+        outbox: { wakeup: this.config.OUTBOX_WAKEUPS === 'on' },
         handlers: paymentsCommandHandlers({
           capture: this.capture,
           refund: this.refund,
@@ -86,6 +104,8 @@ export class PaymentsWorkers implements OnApplicationBootstrap, BeforeApplicatio
     this.stop.abort();
     await this.consumer?.disconnect();
     await Promise.allSettled(this.running);
+    // After the relay stopped: it no longer waits on the LISTEN connection.
+    await this.wakeups?.close();
     await this.producer?.disconnect();
   }
 

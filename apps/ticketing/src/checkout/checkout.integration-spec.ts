@@ -37,6 +37,8 @@ describe('checkout saga', () => {
       topic: t.config.PAYMENTS_COMMANDS_TOPIC,
       tx: poolTransactionRunner(t.database.pool),
       inboxConsumer: 'payments-stand-in',
+      // Like apps/payments: its replies wake ticketing's relay.
+      outbox: { wakeup: true },
       handlers: {
         [PAYMENT_COMMAND_TYPES.capture]: async (_tx, command) =>
           command.payload['sourceToken'] === DECLINED

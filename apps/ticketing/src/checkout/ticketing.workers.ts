@@ -9,10 +9,12 @@ import {
   createIdempotentProducer,
   FencedHolds,
   LeasedOutboxRelay,
+  pgListenWakeups,
   SagaRecoverer,
   startSagaParticipant,
   startSagaReplyConsumer,
   type IdempotentProducer,
+  type PgListenWakeups,
   type SagaOrchestrator,
   type TransactionRunner,
 } from '@suite/coordination';
@@ -24,13 +26,15 @@ import { ExpireHoldsUseCase } from '../holds/expire-holds/expire-holds.use-case'
 import { HoldsRepository } from '../holds/infra/holds.repository';
 import { SeatLeases } from '../holds/infra/seat-leases';
 import { ORCHESTRATOR } from '../orders/get-order/get-order.use-case';
+import { outboxWriteOptions } from '../outbox/ticketing-events';
 import { FENCED_HOLDS, TRANSACTIONS } from '../ticketing.tokens';
 import { ticketingStepHandlers } from './saga-steps/ticketing-steps.handlers';
 
 // The service's background work, started after boot and stopped before shutdown:
 // - the hold-expiry sweeper (HOLD_SWEEP_INTERVAL_MS > 0);
-// - with SAGA_WORKERS=on: the outbox relay (one per shard, on a fenced lease), the saga
-//   reply consumer, the participant for ticketing's own steps, and the saga recoverer.
+// - with SAGA_WORKERS=on: the outbox relay (one per shard, on a fenced lease, woken by the
+//   commits that wrote its rows when OUTBOX_WAKEUPS=on), the saga reply consumer, the
+//   participant for ticketing's own steps, and the saga recoverer.
 @Injectable()
 export class TicketingWorkers implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(TicketingWorkers.name);
@@ -40,6 +44,7 @@ export class TicketingWorkers implements OnApplicationBootstrap, BeforeApplicati
   private readonly consumers: Consumer[] = [];
   private producer: IdempotentProducer | undefined;
   private relay: LeasedOutboxRelay | undefined;
+  private wakeups: PgListenWakeups | undefined;
   private recoverer: SagaRecoverer | undefined;
 
   constructor(
@@ -63,6 +68,8 @@ export class TicketingWorkers implements OnApplicationBootstrap, BeforeApplicati
     await Promise.allSettled(this.consumers.map((consumer) => consumer.disconnect()));
     await this.recoverer?.stop();
     await this.relay?.stop();
+    // After the relay stopped: it no longer waits on the LISTEN connection.
+    await this.wakeups?.close();
     await Promise.allSettled(this.running);
     await this.producer?.disconnect();
   }
@@ -79,10 +86,15 @@ export class TicketingWorkers implements OnApplicationBootstrap, BeforeApplicati
     await this.producer.connect();
     const onError = (what: string) => (error: unknown) =>
       this.logger.error(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+    const write = outboxWriteOptions(config);
+    // Listened to by every instance, leading or not: a follower that takes the lease over
+    // is woken from its first wait.
+    if (write.wakeup) this.wakeups = await pgListenWakeups(config.DATABASE_URL, { shard: 0 });
     this.relay = new LeasedOutboxRelay(this.tx, this.producer, {
       holds: this.fencedHolds,
       shard: 0,
       owner: this.owner,
+      ...(this.wakeups ? { wakeups: this.wakeups } : {}),
       timing: { idleDelayMs: config.OUTBOX_IDLE_DELAY_MS },
       onError: onError('outbox relay'),
     });
@@ -106,12 +118,15 @@ export class TicketingWorkers implements OnApplicationBootstrap, BeforeApplicati
         topic: config.TICKETING_COMMANDS_TOPIC,
         tx: this.tx,
         inboxConsumer: 'ticketing-commands',
+        // Replies wake the relay: the orchestrator's next step waits on each of them.
+        outbox: write,
         handlers: ticketingStepHandlers({
           holds: this.holds,
           seats: this.seats,
           fencedHolds: this.fencedHolds,
           leases: this.leases,
           eventsTopic: config.TICKETING_EVENTS_TOPIC,
+          outbox: write,
         }),
         onMalformed,
       }),

@@ -47,4 +47,10 @@ describe('ticketing config', () => {
       'JWT_PUBLIC_KEY: must be a PEM starting with -----BEGIN PUBLIC KEY-----',
     );
   });
+
+  it('wakes the outbox relay on commit by default, polling every 100 ms as the safety net', () => {
+    expect(load(valid)).toMatchObject({ OUTBOX_WAKEUPS: 'on', OUTBOX_IDLE_DELAY_MS: 100 });
+    expect(load({ ...valid, OUTBOX_WAKEUPS: 'off' }).OUTBOX_WAKEUPS).toBe('off');
+    expect(() => load({ ...valid, OUTBOX_WAKEUPS: 'yes' })).toThrow('OUTBOX_WAKEUPS');
+  });
 });

@@ -52,6 +52,12 @@ export const ticketingConfigSchema = baseServiceConfig.extend({
   // Reply deadline of the ticketing steps and of the payment capture.
   STEP_TIMEOUT_MS: durationMsVar({ default: 5_000, min: 100 }),
   PAYMENT_TIMEOUT_MS: durationMsVar({ default: 15_000, min: 100 }),
+  // on: every outbox write NOTIFYs the relay when its transaction commits and the relay
+  // LISTENs, so saga commands, replies and events go out without waiting for a poll.
+  // off: the relay only polls.
+  OUTBOX_WAKEUPS: onOff('on'),
+  // How long an idle relay waits before it claims again: the whole wait without wake-ups,
+  // the safety net with them (a notification lost with a broken LISTEN connection).
   OUTBOX_IDLE_DELAY_MS: durationMsVar({ default: 100, min: 1 }),
   RECOVERER_INTERVAL_MS: durationMsVar({ default: 500, min: 10 }),
   TICKETING_EVENTS_TOPIC: topicVar(TOPICS.ticketingEvents),

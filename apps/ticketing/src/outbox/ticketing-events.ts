@@ -1,5 +1,14 @@
 import type { TicketingEvent } from '@suite/contracts';
-import { writeOutbox, type SqlExecutor } from '@suite/coordination';
+import { writeOutbox, type OutboxWriteOptions, type SqlExecutor } from '@suite/coordination';
+import type { TicketingConfig } from '../config/ticketing.config';
+
+// How every outbox write of the service is made: with OUTBOX_WAKEUPS=on it wakes the relay
+// when its transaction commits. Writers and the relay share the default shard count (1).
+export function outboxWriteOptions(
+  config: Pick<TicketingConfig, 'OUTBOX_WAKEUPS'>,
+): OutboxWriteOptions {
+  return { wakeup: config.OUTBOX_WAKEUPS === 'on' };
+}
 
 // Writes a ticketing event in the caller's transaction; the relay publishes it. The key is
 // the aggregate (hold or order) whose events must stay in order.
@@ -8,10 +17,12 @@ export async function emitEvent(
   topic: string,
   key: string,
   event: TicketingEvent,
+  write: OutboxWriteOptions = {},
 ): Promise<void> {
-  await writeOutbox(sql, topic, {
-    key,
-    value: JSON.stringify(event),
-    headers: { 'message-type': event.type },
-  });
+  await writeOutbox(
+    sql,
+    topic,
+    { key, value: JSON.stringify(event), headers: { 'message-type': event.type } },
+    write,
+  );
 }

@@ -1,24 +1,21 @@
 import { Controller, Get, NotFoundException, Param } from '@nestjs/common';
-import type { TypeOrmTransactions } from '../../database/typeorm-transactions';
+import { CurrentUser, type AuthenticatedUser } from '@suite/coordination-nest';
+import { callerScope } from '../../http/idempotency-key';
 import { isUuid } from '../../http/validation';
-import { toPaymentView, type PaymentView } from '../domain/payment-view';
-import { PaymentsRepository } from '../infra/payments.repository';
-import { TRANSACTIONS } from '../../database/payments-database.module';
-import { Inject } from '@nestjs/common';
+import type { PaymentView } from '../domain/payment-view';
+import { GetPaymentUseCase } from './get-payment.use-case';
 
 @Controller('payments')
 export class GetPaymentHttpController {
-  constructor(
-    @Inject(TRANSACTIONS) private readonly transactions: TypeOrmTransactions,
-    private readonly payments: PaymentsRepository,
-  ) {}
+  constructor(private readonly getPayment: GetPaymentUseCase) {}
 
+  // 404 alike for a malformed id, an unknown payment and someone else's payment.
   @Get(':id')
-  async get(@Param('id') id: string): Promise<PaymentView> {
+  async get(@Param('id') id: string, @CurrentUser() user: AuthenticatedUser): Promise<PaymentView> {
     const payment = isUuid(id)
-      ? await this.transactions.inTransaction((sql) => this.payments.findById(sql, id))
+      ? await this.getPayment.execute({ scope: callerScope(user), paymentId: id })
       : null;
     if (!payment) throw new NotFoundException(`no payment ${id}`);
-    return toPaymentView(payment);
+    return payment;
   }
 }

@@ -1,12 +1,15 @@
 import { PAYMENT_EVENT_TYPES, type PaymentEvent, type PaymentEventType } from '@suite/contracts';
-import { writeOutbox, type SqlExecutor } from '@suite/coordination';
+import { writeOutbox, type OutboxWriteOptions, type SqlExecutor } from '@suite/coordination';
 import type { PaymentRecord } from './payment.record';
 
 // Events leave through the outbox, in the transaction that changed the payment: an event
 // exists exactly when its change committed. Keyed by payment id, so a payment's events
-// keep their order.
+// keep their order. `write.wakeup` wakes the relay on commit (OUTBOX_WAKEUPS).
 export class PaymentEventsOutbox {
-  constructor(private readonly topic: string) {}
+  constructor(
+    private readonly topic: string,
+    private readonly write: OutboxWriteOptions = {},
+  ) {}
 
   async record(
     sql: SqlExecutor,
@@ -23,11 +26,12 @@ export class PaymentEventsOutbox {
       occurredAt: new Date().toISOString(),
       ...extra,
     };
-    await writeOutbox(sql, this.topic, {
-      key: payment.id,
-      value: JSON.stringify(event),
-      headers: { 'event-type': type },
-    });
+    await writeOutbox(
+      sql,
+      this.topic,
+      { key: payment.id, value: JSON.stringify(event), headers: { 'event-type': type } },
+      this.write,
+    );
   }
 }
 

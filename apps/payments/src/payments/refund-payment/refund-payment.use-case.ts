@@ -9,6 +9,7 @@ import {
 import type { TypeOrmTransactions } from '../../database/typeorm-transactions';
 import { refundEntry } from '../../ledger/domain/journal-entry';
 import type { LedgerRepository } from '../../ledger/infra/ledger.repository';
+import { isOwnedBy } from '../domain/payment-owner';
 import { isRefundable } from '../domain/payment-status';
 import { toPaymentView } from '../domain/payment-view';
 import type { PspGateway } from '../domain/psp.port';
@@ -17,6 +18,7 @@ import type { PaymentRecord, RefundRecord } from '../infra/payment.record';
 import type { PaymentsRepository } from '../infra/payments.repository';
 
 export interface RefundPaymentInput {
+  // The caller's scope (`user:<sub>`, or the saga's): it must be the payment's owner's.
   scope: string;
   key: string;
   paymentId: string;
@@ -39,6 +41,8 @@ const error = (status: number, code: string, message: string): StoredResponse =>
 });
 
 // POST /payments/:id/refunds in two recoverable phases:
+// Only the payment's owner may refund it (the scope that created it); anyone else gets the
+// 404 of an unknown payment, stored under their key like any other answer.
 //   refund_created  with the payment row locked: the refund fits beside every other
 //                   refund that has not failed, so concurrent refunds never exceed it
 //   (final)         the keyed PSP refund, then in ONE transaction the refund's outcome,
@@ -79,7 +83,7 @@ export class RefundPaymentUseCase {
         reaches: 'refund_created',
         run: async (sql: SqlExecutor) => {
           const payment = await this.payments.findById(sql, paymentId, true);
-          const verdict = await this.check(sql, payment, amountMinor);
+          const verdict = await this.check(sql, scope, payment, amountMinor);
           if (verdict.kind !== 'ok' || !payment) return; // the final phase answers why
           const now = new Date();
           await this.payments.insertRefund(sql, {
@@ -108,7 +112,7 @@ export class RefundPaymentUseCase {
           const refund = await this.payments.findRefundByKey(sql, scope, key);
           if (!refund) {
             const payment = await this.payments.findById(sql, paymentId);
-            const verdict = await this.check(sql, payment, amountMinor);
+            const verdict = await this.check(sql, scope, payment, amountMinor);
             return verdict.kind === 'ok'
               ? error(409, 'refund_conflict', 'the payment changed; retry with a new key')
               : verdict.response;
@@ -130,10 +134,12 @@ export class RefundPaymentUseCase {
 
   private async check(
     sql: SqlExecutor,
+    scope: string,
     payment: PaymentRecord | null,
     amountMinor: number | undefined,
   ): Promise<{ kind: 'ok'; amountMinor: number } | { kind: 'rejected'; response: StoredResponse }> {
-    if (!payment) {
+    // Someone else's payment answers exactly like one that does not exist.
+    if (!payment || !isOwnedBy(payment, scope)) {
       return { kind: 'rejected', response: error(404, 'payment_not_found', 'no such payment') };
     }
     if (!isRefundable(payment.status)) {

@@ -4,6 +4,7 @@ import {
   systemClock,
   type Clock,
   type FencedHolds,
+  type OutboxWriteOptions,
   type SagaCommandHandler,
   type SqlExecutor,
   type StepOutcome,
@@ -20,6 +21,8 @@ export interface TicketingStepDeps {
   fencedHolds: Pick<FencedHolds, 'release'>;
   leases: Pick<SeatLeases, 'holders'>;
   eventsTopic: string;
+  // How events are written (wakeup); the step's reply is written by the participant.
+  outbox?: OutboxWriteOptions;
   clock?: Clock;
 }
 
@@ -100,12 +103,18 @@ export function ticketingStepHandlers(deps: TicketingStepDeps): Record<string, S
         });
         await deps.holds.move(tx, holdId, ['active', 'checking-out', 'purchased'], 'released');
       }
-      await emitEvent(tx, deps.eventsTopic, orderId, {
-        type: TICKETING_EVENT_TYPES.checkoutCompensated,
+      await emitEvent(
+        tx,
+        deps.eventsTopic,
         orderId,
-        holdId,
-        eventId: hold.eventId,
-      });
+        {
+          type: TICKETING_EVENT_TYPES.checkoutCompensated,
+          orderId,
+          holdId,
+          eventId: hold.eventId,
+        },
+        deps.outbox,
+      );
       return done();
     }),
 
@@ -144,14 +153,20 @@ export function ticketingStepHandlers(deps: TicketingStepDeps): Record<string, S
       const userId = text(payload, 'userId');
       const issued = await deps.seats.issueTickets(tx, orderId);
       for (const ticket of issued) {
-        await emitEvent(tx, deps.eventsTopic, orderId, {
-          type: TICKETING_EVENT_TYPES.ticketIssued,
-          ticketId: ticket.id,
+        await emitEvent(
+          tx,
+          deps.eventsTopic,
           orderId,
-          eventId: ticket.event_id,
-          seatId: ticket.seat_id,
-          userId,
-        });
+          {
+            type: TICKETING_EVENT_TYPES.ticketIssued,
+            ticketId: ticket.id,
+            orderId,
+            eventId: ticket.event_id,
+            seatId: ticket.seat_id,
+            userId,
+          },
+          deps.outbox,
+        );
       }
       return done({ ticketsIssued: issued.length });
     }),

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { TICKETING_EVENT_TYPES } from '@suite/contracts';
 import type { Clock, TransactionRunner } from '@suite/coordination';
 import { TICKETING_CONFIG, type TicketingConfig } from '../../config/ticketing.config';
-import { emitEvent } from '../../outbox/ticketing-events';
+import { emitEvent, outboxWriteOptions } from '../../outbox/ticketing-events';
 import { CLOCK, TRANSACTIONS } from '../../ticketing.tokens';
 import { HoldsRepository } from '../infra/holds.repository';
 
@@ -30,12 +30,18 @@ export class ExpireHoldsUseCase {
         limit,
       );
       for (const hold of expired) {
-        await emitEvent(sql, this.config.TICKETING_EVENTS_TOPIC, hold.id, {
-          type: TICKETING_EVENT_TYPES.holdExpired,
-          holdId: hold.id,
-          eventId: hold.eventId,
-          seatIds: hold.seatIds,
-        });
+        await emitEvent(
+          sql,
+          this.config.TICKETING_EVENTS_TOPIC,
+          hold.id,
+          {
+            type: TICKETING_EVENT_TYPES.holdExpired,
+            holdId: hold.id,
+            eventId: hold.eventId,
+            seatIds: hold.seatIds,
+          },
+          outboxWriteOptions(this.config),
+        );
       }
       return expired.length;
     });

@@ -11,7 +11,7 @@ import {
 import { TICKETING_CONFIG, type TicketingConfig } from '../../config/ticketing.config';
 import { EventsRepository } from '../../events/infra/events.repository';
 import { SeatsRepository } from '../../events/infra/seats.repository';
-import { emitEvent } from '../../outbox/ticketing-events';
+import { emitEvent, outboxWriteOptions } from '../../outbox/ticketing-events';
 import { AUTOCOMMIT, CLOCK, FENCED_HOLDS, TRANSACTIONS } from '../../ticketing.tokens';
 import { holdScope, seatFence, type Hold } from '../domain/hold';
 import { toHoldView, type HoldView } from '../domain/hold.view';
@@ -113,14 +113,20 @@ export class PlaceHoldUseCase {
     const sold = hold.seatIds.filter((id) => statuses.get(id) === 'sold');
     if (sold.length > 0) return { kind: 'seats-taken', seatIds: sold };
     await this.holds.insert(sql, hold);
-    await emitEvent(sql, this.config.TICKETING_EVENTS_TOPIC, hold.id, {
-      type: TICKETING_EVENT_TYPES.holdPlaced,
-      holdId: hold.id,
-      eventId: hold.eventId,
-      userId: hold.userId,
-      seatIds: hold.seatIds,
-      expiresAt: new Date(hold.expiresAt).toISOString(),
-    });
+    await emitEvent(
+      sql,
+      this.config.TICKETING_EVENTS_TOPIC,
+      hold.id,
+      {
+        type: TICKETING_EVENT_TYPES.holdPlaced,
+        holdId: hold.id,
+        eventId: hold.eventId,
+        userId: hold.userId,
+        seatIds: hold.seatIds,
+        expiresAt: new Date(hold.expiresAt).toISOString(),
+      },
+      outboxWriteOptions(this.config),
+    );
     return { kind: 'placed', hold: toHoldView(hold, this.clock.now()) };
   }
 

@@ -1,0 +1,62 @@
+import type { SqlExecutor } from '@suite/coordination';
+import type { TypeOrmTransactions } from '../../database/typeorm-transactions';
+import type { PaymentRecord } from '../infra/payment.record';
+import type { PaymentsRepository } from '../infra/payments.repository';
+import { GetPaymentUseCase } from './get-payment.use-case';
+
+const payment = (id: string, idempotencyScope: string): PaymentRecord => ({
+  id,
+  idempotencyScope,
+  idempotencyKey: 'k-1',
+  pspKey: id,
+  amountMinor: 2500,
+  currency: 'EUR',
+  sourceToken: 'tok_visa',
+  merchantReference: 'order-1',
+  status: 'captured',
+  pspChargeId: 'ch_1',
+  failureReason: null,
+  refundedMinor: 0,
+  createdAt: new Date('2026-01-01T00:00:00Z'),
+  updatedAt: new Date('2026-01-01T00:00:00Z'),
+});
+
+const ALICES = '11111111-1111-4111-8111-111111111111';
+const SAGAS = '22222222-2222-4222-8222-222222222222';
+const stored = new Map([
+  [ALICES, payment(ALICES, 'user:alice')],
+  [SAGAS, payment(SAGAS, 'saga')],
+]);
+const sql: SqlExecutor = { query: async () => ({ rows: [], rowCount: 0 }) };
+const transactions = {
+  inTransaction: <T>(work: (tx: SqlExecutor) => Promise<T>) => work(sql),
+} as Pick<TypeOrmTransactions, 'inTransaction'> as TypeOrmTransactions;
+const payments = {
+  findById: async (_sql: SqlExecutor, id: string) => stored.get(id) ?? null,
+} as Pick<PaymentsRepository, 'findById'> as PaymentsRepository;
+const getPayment = new GetPaymentUseCase(transactions, payments);
+
+describe('get payment', () => {
+  it('shows the payment to the caller whose scope created it', async () => {
+    expect(await getPayment.execute({ scope: 'user:alice', paymentId: ALICES })).toMatchObject({
+      id: ALICES,
+      status: 'captured',
+      amountMinor: 2500,
+    });
+  });
+
+  it("answers another caller's payment exactly like an unknown one", async () => {
+    const unknown = await getPayment.execute({
+      scope: 'user:bob',
+      paymentId: '33333333-3333-4333-8333-333333333333',
+    });
+    const notBobs = await getPayment.execute({ scope: 'user:bob', paymentId: ALICES });
+    expect(unknown).toBeNull();
+    expect(notBobs).toBeNull();
+  });
+
+  it('shows a saga-created payment to no HTTP caller', async () => {
+    expect(await getPayment.execute({ scope: 'user:alice', paymentId: SAGAS })).toBeNull();
+    expect(await getPayment.execute({ scope: 'user:saga', paymentId: SAGAS })).toBeNull();
+  });
+});

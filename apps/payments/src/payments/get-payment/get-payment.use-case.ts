@@ -1,0 +1,26 @@
+import type { TypeOrmTransactions } from '../../database/typeorm-transactions';
+import { isOwnedBy } from '../domain/payment-owner';
+import { toPaymentView, type PaymentView } from '../domain/payment-view';
+import type { PaymentsRepository } from '../infra/payments.repository';
+
+export interface GetPaymentInput {
+  // The caller's scope (`user:<sub>`): only the payment's owner sees it.
+  scope: string;
+  paymentId: string;
+}
+
+// GET /payments/:id. null for an unknown payment and for one the caller does not own:
+// the two must be indistinguishable, or a payment's existence leaks.
+export class GetPaymentUseCase {
+  constructor(
+    private readonly transactions: TypeOrmTransactions,
+    private readonly payments: PaymentsRepository,
+  ) {}
+
+  async execute(input: GetPaymentInput): Promise<PaymentView | null> {
+    const payment = await this.transactions.inTransaction((sql) =>
+      this.payments.findById(sql, input.paymentId),
+    );
+    return payment && isOwnedBy(payment, input.scope) ? toPaymentView(payment) : null;
+  }
+}
