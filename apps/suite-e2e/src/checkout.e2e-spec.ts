@@ -169,6 +169,25 @@ describe('checkout through the gateway', () => {
     await settled(grace, a.body.orderId);
   });
 
+  // More concurrent checkouts than ticketing has database connections: a use case that held
+  // one connection while waiting for a second from the same pool would deadlock here.
+  it('completes many checkouts at once, more than the services have connections', async () => {
+    const buyers = await Promise.all(
+      Array.from({ length: 24 }, (_, i) => tokenFor(`e2e-crowd-${i}`)),
+    );
+    const holds = await Promise.all(buyers.map((token) => hold(token, seats(1))));
+    expect(holds.every((h) => h.status === 201)).toBe(true);
+    const started = await Promise.all(
+      buyers.map((token, i) => checkout(token, holds[i]?.body.holdId ?? '')),
+    );
+    const orders = await Promise.all(
+      started.map((s, i) =>
+        s.body.status === 'completed' ? s.body : settled(buyers[i] ?? '', s.body.orderId),
+      ),
+    );
+    expect(orders.map((o) => o.status)).toEqual(buyers.map(() => 'completed'));
+  });
+
   it('leaves no invariant broken', async () => {
     await until('every saga to end', async () => {
       const { rows } = await ticketingDb.query<{ n: string }>(

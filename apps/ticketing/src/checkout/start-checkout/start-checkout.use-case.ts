@@ -131,7 +131,7 @@ export class StartCheckoutUseCase {
           ? refuse(errorBody(403, 'Forbidden', eligible.message))
           : refuse(errorBody(409, 'Conflict', eligible.message));
       }
-      const event = await this.events.find(hold.eventId);
+      const event = await this.events.findIn(sql, hold.eventId);
       if (!event) throw new Error(`event ${hold.eventId} of hold ${hold.id} vanished`);
       const order = {
         id: randomUUID(),

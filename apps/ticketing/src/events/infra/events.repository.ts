@@ -1,3 +1,4 @@
+import type { SqlExecutor } from '@suite/coordination';
 import type { DataSource } from 'typeorm';
 import { EventRecord } from './event.records';
 
@@ -18,6 +19,32 @@ export class EventsRepository {
       .getRepository(EventRecord)
       .find({ order: { startsAt: 'ASC' } });
     return records.map(toSummary);
+  }
+
+  // On the caller's transaction: a use case that already holds a connection must not wait
+  // for a second one from the same pool, or a full pool deadlocks on itself.
+  async findIn(sql: SqlExecutor, id: string): Promise<EventSummary | undefined> {
+    const { rows } = await sql.query<{
+      id: string;
+      venue_id: string;
+      name: string;
+      starts_at: Date;
+      price_minor: string;
+      currency: string;
+    }>('select id, venue_id, name, starts_at, price_minor, currency from events where id = $1', [
+      id,
+    ]);
+    const row = rows[0];
+    return row
+      ? {
+          id: row.id,
+          venueId: row.venue_id,
+          name: row.name,
+          startsAt: new Date(row.starts_at).toISOString(),
+          priceMinor: Number(row.price_minor),
+          currency: row.currency,
+        }
+      : undefined;
   }
 
   async find(id: string): Promise<EventSummary | undefined> {
