@@ -1,10 +1,8 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { APP_PIPE } from '@nestjs/core';
-import { AuthModule, HealthModule } from '@suite/coordination-nest';
+import { AuthModule, HealthModule, ObservabilityModule } from '@suite/coordination-nest';
 import { PAYMENTS_CONFIG, type PaymentsConfig } from './config/payments.config';
 import { DatabaseReadiness } from './database/database-readiness';
 import { PaymentsDatabaseModule } from './database/payments-database.module';
-import { validationPipe } from './http/validation';
 import { CreatePaymentHttpController } from './payments/create-payment/create-payment.http.controller';
 import { GetPaymentHttpController } from './payments/get-payment/get-payment.http.controller';
 import { paymentsProviders } from './payments/payments.providers';
@@ -32,6 +30,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         PaymentsConfigModule.register(config),
+        ObservabilityModule.forService('payments', { logLevel: config.LOG_LEVEL }),
         HealthModule.forService('payments'),
         // Every route needs the caller's bearer token, verified here with the issuer's public
         // key; health is public. Saga commands come over Kafka and are not HTTP routes.
@@ -47,12 +46,7 @@ export class AppModule {
         RefundPaymentHttpController,
         GetPaymentHttpController,
       ],
-      providers: [
-        { provide: APP_PIPE, useValue: validationPipe },
-        DatabaseReadiness,
-        ...paymentsProviders,
-        PaymentsWorkers,
-      ],
+      providers: [DatabaseReadiness, ...paymentsProviders, PaymentsWorkers],
     };
   }
 }

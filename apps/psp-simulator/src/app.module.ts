@@ -1,7 +1,6 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { HealthModule } from '@suite/coordination-nest';
+import { HealthModule, ObservabilityModule } from '@suite/coordination-nest';
 import { CallbackSender } from './callbacks/callback-sender';
 import { CreateChargeHttpController } from './charges/create-charge/create-charge.http.controller';
 import { CreateChargeUseCase } from './charges/create-charge/create-charge.use-case';
@@ -16,7 +15,6 @@ import { faultPlanProvider } from './faults/fault-plan.provider';
 import { FaultsHttpController } from './faults/faults.http.controller';
 import { Pauses } from './faults/pauses';
 import { DatabaseReadiness } from './database/database-readiness';
-import { validationPipe } from './http/validation';
 
 @Global()
 @Module({})
@@ -39,6 +37,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         PspConfigModule.register(config),
+        ObservabilityModule.forService('psp-simulator', { logLevel: config.LOG_LEVEL }),
         HealthModule.forService('psp-simulator'),
         PspDatabaseModule,
         TypeOrmModule.forFeature([ChargeRecord, RefundRecord]),
@@ -50,7 +49,6 @@ export class AppModule {
         FaultsHttpController,
       ],
       providers: [
-        { provide: APP_PIPE, useValue: validationPipe },
         faultPlanProvider,
         Pauses,
         DatabaseReadiness,

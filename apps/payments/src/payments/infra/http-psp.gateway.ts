@@ -1,4 +1,5 @@
 import CircuitBreaker from 'opossum';
+import { propagationHeaders } from '@suite/coordination-nest';
 import type {
   ChargeLookup,
   ChargeOutcome,
@@ -182,6 +183,8 @@ export class HttpPspGateway implements PspGateway {
       response = await this.fetch(`${this.options.baseUrl}${path}`, {
         method,
         headers: {
+          // The caller's request id and trace continue into the PSP's logs.
+          ...propagationHeaders(),
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
           ...(key === undefined ? {} : { 'idempotency-key': key }),
         },
