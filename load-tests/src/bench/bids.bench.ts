@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { findWorkspaceRoot, startServices } from '@suite/testing';
 import { GatewayClient } from '../lib/gateway-client';
 import { runContext } from '../lib/results';
-import { autocannon, type CannonRequest, type CannonResult } from '../lib/autocannon';
+import { autocannon, rate, type CannonRequest, type CannonResult } from '../lib/autocannon';
 
 const BIDS = Number(process.argv[2] ?? 2_000);
 const CONNECTIONS = Number(process.argv[3] ?? 32);
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
       ],
     });
     console.log(
-      `  ${result.requests.average.toFixed(0)} bids/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, 2xx ${result['2xx']}, non-2xx ${result.non2xx}`,
+      `  ${rate(result).toFixed(0)} bids/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, 2xx ${result['2xx']}, non-2xx ${result.non2xx}`,
     );
     results.push({ name, result });
   }
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...results.map(
       ({ name, result: r }) =>
-        `| ${name} | ${r.requests.average.toFixed(0)} | ${r.latency.p50} | ${r.latency.p99} | ${r['2xx']} | ${r.non2xx} | ${r.errors + r.timeouts} |`,
+        `| ${name} | ${rate(r).toFixed(0)} | ${r.latency.p50} | ${r.latency.p99} | ${r['2xx']} | ${r.non2xx} | ${r.errors + r.timeouts} |`,
     ),
   ].join('\n');
   const text = `# Bids under load: through the gateway vs straight to the auction service
@@ -84,7 +84,7 @@ ${runContext()}
 
 ${table}
 
-- gateway overhead: decisions/s through the gateway / straight to auction = **${(viaGateway.requests.average / direct.requests.average).toFixed(2)}x**, p99 ${(viaGateway.latency.p99 / Math.max(1, direct.latency.p99)).toFixed(2)}x of auction's
+- gateway overhead: decisions/s through the gateway / straight to auction = **${(rate(viaGateway) / rate(direct)).toFixed(2)}x**, p99 ${(viaGateway.latency.p99 / Math.max(1, direct.latency.p99)).toFixed(2)}x of auction's
 
 Reproduce: \`npm run bench:bids\` (after \`npm run infra:up\`).
 `;

@@ -17,7 +17,7 @@ import {
 } from '@suite/testing';
 import { GatewayClient } from '../lib/gateway-client';
 import { runContext } from '../lib/results';
-import { autocannon, type CannonRequest, type CannonResult } from '../lib/autocannon';
+import { autocannon, rate, type CannonRequest, type CannonResult } from '../lib/autocannon';
 
 const REQUESTS = Number(process.argv[2] ?? 2_000);
 const CONNECTIONS = Number(process.argv[3] ?? 32);
@@ -127,7 +127,7 @@ async function main(): Promise<void> {
       console.log(`\n${scenario.name}: ${REQUESTS} holds, ${CONNECTIONS} connections`);
       const result = await run(scenario, seats.slice(i * REQUESTS, (i + 1) * REQUESTS));
       console.log(
-        `  ${result.requests.average.toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, 2xx ${result['2xx']}, non-2xx ${result.non2xx}`,
+        `  ${rate(result).toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, 2xx ${result['2xx']}, non-2xx ${result.non2xx}`,
       );
       results.push({ name: scenario.name, result });
     }
@@ -145,7 +145,7 @@ async function main(): Promise<void> {
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...results.map(
       ({ name, result: r }) =>
-        `| ${name} | ${r.requests.average.toFixed(0)} | ${r.latency.p50} | ${r.latency.p99} | ${r['2xx']} | ${r.non2xx} | ${r.errors + r.timeouts} |`,
+        `| ${name} | ${rate(r).toFixed(0)} | ${r.latency.p50} | ${r.latency.p99} | ${r['2xx']} | ${r.non2xx} | ${r.errors + r.timeouts} |`,
     ),
   ].join('\n');
   const text = `# Seat holds under load: gateway vs ticketing vs a naive Postgres lock
@@ -157,8 +157,8 @@ ${runContext()}
 
 ${table}
 
-- gateway overhead: throughput through the gateway / straight to ticketing = **${ratio(viaGateway.requests.average, direct.requests.average)}**, p99 ${ratio(viaGateway.latency.p99, direct.latency.p99)} of ticketing's
-- ticketing / naive baseline: throughput **${ratio(direct.requests.average, baseline.requests.average)}**, p99 ${ratio(direct.latency.p99, baseline.latency.p99)} of the baseline's
+- gateway overhead: throughput through the gateway / straight to ticketing = **${ratio(rate(viaGateway), rate(direct))}**, p99 ${ratio(viaGateway.latency.p99, direct.latency.p99)} of ticketing's
+- ticketing / naive baseline: throughput **${ratio(rate(direct), rate(baseline))}**, p99 ${ratio(direct.latency.p99, baseline.latency.p99)} of the baseline's
 
 Reproduce: \`npm run bench:holds\` (after \`npm run infra:up\`).
 `;

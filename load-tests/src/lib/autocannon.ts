@@ -19,3 +19,9 @@ export interface CannonResult {
 export const autocannon = require('autocannon') as (
   options: Record<string, unknown>,
 ) => Promise<CannonResult>;
+
+// Completed requests per second over the whole run. autocannon's own average samples once a
+// second, which is coarse for runs of a few seconds.
+export function rate(result: CannonResult): number {
+  return (result['2xx'] + result.non2xx) / Math.max(result.duration, 0.001);
+}

@@ -161,7 +161,8 @@ export type ServiceOverrides = Partial<Record<ServiceName, Record<string, string
 
 export interface StartOptions {
   overrides?: ServiceOverrides;
-  // Start from empty service databases and a new Redis key prefix (all services stopped).
+  // Start from empty service databases and a new Redis key prefix (running services are
+  // stopped first).
   fresh?: boolean;
 }
 
@@ -189,8 +190,10 @@ export const FAST_PROFILE: ServiceOverrides = {
 // start-up) and moves Redis to a new key prefix: tokens, holds and windows start over,
 // consistently with the databases that remember them.
 async function resetServiceData(adminUrl: string): Promise<void> {
-  if (SERVICE_NAMES.some((s) => running(s)))
-    throw new Error('stop the services before a fresh start');
+  if (SERVICE_NAMES.some((s) => running(s))) {
+    console.log('  stopping the running services for a fresh start');
+    await stopServices();
+  }
   const client = new Client({ connectionString: adminUrl });
   await client.connect();
   try {
