@@ -99,8 +99,9 @@ describe('leased outbox relay', () => {
     expect(second).toBeGreaterThan(first);
 
     // relay-a, had it only paused instead of resigning, would still hold its old token.
-    await write(150, 5);
+    // Nobody leads now, so these rows wait for whoever holds the lease next.
     await b.stop();
+    await write(150, 5);
     const stale = new OutboxRelay(tx(), producer, {
       shard: 0,
       fence: async (t) => (await checkFence(t, 'outbox-relay/shard-0', first)).ok,
