@@ -1,8 +1,9 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ReadinessRegistry } from '@suite/coordination-nest';
+import { dataSourceReadinessCheck, ReadinessRegistry } from '@suite/coordination-nest';
 import type { DataSource } from 'typeorm';
 
+// Registers the shared Postgres readiness check for this app's data source.
 @Injectable()
 export class DatabaseReadiness implements OnModuleInit {
   constructor(
@@ -11,8 +12,6 @@ export class DatabaseReadiness implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.registry.register('postgres', async () => {
-      await this.db.query('select 1');
-    });
+    this.registry.register('postgres', dataSourceReadinessCheck(this.db));
   }
 }
