@@ -163,7 +163,10 @@ describe('fencing tokens under arbitrary interleavings of acquire, release and r
         const { grants } = await run(s, steps, false);
         return tokensPerResourceIncrease(grants);
       }),
-      { numRuns: 2_000 },
+      // A fixed seed: the counterexample is rare (seen after 124 to 1,091 runs from different
+      // seeds), and a random seed could miss it within the budget and fail this test for
+      // no reason. The seed makes the search, and so the test, repeatable.
+      { numRuns: 5_000, seed: 4 },
     );
     expect(outcome.failed).toBe(true);
   });
