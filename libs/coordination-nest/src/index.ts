@@ -64,3 +64,4 @@ export type {
   RequestContextValue,
 } from './observability/request-context';
 export { createValidationPipe } from './validation/validation.pipe';
+export { requireIdempotencyKey } from './http/require-idempotency-key';

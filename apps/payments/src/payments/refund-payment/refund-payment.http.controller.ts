@@ -1,7 +1,11 @@
 import { Body, Controller, Headers, NotFoundException, Param, Post, Res } from '@nestjs/common';
-import { CurrentUser, type AuthenticatedUser } from '@suite/coordination-nest';
+import {
+  type AuthenticatedUser,
+  CurrentUser,
+  requireIdempotencyKey,
+} from '@suite/coordination-nest';
 import type { FastifyReply } from 'fastify';
-import { callerScope, requireIdempotencyKey } from '../../http/idempotency-key';
+import { callerScope } from '../../http/idempotency-key';
 import { problem, send } from '../../http/send';
 import { isUuid } from '../../http/validation';
 import { RefundPaymentRequest } from './refund-payment.request';

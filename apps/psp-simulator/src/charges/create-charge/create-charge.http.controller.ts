@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, HttpStatus, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Pauses } from '../../faults/pauses';
-import { requireIdempotencyKey } from '../../http/idempotency-key';
+import { requireIdempotencyKey } from '@suite/coordination-nest';
 import { CreateChargeRequest } from './create-charge.request';
 import { CreateChargeUseCase } from './create-charge.use-case';
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Headers, HttpStatus, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { requireIdempotencyKey } from '../../http/idempotency-key';
+import { requireIdempotencyKey } from '@suite/coordination-nest';
 import { send } from '../create-charge/create-charge.http.controller';
 import { CreateRefundRequest } from './create-refund.request';
 import { CreateRefundUseCase } from './create-refund.use-case';

@@ -8,7 +8,11 @@ import {
   Res,
   UnprocessableEntityException,
 } from '@nestjs/common';
-import { CurrentUser, type AuthenticatedUser } from '@suite/coordination-nest';
+import {
+  CurrentUser,
+  requireIdempotencyKey,
+  type AuthenticatedUser,
+} from '@suite/coordination-nest';
 import type { FastifyReply } from 'fastify';
 import { StartCheckoutRequest } from './start-checkout.request';
 import { StartCheckoutUseCase } from './start-checkout.use-case';
@@ -26,13 +30,10 @@ export class StartCheckoutHttpController {
     @Headers(IDEMPOTENCY_KEY_HEADER) idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<unknown> {
-    if (!idempotencyKey) {
-      throw new BadRequestException('the Idempotency-Key header is required');
-    }
     const result = await this.startCheckout.execute({
       ...body,
       userId: user.userId,
-      idempotencyKey,
+      idempotencyKey: requireIdempotencyKey(idempotencyKey),
     });
     switch (result.kind) {
       case 'payload-mismatch':

@@ -1,6 +1,7 @@
 import { BadRequestException } from '@nestjs/common';
 
-// Every money-moving call needs a key: without one a retry cannot be told from a new charge.
+// Routes that move money refuse to run without a key: without one a retry cannot be told from
+// a second operation. The idempotency store checks the key's format; this checks it was sent.
 export function requireIdempotencyKey(header: string | string[] | undefined): string {
   const key = Array.isArray(header) ? header[0] : header;
   if (!key || key.trim().length === 0) {
