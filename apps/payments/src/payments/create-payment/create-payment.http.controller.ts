@@ -6,7 +6,7 @@ import {
 } from '@suite/coordination-nest';
 import type { FastifyReply } from 'fastify';
 import { callerScope } from '../../http/idempotency-key';
-import { problem, send } from '../../http/send';
+import { problem, send, sendKeyRefusal } from '../../http/send';
 import { CreatePaymentRequest } from './create-payment.request';
 import { CreatePaymentUseCase } from './create-payment.use-case';
 
@@ -32,32 +32,9 @@ export class CreatePaymentHttpController {
           outcome.replayed ? { 'idempotent-replayed': 'true' } : {},
         );
       case 'in-progress':
-        return send(
-          reply,
-          409,
-          problem(
-            409,
-            'request_in_progress',
-            'a request with this Idempotency-Key is still in progress',
-          ),
-          { 'retry-after': String(Math.max(1, Math.ceil(outcome.retryAfterMs / 1000))) },
-        );
       case 'payload-mismatch':
-        return send(
-          reply,
-          422,
-          problem(
-            422,
-            'idempotency_key_reused',
-            'this Idempotency-Key was used with a different request',
-          ),
-        );
       case 'invalid-key':
-        return send(
-          reply,
-          400,
-          problem(400, 'invalid_idempotency_key', `Idempotency-Key: ${outcome.reason}`),
-        );
+        return sendKeyRefusal(reply, outcome);
       case 'outcome-unknown':
         return send(
           reply,
