@@ -44,6 +44,10 @@ class FakeLeases {
   holder: { owner: string; until: number } | undefined;
   counter = 0;
   unreachable = false;
+  // While set, every acquire waits for it: a campaign whose request is still in flight.
+  gate: Promise<void> | undefined;
+  // The same for every release.
+  releaseGate: Promise<void> | undefined;
   readonly calls: { op: string; at: number }[] = [];
 
   constructor(private readonly clock: FakeClock) {}
@@ -60,6 +64,7 @@ class FakeLeases {
 
   async acquire(r: TimedHoldRequest): Promise<AcquireResult> {
     this.check('acquire');
+    if (this.gate) await this.gate;
     const h = this.live();
     if (h && h.owner !== r.owner) {
       const retryAfterMs = h.until - this.clock.now();
@@ -84,6 +89,7 @@ class FakeLeases {
 
   async release(r: { owner: string }): Promise<ReleaseResult> {
     this.check('release');
+    if (this.releaseGate) await this.releaseGate;
     if (this.live()?.owner !== r.owner)
       return { ok: false, reason: 'expired', resource: 'leader', released: 0 };
     this.holder = undefined;
@@ -199,6 +205,47 @@ describe('LeaderElector', () => {
     await timers.advance(10_000);
     expect(leases.calls).toHaveLength(callsAtStop);
     expect(elector.isLeader()).toBe(false);
+  });
+
+  it('is elected once when stopped and restarted while a campaign is in flight', async () => {
+    const { timers, leases, events, elector } = setup();
+    let open = (): void => undefined;
+    leases.gate = new Promise<void>((resolve) => (open = resolve));
+    elector.start();
+    await timers.advance(0);
+    // The first campaign's acquire is in flight; the restart starts a second one.
+    await elector.stop();
+    elector.start();
+    await timers.advance(0);
+    leases.gate = undefined;
+    open();
+    await timers.advance(5_000);
+    expect(events.map((e) => e[0])).toEqual(['elected']);
+    // The lease the elector believes it holds is the one in Redis.
+    expect(leases.holder?.owner).toBe('node-a');
+    expect(elector.isLeader()).toBe(true);
+  });
+
+  it('does not lose the new lease to the release of a stop that is still in flight', async () => {
+    const { timers, leases, events, elector } = setup();
+    elector.start();
+    await timers.advance(0);
+    let open = (): void => undefined;
+    leases.releaseGate = new Promise<void>((resolve) => (open = resolve));
+    // stop() is still releasing when start() campaigns again.
+    const stopping = elector.stop();
+    elector.start();
+    await timers.advance(0);
+    leases.releaseGate = undefined;
+    open();
+    await stopping;
+    await timers.advance(0);
+    expect(events.map((e) => e[0])).toEqual(['elected', 'demoted', 'elected']);
+    expect(leases.holder?.owner).toBe('node-a');
+    // Its renewals find the lease in place: no demotion follows.
+    await timers.advance(5_000);
+    expect(events).toHaveLength(3);
+    expect(elector.isLeader()).toBe(true);
   });
 
   it('keeps campaigning while Redis is unreachable and is elected when it returns', async () => {

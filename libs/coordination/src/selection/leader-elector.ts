@@ -66,6 +66,12 @@ export class LeaderElector {
   private lease: Lease | undefined;
   // Bumped whenever leadership starts or ends, so a reply from an older term is ignored.
   private term = 0;
+  // Bumped by stop(), so a campaign from before a stop() then start() cannot elect us a
+  // second time: only the campaigns of the current run may begin a term.
+  private run = 0;
+  // The release of the last stop(), which a new campaign waits for: otherwise it could land
+  // after the new acquire (same owner) and delete the new term's lease.
+  private resigning: Promise<unknown> = Promise.resolve();
   private stepTimer: unknown;
   private deadlineTimer: unknown;
 
@@ -100,13 +106,15 @@ export class LeaderElector {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
+    this.run++;
     this.timers.clearTimeout(this.stepTimer);
     const lease = this.lease;
     this.endTerm('stopped');
     if (lease) {
-      await this.holds
+      this.resigning = this.holds
         .release({ scope: scopeOf(lease.name), resources: [RESOURCE], owner: lease.owner })
         .catch((error: unknown) => this.report(error));
+      await this.resigning;
     }
   }
 
@@ -119,6 +127,9 @@ export class LeaderElector {
   }
 
   private async campaign(): Promise<void> {
+    const run = this.run;
+    await this.resigning;
+    if (run !== this.run) return;
     const term = this.term;
     const startedAt = this.clock.now();
     const request = {
@@ -129,9 +140,12 @@ export class LeaderElector {
     };
     try {
       const result = await this.holds.acquire(request);
-      if (!this.running || term !== this.term) {
-        // Stopped while the request was in flight: give back what we may have won.
-        if (result.ok) await this.holds.release(request).catch((e: unknown) => this.report(e));
+      if (run !== this.run || term !== this.term) {
+        // Stopped while the request was in flight: give back what we may have won, unless
+        // we campaign again, in which case the lease (same owner) is the new campaign's.
+        if (result.ok && !this.running) {
+          await this.holds.release(request).catch((e: unknown) => this.report(e));
+        }
         return;
       }
       if (result.ok) {
@@ -142,7 +156,7 @@ export class LeaderElector {
       }
     } catch (error) {
       this.report(error);
-      if (this.running && term === this.term) {
+      if (this.running && run === this.run && term === this.term) {
         this.schedule(this.retryEveryMs, () => this.campaign());
       }
     }
