@@ -72,10 +72,11 @@ export default [
         },
         { sourceTag: 'layer:nest', onlyDependOnLibsWithTags: ['layer:core', 'layer:contracts'] },
         { sourceTag: 'layer:contracts', onlyDependOnLibsWithTags: [] },
-        // Verifiers read databases through the core's SqlExecutor port and nothing else.
+        // Verifiers read databases through the core's SqlExecutor port, and topic names and
+        // event types from the contracts.
         {
           sourceTag: 'layer:audit',
-          onlyDependOnLibsWithTags: ['layer:core'],
+          onlyDependOnLibsWithTags: ['layer:core', 'layer:contracts'],
           bannedExternalImports: frameworkImports,
         },
       ]),
@@ -115,7 +116,10 @@ export default [
           onlyDependOnLibsWithTags: ['layer:core', 'layer:contracts', 'layer:testing'],
         },
         { sourceTag: 'layer:contracts', onlyDependOnLibsWithTags: ['layer:testing'] },
-        { sourceTag: 'layer:audit', onlyDependOnLibsWithTags: ['layer:core', 'layer:testing'] },
+        {
+          sourceTag: 'layer:audit',
+          onlyDependOnLibsWithTags: ['layer:core', 'layer:contracts', 'layer:testing'],
+        },
       ]),
     },
   },
