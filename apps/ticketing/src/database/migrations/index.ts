@@ -1,10 +1,12 @@
 import { CoordinationTables1761000001000 } from './1761000001000-coordination-tables';
 import { TicketingSchema1761000002000 } from './1761000002000-ticketing-schema';
 import { SeedFlashSale1761000003000 } from './1761000003000-seed-flash-sale';
+import { SagaQuarantine1761000004000 } from './1761000004000-saga-quarantine';
 
 export const TICKETING_MIGRATIONS = [
   CoordinationTables1761000001000,
   TicketingSchema1761000002000,
   SeedFlashSale1761000003000,
+  SagaQuarantine1761000004000,
 ];
 export { SEED_EVENT_ID, SEED_SEAT_COUNT, SEED_VENUE_ID } from './1761000003000-seed-flash-sale';

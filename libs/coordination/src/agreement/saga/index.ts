@@ -1,6 +1,7 @@
 export {
   backoffMs,
   idempotencyKeyFor,
+  stepBudgetMs,
   type RetryPolicy,
   type SagaCommand,
   type SagaCommandEnvelope,

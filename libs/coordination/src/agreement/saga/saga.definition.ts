@@ -54,8 +54,13 @@ export interface SagaReply {
   sagaId: string;
   step: string;
   phase: SagaPhase;
+  // The attempt this reply answers. Only the attempt the saga is waiting on counts: a late
+  // answer to an earlier attempt was already counted (as a timeout) when it ran out.
+  attempt: number;
   outcome: 'succeeded' | 'failed';
   // A failed reply that may succeed if tried again (a timeout at the participant's PSP, say).
+  // It also means the outcome is not known: the step may have taken effect, so a step that
+  // gives up after a retriable failure is compensated itself.
   retriable?: boolean;
   // Merged into the saga's context on success, e.g. the id of the payment captured.
   data?: Record<string, unknown>;
@@ -75,8 +80,21 @@ export function idempotencyKeyFor(sagaId: string, step: string, phase: SagaPhase
 
 // Exponential backoff before attempt n+1, capped.
 export function backoffMs(policy: RetryPolicy, failedAttempt: number): number {
-  const exponent = Math.max(0, failedAttempt - 1);
+  // Capped before it is computed, so attempt 2,000 of a compensation is not Infinity.
+  const exponent = Math.min(Math.max(0, failedAttempt - 1), 52);
   return Math.min(policy.maxBackoffMs, policy.initialBackoffMs * 2 ** exponent);
+}
+
+// The shortest time an action step can take to give up when no reply ever comes: every
+// attempt waits its full timeout, with the backoffs between. A participant that is down
+// for less than this (a restart, a consumer-group failover) cannot make the step give up.
+export function stepBudgetMs(step: Pick<SagaStep<never>, 'timeoutMs' | 'retry'>): number {
+  let total = 0;
+  for (let attempt = 1; attempt <= step.retry.maxAttempts; attempt++) {
+    total += step.timeoutMs;
+    if (attempt < step.retry.maxAttempts) total += backoffMs(step.retry, attempt);
+  }
+  return total;
 }
 
 export function validateDefinition<C extends Record<string, unknown>>(

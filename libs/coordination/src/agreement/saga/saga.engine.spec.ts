@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { SagaDefinition, SagaReply } from './saga.definition';
+import { backoffMs, stepBudgetMs, type SagaDefinition, type SagaReply } from './saga.definition';
 import { decide, startSaga, type Decision, type SagaState } from './saga.engine';
 import { isTerminal, VALID_TRANSITIONS } from './saga.transitions';
 
@@ -38,6 +38,7 @@ const reply = (
   sagaId: 's1',
   step: checkout.steps[state.stepIndex]?.name ?? '',
   phase: state.phase,
+  attempt: state.attempt,
   outcome,
   ...extra,
 });
@@ -121,30 +122,96 @@ describe('saga engine', () => {
     expect(sentType(d)).toBe('Refund');
   });
 
-  it('takes a late reply to an earlier attempt of the current step and ignores stale ones', () => {
+  it('counts only the reply to the attempt it waits on, never a late one of an earlier attempt', () => {
     let d = startSaga(checkout, {}, 0);
     d = decide(checkout, d.state, { kind: 'wake' }, 1_000); // attempt 1 timed out, waiting to retry
+    const attempt1 = { ...d.state, waiting: 'reply' as const };
+    // While waiting out the backoff, attempt 1's late answer was already counted as a timeout.
+    const whileWaiting = decide(
+      checkout,
+      d.state,
+      { kind: 'reply', reply: reply(attempt1, 'succeeded') },
+      1_050,
+    );
+    expect(whileWaiting.ignored).toMatch(/stale reply to attempt 1/);
+    d = decide(checkout, d.state, { kind: 'wake' }, 1_100); // attempt 2 sent
+    expect(d.state.attempt).toBe(2);
+    // Attempt 1's late "outcome unknown" must not spend attempt 2 and start a third.
     const late = decide(
       checkout,
       d.state,
-      { kind: 'reply', reply: reply(d.state, 'succeeded') },
-      1_050,
+      { kind: 'reply', reply: reply(attempt1, 'failed', { retriable: true }) },
+      1_200,
     );
-    expect(late.state.stepIndex).toBe(1);
-    const stale = decide(
+    expect(late.ignored).toMatch(/stale reply to attempt 1/);
+    expect(late.state).toBe(d.state);
+    const current = decide(
       checkout,
-      late.state,
+      d.state,
+      { kind: 'reply', reply: reply(d.state, 'succeeded') },
+      1_300,
+    );
+    expect(current.state).toMatchObject({ stepIndex: 1, attempt: 1 });
+    const earlierStep = decide(
+      checkout,
+      current.state,
       {
         kind: 'reply',
-        reply: { sagaId: 's1', step: 'verify', phase: 'action', outcome: 'succeeded' },
+        reply: { sagaId: 's1', step: 'verify', phase: 'action', attempt: 1, outcome: 'succeeded' },
       },
-      1_060,
+      1_400,
     );
-    expect(stale.ignored).toMatch(/stale/);
-    expect(stale.state).toBe(late.state);
+    expect(earlierStep.ignored).toMatch(/stale/);
+    expect(earlierStep.state).toBe(current.state);
   });
 
-  it('fails (for an operator) when a compensation gives up', () => {
+  it('undoes the step itself when its last attempt ended with an unknown outcome', () => {
+    let d = startSaga(checkout, {}, 0);
+    d = decide(checkout, d.state, { kind: 'reply', reply: reply(d.state, 'succeeded') }, 1); // capture sent
+    let now = 1;
+    for (let attempt = 1; attempt <= retry.maxAttempts; attempt++) {
+      // The participant cannot tell whether the card was charged (its PSP timed out).
+      const unknown = reply(d.state, 'failed', { retriable: true, reason: 'PSP outcome unknown' });
+      d = decide(checkout, d.state, { kind: 'reply', reply: unknown }, (now += 1));
+      if (d.state.waiting === 'retry')
+        d = decide(checkout, d.state, { kind: 'wake' }, (now = d.state.wakeAt ?? now));
+    }
+    // The capture may have charged the card, so its refund is the first compensation.
+    expect(d.state).toMatchObject({ status: 'compensating', stepIndex: 1, phase: 'compensation' });
+    expect(sentType(d)).toBe('Refund');
+    expect(d.history.map((h) => h.event)).toEqual(['step-gave-up', 'compensation-started']);
+  });
+
+  it('keeps retrying an unanswered compensation at the capped backoff and never abandons it', () => {
+    let d = startSaga(checkout, {}, 0);
+    d = decide(checkout, d.state, { kind: 'reply', reply: reply(d.state, 'succeeded') }, 1);
+    d = decide(checkout, d.state, { kind: 'reply', reply: reply(d.state, 'succeeded') }, 2);
+    d = decide(checkout, d.state, { kind: 'reply', reply: reply(d.state, 'failed') }, 3); // refund sent
+    let now = 3;
+    const events: string[] = [];
+    for (let round = 0; round < 50; round++) {
+      d = decide(checkout, d.state, { kind: 'wake' }, (now = d.state.wakeAt ?? now)); // timed out
+      events.push(...d.history.map((h) => h.event));
+      expect(d.state).toMatchObject({ status: 'compensating', waiting: 'retry' });
+      expect((d.state.wakeAt ?? 0) - now).toBeLessThanOrEqual(retry.maxBackoffMs);
+      d = decide(checkout, d.state, { kind: 'wake' }, (now = d.state.wakeAt ?? now)); // resent
+      expect(sentType(d)).toBe('Refund');
+    }
+    expect(d.state.attempt).toBe(51);
+    expect(events.filter((e) => e === 'compensation-overdue')).toHaveLength(1);
+    // The participant is back: the compensation ends and the saga with it.
+    d = decide(checkout, d.state, { kind: 'reply', reply: reply(d.state, 'succeeded') }, now + 1);
+    expect(d.state.status).toBe('compensated');
+  });
+
+  it('states the shortest time an action step takes to give up', () => {
+    // 3 attempts of 1 s, with backoffs of 100 and 200 ms between them
+    expect(stepBudgetMs({ timeoutMs: 1_000, retry })).toBe(3_300);
+    expect(stepBudgetMs({ timeoutMs: 500, retry: { ...retry, maxAttempts: 1 } })).toBe(500);
+    expect(backoffMs(retry, 5_000)).toBe(retry.maxBackoffMs);
+  });
+
+  it('fails (for an operator) when a compensation is definitively refused', () => {
     let d = startSaga(checkout, {}, 0);
     d = decide(checkout, d.state, { kind: 'reply', reply: reply(d.state, 'succeeded') }, 1);
     d = decide(checkout, d.state, { kind: 'reply', reply: reply(d.state, 'succeeded') }, 2);
@@ -169,6 +236,8 @@ describe('saga engine', () => {
         kind: fc.constant('reply' as const),
         outcome: fc.constantFrom('succeeded' as const, 'failed' as const),
         retriable: fc.boolean(),
+        // A late reply to the previous attempt: must change nothing.
+        stale: fc.boolean(),
       }),
     );
     fc.assert(
@@ -188,9 +257,21 @@ describe('saga engine', () => {
           ) {
             maybeEffective.add(before.stepIndex);
           }
+          // "Failed, retriable" means the participant could not tell: maybe applied.
+          if (
+            before.phase === 'action' &&
+            e.kind === 'reply' &&
+            e.reply.outcome === 'failed' &&
+            e.reply.retriable &&
+            e.reply.attempt === before.attempt
+          ) {
+            maybeEffective.add(before.stepIndex);
+          }
           d = decide(checkout, before, e, now);
           if (d.ignored) expect(d.state).toBe(before);
           else expect(VALID_TRANSITIONS[before.status]).toContain(d.state.status);
+          if (e.kind === 'reply' && e.reply.attempt !== before.attempt)
+            expect(d.ignored).toBeTruthy();
           if (
             e.kind === 'reply' &&
             !d.ignored &&
@@ -207,7 +288,13 @@ describe('saga engine', () => {
           step(
             e.kind === 'wake'
               ? e
-              : { kind: 'reply', reply: reply(d.state, e.outcome, { retriable: e.retriable }) },
+              : {
+                  kind: 'reply',
+                  reply: reply(d.state, e.outcome, {
+                    retriable: e.retriable,
+                    ...(e.stale ? { attempt: d.state.attempt - 1 } : {}),
+                  }),
+                },
           );
         }
         // Participants now always succeed: the saga must terminate.

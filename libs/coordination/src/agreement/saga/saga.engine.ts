@@ -104,6 +104,14 @@ function compensateFrom(
 }
 
 // An attempt failed or timed out: back off and retry, or give up on the step.
+//
+// `unknown` says the step may have taken effect (no reply, or a participant that could not
+// tell): once such a step gives up, it is compensated itself, not only the steps before it.
+// Compensations must therefore be safe when their action never happened.
+//
+// A compensation never gives up on an unknown outcome: it undoes something that may be
+// holding a customer's money, so it keeps retrying at the capped backoff until the
+// participant answers. Only a participant's definitive refusal ends it as `failed`.
 function retryOrGiveUp(
   definition: Definition,
   from: SagaState,
@@ -114,33 +122,26 @@ function retryOrGiveUp(
 ): Decision {
   const step = stepAt(definition, from.stepIndex);
   const base = { step: step.name, phase: from.phase, attempt: from.attempt };
-  if (from.attempt < step.retry.maxAttempts) {
+  const keepTrying = from.phase === 'compensation' || from.attempt < step.retry.maxAttempts;
+  if (keepTrying) {
     const wait = backoffMs(step.retry, from.attempt);
     history.push({
       ...base,
       event: timedOut ? 'attempt-timed-out' : 'attempt-failed',
       detail: { reason, retryInMs: wait },
     });
+    // Said once, when a compensation outlives its step's budget: a person may want to look,
+    // but nothing is abandoned.
+    if (from.phase === 'compensation' && from.attempt === step.retry.maxAttempts) {
+      history.push({ ...base, event: 'compensation-overdue', detail: { reason } });
+    }
     return {
       state: move(from, { status: from.status, waiting: 'retry', wakeAt: now + wait }),
       history,
     };
   }
-  history.push({
-    ...base,
-    event: from.phase === 'action' ? 'step-gave-up' : 'compensation-gave-up',
-    detail: { reason },
-  });
-  if (from.phase === 'compensation') return finish(from, 'failed', history);
-  // A timed-out step may have taken effect before its reply was lost, so it is undone too;
-  // a step that answered "failed" changed nothing and is skipped.
-  return compensateFrom(
-    definition,
-    from,
-    timedOut ? from.stepIndex : from.stepIndex - 1,
-    now,
-    history,
-  );
+  history.push({ ...base, event: 'step-gave-up', detail: { reason } });
+  return compensateFrom(definition, from, from.stepIndex, now, history);
 }
 
 export function startSaga(
@@ -206,11 +207,19 @@ export function decide(
   }
 
   const { reply } = event;
-  // Only the current step's reply counts. A reply to an earlier step, or a redelivered one,
-  // is stale; a late reply to an earlier attempt of this step is the same step's outcome
-  // (the idempotency key makes every attempt one operation) and is taken.
+  // Only the reply to the attempt being waited on counts. A reply to an earlier step or
+  // phase, or to an earlier attempt of this one, is stale: that attempt was already counted
+  // when it timed out, and taking its answer now would spend the current attempt on it
+  // (a late "outcome unknown" would start a third attempt while the second is in flight).
   if (reply.step !== step.name || reply.phase !== state.phase) {
     return { state, history, ignored: `stale reply for ${reply.phase} ${reply.step}` };
+  }
+  if (reply.attempt !== state.attempt || state.waiting !== 'reply') {
+    return {
+      state,
+      history,
+      ignored: `stale reply to attempt ${reply.attempt} of ${reply.phase} ${reply.step}`,
+    };
   }
   const base = { step: step.name, phase: state.phase, attempt: state.attempt };
 
@@ -232,6 +241,8 @@ export function decide(
 
   const reason = reply.reason ?? 'participant reported failure';
   if (reply.retriable) return retryOrGiveUp(definition, state, now, false, reason, history);
+  // A definitive refusal: the action changed nothing (so only earlier steps are undone), or
+  // the compensation cannot be done, which a person must decide (`failed`).
   history.push({
     ...base,
     event: state.phase === 'action' ? 'step-failed' : 'compensation-failed',

@@ -32,6 +32,9 @@ export function parseSagaReply(raw: string): SagaReply {
   if (typeof v['sagaId'] !== 'string' || typeof v['step'] !== 'string' || !isPhase(v['phase'])) {
     throw new MalformedSagaMessageError('saga reply lacks sagaId, step or phase');
   }
+  if (!Number.isInteger(v['attempt']) || (v['attempt'] as number) < 1) {
+    throw new MalformedSagaMessageError('saga reply attempt must be a positive integer');
+  }
   if (v['outcome'] !== 'succeeded' && v['outcome'] !== 'failed') {
     throw new MalformedSagaMessageError('saga reply outcome must be succeeded or failed');
   }
@@ -53,7 +56,7 @@ export function parseSagaCommand(raw: string): SagaCommandEnvelope {
     if (typeof v[field] !== 'string')
       throw new MalformedSagaMessageError(`saga command lacks ${field}`);
   }
-  if (!isPhase(v['phase']) || typeof v['attempt'] !== 'number' || !isRecord(v['payload'])) {
+  if (!isPhase(v['phase']) || !Number.isInteger(v['attempt']) || !isRecord(v['payload'])) {
     throw new MalformedSagaMessageError('saga command has a bad phase, attempt or payload');
   }
   return v as unknown as SagaCommandEnvelope;
@@ -99,6 +102,7 @@ export function handleSagaCommand(
         sagaId: command.sagaId,
         step: command.step,
         phase: command.phase,
+        attempt: command.attempt,
         ...outcome,
       };
       await writeOutbox(

@@ -67,6 +67,7 @@ describe('saga orchestrator on Postgres', () => {
         sagaId: c.sagaId,
         step: c.step,
         phase: c.phase,
+        attempt: c.attempt,
         outcome,
         ...extra,
       }),
@@ -205,5 +206,96 @@ describe('saga orchestrator on Postgres', () => {
       'outbox unavailable',
     );
     expect(await orchestrator.get(db.pool, 'saga-atomic')).toBeUndefined();
+  });
+
+  // A saga whose row no longer fits its definition (here: a step the definition lacks) makes
+  // every wake-up throw. It must not hold back the other instances' timeouts.
+  const poison = (sagaId: string) =>
+    db.pool.query('update saga_instances set step_index = 99 where id = $1', [sagaId]);
+
+  it("applies every other saga's timeout when one instance's wake-up throws, and quarantines it after three failures", async () => {
+    const quarantined: string[] = [];
+    const watched = new SagaOrchestrator({
+      tx: poolTransactionRunner(db.pool),
+      outbox,
+      clock,
+      onQuarantined: (id) => quarantined.push(id),
+    }).register(definition);
+    await watched.start('checkout', 'saga-poisoned', { order: 'o-8' });
+    await watched.start('checkout', 'saga-healthy', { order: 'o-9' });
+    await poison('saga-poisoned');
+
+    clock.advance(1_000);
+    await watched.processDue(); // both due: the healthy one times out and backs off
+    expect(await orchestrator.get(db.pool, 'saga-healthy')).toMatchObject({ waiting: 'retry' });
+    clock.advance(50);
+    await watched.processDue(); // the healthy one is resent
+    expect(await lastSent('saga-healthy')).toMatchObject({ type: 'VerifyHold', attempt: 2 });
+
+    // Failures in a row push the poisoned one's next try back, then set it aside.
+    for (let round = 0; round < 3; round++) {
+      clock.advance(10_000);
+      await watched.processDue();
+    }
+    const row = await db.pool.query(
+      'select quarantined_at, quarantine_reason, status from saga_instances where id = $1',
+      ['saga-poisoned'],
+    );
+    expect(row.rows[0]).toMatchObject({ status: 'running' });
+    expect(row.rows[0].quarantined_at).not.toBeNull();
+    expect(row.rows[0].quarantine_reason).toMatch(/no step 99/);
+    expect(quarantined).toEqual(['saga-poisoned']);
+    const { rows: history } = await db.pool.query(
+      "select count(*)::int as n from saga_history where saga_id = $1 and event = 'quarantined'",
+      ['saga-poisoned'],
+    );
+    expect(history[0].n).toBe(1);
+
+    // Quarantined: skipped, until a person releases it.
+    clock.advance(60_000);
+    expect(await watched.processDue()).toBeGreaterThanOrEqual(0);
+    await db.pool.query('update saga_instances set step_index = 0 where id = $1', [
+      'saga-poisoned',
+    ]);
+    expect(await watched.releaseQuarantined('saga-poisoned')).toBe(true);
+    await watched.processDue();
+    expect(await orchestrator.get(db.pool, 'saga-poisoned')).toMatchObject({
+      status: 'running',
+      quarantinedAt: null,
+    });
+  });
+
+  it('quarantines a saga whose reply cannot be applied instead of failing the reply forever', async () => {
+    await orchestrator.start('checkout', 'saga-bad-reply', { order: 'o-10' });
+    const verify = await lastSent('saga-bad-reply');
+    await poison('saga-bad-reply');
+    // The reply's transaction commits (Kafka moves on); the saga is set aside for a person.
+    expect(await replyTo(verify, 'succeeded')).toEqual({
+      applied: false,
+      reason: 'saga is quarantined',
+    });
+    expect(await orchestrator.get(db.pool, 'saga-bad-reply')).toMatchObject({
+      quarantineReason: expect.stringMatching(/reply to action verify-hold failed/),
+    });
+    expect(await replyTo(verify, 'succeeded')).toEqual({
+      applied: false,
+      reason: 'saga is quarantined',
+    });
+  });
+
+  it('ignores the late reply of an earlier attempt once the step was resent', async () => {
+    await orchestrator.start('checkout', 'saga-late', { order: 'o-11' });
+    const first = await lastSent('saga-late');
+    clock.advance(1_000);
+    await orchestrator.processDue(); // attempt 1 timed out
+    clock.advance(50);
+    await orchestrator.processDue(); // attempt 2 sent
+    const second = await lastSent('saga-late');
+    expect(second?.attempt).toBe(2);
+    expect(await replyTo(first, 'failed', { retriable: true })).toEqual({
+      applied: false,
+      reason: 'stale reply to attempt 1 of action verify-hold',
+    });
+    expect(await replyTo(second, 'succeeded')).toEqual({ applied: true });
   });
 });

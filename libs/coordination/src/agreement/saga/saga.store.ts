@@ -6,12 +6,13 @@ import type { HistoryEntry, SagaState, Waiting } from './saga.engine';
 import type { SagaPhase } from './saga.definition';
 import type { SagaStatus } from './saga.transitions';
 
-export const SAGA_MIGRATIONS: readonly { name: string; sql: string }[] = ['001_saga.sql'].map(
-  (name) => ({
-    name,
-    sql: readFileSync(join(__dirname, 'sql', name), 'utf8'),
-  }),
-);
+export const SAGA_MIGRATIONS: readonly { name: string; sql: string }[] = [
+  '001_saga.sql',
+  '002_saga_quarantine.sql',
+].map((name) => ({
+  name,
+  sql: readFileSync(join(__dirname, 'sql', name), 'utf8'),
+}));
 
 export async function applySagaMigrations(sql: SqlExecutor): Promise<void> {
   for (const migration of SAGA_MIGRATIONS) await sql.query(migration.sql);
@@ -22,6 +23,9 @@ export interface StoredSaga extends SagaState {
   type: string;
   createdAt: number;
   updatedAt: number;
+  // Set while the instance is set aside for a person (see quarantineSaga).
+  quarantinedAt: number | null;
+  quarantineReason: string | null;
 }
 
 interface Row {
@@ -36,6 +40,8 @@ interface Row {
   context: Record<string, unknown>;
   created_at: Date;
   updated_at: Date;
+  quarantined_at: Date | null;
+  quarantine_reason: string | null;
 }
 
 const toStored = (r: Row): StoredSaga => ({
@@ -50,6 +56,8 @@ const toStored = (r: Row): StoredSaga => ({
   context: r.context,
   createdAt: r.created_at.getTime(),
   updatedAt: r.updated_at.getTime(),
+  quarantinedAt: r.quarantined_at ? r.quarantined_at.getTime() : null,
+  quarantineReason: r.quarantine_reason,
 });
 
 const ts = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -107,7 +115,8 @@ export async function saveSaga(
 ): Promise<void> {
   await sql.query(
     `update saga_instances
-        set status = $2, phase = $3, step_index = $4, attempt = $5, waiting = $6, wake_at = $7, context = $8, updated_at = $9
+        set status = $2, phase = $3, step_index = $4, attempt = $5, waiting = $6, wake_at = $7, context = $8, updated_at = $9,
+            processing_failures = 0
       where id = $1`,
     [
       id,
@@ -171,20 +180,93 @@ export async function loadHistory(sql: SqlExecutor, id: string): Promise<History
   }));
 }
 
-// Non-terminal instances whose wait is over, locked; instances another recoverer holds are
-// skipped rather than waited for.
-export async function claimDueSagas(
+// Ids of non-terminal, unquarantined instances whose wait is over, oldest first. Not
+// locked: each is then claimed in its own transaction (claimDueSaga), so one instance that
+// fails cannot hold back the others.
+export async function findDueSagaIds(
   sql: SqlExecutor,
   now: number,
   limit: number,
-): Promise<StoredSaga[]> {
-  const { rows } = await sql.query<Row>(
-    `select * from saga_instances
-      where status in ('running', 'compensating') and wake_at <= $1
+): Promise<string[]> {
+  const { rows } = await sql.query<{ id: string }>(
+    `select id from saga_instances
+      where status in ('running', 'compensating') and wake_at <= $1 and quarantined_at is null
       order by wake_at
-      limit $2
-      for update skip locked`,
+      limit $2`,
     [ts(now), limit],
   );
-  return rows.map(toStored);
+  return rows.map((r) => r.id);
+}
+
+// Locks one instance if it is still due; an instance another recoverer or a reply holds
+// is skipped rather than waited for.
+export async function claimDueSaga(
+  sql: SqlExecutor,
+  id: string,
+  now: number,
+): Promise<StoredSaga | undefined> {
+  const { rows } = await sql.query<Row>(
+    `select * from saga_instances
+      where id = $1 and status in ('running', 'compensating') and wake_at <= $2
+        and quarantined_at is null
+      for update skip locked`,
+    [id, ts(now)],
+  );
+  return rows[0] ? toStored(rows[0]) : undefined;
+}
+
+// Counts one failed wake-up and moves the next one back (backoffMs, doubled per failure in
+// a row); at `quarantineAfter` failures in a row the instance is quarantined instead.
+// Returns whether it was.
+export async function recordProcessingFailure(
+  sql: SqlExecutor,
+  id: string,
+  reason: string,
+  now: number,
+  backoffMs: number,
+  quarantineAfter: number,
+): Promise<boolean> {
+  const { rows } = await sql.query<{ quarantined: boolean }>(
+    `update saga_instances
+        set processing_failures = processing_failures + 1,
+            quarantined_at = case when processing_failures + 1 >= $3 then $2::timestamptz end,
+            quarantine_reason = case when processing_failures + 1 >= $3 then $4 end,
+            wake_at = case when processing_failures + 1 >= $3 then wake_at
+                           else $2::timestamptz
+                                + make_interval(secs => $5::float8 * power(2, processing_failures) / 1000)
+                      end
+      where id = $1 and quarantined_at is null
+      returning quarantined_at is not null as quarantined`,
+    [id, ts(now), quarantineAfter, reason, backoffMs],
+  );
+  return rows[0]?.quarantined ?? false;
+}
+
+export async function quarantineSaga(
+  sql: SqlExecutor,
+  id: string,
+  reason: string,
+  now: number,
+): Promise<void> {
+  await sql.query(
+    `update saga_instances set quarantined_at = $2, quarantine_reason = $3
+      where id = $1 and quarantined_at is null`,
+    [id, ts(now), reason],
+  );
+}
+
+// A person has fixed the cause: the instance is due again at once.
+export async function releaseQuarantinedSaga(
+  sql: SqlExecutor,
+  id: string,
+  now: number,
+): Promise<boolean> {
+  const { rowCount } = await sql.query(
+    `update saga_instances
+        set quarantined_at = null, quarantine_reason = null, processing_failures = 0,
+            wake_at = $2
+      where id = $1 and quarantined_at is not null and status in ('running', 'compensating')`,
+    [id, ts(now)],
+  );
+  return rowCount === 1;
 }
