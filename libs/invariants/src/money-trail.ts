@@ -66,8 +66,8 @@ interface Order {
   saga: string | null;
 }
 
-// The orchestrator may mark a broken instance as quarantined in a later migration; count
-// it when the column exists, by whatever name starting with "quarantine" it got.
+// The orchestrator sets a broken instance aside with quarantined_at (saga migration 002).
+// A ticketing database migrated before that has no such column: then the count is null.
 async function countQuarantined(
   ticketing: SqlExecutor,
   scope: unknown[],
@@ -75,8 +75,8 @@ async function countQuarantined(
   const { rows } = await ticketing.query<{ column_name: string; data_type: string }>(
     `select column_name, data_type from information_schema.columns
       where table_schema = current_schema() and table_name = 'saga_instances'
-        and column_name like 'quarantine%'
-      order by column_name limit 1`,
+        and column_name in ('quarantined_at', 'quarantined')
+      order by column_name desc limit 1`,
   );
   const column = rows[0];
   if (!column) return null;
