@@ -1,4 +1,10 @@
-import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Logger,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import {
   IdempotencyStore,
   outboxWriter,
@@ -8,7 +14,8 @@ import {
   systemClock,
   type SqlExecutor,
 } from '@suite/coordination';
-import { ReadinessRegistry, dataSourceReadinessCheck } from '@suite/coordination-nest';
+import { HttpMetrics, ReadinessRegistry, dataSourceReadinessCheck } from '@suite/coordination-nest';
+import { Counter } from 'prom-client';
 import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { checkoutSaga } from './checkout/domain/checkout.saga';
@@ -98,11 +105,28 @@ export class TicketingModule {
         },
         {
           provide: ORCHESTRATOR,
-          inject: [TRANSACTIONS],
-          useFactory: (tx: ConstructorParameters<typeof SagaOrchestrator>[0]['tx']) =>
+          inject: [TRANSACTIONS, HttpMetrics],
+          useFactory: (
+            tx: ConstructorParameters<typeof SagaOrchestrator>[0]['tx'],
+            metrics: HttpMetrics,
+          ) => {
+            // A quarantined checkout needs a person: alert on this counter.
+            const quarantined = new Counter({
+              name: 'saga_quarantined_total',
+              help: 'Saga instances set aside because their wake-up or reply kept failing.',
+              registers: [metrics.registry],
+            });
+            const logger = new Logger('SagaOrchestrator');
             // Each command wakes the relay on commit (OUTBOX_WAKEUPS): a step's latency
             // is then Kafka's and the participant's, not the relay's poll.
-            new SagaOrchestrator({ tx, outbox: outboxWriter(outboxWriteOptions(config)) }).register(
+            return new SagaOrchestrator({
+              tx,
+              outbox: outboxWriter(outboxWriteOptions(config)),
+              onQuarantined: (sagaId, reason) => {
+                quarantined.inc();
+                logger.error(`saga ${sagaId} quarantined: ${reason}`);
+              },
+            }).register(
               checkoutSaga({
                 ticketingCommandsTopic: config.TICKETING_COMMANDS_TOPIC,
                 paymentsCommandsTopic: config.PAYMENTS_COMMANDS_TOPIC,
@@ -110,7 +134,8 @@ export class TicketingModule {
                 stepTimeoutMs: config.STEP_TIMEOUT_MS,
                 paymentTimeoutMs: config.PAYMENT_TIMEOUT_MS,
               }),
-            ),
+            );
+          },
         },
         { provide: IdempotencyStore, useValue: new IdempotencyStore() },
         {
