@@ -22,6 +22,26 @@ export interface DemoReport {
     unbalancedEntries: number;
   };
   sagas: Record<string, number>;
+  // Seconds the sagas took to finish after the traffic stopped (bounded by the demo).
+  settledInS: number;
+  // Per topic: distinct messages and records on Kafka against the outbox rows per service.
+  events: {
+    topic: string;
+    kafkaMessages: number;
+    kafkaRecords: number;
+    outboxRows: Record<string, number>;
+  }[];
+  eventExamples: Record<string, string[] | undefined>;
+  // Money at the PSP traced to orders (minor units).
+  moneyTrail: {
+    orders: number;
+    charges: number;
+    charged: number;
+    refunded: number;
+    keptWithoutTickets: number;
+    ordersKeepingMoney: number;
+    examples: Record<string, string[] | undefined>;
+  };
   auction: AuctionRaceResult;
   burst: BurstResult;
   latencies: Record<string, LatencySummary>;
@@ -35,6 +55,12 @@ const counts = (record: Record<string, number>) =>
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
+
+// A few ids behind each violation, so a failing run says where to look.
+const examples = (record: Record<string, string[] | undefined>) =>
+  Object.entries(record).flatMap(([violation, ids]) =>
+    ids?.length ? [`  ${violation}: ${ids.join(', ')}`] : [],
+  );
 
 export function formatReport(r: DemoReport): string {
   const lines = [
@@ -50,7 +76,17 @@ export function formatReport(r: DemoReport): string {
     `seats sold   ${r.seatsSold}   tickets issued ${r.ticketsIssued}   seats sold twice ${r.duplicateSeats}`,
     `money        captured ${money(r.money.captured, r.money.currency)} = tickets ${money(r.money.ticketsValue, r.money.currency)} + refunds ${money(r.money.refunded, r.money.currency)}: ${r.money.balanced ? 'holds' : 'DOES NOT HOLD'}`,
     `             double charges at the PSP ${r.money.doubleCharges ?? 'n/a'}, unbalanced ledger entries ${r.money.unbalancedEntries}`,
-    `sagas        ${counts(r.sagas)}`,
+    `sagas        ${counts(r.sagas)} (settled ${r.settledInS.toFixed(1)} s after the traffic)`,
+    `money trail  ${r.moneyTrail.charges} charges at the PSP for ${r.moneyTrail.orders} orders: charged ${money(r.moneyTrail.charged, r.money.currency)}, refunded ${money(r.moneyTrail.refunded, r.money.currency)}; kept without tickets ${money(r.moneyTrail.keptWithoutTickets, r.money.currency)} (${r.moneyTrail.ordersKeepingMoney} orders)`,
+    ...examples(r.moneyTrail.examples),
+    '',
+    '---------------- events: Kafka vs outbox ----------------',
+    'topic                    on Kafka (messages / records)   outbox rows',
+    ...r.events.map(
+      (e) =>
+        `  ${e.topic.padEnd(22)} ${String(e.kafkaMessages).padStart(8)} / ${String(e.kafkaRecords).padEnd(8)}            ${counts(e.outboxRows) || '-'}`,
+    ),
+    ...examples(r.eventExamples),
     '',
     '---------------- auction race ----------------',
     `bids         ${r.auction.bidsSent} sent, ${r.auction.accepted} accepted, rejected: ${counts(r.auction.rejected)}`,
