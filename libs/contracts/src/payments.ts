@@ -9,6 +9,18 @@ export const PAYMENT_COMMAND_TYPES = {
 
 export type PaymentCommandType = (typeof PAYMENT_COMMAND_TYPES)[keyof typeof PAYMENT_COMMAND_TYPES];
 
+// What payments (and the card processor behind it) accept for one capture. A sender that
+// bounds its own inputs to these never sees a capture refused as malformed.
+export const CAPTURE_PAYMENT_LIMITS = {
+  // Minor units; the PSP's ceiling, far inside the bigint column.
+  minAmountMinor: 1,
+  maxAmountMinor: 100_000_000,
+  // The PSP refuses a longer source token.
+  maxSourceTokenLength: 100,
+  maxMerchantReferenceLength: 200,
+  currencyPattern: /^[A-Z]{3}$/,
+} as const;
+
 // The saga step's idempotency key becomes the payment's key, so a resent command
 // captures once.
 export interface CapturePaymentPayload {

@@ -68,3 +68,14 @@ export const paymentsConfigSchema = baseServiceConfig.extend({
 export type PaymentsConfig = z.infer<typeof paymentsConfigSchema>;
 
 export const PAYMENTS_CONFIG = Symbol('PAYMENTS_CONFIG');
+
+// The longest a PSP charge call can take: every attempt timing out, the backoff between
+// them, and the lookup by key at the end. A charge attempt that began longer ago than this
+// is over; only then may "the PSP holds no charge" be believed.
+export function longestChargeCallMs(config: PaymentsConfig): number {
+  let backoff = 0;
+  for (let attempt = 1; attempt < config.PSP_MAX_ATTEMPTS; attempt++) {
+    backoff += config.PSP_RETRY_BACKOFF_MS * 2 ** (attempt - 1);
+  }
+  return config.PSP_TIMEOUT_MS * (config.PSP_MAX_ATTEMPTS + 1) + backoff;
+}

@@ -5,6 +5,7 @@ import { PAYMENTS_CONFIG, type PaymentsConfig } from '../config/payments.config'
 import { PaymentRecord, RefundRecord } from '../payments/infra/payment.record';
 import { CoordinationTables1760000001000 } from './migrations/1760000001000-coordination-tables';
 import { PaymentsAndLedger1760000002000 } from './migrations/1760000002000-payments-and-ledger';
+import { ChargeAttemptsAndTombstones1760000003000 } from './migrations/1760000003000-charge-attempts-and-tombstones';
 import { TypeOrmTransactions } from './typeorm-transactions';
 
 export const TRANSACTIONS = Symbol('TRANSACTIONS');
@@ -19,7 +20,11 @@ export const TRANSACTIONS = Symbol('TRANSACTIONS');
         type: 'postgres' as const,
         url: config.DATABASE_URL,
         entities: [PaymentRecord, RefundRecord],
-        migrations: [CoordinationTables1760000001000, PaymentsAndLedger1760000002000],
+        migrations: [
+          CoordinationTables1760000001000,
+          PaymentsAndLedger1760000002000,
+          ChargeAttemptsAndTombstones1760000003000,
+        ],
         migrationsRun: true,
         synchronize: false,
         logging: false,

@@ -1,5 +1,9 @@
 import { IdempotencyStore } from '@suite/coordination';
-import { PAYMENTS_CONFIG, type PaymentsConfig } from '../config/payments.config';
+import {
+  longestChargeCallMs,
+  PAYMENTS_CONFIG,
+  type PaymentsConfig,
+} from '../config/payments.config';
 import { TRANSACTIONS } from '../database/payments-database.module';
 import type { TypeOrmTransactions } from '../database/typeorm-transactions';
 import { LedgerRepository } from '../ledger/infra/ledger.repository';
@@ -8,11 +12,13 @@ import { PSP_GATEWAY, type PspGateway } from './domain/psp.port';
 import { GetPaymentUseCase } from './get-payment/get-payment.use-case';
 import { HttpPspGateway } from './infra/http-psp.gateway';
 import { naivePspGateway } from './infra/naive-psp.gateway';
+import { LateCharges } from './infra/late-charges';
 import { PaymentEventsOutbox } from './infra/payment-events.outbox';
 import { PaymentSettlement } from './infra/payment-settlement';
 import { PaymentsRepository } from './infra/payments.repository';
 import { ReconcilePaymentsUseCase } from './reconcile-payments/reconcile-payments.use-case';
 import { RefundPaymentUseCase } from './refund-payment/refund-payment.use-case';
+import { SettleBeforeRefund } from './saga-commands/settle-before-refund';
 
 // The use cases are plain classes (no Nest in them), wired here.
 export const paymentsProviders = [
@@ -60,15 +66,48 @@ export const paymentsProviders = [
       new PaymentSettlement(p, l, e),
   },
   {
+    provide: LateCharges,
+    inject: [TRANSACTIONS, PaymentsRepository, PSP_GATEWAY],
+    useFactory: (t: TypeOrmTransactions, p: PaymentsRepository, psp: PspGateway) =>
+      new LateCharges(t, p, psp),
+  },
+  {
     provide: CreatePaymentUseCase,
-    inject: [TRANSACTIONS, IdempotencyStore, PaymentsRepository, PaymentSettlement, PSP_GATEWAY],
+    inject: [
+      TRANSACTIONS,
+      IdempotencyStore,
+      PaymentsRepository,
+      PaymentSettlement,
+      PSP_GATEWAY,
+      LateCharges,
+    ],
     useFactory: (
       t: TypeOrmTransactions,
       s: IdempotencyStore,
       p: PaymentsRepository,
       settle: PaymentSettlement,
       psp: PspGateway,
-    ) => new CreatePaymentUseCase(t, s, p, settle, psp),
+      late: LateCharges,
+    ) => new CreatePaymentUseCase(t, s, p, settle, psp, late),
+  },
+  {
+    provide: SettleBeforeRefund,
+    inject: [
+      PAYMENTS_CONFIG,
+      TRANSACTIONS,
+      PaymentsRepository,
+      PaymentSettlement,
+      PSP_GATEWAY,
+      LateCharges,
+    ],
+    useFactory: (
+      config: PaymentsConfig,
+      t: TypeOrmTransactions,
+      p: PaymentsRepository,
+      settle: PaymentSettlement,
+      psp: PspGateway,
+      late: LateCharges,
+    ) => new SettleBeforeRefund(t, p, settle, psp, late, longestChargeCallMs(config)),
   },
   {
     provide: GetPaymentUseCase,
@@ -96,12 +135,13 @@ export const paymentsProviders = [
   },
   {
     provide: ReconcilePaymentsUseCase,
-    inject: [TRANSACTIONS, PaymentsRepository, PaymentSettlement, PSP_GATEWAY],
+    inject: [TRANSACTIONS, PaymentsRepository, PaymentSettlement, PSP_GATEWAY, LateCharges],
     useFactory: (
       t: TypeOrmTransactions,
       p: PaymentsRepository,
       settle: PaymentSettlement,
       psp: PspGateway,
-    ) => new ReconcilePaymentsUseCase(t, p, settle, psp),
+      late: LateCharges,
+    ) => new ReconcilePaymentsUseCase(t, p, settle, psp, late),
   },
 ];

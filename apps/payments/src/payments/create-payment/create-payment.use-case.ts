@@ -6,9 +6,10 @@ import {
   type StoredResponse,
 } from '@suite/coordination';
 import type { TypeOrmTransactions } from '../../database/typeorm-transactions';
-import { isSettled } from '../domain/payment-status';
 import { paymentResponse } from '../domain/payment-view';
 import type { PspGateway } from '../domain/psp.port';
+import type { LateCharges } from '../infra/late-charges';
+import type { PaymentRecord } from '../infra/payment.record';
 import type { PaymentSettlement } from '../infra/payment-settlement';
 import type { PaymentsRepository } from '../infra/payments.repository';
 
@@ -42,12 +43,39 @@ class OutcomeUnknown extends Error {
 
 export const CREATE_PAYMENT_PATH = '/payments';
 
+// The failure reason of the tombstone a compensation leaves under a capture's key when the
+// capture had not arrived yet (see SettleBeforeRefund): the late capture charges nothing.
+export const CAPTURE_ABANDONED = 'abandoned: compensated before the capture arrived';
+
+// A key names one payment forever, also after its idempotency record was purged: the same
+// request gets that payment as it is now, another request under the key a 422.
+const keyReused: StoredResponse = {
+  status: 422,
+  body: {
+    statusCode: 422,
+    error: 'idempotency_key_reused',
+    message: 'this Idempotency-Key was used with a different request',
+  },
+};
+
+type PaymentBody = Omit<CreatePaymentInput, 'scope' | 'key'>;
+
+const isRequestOf = (payment: PaymentRecord, body: PaymentBody) =>
+  payment.amountMinor === body.amountMinor &&
+  payment.currency === body.currency &&
+  payment.sourceToken === body.sourceToken &&
+  payment.merchantReference === body.merchantReference;
+
 // POST /payments in three recoverable phases; a crash between two of them resumes at the
 // first that did not commit:
 //   payment_created   the pending payment row
 //   charge_started    pending -> processing: from here the PSP may hold a charge
-//   (final)           the keyed PSP call, then in ONE transaction the settled payment,
-//                     its ledger postings, its outbox event and the stored response
+//   (final)           the charge attempt stamped (committed, and only while the payment is
+//                     still processing), the keyed PSP call, then in ONE transaction the
+//                     settled payment, its ledger postings, its outbox event and the
+//                     stored response
+// A key whose idempotency record was purged starts again at the first phase and meets its
+// payment there: nothing is inserted or charged twice.
 export class CreatePaymentUseCase {
   constructor(
     private readonly transactions: TypeOrmTransactions,
@@ -55,6 +83,7 @@ export class CreatePaymentUseCase {
     private readonly payments: PaymentsRepository,
     private readonly settlement: PaymentSettlement,
     private readonly psp: PspGateway,
+    private readonly lateCharges: LateCharges,
   ) {}
 
   async execute(input: CreatePaymentInput): Promise<CreatePaymentOutcome> {
@@ -81,6 +110,9 @@ export class CreatePaymentUseCase {
       {
         reaches: 'payment_created',
         run: async (sql: SqlExecutor) => {
+          // The key's payment already exists (its record was purged, or a compensation
+          // left a tombstone): the final phase answers with it.
+          if (await this.payments.findByKey(sql, scope, key, true)) return;
           const id = randomUUID();
           const now = new Date();
           await this.payments.insert(sql, {
@@ -94,6 +126,7 @@ export class CreatePaymentUseCase {
             pspChargeId: null,
             failureReason: null,
             refundedMinor: 0,
+            chargeAttemptedAt: null,
             createdAt: now,
             updatedAt: now,
           });
@@ -103,12 +136,16 @@ export class CreatePaymentUseCase {
         reaches: 'charge_started',
         run: async (sql: SqlExecutor) => {
           const payment = await this.mustFind(sql, scope, key, true);
-          // The reconciliation job may have abandoned it meanwhile; then nothing to start.
-          if (payment.status === 'pending') await this.payments.apply(sql, payment, 'start_charge');
+          // The reconciliation job or a compensation may have abandoned it meanwhile, or the
+          // key names another request's payment; then nothing to start.
+          if (payment.status === 'pending' && isRequestOf(payment, body)) {
+            await this.payments.apply(sql, payment, 'start_charge');
+          }
         },
       },
     ];
 
+    let paymentId: string | undefined;
     try {
       const outcome = await runRecoverable(
         this.transactions,
@@ -117,19 +154,10 @@ export class CreatePaymentUseCase {
         phases,
         async (sql) => {
           let payment = await this.mustFind(sql, scope, key, false);
-          if (!isSettled(payment.status)) {
-            // The one call that can move money, keyed by the payment: a retry of this
-            // phase (after a crash or a timeout) gets the PSP's first answer back.
-            const charged = await this.psp.charge({
-              key: payment.pspKey,
-              amountMinor: payment.amountMinor,
-              currency: payment.currency,
-              sourceToken: payment.sourceToken,
-              merchantReference: payment.id,
-            });
-            if (charged.kind === 'unknown') throw new OutcomeUnknown(payment.id, charged.reason);
-            payment = await this.settlement.settle(sql, payment.id, charged);
-          }
+          paymentId = payment.id;
+          if (payment.failureReason === CAPTURE_ABANDONED) return paymentResponse(payment);
+          if (!isRequestOf(payment, body)) return keyReused;
+          if (payment.status === 'processing') payment = await this.charge(sql, payment);
           return paymentResponse(payment);
         },
       );
@@ -142,7 +170,38 @@ export class CreatePaymentUseCase {
         return { kind: 'outcome-unknown', paymentId: error.paymentId, reason: error.reason };
       }
       throw error;
+    } finally {
+      // A charge that landed after the payment had failed goes back at once; if the PSP
+      // cannot be asked now (or this fails), the reconciliation job returns it.
+      if (paymentId) {
+        await this.lateCharges.returnPending({ paymentId, limit: 1 }).catch(() => undefined);
+      }
     }
+  }
+
+  // The one call that can move money, keyed by the payment: a retry (after a crash or a
+  // timeout) gets the PSP's first answer back. The attempt is stamped and committed first,
+  // under the row lock and only while the payment is still processing, so the reconciler
+  // and a refund never call it "not charged" while this call may still land.
+  private async charge(sql: SqlExecutor, payment: PaymentRecord): Promise<PaymentRecord> {
+    const stamped = await this.transactions.inTransaction((own) =>
+      this.payments.stampChargeAttempt(own, payment.id, new Date()),
+    );
+    if (!stamped) {
+      // Settled meanwhile by the reconciler or a refund: answer what it is now.
+      const now = await this.payments.findById(sql, payment.id);
+      if (!now) throw new Error(`payment ${payment.id} vanished`);
+      return now;
+    }
+    const charged = await this.psp.charge({
+      key: payment.pspKey,
+      amountMinor: payment.amountMinor,
+      currency: payment.currency,
+      sourceToken: payment.sourceToken,
+      merchantReference: payment.id,
+    });
+    if (charged.kind === 'unknown') throw new OutcomeUnknown(payment.id, charged.reason);
+    return this.settlement.settle(sql, payment.id, charged);
   }
 
   private async mustFind(sql: SqlExecutor, scope: string, key: string, forUpdate: boolean) {

@@ -14,6 +14,9 @@ export type ChargeOutcome =
   | { kind: 'declined'; chargeId: string; reason: string }
   // The PSP answered every attempt and holds no charge under the key.
   | { kind: 'not-charged'; reason: string }
+  // The PSP refused the request itself (a 4xx other than a decline: bad input) and holds no
+  // charge under the key. Final: the same request will be refused again.
+  | { kind: 'refused'; reason: string }
   // No definitive answer (timeouts, circuit open): the charge may or may not exist.
   | { kind: 'unknown'; reason: string };
 

@@ -17,6 +17,7 @@ const payment = (id: string, idempotencyScope: string): PaymentRecord => ({
   pspChargeId: 'ch_1',
   failureReason: null,
   refundedMinor: 0,
+  chargeAttemptedAt: new Date('2026-01-01T00:00:00Z'),
   createdAt: new Date('2026-01-01T00:00:00Z'),
   updatedAt: new Date('2026-01-01T00:00:00Z'),
 });

@@ -88,8 +88,32 @@ describe('HttpPspGateway', () => {
     await expect(gateway(fake).charge(request)).resolves.toMatchObject({ kind: 'not-charged' });
   });
 
-  it('throws on an answer that means our request was wrong', async () => {
-    const { fake } = scriptedFetch([{ status: 422, body: { message: 'key reused' } }]);
-    await expect(gateway(fake).charge(request)).rejects.toThrow('PSP refused the request with 422');
+  it('answers a 4xx refusal as refused, without retrying, once the PSP holds no charge under the key', async () => {
+    const { fake, calls } = scriptedFetch([
+      { status: 400, body: { message: ['sourceToken must be shorter than or equal to 100 characters'] } },
+      { status: 200, body: { data: [] } },
+    ]);
+    await expect(gateway(fake).charge(request)).resolves.toEqual({
+      kind: 'refused',
+      reason:
+        'PSP refused the request with 400: sourceToken must be shorter than or equal to 100 characters',
+    });
+    expect(calls.map((c) => c.method)).toEqual(['POST', 'GET']);
+  });
+
+  it('keeps a refused charge unknown when an earlier attempt went unanswered', async () => {
+    const { fake } = scriptedFetch([
+      'timeout',
+      { status: 422, body: { message: 'key reused' } },
+      { status: 200, body: { data: [] } },
+    ]);
+    await expect(gateway(fake).charge(request)).resolves.toMatchObject({ kind: 'unknown' });
+  });
+
+  it('answers a refund the PSP refuses with any 4xx as rejected, never by throwing', async () => {
+    const { fake } = scriptedFetch([{ status: 400, body: { error: 'Bad Request' } }]);
+    await expect(
+      gateway(fake).refund({ key: 'ref-1', chargeId: 'ch_1', amountMinor: 100 }),
+    ).resolves.toEqual({ kind: 'rejected', reason: 'Bad Request' });
   });
 });

@@ -31,11 +31,6 @@ interface Answer {
 class NoAnswer extends Error {}
 // A 5xx: the PSP answered that it did not process the request.
 class ServerError extends Error {}
-// An answer that means our request was wrong (400, 422): a bug, never retried.
-export class PspProtocolError extends Error {
-  readonly code = 'PSP_PROTOCOL_ERROR';
-  readonly retriable = false;
-}
 
 // The PSP over HTTP: a timeout per attempt, retries with backoff that reuse the key,
 // and a circuit breaker so a PSP that is down costs one fast failure instead of a
@@ -54,6 +49,8 @@ export class HttpPspGateway implements PspGateway {
       volumeThreshold: 10,
       resetTimeoutMs: 5_000,
     };
+    // Only "the PSP is unwell" (no answer, 5xx) opens the circuit: a 4xx is an answer,
+    // returned to the caller and never thrown.
     this.breaker = new CircuitBreaker(
       (method, path, key, body) => this.send(method, path, key, body),
       {
@@ -61,8 +58,6 @@ export class HttpPspGateway implements PspGateway {
         errorThresholdPercentage: breaker.errorThresholdPercentage,
         volumeThreshold: breaker.volumeThreshold,
         resetTimeout: breaker.resetTimeoutMs,
-        // Only "the PSP is unwell" opens the circuit; our own bugs do not.
-        errorFilter: (error: unknown) => error instanceof PspProtocolError,
       },
     );
   }
@@ -77,8 +72,9 @@ export class HttpPspGateway implements PspGateway {
 
   async charge(request: PspChargeRequest): Promise<ChargeOutcome> {
     let unanswered = false;
+    let refused: string | undefined;
     let reason = 'no attempt made';
-    for (let attempt = 1; attempt <= this.options.maxAttempts; attempt++) {
+    for (let attempt = 1; attempt <= this.options.maxAttempts && !refused; attempt++) {
       try {
         const answer = await this.breaker.fire(
           'POST',
@@ -97,27 +93,32 @@ export class HttpPspGateway implements PspGateway {
           const charge = answer.body['charge'] as { id?: unknown } | undefined;
           return { kind: 'declined', chargeId: String(charge?.id), reason: 'card_declined' };
         }
-        throw protocolError(answer);
+        if (!isRefusal(answer)) throw new NoAnswer(`PSP answered ${answer.status}`);
+        // Any other 4xx refuses our request as it is: retrying the same one cannot help.
+        refused = refusal(answer);
+        reason = refused;
       } catch (error) {
-        if (error instanceof PspProtocolError) throw error;
         if (this.breaker.opened) return { kind: 'unknown', reason: 'circuit open' };
         if (!(error instanceof ServerError)) unanswered = true;
         reason = (error as Error).message;
       }
-      if (attempt < this.options.maxAttempts) {
+      if (attempt < this.options.maxAttempts && !refused) {
         await sleep(this.options.backoffMs * 2 ** (attempt - 1));
       }
     }
-    // Out of attempts: ask by key before giving up, since a timed-out attempt may have
-    // charged. "None" is final only if every attempt was answered (a 5xx means the PSP
-    // did not charge); an unanswered attempt may still land, so that stays unknown.
+    // Out of attempts (or refused): ask by key before giving up, since a timed-out attempt
+    // may have charged. "None" is final only if every attempt was answered (a 5xx or a 4xx
+    // means the PSP did not charge); an unanswered attempt may still land, so that stays
+    // unknown.
     const found = await this.findCharge(request.key);
     if (found.kind === 'found') {
       return found.status === 'succeeded'
         ? { kind: 'succeeded', chargeId: found.chargeId }
         : { kind: 'declined', chargeId: found.chargeId, reason: 'card_declined' };
     }
-    if (found.kind === 'none' && !unanswered) return { kind: 'not-charged', reason };
+    if (found.kind === 'none' && !unanswered) {
+      return refused ? { kind: 'refused', reason: refused } : { kind: 'not-charged', reason };
+    }
     return { kind: 'unknown', reason };
   }
 
@@ -129,7 +130,8 @@ export class HttpPspGateway implements PspGateway {
         undefined,
         undefined,
       );
-      if (answer.status !== 200) throw protocolError(answer);
+      // A refused lookup tells nothing about the charge: the outcome stays unknown.
+      if (answer.status !== 200) return { kind: 'unknown', reason: refusal(answer) };
       const [charge] = (answer.body['data'] as { id: string; status: string }[] | undefined) ?? [];
       if (!charge) return { kind: 'none' };
       return {
@@ -138,7 +140,6 @@ export class HttpPspGateway implements PspGateway {
         status: charge.status === 'succeeded' ? 'succeeded' : 'declined',
       };
     } catch (error) {
-      if (error instanceof PspProtocolError) throw error;
       return { kind: 'unknown', reason: (error as Error).message };
     }
   }
@@ -156,12 +157,10 @@ export class HttpPspGateway implements PspGateway {
           amountMinor: request.amountMinor,
         });
         if (answer.status === 201) return { kind: 'refunded', refundId: String(answer.body['id']) };
-        if (answer.status === 404 || answer.status === 409 || answer.status === 422) {
-          return { kind: 'rejected', reason: String(answer.body['error'] ?? answer.status) };
-        }
-        throw protocolError(answer);
+        if (!isRefusal(answer)) throw new NoAnswer(`PSP answered ${answer.status}`);
+        // Any 4xx: the PSP refunded nothing and will refuse the same request again.
+        return { kind: 'rejected', reason: String(answer.body['error'] ?? refusal(answer)) };
       } catch (error) {
-        if (error instanceof PspProtocolError) throw error;
         if (this.breaker.opened) return { kind: 'unknown', reason: 'circuit open' };
         reason = (error as Error).message;
       }
@@ -210,10 +209,12 @@ export class HttpPspGateway implements PspGateway {
   }
 }
 
-function protocolError(answer: Answer): PspProtocolError {
-  return new PspProtocolError(
-    `PSP refused the request with ${answer.status}: ${String(answer.body['message'] ?? '')}`,
-  );
+const isRefusal = (answer: Answer) => answer.status >= 400 && answer.status < 500;
+
+function refusal(answer: Answer): string {
+  const message = answer.body['message'];
+  const text = Array.isArray(message) ? message.join('; ') : String(message ?? '');
+  return `PSP refused the request with ${answer.status}: ${text}`;
 }
 
 function sleep(ms: number): Promise<void> {

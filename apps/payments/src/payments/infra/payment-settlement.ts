@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { PAYMENT_EVENT_TYPES } from '@suite/contracts';
 import type { SqlExecutor } from '@suite/coordination';
 import { captureEntry } from '../../ledger/domain/journal-entry';
@@ -9,10 +10,18 @@ import type { PaymentsRepository } from './payments.repository';
 
 export type DefinitiveCharge = Exclude<ChargeOutcome, { kind: 'unknown' }>;
 
+export interface SettleOptions {
+  // "Not charged" is believed only if the payment's last charge attempt began before this
+  // instant: a later one may still land at the PSP. The payment then stays processing.
+  noAttemptSince?: Date;
+}
+
 // Applies the PSP's final word to a payment, in the caller's transaction: the status, the
-// ledger postings and the outbox event commit together. Shared by the request path and
-// the reconciliation job; whichever locks the row first settles it, the other finds it
-// settled and changes nothing.
+// ledger postings and the outbox event commit together. Shared by the request path, the
+// reconciliation job and the saga's refund; whichever locks the row first settles it, the
+// others find it settled and change nothing, except for one case that must not be lost: a
+// charge that landed on a payment already failed is recorded as a late charge to give back
+// (LateCharges), never silently kept.
 export class PaymentSettlement {
   constructor(
     private readonly payments: PaymentsRepository,
@@ -24,9 +33,22 @@ export class PaymentSettlement {
     sql: SqlExecutor,
     paymentId: string,
     outcome: DefinitiveCharge,
+    options: SettleOptions = {},
   ): Promise<PaymentRecord> {
     const payment = await this.payments.findById(sql, paymentId, true);
     if (!payment) throw new Error(`payment ${paymentId} vanished`);
+    if (payment.status === 'failed' && outcome.kind === 'succeeded') {
+      if (payment.pspChargeId === null) {
+        await this.payments.recordLateCharge(
+          sql,
+          payment,
+          outcome.chargeId,
+          randomUUID(),
+          new Date(),
+        );
+      }
+      return payment;
+    }
     if (payment.status !== 'processing') return payment;
     switch (outcome.kind) {
       case 'succeeded': {
@@ -38,7 +60,16 @@ export class PaymentSettlement {
         return captured;
       }
       case 'declined':
-      case 'not-charged': {
+      case 'not-charged':
+      case 'refused': {
+        const lastAttempt = payment.chargeAttemptedAt ?? payment.updatedAt;
+        if (
+          outcome.kind === 'not-charged' &&
+          options.noAttemptSince &&
+          lastAttempt >= options.noAttemptSince
+        ) {
+          return payment;
+        }
         // No money moved, so no ledger entry.
         const failed = await this.payments.apply(
           sql,
@@ -46,7 +77,7 @@ export class PaymentSettlement {
           outcome.kind === 'declined' ? 'charge_declined' : 'charge_not_made',
           {
             pspChargeId: outcome.kind === 'declined' ? outcome.chargeId : null,
-            failureReason: outcome.kind === 'declined' ? outcome.reason : 'psp_error',
+            failureReason: failureReasonOf(outcome),
           },
         );
         await this.events.record(sql, PAYMENT_EVENT_TYPES.failed, failed, {
@@ -55,5 +86,16 @@ export class PaymentSettlement {
         return failed;
       }
     }
+  }
+}
+
+function failureReasonOf(outcome: Exclude<DefinitiveCharge, { kind: 'succeeded' }>): string {
+  switch (outcome.kind) {
+    case 'declined':
+      return outcome.reason;
+    case 'not-charged':
+      return 'psp_error';
+    case 'refused':
+      return `psp_refused: ${outcome.reason}`;
   }
 }

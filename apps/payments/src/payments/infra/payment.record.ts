@@ -22,6 +22,9 @@ export class PaymentRecord {
   @Column('text', { name: 'failure_reason', nullable: true }) failureReason!: string | null;
   @Column('bigint', { name: 'refunded_minor', transformer: bigintAsNumber })
   refundedMinor!: number;
+  // When the last PSP charge call began (committed before the call), null before the first.
+  @Column('timestamptz', { name: 'charge_attempted_at', nullable: true })
+  chargeAttemptedAt!: Date | null;
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
   @Column('timestamptz', { name: 'updated_at' }) updatedAt!: Date;
 }

@@ -3,6 +3,9 @@ import { entityManagerOf } from '../../database/typeorm-transactions';
 import { transition, type PaymentEvent } from '../domain/payment-status';
 import { PaymentRecord, RefundRecord } from './payment.record';
 
+// The refunds that give back a charge which landed after its payment had failed.
+export const LATE_CHARGE_SCOPE = 'late-charge';
+
 // The payment aggregate (a payment and its refunds). Every method runs on the caller's
 // transaction; `forUpdate` takes the row lock that serialises settlement, refunds and
 // the reconciliation job on one payment.
@@ -46,8 +49,83 @@ export class PaymentsRepository {
     return next;
   }
 
+  // Stamps the start of a PSP charge call, in its own transaction committed before the
+  // call. The update takes the row lock and only matches a payment still processing, so a
+  // capture never calls the PSP for a payment the reconciler or a refund has settled, and
+  // they in turn see that an attempt began. False: the payment is no longer processing.
+  async stampChargeAttempt(sql: SqlExecutor, id: string, at: Date): Promise<boolean> {
+    const result = await sql.query(
+      `update payments set charge_attempted_at = $2, updated_at = $2
+        where id = $1 and status = 'processing'`,
+      [id, at],
+    );
+    return result.rowCount === 1;
+  }
+
+  // The tombstone a compensation leaves under a capture's key when the capture has not
+  // arrived: a failed payment that was never charged, so the late capture charges nothing.
+  // False when a payment already holds the key (the caller then settles that one).
+  async insertTombstone(
+    sql: SqlExecutor,
+    tombstone: { id: string; scope: string; key: string; reason: string; at: Date },
+  ): Promise<boolean> {
+    const result = await sql.query(
+      `insert into payments (id, idempotency_scope, idempotency_key, psp_key, amount_minor,
+                             currency, source_token, merchant_reference, status,
+                             failure_reason, refunded_minor, created_at, updated_at)
+       values ($1, $2, $3, $1, 0, 'XXX', '', '', 'failed', $4, 0, $5, $5)
+       on conflict (idempotency_scope, idempotency_key) do nothing`,
+      [tombstone.id, tombstone.scope, tombstone.key, tombstone.reason, tombstone.at],
+    );
+    return result.rowCount === 1;
+  }
+
+  // A charge that landed on a payment already failed: its charge id is kept, and a pending
+  // refund under the late-charge scope (one per payment) says the money must go back.
+  async recordLateCharge(
+    sql: SqlExecutor,
+    payment: PaymentRecord,
+    chargeId: string,
+    refundId: string,
+    at: Date,
+  ): Promise<void> {
+    await sql.query(`update payments set psp_charge_id = $2, updated_at = $3 where id = $1`, [
+      payment.id,
+      chargeId,
+      at,
+    ]);
+    payment.pspChargeId = chargeId;
+    await sql.query(
+      `insert into payment_refunds (id, payment_id, idempotency_scope, idempotency_key,
+                                    amount_minor, status, created_at, updated_at)
+       values ($1, $2, $3, $2, $4, 'pending', $5, $5)
+       on conflict (idempotency_scope, idempotency_key) do nothing`,
+      [refundId, payment.id, LATE_CHARGE_SCOPE, payment.amountMinor, at],
+    );
+  }
+
+  // Late charges not yet given back, oldest first; of one payment when paymentId is given.
+  async pendingLateChargeRefunds(
+    sql: SqlExecutor,
+    options: { paymentId?: string; limit: number },
+  ): Promise<RefundRecord[]> {
+    return entityManagerOf(sql)
+      .getRepository(RefundRecord)
+      .find({
+        where: {
+          idempotencyScope: LATE_CHARGE_SCOPE,
+          status: 'pending',
+          ...(options.paymentId ? { paymentId: options.paymentId } : {}),
+        },
+        order: { createdAt: 'ASC' },
+        take: options.limit,
+      });
+  }
+
   // Unsettled payments untouched since `before`, oldest first, skipping rows another
-  // reconciler or a request holds right now.
+  // reconciler or a request holds right now. A charge attempt touches the row, so a
+  // payment with a call in flight is not picked up; the settlement checks it again under
+  // the row lock.
   async findStuck(sql: SqlExecutor, before: Date, limit: number): Promise<string[]> {
     const result = await sql.query<{ id: string }>(
       `select id from payments
@@ -64,10 +142,18 @@ export class PaymentsRepository {
     await entityManagerOf(sql).getRepository(RefundRecord).insert(refund);
   }
 
-  findRefundByKey(sql: SqlExecutor, scope: string, key: string): Promise<RefundRecord | null> {
+  findRefundByKey(
+    sql: SqlExecutor,
+    scope: string,
+    key: string,
+    forUpdate = false,
+  ): Promise<RefundRecord | null> {
     return entityManagerOf(sql)
       .getRepository(RefundRecord)
-      .findOne({ where: { idempotencyScope: scope, idempotencyKey: key } });
+      .findOne({
+        where: { idempotencyScope: scope, idempotencyKey: key },
+        ...(forUpdate ? { lock: { mode: 'pessimistic_write' } } : {}),
+      });
   }
 
   async saveRefund(sql: SqlExecutor, refund: RefundRecord): Promise<void> {

@@ -1,5 +1,6 @@
 import type { TypeOrmTransactions } from '../../database/typeorm-transactions';
 import type { PspGateway } from '../domain/psp.port';
+import type { LateCharges } from '../infra/late-charges';
 import type { PaymentSettlement } from '../infra/payment-settlement';
 import type { PaymentsRepository } from '../infra/payments.repository';
 
@@ -7,41 +8,58 @@ export interface ReconcileReport {
   examined: number;
   captured: number;
   failed: number;
-  // The PSP could not be asked (down, circuit open): left for the next run.
+  // The PSP could not be asked (down, circuit open), or a charge attempt may still be in
+  // flight: left for the next run.
   unresolved: number;
+  // Charges that landed after their payment had failed, given back this run.
+  lateChargesReturned: number;
 }
 
 // Settles payments left unsettled by a crash or an unanswered PSP call, asking the PSP by
 // the payment's key. `olderThanMs` must exceed the longest PSP call (timeout x attempts
-// plus backoff): a younger payment may still have a request in flight, and "the PSP has
-// no charge" is only final once nothing can still arrive there.
+// plus backoff): "the PSP has no charge" is believed only when the payment's last charge
+// attempt began that long before the lookup, checked under the row lock, since an attempt
+// in flight may still land. A charge that lands nevertheless is given back (LateCharges).
 export class ReconcilePaymentsUseCase {
   constructor(
     private readonly transactions: TypeOrmTransactions,
     private readonly payments: PaymentsRepository,
     private readonly settlement: PaymentSettlement,
     private readonly psp: PspGateway,
+    private readonly lateCharges: LateCharges,
   ) {}
 
   async execute(options: { olderThanMs: number; limit: number }): Promise<ReconcileReport> {
-    const report: ReconcileReport = { examined: 0, captured: 0, failed: 0, unresolved: 0 };
+    const report: ReconcileReport = {
+      examined: 0,
+      captured: 0,
+      failed: 0,
+      unresolved: 0,
+      lateChargesReturned: 0,
+    };
     const before = new Date(Date.now() - options.olderThanMs);
     const ids = await this.transactions.inTransaction((sql) =>
       this.payments.findStuck(sql, before, options.limit),
     );
     for (const id of ids) {
       report.examined += 1;
-      const settled = await this.reconcileOne(id);
+      const settled = await this.reconcileOne(id, options.olderThanMs);
       report[settled] += 1;
     }
+    const late = await this.lateCharges.returnPending({ limit: options.limit });
+    report.lateChargesReturned = late.returned;
     return report;
   }
 
-  private async reconcileOne(id: string): Promise<'captured' | 'failed' | 'unresolved'> {
+  private async reconcileOne(
+    id: string,
+    olderThanMs: number,
+  ): Promise<'captured' | 'failed' | 'unresolved'> {
     const payment = await this.transactions.inTransaction((sql) => this.payments.findById(sql, id));
     if (!payment) return 'unresolved';
     if (payment.status === 'pending') {
-      // Never got as far as the PSP: nothing can have been charged.
+      // Never got as far as the PSP: nothing can have been charged. Under the row lock, so
+      // a capture resuming now finds it failed and never starts its charge.
       return this.transactions.inTransaction(async (sql) => {
         const locked = await this.payments.findById(sql, id, true);
         if (locked?.status !== 'pending') return 'unresolved';
@@ -50,6 +68,7 @@ export class ReconcilePaymentsUseCase {
       });
     }
     if (payment.status !== 'processing') return 'unresolved';
+    const askedAt = Date.now();
     const found = await this.psp.findCharge(payment.pspKey);
     if (found.kind === 'unknown') return 'unresolved';
     const settled = await this.transactions.inTransaction((sql) =>
@@ -61,6 +80,7 @@ export class ReconcilePaymentsUseCase {
           : found.status === 'succeeded'
             ? { kind: 'succeeded', chargeId: found.chargeId }
             : { kind: 'declined', chargeId: found.chargeId, reason: 'card_declined' },
+        { noAttemptSince: new Date(askedAt - olderThanMs) },
       ),
     );
     return settled.status === 'captured'

@@ -42,7 +42,9 @@ const error = (status: number, code: string, message: string): StoredResponse =>
 
 // POST /payments/:id/refunds in two recoverable phases:
 // Only the payment's owner may refund it (the scope that created it); anyone else gets the
-// 404 of an unknown payment, stored under their key like any other answer.
+// 404 of an unknown payment, stored under their key like any other answer. A key names one
+// refund forever: after its idempotency record was purged, the same request gets that
+// refund as it is now, and another request under the key a 422.
 //   refund_created  with the payment row locked: the refund fits beside every other
 //                   refund that has not failed, so concurrent refunds never exceed it
 //   (final)         the keyed PSP refund, then in ONE transaction the refund's outcome,
@@ -82,6 +84,8 @@ export class RefundPaymentUseCase {
       {
         reaches: 'refund_created',
         run: async (sql: SqlExecutor) => {
+          // The key's refund exists (its record was purged): the final phase answers with it.
+          if (await this.payments.findRefundByKey(sql, scope, key, true)) return;
           const payment = await this.payments.findById(sql, paymentId, true);
           const verdict = await this.check(sql, scope, payment, amountMinor);
           if (verdict.kind !== 'ok' || !payment) return; // the final phase answers why
@@ -116,6 +120,16 @@ export class RefundPaymentUseCase {
             return verdict.kind === 'ok'
               ? error(409, 'refund_conflict', 'the payment changed; retry with a new key')
               : verdict.response;
+          }
+          const sameRequest =
+            refund.paymentId === paymentId &&
+            (amountMinor === undefined || amountMinor === refund.amountMinor);
+          if (!sameRequest) {
+            return error(
+              422,
+              'idempotency_key_reused',
+              'this Idempotency-Key was used with a different request',
+            );
           }
           if (refund.status === 'pending') await this.refundAtPsp(sql, refund);
           return this.respond(sql, refund);

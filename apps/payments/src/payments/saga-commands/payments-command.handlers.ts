@@ -1,21 +1,16 @@
 import type { CapturePaymentPayload, RefundPaymentPayload } from '@suite/contracts';
-import { PAYMENT_COMMAND_TYPES } from '@suite/contracts';
-import {
-  idempotencyKeyFor,
-  type SagaCommandEnvelope,
-  type SagaCommandHandler,
-  type StepOutcome,
-} from '@suite/coordination';
-import type { TypeOrmTransactions } from '../../database/typeorm-transactions';
+import { CAPTURE_PAYMENT_LIMITS, PAYMENT_COMMAND_TYPES } from '@suite/contracts';
+import { idempotencyKeyFor, type SagaCommandHandler, type StepOutcome } from '@suite/coordination';
+import { isUuid } from '../../http/validation';
 import type {
   CreatePaymentOutcome,
   CreatePaymentUseCase,
 } from '../create-payment/create-payment.use-case';
-import type { PaymentsRepository } from '../infra/payments.repository';
 import type {
   RefundPaymentOutcome,
   RefundPaymentUseCase,
 } from '../refund-payment/refund-payment.use-case';
+import type { SettleBeforeRefund } from './settle-before-refund';
 
 // Saga payments are keyed in their own scope: the step's idempotency key is the payment's
 // key, so every attempt and every redelivery of one step meets the same payment.
@@ -23,44 +18,48 @@ export const SAGA_SCOPE = 'saga';
 
 // The checkout saga's commands. The inbox (startSagaParticipant) drops a redelivered
 // message; the idempotency key drops a resent attempt. Expected refusals are replies,
-// not exceptions: only a broken database throws, and then Kafka redelivers.
+// not exceptions: a malformed command or a PSP refusal is a non-retriable failure, and
+// only a broken database throws (then Kafka redelivers).
 export function paymentsCommandHandlers(deps: {
   capture: CreatePaymentUseCase;
   refund: RefundPaymentUseCase;
-  payments: PaymentsRepository;
-  transactions: TypeOrmTransactions;
+  settleBeforeRefund: SettleBeforeRefund;
 }): Record<string, SagaCommandHandler> {
   return {
     [PAYMENT_COMMAND_TYPES.capture]: async (_tx, command) => {
-      const payload = command.payload as Partial<CapturePaymentPayload>;
-      if (
-        !Number.isInteger(payload.amountMinor) ||
-        typeof payload.currency !== 'string' ||
-        typeof payload.sourceToken !== 'string' ||
-        typeof payload.merchantReference !== 'string'
-      ) {
-        return { outcome: 'failed', retriable: false, reason: 'malformed CapturePayment payload' };
+      const payload = validCapture(command.payload);
+      if (typeof payload === 'string') {
+        return { outcome: 'failed', retriable: false, reason: `malformed CapturePayment: ${payload}` };
       }
       const outcome = await deps.capture.execute({
         scope: SAGA_SCOPE,
         key: command.idempotencyKey,
-        amountMinor: payload.amountMinor as number,
-        currency: payload.currency,
-        sourceToken: payload.sourceToken,
-        merchantReference: payload.merchantReference,
+        ...payload,
       });
       return captureReply(outcome);
     },
 
     [PAYMENT_COMMAND_TYPES.refund]: async (_tx, command) => {
       const payload = command.payload as RefundPaymentPayload;
-      const paymentId = payload.paymentId ?? (await capturedPaymentOf(deps, command, payload));
-      // The capture never made a payment: there is nothing to give back.
-      if (!paymentId) return { outcome: 'succeeded', data: { refunded: false } };
+      if (payload.paymentId !== undefined && !isUuid(payload.paymentId)) {
+        return { outcome: 'failed', retriable: false, reason: 'malformed RefundPayment: paymentId' };
+      }
+      // The capture's money must be known before anything is answered (or stored under
+      // the compensation's key): "nothing to refund" must stay true on every replay.
+      const settled = await deps.settleBeforeRefund.execute({
+        scope: SAGA_SCOPE,
+        captureKey:
+          payload.captureIdempotencyKey ??
+          idempotencyKeyFor(command.sagaId, command.step, 'action'),
+        ...(payload.paymentId ? { paymentId: payload.paymentId } : {}),
+      });
+      if (settled.kind === 'unsettled') {
+        return { outcome: 'failed', retriable: true, reason: settled.reason };
+      }
       const outcome = await deps.refund.execute({
         scope: SAGA_SCOPE,
         key: command.idempotencyKey,
-        paymentId,
+        paymentId: settled.paymentId,
         amountMinor: payload.amountMinor,
       });
       return refundReply(outcome);
@@ -68,17 +67,41 @@ export function paymentsCommandHandlers(deps: {
   };
 }
 
-async function capturedPaymentOf(
-  deps: { payments: PaymentsRepository; transactions: TypeOrmTransactions },
-  command: SagaCommandEnvelope,
-  payload: RefundPaymentPayload,
-): Promise<string | undefined> {
-  const key =
-    payload.captureIdempotencyKey ?? idempotencyKeyFor(command.sagaId, command.step, 'action');
-  const payment = await deps.transactions.inTransaction((sql) =>
-    deps.payments.findByKey(sql, SAGA_SCOPE, key),
-  );
-  return payment?.id;
+// The same bounds as POST /payments, which are the PSP's: a capture the PSP would refuse
+// fails here, before a payment exists. Returns what is wrong, or the payload.
+function validCapture(raw: unknown): CapturePaymentPayload | string {
+  const p = (raw ?? {}) as Partial<CapturePaymentPayload>;
+  const limits = CAPTURE_PAYMENT_LIMITS;
+  if (
+    !Number.isInteger(p.amountMinor) ||
+    (p.amountMinor as number) < limits.minAmountMinor ||
+    (p.amountMinor as number) > limits.maxAmountMinor
+  ) {
+    return `amountMinor must be an integer from ${limits.minAmountMinor} to ${limits.maxAmountMinor}`;
+  }
+  if (typeof p.currency !== 'string' || !limits.currencyPattern.test(p.currency)) {
+    return 'currency must be a 3-letter ISO 4217 code';
+  }
+  if (
+    typeof p.sourceToken !== 'string' ||
+    p.sourceToken.length < 1 ||
+    p.sourceToken.length > limits.maxSourceTokenLength
+  ) {
+    return `sourceToken must have 1 to ${limits.maxSourceTokenLength} characters`;
+  }
+  if (
+    typeof p.merchantReference !== 'string' ||
+    p.merchantReference.length < 1 ||
+    p.merchantReference.length > limits.maxMerchantReferenceLength
+  ) {
+    return `merchantReference must have 1 to ${limits.maxMerchantReferenceLength} characters`;
+  }
+  return {
+    amountMinor: p.amountMinor as number,
+    currency: p.currency,
+    sourceToken: p.sourceToken,
+    merchantReference: p.merchantReference,
+  };
 }
 
 function captureReply(outcome: CreatePaymentOutcome): StepOutcome {
