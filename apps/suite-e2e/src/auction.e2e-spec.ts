@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { TOPICS } from '@suite/contracts';
-import { verifyAuctionInvariants } from '@suite/invariants';
+import { verifyAuctionInvariants, verifyEventsOnKafka } from '@suite/invariants';
+import { integrationEndpoints } from '@suite/testing';
 import { call, serviceDatabase, tokenFor, until } from './support';
 
 interface AuctionBody {
@@ -19,6 +20,8 @@ interface BidReply {
 // refused, and exactly one winner declared by the elected closer.
 describe('auction through the gateway', () => {
   let auctionDb: Pool;
+  // Kafka's topics outlive the stack's fresh databases: judge only what this file caused.
+  const started = new Date();
 
   beforeAll(() => {
     auctionDb = serviceDatabase('auction');
@@ -100,5 +103,34 @@ describe('auction through the gateway', () => {
       closedEvents: 1,
       total: 0,
     });
+
+    // The close as consumers see it: exactly one AuctionClosed on Kafka, however often
+    // delivered. The relay gets a bounded time to publish it.
+    const onKafka = () =>
+      verifyEventsOnKafka({
+        kafkaBrokers: integrationEndpoints().kafkaBrokers,
+        databases: { auction: auctionDb },
+        topics: [TOPICS.auctionEvents],
+        auctionIds: [id],
+        settleMs: 0,
+        since: started,
+      });
+    const events = await until(
+      'AuctionClosed on Kafka',
+      async () => {
+        const report = await onKafka();
+        return report.auctions?.closeEvents ? report : undefined;
+      },
+      15_000,
+      1_000,
+    ).catch(onKafka);
+    expect(events.violations).toEqual({
+      rowsNeverOnKafka: 0,
+      inventedMessages: 0,
+      closedAuctionsWithoutEvent: 0,
+      closedAuctionsClosedTwice: 0,
+      closeEventsForOpenAuctions: 0,
+    });
+    expect(events.auctions).toMatchObject({ closed: 1, closeEvents: 1 });
   });
 });

@@ -1,5 +1,11 @@
 import type { Pool } from 'pg';
-import { verifyPaymentInvariants, verifyTicketingInvariants } from '@suite/invariants';
+import {
+  verifyEventsOnKafka,
+  verifyMoneyTrail,
+  verifyPaymentInvariants,
+  verifyTicketingInvariants,
+} from '@suite/invariants';
+import { integrationEndpoints } from '@suite/testing';
 import { call, newKey, pspFaults, serviceDatabase, tokenFor, until } from './support';
 
 interface EventBody {
@@ -27,6 +33,9 @@ describe('checkout through the gateway', () => {
   let ticketingDb: Pool;
   let paymentsDb: Pool;
   let pspDb: Pool;
+  let auctionDb: Pool;
+  // Kafka's topics outlive the stack's fresh databases: judge only what this file caused.
+  const started = new Date();
   const seats = (n: number) => {
     const picked = seatIds.slice(nextSeat, nextSeat + n);
     nextSeat += n;
@@ -64,6 +73,7 @@ describe('checkout through the gateway', () => {
     ticketingDb = serviceDatabase('ticketing');
     paymentsDb = serviceDatabase('payments');
     pspDb = serviceDatabase('psp_simulator');
+    auctionDb = serviceDatabase('auction');
     const token = await tokenFor('e2e-reader');
     const events = await call<EventBody>('GET', '/events', { token });
     const first = events.body.events[0];
@@ -74,7 +84,7 @@ describe('checkout through the gateway', () => {
   });
   afterEach(() => pspFaults({}));
   afterAll(async () => {
-    await Promise.all([ticketingDb.end(), paymentsDb.end(), pspDb.end()]);
+    await Promise.all([ticketingDb.end(), paymentsDb.end(), pspDb.end(), auctionDb.end()]);
   });
 
   it('sells held seats: one payment, tickets for every seat', async () => {
@@ -210,6 +220,38 @@ describe('checkout through the gateway', () => {
       ledgerMismatches: 0,
       paymentsChargedTwice: 0,
       pspChargesPerPayment: undefined,
+    });
+    // Where the outside world sees it: the money at the PSP, and the events on Kafka.
+    const trail = await verifyMoneyTrail({
+      psp: pspDb,
+      payments: paymentsDb,
+      ticketing: ticketingDb,
+      since: started,
+    });
+    expect(trail.violations).toEqual({
+      moneyKeptWithoutTickets: 0,
+      ticketedOrdersNotPaidInFull: 0,
+      ordersChargedMoreThanOnce: 0,
+      chargesWithoutPayment: 0,
+      sagasNotTerminal: 0,
+      sagasFailed: 0,
+      sagasQuarantined: 0,
+    });
+    // Every row written before the sagas ended must be on Kafka once the relays had 5 s.
+    await new Promise((r) => setTimeout(r, 5_000));
+    const events = await verifyEventsOnKafka({
+      kafkaBrokers: integrationEndpoints().kafkaBrokers,
+      databases: { ticketing: ticketingDb, payments: paymentsDb, auction: auctionDb },
+      settleMs: 5_000,
+      since: started,
+    });
+    expect({ ...events.violations, examples: events.examples }).toEqual({
+      rowsNeverOnKafka: 0,
+      inventedMessages: 0,
+      closedAuctionsWithoutEvent: 0,
+      closedAuctionsClosedTwice: 0,
+      closeEventsForOpenAuctions: 0,
+      examples: {},
     });
   });
 });
