@@ -101,7 +101,8 @@ export class TicketingModule {
           provide: FENCED_HOLDS,
           inject: [REDIS, AUTOCOMMIT],
           useFactory: (redis: Redis, sql: SqlExecutor) =>
-            new FencedHolds({ redis, epochs: new PostgresEpochs(sql) }),
+            // Ticketing's leases, leader names and epochs live under its own namespace.
+            new FencedHolds({ namespace: 'ticketing', redis, epochs: new PostgresEpochs(sql) }),
         },
         {
           provide: ORCHESTRATOR,
@@ -132,7 +133,9 @@ export class TicketingModule {
                 paymentsCommandsTopic: config.PAYMENTS_COMMANDS_TOPIC,
                 replyTopic: config.TICKETING_REPLIES_TOPIC,
                 stepTimeoutMs: config.STEP_TIMEOUT_MS,
+                stepMaxAttempts: config.STEP_MAX_ATTEMPTS,
                 paymentTimeoutMs: config.PAYMENT_TIMEOUT_MS,
+                paymentMaxAttempts: config.PAYMENT_MAX_ATTEMPTS,
               }),
             );
           },
@@ -145,8 +148,8 @@ export class TicketingModule {
         },
         {
           provide: SeatLeases,
-          inject: [REDIS],
-          useFactory: (redis: Redis) => new SeatLeases(redis),
+          inject: [REDIS, FENCED_HOLDS],
+          useFactory: (redis: Redis, holds: FencedHolds) => new SeatLeases(redis, holds.namespace),
         },
         { provide: SeatsRepository, useValue: new SeatsRepository() },
         { provide: HoldsRepository, useValue: new HoldsRepository() },

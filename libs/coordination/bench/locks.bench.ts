@@ -54,7 +54,11 @@ async function main(): Promise<void> {
   const redis = new Redis(redisUrl(), { keyPrefix: prefix, enableAutoPipelining: pipelined });
   // The epoch is read from Postgres once per scope (the first acquire), outside the measured
   // steady state; a constant source keeps the bench to Redis. Keys are private to this run.
-  const holds = new FencedHolds({ redis, epochs: { next: async () => 1 } });
+  const holds = new FencedHolds({
+    namespace: 'test-service',
+    redis,
+    epochs: { next: async () => 1 },
+  });
   const redlock = new Redlock([redis], { retryCount: 0 });
 
   const variants: Record<string, Cycle> = {

@@ -45,7 +45,13 @@ export class AuctionWorkers implements OnApplicationBootstrap, BeforeApplication
     this.redis = new Redis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX });
     const sql = autocommitExecutor(this.db);
     const tx = dataSourceTransactions(this.db);
-    const holds = new FencedHolds({ redis: this.redis, epochs: new PostgresEpochs(sql) });
+    // Auction's closer and relay leases (and their epochs) live under its own namespace, so
+    // they never meet ticketing's in a shared Redis.
+    const holds = new FencedHolds({
+      namespace: 'auction',
+      redis: this.redis,
+      epochs: new PostgresEpochs(sql),
+    });
     if (config.CLOSER === 'on') {
       this.closer = new AuctionCloser({
         holds,

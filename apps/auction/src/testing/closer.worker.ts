@@ -21,7 +21,7 @@ const reply = (message: Record<string, unknown>): void => {
 };
 
 const closer = new AuctionCloser({
-  holds: new FencedHolds({ redis, epochs: new PostgresEpochs(pool) }),
+  holds: new FencedHolds({ namespace: 'auction', redis, epochs: new PostgresEpochs(pool) }),
   tx: poolTransactionRunner(pool),
   sql: pool,
   topic,

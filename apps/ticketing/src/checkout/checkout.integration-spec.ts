@@ -175,7 +175,7 @@ describe('checkout saga', () => {
     const seat = 'A-5-1';
     const stale = await hold('frank', [seat]);
     // Frank's hold lapses (as its TTL would) while his process is paused.
-    await t.redis.client.del(leaseKey(holdScope(SEED_EVENT_ID), seat));
+    await t.redis.client.del(leaseKey('ticketing', holdScope(SEED_EVENT_ID), seat));
     const fresh = await hold('grace', [seat]);
     expect(fresh.tokens[seat]).toBeGreaterThan(stale.tokens[seat] as number);
 

@@ -1,8 +1,8 @@
 -- acquire.lua: take every resource of one hold, or none, and issue a fencing counter for each.
 --
--- KEYS[1]              hold:{scope}:epoch             epoch of the scope (integer, no TTL)
--- KEYS[2 .. n+1]       hold:{scope}:lease:<resource>  owner of each resource (string, TTL = the hold's TTL)
--- KEYS[n+2 .. 2n+1]    hold:{scope}:fence:<resource>  last counter issued for each resource (integer, no TTL)
+-- KEYS[1]              hold:{namespace:scope}:epoch             epoch of the scope (integer, no TTL)
+-- KEYS[2 .. n+1]       hold:{namespace:scope}:lease:<resource>  owner of each resource (string, TTL = the hold's TTL)
+-- KEYS[n+2 .. 2n+1]    hold:{namespace:scope}:fence:<resource>  last counter issued for each resource (integer, no TTL)
 -- ARGV[1]  owner (string)
 -- ARGV[2]  ttl, in milliseconds (integer > 0)
 -- ARGV[3]  largest counter allowed in one epoch (integer, 2^32 - 1)

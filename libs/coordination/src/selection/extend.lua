@@ -1,6 +1,6 @@
 -- extend.lua: push back the expiry of every resource of a hold, only for its current owner.
 --
--- KEYS[1 .. n]  hold:{scope}:lease:<resource>  owner of each resource (string, with TTL)
+-- KEYS[1 .. n]  hold:{namespace:scope}:lease:<resource>  owner of each resource (string, with TTL)
 -- ARGV[1]  owner (string)
 -- ARGV[2]  new ttl from now, in milliseconds (integer > 0)
 --

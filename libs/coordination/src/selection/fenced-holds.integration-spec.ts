@@ -18,7 +18,11 @@ describe('FencedHolds against the real Redis and Postgres', () => {
     redis = createTestRedis('fenced holds');
     db = await createTestDatabase('fenced holds');
     await applyFencingSchema(db.pool);
-    holds = new FencedHolds({ redis: redis.client, epochs: new PostgresEpochs(db.pool) });
+    holds = new FencedHolds({
+      namespace: 'test-service',
+      redis: redis.client,
+      epochs: new PostgresEpochs(db.pool),
+    });
   });
   afterAll(async () => {
     await redis.cleanup();
@@ -79,7 +83,7 @@ describe('FencedHolds against the real Redis and Postgres', () => {
       released: 0,
     });
     expect(await holds.extend({ ...request, owner: 'alice' })).toMatchObject({ ok: true });
-    expect(await redis.client.pttl('hold:{event-1}:lease:D2')).toBeGreaterThan(15_000);
+    expect(await redis.client.pttl('hold:{test-service:event-1}:lease:D2')).toBeGreaterThan(15_000);
     expect(await holds.release({ ...request, owner: 'alice' })).toEqual({ ok: true, released: 2 });
   });
 
@@ -104,7 +108,7 @@ describe('FencedHolds against the real Redis and Postgres', () => {
     await holds.acquire({ scope: 'event-9', resources: ['x', 'y'], owner: 'o', ttlMs: 5_000 });
     const keys = await redis.client.keys(`${redis.prefix}hold:*event-9*`);
     expect(keys.length).toBe(5);
-    for (const key of keys) expect(key.match(/\{[^}]*\}/)?.[0]).toBe('{event-9}');
+    for (const key of keys) expect(key.match(/\{[^}]*\}/)?.[0]).toBe('{test-service:event-9}');
   });
 
   it('throws, not denies, when Redis is unreachable', async () => {
@@ -114,7 +118,11 @@ describe('FencedHolds against the real Redis and Postgres', () => {
     });
     down.on('error', () => undefined);
     await new Promise((resolve) => down.once('end', resolve));
-    const broken = new FencedHolds({ redis: down, epochs: new PostgresEpochs(db.pool) });
+    const broken = new FencedHolds({
+      namespace: 'test-service',
+      redis: down,
+      epochs: new PostgresEpochs(db.pool),
+    });
     await expect(
       broken.acquire({ scope: 's', resources: ['r'], owner: 'o', ttlMs: 1_000 }),
     ).rejects.toThrow('Connection is closed');

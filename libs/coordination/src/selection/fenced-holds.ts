@@ -9,6 +9,7 @@ const acquireScript = LuaScript.fromFile(__dirname, 'acquire.lua');
 const installEpochScript = LuaScript.fromFile(__dirname, 'install-epoch.lua');
 const extendScript = LuaScript.fromFile(__dirname, 'extend.lua');
 const releaseScript = LuaScript.fromFile(__dirname, 'release.lua');
+const startNewEpochScript = LuaScript.fromFile(__dirname, 'start-new-epoch.lua');
 
 // A bootstrap marker outlives any sane Postgres round trip; a caller paused longer than this
 // between reading Postgres and installing simply has its epoch refused and reads again.
@@ -18,7 +19,8 @@ const BOOT_MARKER_TTL_MS = 30_000;
 const MAX_BOOTSTRAP_ATTEMPTS = 3;
 
 export interface HoldRequest {
-  // Groups the resources of one hold onto one Redis Cluster slot: keys are hold:{scope}:...
+  // Groups the resources of one hold onto one Redis Cluster slot: keys are
+  // hold:{namespace:scope}:...
   // Tokens are per (scope, resource): use the same scope for a resource every time.
   scope: string;
   resources: readonly string[];
@@ -55,9 +57,21 @@ export type ReleaseResult =
   | { ok: false; reason: 'not-owner'; resource: string; heldBy: string; released: number };
 
 export interface FencedHoldsOptions {
+  // The service that owns these holds (e.g. 'ticketing'). Every key lives under it, and the
+  // service's own epoch source is the only one that ever installs an epoch there, so two
+  // services sharing one Redis and one key prefix can neither take each other's leases nor
+  // mix epochs from two sequences in one scope (ADR 0004).
+  namespace: string;
   redis: RedisClient;
   epochs: EpochSource;
   clock?: Clock;
+}
+
+export interface NewEpochResult {
+  // The epoch that was installed, or null when the scope had none.
+  previousEpoch: number | null;
+  // How many of the named resources' counters were deleted (they restart at 1).
+  countersReset: number;
 }
 
 type AcquireReply =
@@ -76,6 +90,7 @@ type ReleaseReply =
 // script and one round trip; the first acquire in a scope after Redis lost its keys also
 // reads one epoch from Postgres (ADR 0003).
 export class FencedHolds {
+  readonly namespace: string;
   private readonly redis: RedisClient;
   private readonly epochs: EpochSource;
   private readonly clock: Clock;
@@ -84,6 +99,9 @@ export class FencedHolds {
   private nonceCounter = 0;
 
   constructor(options: FencedHoldsOptions) {
+    // Checked at run time too: a caller without types must not fall back to a shared scope.
+    validateNamespace(options.namespace);
+    this.namespace = options.namespace;
     this.redis = options.redis;
     this.epochs = options.epochs;
     this.clock = options.clock ?? systemClock;
@@ -97,9 +115,9 @@ export class FencedHolds {
       const reply = await acquireScript.run<AcquireReply>(
         this.redis,
         [
-          epochKey(request.scope),
-          ...request.resources.map((r) => leaseKey(request.scope, r)),
-          ...request.resources.map((r) => fenceKey(request.scope, r)),
+          epochKey(this.namespace, request.scope),
+          ...request.resources.map((r) => leaseKey(this.namespace, request.scope, r)),
+          ...request.resources.map((r) => fenceKey(this.namespace, request.scope, r)),
         ],
         [request.owner, request.ttlMs, MAX_COUNTER],
       );
@@ -135,7 +153,7 @@ export class FencedHolds {
           throw new SelectionError(
             'token-space-exhausted',
             `fencing counter of ${request.scope}/${resourceAt(request, reply[1])} is at ${MAX_COUNTER}; ` +
-              'delete the scope epoch key to start a new epoch (see selection/README.md, Runbook)',
+              'start a new epoch for it (startNewEpoch; selection/README.md, Runbook)',
           );
         case 'no-epoch':
           if (bootstraps >= MAX_BOOTSTRAP_ATTEMPTS) {
@@ -155,7 +173,7 @@ export class FencedHolds {
     const startedAt = this.clock.now();
     const reply = await extendScript.run<ExtendReply>(
       this.redis,
-      request.resources.map((r) => leaseKey(request.scope, r)),
+      request.resources.map((r) => leaseKey(this.namespace, request.scope, r)),
       [request.owner, request.ttlMs],
     );
     switch (reply[0]) {
@@ -177,7 +195,7 @@ export class FencedHolds {
     validate(request);
     const reply = await releaseScript.run<ReleaseReply>(
       this.redis,
-      request.resources.map((r) => leaseKey(request.scope, r)),
+      request.resources.map((r) => leaseKey(this.namespace, request.scope, r)),
       [request.owner],
     );
     switch (reply[0]) {
@@ -201,12 +219,33 @@ export class FencedHolds {
     }
   }
 
+  // Runbook remedy for an exhausted counter (or counters lost behind the storage fence): in
+  // one step, drop the scope's epoch and the named resources' counters. The next acquire
+  // installs a higher epoch from this namespace's source, so every resource's next token is
+  // above all earlier ones, and the reset counters start again at 1 instead of staying
+  // exhausted. Leases in progress are kept; their holders still hold the older tokens.
+  async startNewEpoch(scope: string, resetResources: readonly string[]): Promise<NewEpochResult> {
+    validateScope(scope);
+    if (new Set(resetResources).size !== resetResources.length) {
+      throw new RangeError(`resources must be distinct: ${resetResources.join(', ')}`);
+    }
+    const [previous, reset] = await startNewEpochScript.run<[number | false | null, number]>(
+      this.redis,
+      [
+        epochKey(this.namespace, scope),
+        ...resetResources.map((r) => fenceKey(this.namespace, scope, r)),
+      ],
+      [],
+    );
+    return { previousEpoch: typeof previous === 'number' ? previous : null, countersReset: reset };
+  }
+
   // The marker is written before Postgres is asked, so an epoch installed while the marker is
   // still there was read after this Redis incarnation began: it is higher than every epoch
   // used before it. Only this path costs more than one round trip (ADR 0003).
   private async installEpoch(scope: string): Promise<void> {
     const nonce = this.nextNonce();
-    await this.redis.set(bootKey(scope, nonce), '1', 'PX', BOOT_MARKER_TTL_MS);
+    await this.redis.set(bootKey(this.namespace, scope, nonce), '1', 'PX', BOOT_MARKER_TTL_MS);
     const epoch = await this.epochs.next();
     if (!Number.isSafeInteger(epoch) || epoch < 1 || epoch > MAX_EPOCH) {
       throw new SelectionError('token-space-exhausted', `epoch source returned ${epoch}`);
@@ -215,7 +254,7 @@ export class FencedHolds {
     // finds no epoch again and starts over with a fresh marker.
     await installEpochScript.run<InstallReply>(
       this.redis,
-      [epochKey(scope), bootKey(scope, nonce)],
+      [epochKey(this.namespace, scope), bootKey(this.namespace, scope, nonce)],
       [epoch],
     );
   }
@@ -226,18 +265,32 @@ export class FencedHolds {
   }
 }
 
-// Key layout. The {scope} hash tag puts every key of a hold in one Redis Cluster slot.
-export function epochKey(scope: string): string {
-  return `hold:{${scope}}:epoch`;
+// Key layout. The {namespace:scope} hash tag puts every key of a hold in one Redis Cluster
+// slot; a namespace has no ':', so no two (namespace, scope) pairs share a tag.
+export function epochKey(namespace: string, scope: string): string {
+  return `hold:{${namespace}:${scope}}:epoch`;
 }
-function bootKey(scope: string, nonce: string): string {
-  return `hold:{${scope}}:boot:${nonce}`;
+function bootKey(namespace: string, scope: string, nonce: string): string {
+  return `hold:{${namespace}:${scope}}:boot:${nonce}`;
 }
-export function leaseKey(scope: string, resource: string): string {
-  return `hold:{${scope}}:lease:${resource}`;
+export function leaseKey(namespace: string, scope: string, resource: string): string {
+  return `hold:{${namespace}:${scope}}:lease:${resource}`;
 }
-export function fenceKey(scope: string, resource: string): string {
-  return `hold:{${scope}}:fence:${resource}`;
+export function fenceKey(namespace: string, scope: string, resource: string): string {
+  return `hold:{${namespace}:${scope}}:fence:${resource}`;
+}
+
+// A service name: lowercase letters, digits and dashes. No ':' (it ends the namespace inside
+// the hash tag) and no braces (they would end the tag).
+const NAMESPACE = /^[a-z][a-z0-9-]{0,62}$/;
+
+export function validateNamespace(namespace: unknown): asserts namespace is string {
+  if (typeof namespace !== 'string' || !NAMESPACE.test(namespace)) {
+    throw new RangeError(
+      `a service namespace is required (lowercase letters, digits, dashes; e.g. 'ticketing'), ` +
+        `got ${JSON.stringify(namespace)}`,
+    );
+  }
 }
 
 function resourceAt(request: HoldRequest, oneBasedIndex: number): string {
@@ -248,9 +301,7 @@ function resourceAt(request: HoldRequest, oneBasedIndex: number): string {
 
 // Programming errors throw; they are not denials.
 function validate(request: HoldRequest): void {
-  if (!request.scope || /[{}]/.test(request.scope)) {
-    throw new RangeError(`scope must be non-empty and without braces, got "${request.scope}"`);
-  }
+  validateScope(request.scope);
   if (!request.owner) throw new RangeError('owner must be non-empty');
   if (request.resources.length === 0) throw new RangeError('a hold needs at least one resource');
   if (new Set(request.resources).size !== request.resources.length) {
@@ -258,6 +309,12 @@ function validate(request: HoldRequest): void {
   }
   if (request.resources.some((r) => r.length === 0)) {
     throw new RangeError('resource names must be non-empty');
+  }
+}
+
+function validateScope(scope: string): void {
+  if (!scope || /[{}]/.test(scope)) {
+    throw new RangeError(`scope must be non-empty and without braces, got "${scope}"`);
   }
 }
 

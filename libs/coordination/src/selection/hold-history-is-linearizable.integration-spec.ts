@@ -30,7 +30,11 @@ describe('acquire/release histories checked for linearizability', () => {
   const pause = (maxMs: number) => new Promise((r) => setTimeout(r, Math.random() * maxMs));
 
   it('finds the fenced hold linearizable', async () => {
-    const holds = new FencedHolds({ redis: redis.client, epochs: new PostgresEpochs(db.pool) });
+    const holds = new FencedHolds({
+      namespace: 'test-service',
+      redis: redis.client,
+      epochs: new PostgresEpochs(db.pool),
+    });
     const history = new HistoryRecorder();
     const deadline = Date.now() + 2_000;
     const client = async (id: number) => {

@@ -47,6 +47,7 @@ describe('200 concurrent clients on 50 resources', () => {
 
     const client = async (id: number) => {
       const holds = new FencedHolds({
+        namespace: 'test-service',
         redis: connections[id % connections.length] ?? redis.client,
         epochs,
       });

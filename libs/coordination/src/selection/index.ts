@@ -4,11 +4,13 @@ export {
   epochKey,
   fenceKey,
   leaseKey,
+  validateNamespace,
   type AcquireResult,
   type ExtendResult,
   type FencedHoldsOptions,
   type Hold,
   type HoldRequest,
+  type NewEpochResult,
   type ReleaseResult,
   type TimedHoldRequest,
 } from './fenced-holds';

@@ -1,7 +1,7 @@
 -- install-epoch.lua: install an epoch taken from Postgres, unless Redis restarted meanwhile.
 --
--- KEYS[1]  hold:{scope}:epoch         epoch of the scope (integer, no TTL)
--- KEYS[2]  hold:{scope}:boot:<nonce>  marker the caller wrote (SET PX) before it read Postgres
+-- KEYS[1]  hold:{namespace:scope}:epoch         epoch of the scope (integer, no TTL)
+-- KEYS[2]  hold:{namespace:scope}:boot:<nonce>  marker the caller wrote (SET PX) before it read Postgres
 -- ARGV[1]  epoch from the Postgres sequence (integer, 1 .. 2^21 - 1)
 --
 -- Returns {'installed', epoch} | {'exists', epoch} | {'stale'}

@@ -1,6 +1,6 @@
 -- release.lua: free the resources of a hold that its owner still holds.
 --
--- KEYS[1 .. n]  hold:{scope}:lease:<resource>  owner of each resource (string, with TTL)
+-- KEYS[1 .. n]  hold:{namespace:scope}:lease:<resource>  owner of each resource (string, with TTL)
 -- ARGV[1]  owner (string)
 --
 -- Returns {'ok', released} | {'expired', index, released} | {'not-owner', index, released, holder}

@@ -65,7 +65,11 @@ describe('a holder paused past its TTL', () => {
     expect(held.acquired).toBe(true);
     await pausePastTtl();
 
-    const holds = new FencedHolds({ redis: redis.client, epochs: new PostgresEpochs(db.pool) });
+    const holds = new FencedHolds({
+      namespace: 'test-service',
+      redis: redis.client,
+      epochs: new PostgresEpochs(db.pool),
+    });
     const b = await holds.acquire({ scope: 'show-1', resources: ['1'], owner: 'B', ttlMs: 10_000 });
     if (!b.ok) throw new Error(`B could not acquire: ${b.reason}`);
     const bToken = b.hold.tokens['1'] ?? 0;

@@ -23,7 +23,11 @@ describe('fencing tokens across a Redis restart that loses every key', () => {
   });
 
   it('issues only higher tokens after a restart in the middle of a run', async () => {
-    const holds = new FencedHolds({ redis: client, epochs: new PostgresEpochs(db.pool) });
+    const holds = new FencedHolds({
+      namespace: 'test-service',
+      redis: client,
+      epochs: new PostgresEpochs(db.pool),
+    });
     // One connection: replies arrive in the order Redis ran the scripts, so the order in which
     // grants are pushed here is the order in which they were issued.
     const issued: { resource: string; token: number; calledAt: number; returnedAt: number }[] = [];
@@ -90,7 +94,7 @@ describe('fencing tokens across a Redis restart that loses every key', () => {
 
   it('refuses an epoch read from Postgres before a restart that happened during the bootstrap', async () => {
     const postgres = new PostgresEpochs(db.pool);
-    const other = new FencedHolds({ redis: client, epochs: postgres });
+    const other = new FencedHolds({ namespace: 'test-service', redis: client, epochs: postgres });
     // A slow client: it reads its epoch, then, before it installs it, another client installs
     // a newer one and uses it, and Redis restarts.
     let reads = 0;
@@ -112,7 +116,7 @@ describe('fencing tokens across a Redis restart that loses every key', () => {
         return epoch;
       },
     };
-    const slow = new FencedHolds({ redis: client, epochs: slowEpochs });
+    const slow = new FencedHolds({ namespace: 'test-service', redis: client, epochs: slowEpochs });
     const result = await slow.acquire({
       scope: 'race',
       resources: ['seat'],

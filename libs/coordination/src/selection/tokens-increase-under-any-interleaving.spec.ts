@@ -114,7 +114,11 @@ async function run(scheduler: fc.Scheduler, steps: Step[], checkMarker: boolean)
       return ++sequence;
     },
   };
-  const holds = new FencedHolds({ redis: redis as unknown as RedisClient, epochs });
+  const holds = new FencedHolds({
+    namespace: 'test-service',
+    redis: redis as unknown as RedisClient,
+    epochs,
+  });
   const returned: number[] = [];
   const work = steps.map(async (s) => {
     const request = { scope: 'event-1', resources: s.kind === 'restart' ? [] : s.resources };

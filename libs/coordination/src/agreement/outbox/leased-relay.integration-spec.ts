@@ -70,7 +70,11 @@ describe('leased outbox relay', () => {
     const leases: Record<string, Lease> = {};
     const relay = (owner: string) =>
       new LeasedOutboxRelay(tx(), producer, {
-        holds: new FencedHolds({ redis: redis.connect(), epochs: new PostgresEpochs(db.pool) }),
+        holds: new FencedHolds({
+          namespace: 'test-service',
+          redis: redis.connect(),
+          epochs: new PostgresEpochs(db.pool),
+        }),
         shard: 0,
         owner,
         ttlMs: 1_500,
@@ -108,5 +112,74 @@ describe('leased outbox relay', () => {
     });
     expect(await stale.publishBatch()).toEqual({ kind: 'fenced-out' });
     expect(await pending()).toBe(5);
+  });
+
+  it('relays of two services sharing one Redis and one key prefix both publish shard 0', async () => {
+    // Two services: each its own database (its own epoch sequence and outbox), one Redis.
+    const mine = await createTestDatabase('leased relay ticketing');
+    const other = await createTestDatabase('leased relay auction');
+    try {
+      for (const database of [mine, other]) {
+        await applyOutboxMigrations(database.pool);
+        await applyFencingSchema(database.pool);
+      }
+      // Far apart on purpose: one scope fed by both sequences would see epochs go back.
+      await other.pool.query(`select setval('coordination_fencing_epoch', 1000)`);
+      const service = (namespace: string, database: TestDatabase) => {
+        const holds = new FencedHolds({
+          namespace,
+          redis: redis.connect(),
+          epochs: new PostgresEpochs(database.pool),
+        });
+        return new LeasedOutboxRelay(poolTransactionRunner(database.pool), producer, {
+          holds,
+          shard: 0,
+          owner: `${namespace}-1`,
+          ttlMs: 1_500,
+          batchSize: 20,
+          timing: { idleDelayMs: 20 },
+        });
+      };
+      const unpublished = async (database: TestDatabase) =>
+        (
+          await database.pool.query<{ n: number }>(
+            'select count(*)::int as n from outbox_messages where published_at is null',
+          )
+        ).rows[0]?.n;
+      const ticketing = service('ticketing', mine);
+      const auction = service('auction', other);
+      ticketing.start();
+      auction.start();
+      for (let i = 0; i < 30; i++) {
+        await writeOutbox(mine.pool, topic, { key: `t-${i % 3}`, value: JSON.stringify({ i }) });
+        await writeOutbox(other.pool, topic, { key: `a-${i % 3}`, value: JSON.stringify({ i }) });
+      }
+      try {
+        await until(
+          async () => (await unpublished(mine)) === 0 && (await unpublished(other)) === 0,
+          "both services' rows are published",
+        );
+        expect(ticketing.isLeading()).toBe(true);
+        expect(auction.isLeading()).toBe(true);
+        expect(ticketing.stats().published).toBe(30);
+        expect(auction.stats().published).toBe(30);
+      } finally {
+        await ticketing.stop();
+        await auction.stop();
+      }
+      // One epoch key per service: each scope is fed by exactly one sequence.
+      const epochKeys = (
+        await redis.client.keys(`${redis.prefix}hold:*:outbox-relay:shard-0}:epoch`)
+      )
+        .filter((key) => !key.includes('{test-service:'))
+        .sort();
+      expect(epochKeys).toEqual([
+        `${redis.prefix}hold:{auction:leader:outbox-relay:shard-0}:epoch`,
+        `${redis.prefix}hold:{ticketing:leader:outbox-relay:shard-0}:epoch`,
+      ]);
+    } finally {
+      await mine.drop();
+      await other.drop();
+    }
   });
 });

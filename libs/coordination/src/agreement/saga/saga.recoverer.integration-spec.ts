@@ -57,7 +57,11 @@ describe('saga recoverer on a lease', () => {
     const processed: Record<string, number> = { a: 0, b: 0 };
     const recoverer = (owner: 'a' | 'b') =>
       new SagaRecoverer(orchestrator, {
-        holds: new FencedHolds({ redis: redis.connect(), epochs: new PostgresEpochs(db.pool) }),
+        holds: new FencedHolds({
+          namespace: 'test-service',
+          redis: redis.connect(),
+          epochs: new PostgresEpochs(db.pool),
+        }),
         name: 'checkout',
         owner,
         ttlMs: 1_500,
