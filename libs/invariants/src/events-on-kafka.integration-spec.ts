@@ -9,6 +9,7 @@ import {
   testKafka,
   type TestDatabase,
 } from '@suite/testing';
+import { verifyAuctionInvariants } from './auction';
 import { verifyEventsOnKafka, type EventsOnKafkaOptions } from './events-on-kafka';
 
 // A small world of three services' outboxes and the topics their relays feed, on the real
@@ -30,12 +31,25 @@ describe('verifyEventsOnKafka', () => {
       createTestDatabase('kafka verifier auction', 2),
     ]);
     for (const db of [ticketing, payments, auction]) await applyOutboxMigrations(db.pool);
-    // The columns of apps/auction's `auctions` that the verifier reads.
+    // The columns of apps/auction's tables that this verifier and the outbox-only
+    // verifyAuctionInvariants read.
     await auction.pool.query(`
       create table auctions (
-        id        uuid primary key,
-        status    text not null check (status in ('open', 'closed')),
-        closed_at timestamptz
+        id            uuid        primary key,
+        status        text        not null check (status in ('open', 'closed')),
+        reserve_price bigint      not null default 0,
+        bid_increment bigint      not null default 100,
+        ends_at       timestamptz not null default now() + interval '1 hour',
+        closed_at     timestamptz,
+        winner_id     text
+      );
+      create table auction_bids (
+        auction_id uuid        not null references auctions (id),
+        seq        integer     not null,
+        bidder_id  text        not null,
+        amount     bigint      not null,
+        placed_at  timestamptz not null default now(),
+        primary key (auction_id, seq)
       )`);
     producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
@@ -50,7 +64,7 @@ describe('verifyEventsOnKafka', () => {
     for (const db of [ticketing, payments, auction]) {
       await db.pool.query('delete from outbox_messages');
     }
-    await auction.pool.query('delete from auctions');
+    await auction.pool.query('delete from auction_bids; delete from auctions');
     topics = {
       ticketing: await createTestTopic(kafka, 'ticketing events', 2),
       payments: await createTestTopic(kafka, 'payments replies', 2),
@@ -75,9 +89,15 @@ describe('verifyEventsOnKafka', () => {
     messageId: string;
   }
 
-  const write = async (db: TestDatabase, topic: string, key: string, value: object) => {
+  const write = async (
+    db: TestDatabase,
+    topic: string,
+    key: string,
+    value: object,
+    headers: Record<string, string> = {},
+  ) => {
     const payload = JSON.stringify(value);
-    const row = await writeOutbox(db.pool, topic, { key, value: payload });
+    const row = await writeOutbox(db.pool, topic, { key, value: payload, headers });
     return { topic, key, value: payload, messageId: row.messageId };
   };
 
@@ -92,10 +112,18 @@ describe('verifyEventsOnKafka', () => {
 
   const closeAuction = async (id: string) => {
     await auction.pool.query(
-      `insert into auctions (id, status, closed_at) values ($1, 'closed', now() - interval '1 minute')`,
+      `insert into auctions (id, status, ends_at, closed_at)
+       values ($1, 'closed', now() - interval '1 minute', now() - interval '1 minute')`,
       [id],
     );
-    return write(auction, topics.auction, id, { type: AUCTION_EVENT_TYPES.closed, auctionId: id });
+    // As the auction service writes it: the type in the payload and in a header.
+    return write(
+      auction,
+      topics.auction,
+      id,
+      { type: AUCTION_EVENT_TYPES.closed, auctionId: id, winnerId: null },
+      { type: AUCTION_EVENT_TYPES.closed },
+    );
   };
 
   // Two services' events and replies, two closed auctions and an open one, all published.
@@ -206,6 +234,11 @@ describe('verifyEventsOnKafka', () => {
     // The same gap, seen from the outbox: its row was never published.
     expect(report.violations.rowsNeverOnKafka).toBe(1);
     expect(report.total).toBe(2);
+    // What the full stack hid: the verifier that reads only the outbox table sees one
+    // AuctionClosed row per closed auction and counts nothing.
+    const outboxOnly = await verifyAuctionInvariants(auction.pool, topics.auction);
+    expect(outboxOnly.violations.closedWithoutEvent).toBe(0);
+    expect(outboxOnly.total).toBe(0);
   });
 
   it('counts an AuctionClosed on Kafka for an auction that is still open', async () => {
