@@ -177,6 +177,21 @@ describe('verifyEventsOnKafka', () => {
     ]);
   });
 
+  it('counts a row marked published that never reached Kafka', async () => {
+    await goodWorld();
+    // A relay that records success without sending: the outbox table alone looks drained.
+    const row = await write(ticketing, topics.ticketing, 'order-3', { type: 'CheckoutCompleted' });
+    await ticketing.pool.query(
+      'update outbox_messages set published_at = now() where message_id = $1',
+      [row.messageId],
+    );
+
+    const report = await verifyEventsOnKafka(options());
+
+    expect(report.violations.rowsNeverOnKafka).toBe(1);
+    expect(report.total).toBe(1);
+  });
+
   it('leaves a row younger than the settle time in flight, not missing', async () => {
     await goodWorld();
     await write(ticketing, topics.ticketing, 'order-3', { type: 'CheckoutCompleted' });

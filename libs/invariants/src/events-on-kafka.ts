@@ -97,7 +97,12 @@ async function readOutbox(
       where topic = any($1::text[]) and ($3::timestamptz is null or created_at >= $3)`,
     [topics, settleMs, since],
   );
-  return rows.map((r) => ({ service, messageId: r.message_id, topic: r.topic, settled: r.settled }));
+  return rows.map((r) => ({
+    service,
+    messageId: r.message_id,
+    topic: r.topic,
+    settled: r.settled,
+  }));
 }
 
 // Which of these ids has an outbox row in any of the databases, whatever its age or topic.

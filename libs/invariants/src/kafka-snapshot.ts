@@ -62,7 +62,8 @@ export async function readKafkaSnapshot(options: KafkaSnapshotOptions): Promise<
     const topics = options.topics.filter((topic) => existing.has(topic));
     for (const topic of topics) {
       for (const p of await admin.fetchTopicOffsets(topic)) {
-        if (BigInt(p.high) > BigInt(p.low)) remaining.set(`${topic}/${p.partition}`, BigInt(p.high));
+        if (BigInt(p.high) > BigInt(p.low))
+          remaining.set(`${topic}/${p.partition}`, BigInt(p.high));
       }
     }
     const records: KafkaRecord[] = [];

@@ -74,7 +74,10 @@ describe('verifyMoneyTrail', () => {
   // An order with its checkout saga and `tickets` issued tickets.
   const order = async (amount: number, saga: SagaStatus, tickets: number) => {
     const id = randomUUID();
-    await ticketing.pool.query('insert into orders (id, amount_minor) values ($1, $2)', [id, amount]);
+    await ticketing.pool.query('insert into orders (id, amount_minor) values ($1, $2)', [
+      id,
+      amount,
+    ]);
     await ticketing.pool.query(
       `insert into saga_instances
          (id, saga_type, status, phase, step_index, attempt, waiting, context, created_at, updated_at)

@@ -68,10 +68,7 @@ interface Order {
 
 // The orchestrator sets a broken instance aside with quarantined_at (saga migration 002).
 // A ticketing database migrated before that has no such column: then the count is null.
-async function countQuarantined(
-  ticketing: SqlExecutor,
-  scope: unknown[],
-): Promise<number | null> {
+async function countQuarantined(ticketing: SqlExecutor, scope: unknown[]): Promise<number | null> {
   const { rows } = await ticketing.query<{ column_name: string; data_type: string }>(
     `select column_name, data_type from information_schema.columns
       where table_schema = current_schema() and table_name = 'saga_instances'
@@ -98,7 +95,12 @@ export async function verifyMoneyTrail(options: MoneyTrailOptions): Promise<Mone
   const orderIds = options.orderIds ?? null;
 
   const orders: Order[] = (
-    await options.ticketing.query<{ id: string; amount: string; tickets: number; saga: string | null }>(
+    await options.ticketing.query<{
+      id: string;
+      amount: string;
+      tickets: number;
+      saga: string | null;
+    }>(
       `select o.id::text as id, o.amount_minor as amount,
               (select count(*)::int from tickets t where t.order_id = o.id) as tickets,
               g.status as saga
