@@ -40,12 +40,25 @@ function text(payload: Record<string, unknown>, field: string): string {
   return value;
 }
 
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// Ids are uuid columns: a malformed one must be refused here, since Postgres would throw
+// and Kafka would redeliver the command forever.
+function id(payload: Record<string, unknown>, field: string): string {
+  const value = text(payload, field);
+  if (!UUID_PATTERN.test(value)) throw new BadPayload(`${field} is not a UUID`);
+  return value;
+}
+
 function tokensOf(payload: Record<string, unknown>): Record<string, number> {
   const value = payload['tokens'];
   if (typeof value !== 'object' || value === null) throw new BadPayload('tokens is missing');
   const tokens: Record<string, number> = {};
   for (const [seatId, token] of Object.entries(value)) {
-    if (!Number.isSafeInteger(token)) throw new BadPayload(`token of ${seatId} is not an integer`);
+    // checkFence throws on anything but a positive safe integer.
+    if (!Number.isSafeInteger(token) || (token as number) <= 0) {
+      throw new BadPayload(`token of ${seatId} is not a positive integer`);
+    }
     tokens[seatId] = token as number;
   }
   if (Object.keys(tokens).length === 0) throw new BadPayload('tokens is empty');
@@ -67,13 +80,17 @@ function guarded(handler: SagaCommandHandler): SagaCommandHandler {
 
 // Steps 1, 3 and 4 of the checkout saga and their compensations. Each runs in the
 // participant's inbox transaction, and each is idempotent across attempts: a retried
-// attempt finds its own earlier effect and succeeds again.
+// attempt finds its own earlier effect and succeeds again. A compensation is also safe when
+// its action never ran (the saga compensates a step whose outcome is unknown): it undoes
+// only what belongs to its own order.
+// Only a broken database or Redis throws (Kafka then redelivers); a command that can never
+// succeed is a failed, non-retriable reply.
 export function ticketingStepHandlers(deps: TicketingStepDeps): Record<string, SagaCommandHandler> {
   const clock = deps.clock ?? systemClock;
   return {
     [TICKETING_COMMAND_TYPES.verifyHold]: guarded(async (tx, { payload }) => {
-      const holdId = text(payload, 'holdId');
-      const orderId = text(payload, 'orderId');
+      const holdId = id(payload, 'holdId');
+      const orderId = id(payload, 'orderId');
       const hold = await deps.holds.find(tx, holdId, true);
       if (!hold) return refuse('unknown hold');
       if (hold.status === 'checking-out' && hold.orderId === orderId) return done();
@@ -90,11 +107,14 @@ export function ticketingStepHandlers(deps: TicketingStepDeps): Record<string, S
     }),
 
     [TICKETING_COMMAND_TYPES.releaseHold]: guarded(async (tx, { payload }) => {
-      const holdId = text(payload, 'holdId');
-      const orderId = text(payload, 'orderId');
+      const holdId = id(payload, 'holdId');
+      const orderId = id(payload, 'orderId');
       const hold = await deps.holds.find(tx, holdId, true);
       if (!hold) return done();
-      if (hold.status !== 'released' && hold.status !== 'expired') {
+      // A hold another order is checking out is not ours to release. An active hold with no
+      // order is: verification never ran, and this order was the hold's one checkout.
+      const ours = hold.orderId === null || hold.orderId === orderId;
+      if (ours && hold.status !== 'released' && hold.status !== 'expired') {
         // Not-owner or expired in Redis both mean the seats are no longer ours: nothing to do.
         await deps.fencedHolds.release({
           scope: holdScope(hold.eventId),
@@ -103,6 +123,7 @@ export function ticketingStepHandlers(deps: TicketingStepDeps): Record<string, S
         });
         await deps.holds.move(tx, holdId, ['active', 'checking-out', 'purchased'], 'released');
       }
+      // Once per order, however many attempts this compensation takes.
       await emitEvent(
         tx,
         deps.eventsTopic,
@@ -119,9 +140,9 @@ export function ticketingStepHandlers(deps: TicketingStepDeps): Record<string, S
     }),
 
     [TICKETING_COMMAND_TYPES.confirmSeats]: guarded(async (tx, { payload }) => {
-      const orderId = text(payload, 'orderId');
-      const holdId = text(payload, 'holdId');
-      const eventId = text(payload, 'eventId');
+      const orderId = id(payload, 'orderId');
+      const holdId = id(payload, 'holdId');
+      const eventId = id(payload, 'eventId');
       const userId = text(payload, 'userId');
       const tokens = tokensOf(payload);
       return withSavepoint(tx, 'confirm_seats', async () => {
@@ -136,6 +157,17 @@ export function ticketingStepHandlers(deps: TicketingStepDeps): Record<string, S
             );
           }
         }
+        // Only the order that verified the hold may sell its seats: a confirmation that
+        // arrives after its checkout was compensated (the hold released) sells nothing.
+        const hold = await deps.holds.find(tx, holdId, true);
+        const buying =
+          hold?.orderId === orderId &&
+          (hold.status === 'checking-out' || hold.status === 'purchased');
+        if (!buying) {
+          return refuse(
+            `hold ${holdId} is not being checked out by order ${orderId} (${hold?.status ?? 'unknown'})`,
+          );
+        }
         const unsold = await deps.seats.markSold(tx, { eventId, orderId, userId, tokens });
         if (unsold.length > 0) return refuse(`seats already sold: ${unsold.join(', ')}`);
         await deps.holds.move(tx, holdId, ['checking-out'], 'purchased');
@@ -143,34 +175,53 @@ export function ticketingStepHandlers(deps: TicketingStepDeps): Record<string, S
       });
     }),
 
+    // Touches only the seats and tickets of its own order: 0 seats when confirmation never
+    // ran or an earlier attempt already undid it.
     [TICKETING_COMMAND_TYPES.unconfirmSeats]: guarded(async (tx, { payload }) => {
-      const unsold = await deps.seats.unsell(tx, text(payload, 'orderId'));
+      const unsold = await deps.seats.unsell(tx, id(payload, 'orderId'));
       return done({ seatsUnsold: unsold });
     }),
 
     [TICKETING_COMMAND_TYPES.issueTickets]: guarded(async (tx, { payload }) => {
-      const orderId = text(payload, 'orderId');
+      const orderId = id(payload, 'orderId');
       const userId = text(payload, 'userId');
-      const issued = await deps.seats.issueTickets(tx, orderId);
-      for (const ticket of issued) {
-        await emitEvent(
-          tx,
-          deps.eventsTopic,
-          orderId,
-          {
-            type: TICKETING_EVENT_TYPES.ticketIssued,
-            ticketId: ticket.id,
-            orderId,
-            eventId: ticket.event_id,
-            seatId: ticket.seat_id,
-            userId,
-          },
-          deps.outbox,
-        );
-      }
-      return done({ ticketsIssued: issued.length });
+      return withSavepoint(tx, 'issue_tickets', () => issueTickets(tx, deps, orderId, userId));
     }),
   };
+}
+
+// Every seat sold to the order ends with a ticket of the order, or the step fails and the
+// saga compensates (unconfirm, refund, release): a ticket that already exists for one of the
+// seats under another order would otherwise leave this order paid for with a seat short.
+async function issueTickets(
+  tx: SqlExecutor,
+  deps: TicketingStepDeps,
+  orderId: string,
+  userId: string,
+): Promise<StepOutcome> {
+  const { issued, sold, ticketedElsewhere } = await deps.seats.issueTickets(tx, orderId);
+  if (sold === 0) return refuse(`no seats are sold to order ${orderId}`);
+  if (ticketedElsewhere.length > 0) {
+    return refuse(`seats already ticketed for another order: ${ticketedElsewhere.join(', ')}`);
+  }
+  for (const ticket of issued) {
+    await emitEvent(
+      tx,
+      deps.eventsTopic,
+      orderId,
+      {
+        type: TICKETING_EVENT_TYPES.ticketIssued,
+        ticketId: ticket.id,
+        orderId,
+        eventId: ticket.event_id,
+        seatId: ticket.seat_id,
+        userId,
+      },
+      deps.outbox,
+    );
+  }
+  // The order's ticket count, the same on every attempt.
+  return done({ ticketsIssued: sold });
 }
 
 // A refused step must leave nothing behind (no advanced fence, no half-sold seats), yet

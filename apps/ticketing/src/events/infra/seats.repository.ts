@@ -80,12 +80,12 @@ export class SeatsRepository {
     return rowCount ?? 0;
   }
 
-  // One ticket per seat sold to the order; returns only the tickets this call created.
-  async issueTickets(
-    sql: SqlExecutor,
-    orderId: string,
-  ): Promise<{ id: string; event_id: string; seat_id: string }[]> {
-    const { rows } = await sql.query<{ id: string; event_id: string; seat_id: string }>(
+  // One ticket per seat sold to the order. Returns the tickets this call created, how many
+  // seats are sold to the order, and those of its seats whose ticket belongs to another
+  // order (the unique (event, seat) key refused ours). ON CONFLICT waits for a concurrent
+  // insert of the same seat to end, so the check after it sees that ticket.
+  async issueTickets(sql: SqlExecutor, orderId: string): Promise<TicketIssue> {
+    const { rows: issued } = await sql.query<{ id: string; event_id: string; seat_id: string }>(
       `insert into tickets (id, order_id, event_id, seat_id)
        select gen_random_uuid(), order_id, event_id, seat_id
          from seats where order_id = $1 and status = 'sold'
@@ -93,6 +93,24 @@ export class SeatsRepository {
        returning id, event_id, seat_id`,
       [orderId],
     );
-    return rows;
+    const { rows } = await sql.query<{ seat_id: string; ticket_order_id: string | null }>(
+      `select s.seat_id, t.order_id as ticket_order_id
+         from seats s
+         left join tickets t on t.event_id = s.event_id and t.seat_id = s.seat_id
+        where s.order_id = $1 and s.status = 'sold'
+        order by s.seat_id`,
+      [orderId],
+    );
+    return {
+      issued,
+      sold: rows.length,
+      ticketedElsewhere: rows.filter((r) => r.ticket_order_id !== orderId).map((r) => r.seat_id),
+    };
   }
+}
+
+export interface TicketIssue {
+  issued: { id: string; event_id: string; seat_id: string }[];
+  sold: number;
+  ticketedElsewhere: string[];
 }

@@ -8,6 +8,7 @@ export {
   writeOutbox,
   type OutboxRow,
   type OutboxWriteOptions,
+  type OutboxWriteResult,
 } from './outbox-writer';
 export {
   OUTBOX_ID_HEADER,

@@ -40,6 +40,11 @@ export interface OutboxWriteOptions {
   // relay listening with pgListenWakeups publishes without waiting out its idle delay.
   // Off by default: every notifying commit takes Postgres' global notify-queue lock.
   wakeup?: boolean;
+  // The row's message id (a UUID), for a writer whose event has an identity of its own (a
+  // hash of the aggregate and the event type, say): a retry that writes the same event again
+  // finds it already there and writes nothing, and consumers dedupe on the same id.
+  // Default: a fresh id per write.
+  messageId?: string;
 }
 
 export interface OutboxRow {
@@ -47,21 +52,46 @@ export interface OutboxRow {
   messageId: string;
 }
 
+// written: false only for an explicit messageId already in the outbox, a repeat of an
+// earlier write.
+export type OutboxWriteResult =
+  | (OutboxRow & { written: true })
+  | { written: false; messageId: string };
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 // Writes the event on the caller's connection: call it inside the domain transaction
 // (a pg client after BEGIN, or fromQueryRunner(queryRunner) inside a TypeORM
 // transaction) so the event commits exactly when the domain change does.
 // message.key is the aggregate key: order is kept per key, and it is the Kafka key.
+// Without an explicit messageId a row is always written.
+export function writeOutbox(
+  sql: SqlExecutor,
+  topic: string,
+  message: OutgoingMessage,
+  options?: OutboxWriteOptions & { messageId?: undefined },
+): Promise<OutboxRow & { written: true }>;
+export function writeOutbox(
+  sql: SqlExecutor,
+  topic: string,
+  message: OutgoingMessage,
+  options: OutboxWriteOptions,
+): Promise<OutboxWriteResult>;
 export async function writeOutbox(
   sql: SqlExecutor,
   topic: string,
   message: OutgoingMessage,
   options: OutboxWriteOptions = {},
-): Promise<OutboxRow> {
+): Promise<OutboxWriteResult> {
   if (topic.length === 0 || message.key.length === 0) {
     throw new TypeError('writeOutbox: topic and message.key must be non-empty');
   }
   if (message.headers && MESSAGE_ID_HEADER in message.headers) {
     throw new TypeError(`writeOutbox: the ${MESSAGE_ID_HEADER} header is set by the outbox`);
+  }
+  // The column is a uuid: anything else would fail inside the caller's transaction.
+  if (options.messageId !== undefined && !UUID_PATTERN.test(options.messageId)) {
+    throw new TypeError(`writeOutbox: messageId must be a UUID (got ${options.messageId})`);
   }
   const params = [
     shardOf(message.key, options.shardCount ?? 1),
@@ -69,20 +99,28 @@ export async function writeOutbox(
     message.key,
     message.value,
     JSON.stringify(message.headers ?? {}),
+    options.messageId ?? null,
   ];
   const result = await sql.query<{ id: string; message_id: string }>(
     options.wakeup ? INSERT_OUTBOX_NOTIFY : INSERT_OUTBOX,
     options.wakeup ? [...params, OUTBOX_WAKEUP_CHANNEL] : params,
   );
   const row = result.rows[0];
-  if (row === undefined) throw new Error('writeOutbox: insert returned no row');
-  return { id: String(row.id), messageId: row.message_id };
+  if (row === undefined) {
+    if (options.messageId !== undefined) return { written: false, messageId: options.messageId };
+    throw new Error('writeOutbox: insert returned no row');
+  }
+  return { written: true, id: String(row.id), messageId: row.message_id };
 }
 
 // A writer bound to a shard count, with the shape the saga orchestrator takes.
 export function outboxWriter(
   options: OutboxWriteOptions = {},
 ): (sql: SqlExecutor, topic: string, message: OutgoingMessage) => Promise<void> {
+  // One id for every message it writes would drop all but the first.
+  if (options.messageId !== undefined) {
+    throw new TypeError('outboxWriter: messageId is chosen per write, not per writer');
+  }
   return async (sql, topic, message) => {
     await writeOutbox(sql, topic, message, options);
   };

@@ -1,17 +1,22 @@
 // Every statement of the outbox, in one place for review.
 
+// $6 is the message id the writer chose, or null for a fresh one. A chosen id that is
+// already in the table is a repeat of an earlier write: nothing is inserted and nothing is
+// returned, so a retried step cannot emit its event twice.
 export const INSERT_OUTBOX = `
-  insert into outbox_messages (shard, topic, aggregate_key, payload, headers)
-  values ($1, $2, $3, $4, $5::jsonb)
+  insert into outbox_messages (shard, topic, aggregate_key, payload, headers, message_id)
+  values ($1, $2, $3, $4, $5::jsonb, coalesce($6::uuid, gen_random_uuid()))
+  on conflict (message_id) do nothing
   returning id, message_id`;
 
-// The same insert, plus a wake-up for the shard's relay on channel $6. NOTIFY is queued
-// with the transaction and delivered only when it commits; repeats of one channel and
-// payload within a transaction are folded into one by Postgres.
+// The same insert, plus a wake-up for the shard's relay on channel $7 (none for a repeat).
+// NOTIFY is queued with the transaction and delivered only when it commits; repeats of one
+// channel and payload within a transaction are folded into one by Postgres.
 export const INSERT_OUTBOX_NOTIFY = `
-  insert into outbox_messages (shard, topic, aggregate_key, payload, headers)
-  values ($1, $2, $3, $4, $5::jsonb)
-  returning id, message_id, pg_notify($6, shard::text)`;
+  insert into outbox_messages (shard, topic, aggregate_key, payload, headers, message_id)
+  values ($1, $2, $3, $4, $5::jsonb, coalesce($6::uuid, gen_random_uuid()))
+  on conflict (message_id) do nothing
+  returning id, message_id, pg_notify($7, shard::text)`;
 
 // Claims up to $2 pending rows of shard $1, oldest first, and keeps only those that
 // can go now without overtaking an earlier row of the same key.

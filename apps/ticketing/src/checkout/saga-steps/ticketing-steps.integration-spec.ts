@@ -1,0 +1,325 @@
+// Ticketing's saga steps against the real Postgres and Redis, each command run as the
+// participant runs it (inbox, handler, reply in one transaction), without Kafka: the tests
+// choose which attempts arrive and in which order.
+import { randomUUID } from 'node:crypto';
+import { TICKETING_COMMAND_TYPES, TICKETING_EVENT_TYPES } from '@suite/contracts';
+import {
+  handleSagaCommand,
+  poolTransactionRunner,
+  type FencedHolds,
+  type SagaPhase,
+  type StepOutcome,
+} from '@suite/coordination';
+import { SEED_EVENT_ID } from '../../database/migrations';
+import { SeatsRepository } from '../../events/infra/seats.repository';
+import { holdScope } from '../../holds/domain/hold';
+import { HoldsRepository } from '../../holds/infra/holds.repository';
+import { SeatLeases } from '../../holds/infra/seat-leases';
+import { startTicketingTestApp, type TicketingTestApp } from '../../jest/ticketing-test-app';
+import { eventMessageId } from '../../outbox/event-id';
+import { FENCED_HOLDS } from '../../ticketing.tokens';
+import { ticketingStepHandlers } from './ticketing-steps.handlers';
+
+interface Order {
+  orderId: string;
+  holdId: string;
+  userId: string;
+  tokens: Record<string, number>;
+}
+
+describe('ticketing saga steps', () => {
+  let t: TicketingTestApp;
+  let handlers: ReturnType<typeof ticketingStepHandlers>;
+
+  beforeAll(async () => {
+    // No saga workers: a checkout leaves its order pending, and only these tests send the
+    // saga's commands.
+    t = await startTicketingTestApp('ticketing_steps', {
+      HOLD_TTL_MS: '60000',
+      CHECKOUT_WAIT_MS: '0',
+      HOLD_SWEEP_INTERVAL_MS: '0',
+    });
+    handlers = ticketingStepHandlers({
+      holds: new HoldsRepository(),
+      seats: new SeatsRepository(),
+      fencedHolds: t.app.get<FencedHolds>(FENCED_HOLDS),
+      leases: t.app.get(SeatLeases),
+      eventsTopic: t.config.TICKETING_EVENTS_TOPIC,
+    });
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const hold = async (userId: string, seatIds: string[]) => {
+    const r = await t.app.inject({
+      method: 'POST',
+      url: '/holds',
+      headers: await t.authAs(userId),
+      payload: { eventId: SEED_EVENT_ID, seatIds },
+    });
+    expect(r.statusCode).toBe(201);
+    return r.json() as { holdId: string; tokens: Record<string, number> };
+  };
+
+  // A checkout whose saga has started and whose steps have not run.
+  const order = async (userId: string, seatIds: string[]): Promise<Order> => {
+    const { holdId, tokens } = await hold(userId, seatIds);
+    const r = await t.app.inject({
+      method: 'POST',
+      url: '/checkouts',
+      headers: { ...(await t.authAs(userId)), 'idempotency-key': randomUUID() },
+      payload: { holdId, paymentSource: 'tok_visa' },
+    });
+    expect(r.statusCode).toBe(202);
+    return { orderId: r.json().orderId, holdId, userId, tokens };
+  };
+
+  // One attempt of one command, as the participant handles it.
+  const send = async (
+    type: string,
+    payload: Record<string, unknown>,
+    attempt = 1,
+    phase: SagaPhase = 'action',
+    // The inbox keys an attempt by saga, step and attempt number: a malformed command of an
+    // order is sent under a saga of its own, so the order's real steps still run.
+    sagaId = String(payload['orderId']),
+  ): Promise<StepOutcome> => {
+    const handler = handlers[type];
+    if (!handler) throw new Error(`no handler for ${type}`);
+    const outcome = await poolTransactionRunner(t.database.pool).inTransaction((sql) =>
+      handleSagaCommand(
+        sql,
+        'ticketing-commands',
+        {
+          sagaId,
+          sagaType: 'ticketing.checkout',
+          step: type,
+          phase,
+          attempt,
+          idempotencyKey: `${sagaId}:${type}:${phase}`,
+          type,
+          replyTopic: t.config.TICKETING_REPLIES_TOPIC,
+          payload,
+        },
+        handler,
+      ),
+    );
+    if (outcome.kind !== 'processed') throw new Error('a new attempt must be processed');
+    return outcome.result;
+  };
+
+  const verify = (o: Order) =>
+    send(TICKETING_COMMAND_TYPES.verifyHold, {
+      holdId: o.holdId,
+      orderId: o.orderId,
+      userId: o.userId,
+    });
+  const confirm = (o: Order, attempt = 1) =>
+    send(
+      TICKETING_COMMAND_TYPES.confirmSeats,
+      {
+        orderId: o.orderId,
+        holdId: o.holdId,
+        eventId: SEED_EVENT_ID,
+        userId: o.userId,
+        tokens: o.tokens,
+      },
+      attempt,
+    );
+  const issue = (o: Order, attempt = 1) =>
+    send(TICKETING_COMMAND_TYPES.issueTickets, { orderId: o.orderId, userId: o.userId }, attempt);
+  const release = (o: Order, attempt = 1) =>
+    send(
+      TICKETING_COMMAND_TYPES.releaseHold,
+      { holdId: o.holdId, orderId: o.orderId },
+      attempt,
+      'compensation',
+    );
+  const unconfirm = (o: Order, attempt = 1) =>
+    send(TICKETING_COMMAND_TYPES.unconfirmSeats, { orderId: o.orderId }, attempt, 'compensation');
+
+  const seat = async (seatId: string) => {
+    const { rows } = await t.database.pool.query<{ status: string; order_id: string | null }>(
+      `select status, order_id from seats where event_id = $1 and seat_id = $2`,
+      [SEED_EVENT_ID, seatId],
+    );
+    return rows[0];
+  };
+  const holdStatus = async (holdId: string) => {
+    const { rows } = await t.database.pool.query<{ status: string }>(
+      `select status from holds where id = $1`,
+      [holdId],
+    );
+    return rows[0]?.status;
+  };
+  const ticketsOf = async (orderId: string) => {
+    const { rows } = await t.database.pool.query<{ seat_id: string }>(
+      `select seat_id from tickets where order_id = $1 order by seat_id`,
+      [orderId],
+    );
+    return rows.map((r) => r.seat_id);
+  };
+  const succeeded = { outcome: 'succeeded' };
+  const refused = (reason: RegExp) => ({
+    outcome: 'failed',
+    retriable: false,
+    reason: expect.stringMatching(reason),
+  });
+
+  it('release-and-unconfirm-of-an-order-whose-actions-never-ran-free-only-that-order-on-every-attempt', async () => {
+    const untouched = await order('alice', ['D-1-1']);
+    const sold = await order('bob', ['D-1-2']);
+    expect(await verify(sold)).toMatchObject(succeeded);
+    expect(await confirm(sold)).toMatchObject(succeeded);
+    expect(await issue(sold)).toMatchObject(succeeded);
+
+    // The saga compensates alice's steps although neither verification nor confirmation
+    // ever ran for her order (their outcomes were unknown), and the compensations repeat.
+    for (const attempt of [1, 2]) {
+      expect(await unconfirm(untouched, attempt)).toEqual({
+        outcome: 'succeeded',
+        data: { seatsUnsold: 0 },
+      });
+      expect(await release(untouched, attempt)).toMatchObject(succeeded);
+    }
+    expect(await holdStatus(untouched.holdId)).toBe('released');
+    // Released in Redis too: someone else may hold the seat at once.
+    await hold('carol', ['D-1-1']);
+    // Bob's sale is not touched by alice's compensations.
+    expect(await seat('D-1-2')).toEqual({ status: 'sold', order_id: sold.orderId });
+    expect(await ticketsOf(sold.orderId)).toEqual(['D-1-2']);
+    expect(await holdStatus(sold.holdId)).toBe('purchased');
+  });
+
+  it('checkout-compensated-is-written-once-with-one-message-id-across-attempts', async () => {
+    const o = await order('dave', ['D-2-1']);
+    expect(await verify(o)).toMatchObject(succeeded);
+    expect(await release(o, 1)).toMatchObject(succeeded);
+    expect(await release(o, 2)).toMatchObject(succeeded);
+    const { rows } = await t.database.pool.query<{ message_id: string }>(
+      `select message_id from outbox_messages
+        where aggregate_key = $1 and headers->>'message-type' = $2`,
+      [o.orderId, TICKETING_EVENT_TYPES.checkoutCompensated],
+    );
+    expect(rows).toEqual([
+      {
+        message_id: eventMessageId({
+          type: TICKETING_EVENT_TYPES.checkoutCompensated,
+          orderId: o.orderId,
+          holdId: o.holdId,
+          eventId: SEED_EVENT_ID,
+        }),
+      },
+    ]);
+  });
+
+  it('ticket-issued-events-keep-their-ids-when-the-step-is-retried', async () => {
+    const o = await order('erin', ['D-3-1', 'D-3-2']);
+    expect(await verify(o)).toMatchObject(succeeded);
+    expect(await confirm(o)).toMatchObject(succeeded);
+    expect(await issue(o, 1)).toEqual({ outcome: 'succeeded', data: { ticketsIssued: 2 } });
+    expect(await issue(o, 2)).toEqual({ outcome: 'succeeded', data: { ticketsIssued: 2 } });
+    const { rows } = await t.database.pool.query<{ message_id: string; seat_id: string }>(
+      `select message_id, payload::jsonb->>'seatId' as seat_id from outbox_messages
+        where aggregate_key = $1 and headers->>'message-type' = $2 order by 2`,
+      [o.orderId, TICKETING_EVENT_TYPES.ticketIssued],
+    );
+    expect(rows.map((r) => r.seat_id)).toEqual(['D-3-1', 'D-3-2']);
+    for (const row of rows) {
+      expect(row.message_id).toBe(
+        eventMessageId({
+          type: TICKETING_EVENT_TYPES.ticketIssued,
+          ticketId: 'any',
+          orderId: o.orderId,
+          eventId: SEED_EVENT_ID,
+          seatId: row.seat_id,
+          userId: o.userId,
+        }),
+      );
+    }
+  });
+
+  it('issue-tickets-fails-when-a-seat-of-the-order-already-has-another-orders-ticket', async () => {
+    const first = await order('frank', ['D-4-1']);
+    expect(await verify(first)).toMatchObject(succeeded);
+    expect(await confirm(first)).toMatchObject(succeeded);
+    expect(await issue(first)).toMatchObject(succeeded);
+    // A seat released by hand while its ticket stayed: the unique (event, seat) key is all
+    // that stands between a second buyer and a second ticket.
+    await t.app.get<FencedHolds>(FENCED_HOLDS).release({
+      scope: holdScope(SEED_EVENT_ID),
+      resources: ['D-4-1'],
+      owner: first.holdId,
+    });
+    await t.database.pool.query(
+      `update seats set status = 'available', sold_to = null, order_id = null, fence_token = null
+        where event_id = $1 and seat_id = 'D-4-1'`,
+      [SEED_EVENT_ID],
+    );
+    const second = await order('grace', ['D-4-1', 'D-4-2']);
+    expect(await verify(second)).toMatchObject(succeeded);
+    expect(await confirm(second)).toMatchObject(succeeded);
+    expect(await issue(second)).toMatchObject(refused(/already ticketed for another order: D-4-1/));
+    // Nothing half-issued: not even the ticket of the seat without a conflict.
+    expect(await ticketsOf(second.orderId)).toEqual([]);
+    expect(await ticketsOf(first.orderId)).toEqual(['D-4-1']);
+  });
+
+  it('issue-tickets-fails-for-an-order-with-no-seats-sold', async () => {
+    const o = await order('heidi', ['D-5-1']);
+    expect(await verify(o)).toMatchObject(succeeded);
+    expect(await issue(o)).toMatchObject(refused(/no seats are sold/));
+  });
+
+  it('a-confirmation-arriving-after-its-checkout-was-compensated-sells-nothing', async () => {
+    const o = await order('ivan', ['D-6-1']);
+    expect(await verify(o)).toMatchObject(succeeded);
+    // The confirmation's outcome was unknown; the saga compensated, then it arrives late.
+    expect(await unconfirm(o)).toMatchObject(succeeded);
+    expect(await release(o)).toMatchObject(succeeded);
+    expect(await confirm(o)).toMatchObject(refused(/is not being checked out by order/));
+    expect(await seat('D-6-1')).toEqual({ status: 'available', order_id: null });
+  });
+
+  it('commands-with-malformed-ids-or-tokens-are-failed-replies-not-exceptions', async () => {
+    const o = await order('judy', ['D-7-1']);
+    expect(
+      await send(
+        TICKETING_COMMAND_TYPES.verifyHold,
+        {
+          holdId: 'not-a-uuid',
+          orderId: o.orderId,
+          userId: o.userId,
+        },
+        1,
+        'action',
+        randomUUID(),
+      ),
+    ).toMatchObject(refused(/holdId is not a UUID/));
+    expect(await verify(o)).toMatchObject(succeeded);
+    expect(await confirm({ ...o, tokens: { 'D-7-1': 0 } })).toMatchObject(
+      refused(/not a positive integer/),
+    );
+    expect(
+      await send(
+        TICKETING_COMMAND_TYPES.unconfirmSeats,
+        { orderId: 'x' },
+        1,
+        'compensation',
+        randomUUID(),
+      ),
+    ).toMatchObject(refused(/orderId is not a UUID/));
+    expect(
+      await send(
+        TICKETING_COMMAND_TYPES.releaseHold,
+        { holdId: o.holdId, orderId: '42' },
+        1,
+        'compensation',
+        randomUUID(),
+      ),
+    ).toMatchObject(refused(/orderId is not a UUID/));
+    expect(await seat('D-7-1')).toEqual({ status: 'available', order_id: null });
+  });
+});
