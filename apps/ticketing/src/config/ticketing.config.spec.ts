@@ -1,5 +1,11 @@
 import { generateEs256KeyPair, loadConfig } from '@suite/coordination-nest';
-import { ticketingConfigSchema } from './ticketing.config';
+import { stepBudgetMs } from '@suite/coordination';
+import { checkoutStepPolicies } from '../checkout/domain/checkout.saga';
+import {
+  consumerFailoverBoundMs,
+  FAILOVER_MARGIN,
+  ticketingConfigSchema,
+} from './ticketing.config';
 
 const load = (env: Record<string, string>) => loadConfig(ticketingConfigSchema, env, 'ticketing');
 const valid = {
@@ -52,5 +58,45 @@ describe('ticketing config', () => {
     expect(load(valid)).toMatchObject({ OUTBOX_WAKEUPS: 'on', OUTBOX_IDLE_DELAY_MS: 100 });
     expect(load({ ...valid, OUTBOX_WAKEUPS: 'off' }).OUTBOX_WAKEUPS).toBe('off');
     expect(() => load({ ...valid, OUTBOX_WAKEUPS: 'yes' })).toThrow('OUTBOX_WAKEUPS');
+  });
+
+  it('no-checkout-step-gives-up-before-its-participant-can-fail-over-by-default', () => {
+    const config = load(valid);
+    const policies = checkoutStepPolicies({
+      stepTimeoutMs: config.STEP_TIMEOUT_MS,
+      stepMaxAttempts: config.STEP_MAX_ATTEMPTS,
+      paymentTimeoutMs: config.PAYMENT_TIMEOUT_MS,
+      paymentMaxAttempts: config.PAYMENT_MAX_ATTEMPTS,
+    });
+    const needed = (session: number) => consumerFailoverBoundMs(session) * FAILOVER_MARGIN;
+    expect(stepBudgetMs(policies.ticketing)).toBe(47_100);
+    expect(stepBudgetMs(policies.ticketing)).toBeGreaterThan(
+      needed(config.KAFKA_SESSION_TIMEOUT_MS),
+    );
+    expect(stepBudgetMs(policies.payment)).toBe(76_500);
+    expect(stepBudgetMs(policies.payment)).toBeGreaterThan(
+      needed(config.PAYMENTS_SESSION_TIMEOUT_MS),
+    );
+  });
+
+  it('refuses-step-budgets-shorter-than-the-participants-failover-naming-the-variables', () => {
+    // 5 attempts of 5 s (about 26 s) against kafkajs' default 30 s session.
+    expect(() =>
+      load({ ...valid, STEP_MAX_ATTEMPTS: '5', KAFKA_SESSION_TIMEOUT_MS: '30000' }),
+    ).toThrow(
+      "STEP_TIMEOUT_MS, STEP_MAX_ATTEMPTS: a ticketing step gives up after 26500 ms of silence, less than 1.5 x the 60000 ms its participant's consumer group may take to fail over with KAFKA_SESSION_TIMEOUT_MS=30000; raise STEP_TIMEOUT_MS or STEP_MAX_ATTEMPTS, or lower KAFKA_SESSION_TIMEOUT_MS",
+    );
+    expect(() => load({ ...valid, PAYMENTS_SESSION_TIMEOUT_MS: '30000' })).toThrow(
+      /PAYMENT_TIMEOUT_MS, PAYMENT_MAX_ATTEMPTS: the payment capture gives up after 76500 ms.*PAYMENTS_SESSION_TIMEOUT_MS=30000/,
+    );
+    // A longer session is fine once the budget outlasts it.
+    expect(
+      load({
+        ...valid,
+        KAFKA_SESSION_TIMEOUT_MS: '30000',
+        STEP_TIMEOUT_MS: '10000',
+        STEP_MAX_ATTEMPTS: '9',
+      }).STEP_MAX_ATTEMPTS,
+    ).toBe(9);
   });
 });

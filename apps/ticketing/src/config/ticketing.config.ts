@@ -9,7 +9,9 @@ import {
   REDIS_PROTOCOLS,
   urlVar,
 } from '@suite/coordination-nest';
+import { stepBudgetMs } from '@suite/coordination';
 import { z } from 'zod';
+import { checkoutStepPolicies } from '../checkout/domain/checkout.saga';
 
 const onOff = (fallback: 'on' | 'off') => z.enum(['on', 'off']).default(fallback);
 const topicVar = (fallback: string) =>
@@ -21,7 +23,7 @@ const topicVar = (fallback: string) =>
 // A PEM in one environment line: "\n" escapes stand for the line breaks. The same helper as
 // the gateway's, until config-vars shares one.
 
-export const ticketingConfigSchema = baseServiceConfig.extend({
+const ticketingConfigFields = baseServiceConfig.extend({
   PORT: portVar(DEFAULT_PORTS.ticketing),
   // Seats, holds' confirmed state, sagas and the outbox.
   DATABASE_URL: urlVar({ protocols: POSTGRES_PROTOCOLS }),
@@ -49,9 +51,20 @@ export const ticketingConfigSchema = baseServiceConfig.extend({
   HOLD_SWEEP_INTERVAL_MS: durationMsVar({ default: 1_000 }),
   // How long POST /checkouts waits for the saga before answering 202.
   CHECKOUT_WAIT_MS: durationMsVar({ default: 2_000, max: 30_000 }),
-  // Reply deadline of the ticketing steps and of the payment capture.
+  // Reply deadline per attempt, and attempts in all, of the ticketing steps and of the
+  // payment capture. With the backoffs between attempts (100 ms doubling to 2 s) they make
+  // each step's budget: how long it waits on silence before it gives up. Checked at boot
+  // against the participants' failover (below).
   STEP_TIMEOUT_MS: durationMsVar({ default: 5_000, min: 100 }),
+  STEP_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1_000).default(8),
   PAYMENT_TIMEOUT_MS: durationMsVar({ default: 15_000, min: 100 }),
+  PAYMENT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1_000).default(5),
+  // Session timeouts of the consumer groups that answer the saga's commands: ticketing's
+  // own and payments' (set it to what payments runs with). A killed participant's
+  // partitions move to its restarted process only after its session expires and the group
+  // rebalances; no step may give up sooner.
+  KAFKA_SESSION_TIMEOUT_MS: durationMsVar({ default: 10_000, min: 1_000, max: 300_000 }),
+  PAYMENTS_SESSION_TIMEOUT_MS: durationMsVar({ default: 10_000, min: 1_000, max: 300_000 }),
   // on: every outbox write NOTIFYs the relay when its transaction commits and the relay
   // LISTENs, so saga commands, replies and events go out without waiting for a poll.
   // off: the relay only polls.
@@ -64,6 +77,58 @@ export const ticketingConfigSchema = baseServiceConfig.extend({
   TICKETING_COMMANDS_TOPIC: topicVar(TOPICS.ticketingCommands),
   TICKETING_REPLIES_TOPIC: topicVar(TOPICS.ticketingReplies),
   PAYMENTS_COMMANDS_TOPIC: topicVar(TOPICS.paymentsCommands),
+});
+
+// How long Kafka may take to give a dead member's partitions to a live one: the session
+// expires, then the group rebalances, which waits up to the rebalance timeout (the saga
+// consumers set it to the session timeout).
+export function consumerFailoverBoundMs(sessionTimeoutMs: number): number {
+  return 2 * sessionTimeoutMs;
+}
+
+// A step must outlast its participant's failover by half again: the process restart, the
+// rejoin, and the redelivered commands still have to run.
+export const FAILOVER_MARGIN = 1.5;
+
+// No step gives up on silence in less time than its participant takes to come back; a
+// config that breaks it refuses to start.
+export const ticketingConfigSchema = ticketingConfigFields.superRefine((config, ctx) => {
+  const policies = checkoutStepPolicies({
+    stepTimeoutMs: config.STEP_TIMEOUT_MS,
+    stepMaxAttempts: config.STEP_MAX_ATTEMPTS,
+    paymentTimeoutMs: config.PAYMENT_TIMEOUT_MS,
+    paymentMaxAttempts: config.PAYMENT_MAX_ATTEMPTS,
+  });
+  const checks = [
+    {
+      what: 'a ticketing step',
+      budgetMs: stepBudgetMs(policies.ticketing),
+      vars: ['STEP_TIMEOUT_MS', 'STEP_MAX_ATTEMPTS'],
+      session: 'KAFKA_SESSION_TIMEOUT_MS',
+      sessionMs: config.KAFKA_SESSION_TIMEOUT_MS,
+    },
+    {
+      what: 'the payment capture',
+      budgetMs: stepBudgetMs(policies.payment),
+      vars: ['PAYMENT_TIMEOUT_MS', 'PAYMENT_MAX_ATTEMPTS'],
+      session: 'PAYMENTS_SESSION_TIMEOUT_MS',
+      sessionMs: config.PAYMENTS_SESSION_TIMEOUT_MS,
+    },
+  ];
+  for (const check of checks) {
+    const boundMs = consumerFailoverBoundMs(check.sessionMs);
+    const neededMs = Math.ceil(boundMs * FAILOVER_MARGIN);
+    if (check.budgetMs >= neededMs) continue;
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: [check.vars.join(', ')],
+      message:
+        `${check.what} gives up after ${check.budgetMs} ms of silence, less than ` +
+        `${FAILOVER_MARGIN} x the ${boundMs} ms its participant's consumer group may take ` +
+        `to fail over with ${check.session}=${check.sessionMs}; raise ${check.vars.join(' or ')}, ` +
+        `or lower ${check.session}`,
+    });
+  }
 });
 
 export type TicketingConfig = z.infer<typeof ticketingConfigSchema>;

@@ -30,12 +30,45 @@ export interface CheckoutContext extends Record<string, unknown> {
   paymentId?: string;
 }
 
-export interface CheckoutSagaOptions {
+// How long each kind of step waits for a reply and how often it tries. Backoffs are fixed:
+// the budgets are tuned through the attempts and timeouts.
+export interface CheckoutStepBudgets {
+  stepTimeoutMs: number;
+  stepMaxAttempts: number;
+  paymentTimeoutMs: number;
+  paymentMaxAttempts: number;
+}
+
+export interface CheckoutSagaOptions extends CheckoutStepBudgets {
   ticketingCommandsTopic: string;
   paymentsCommandsTopic: string;
   replyTopic: string;
-  stepTimeoutMs: number;
-  paymentTimeoutMs: number;
+}
+
+export interface StepPolicy {
+  timeoutMs: number;
+  retry: RetryPolicy;
+}
+
+const BACKOFF = { initialBackoffMs: 100, maxBackoffMs: 2_000 } as const;
+
+// The policies the saga runs with: the ticketing steps' (answered by ticketing's command
+// consumer) and the capture's (answered by payments'). The config check at boot measures
+// these same objects.
+export function checkoutStepPolicies(budgets: CheckoutStepBudgets): {
+  ticketing: StepPolicy;
+  payment: StepPolicy;
+} {
+  return {
+    ticketing: {
+      timeoutMs: budgets.stepTimeoutMs,
+      retry: { maxAttempts: budgets.stepMaxAttempts, ...BACKOFF },
+    },
+    payment: {
+      timeoutMs: budgets.paymentTimeoutMs,
+      retry: { maxAttempts: budgets.paymentMaxAttempts, ...BACKOFF },
+    },
+  };
 }
 
 // The steps, in order: verify the hold, capture the payment, confirm the seats with a
@@ -43,24 +76,12 @@ export interface CheckoutSagaOptions {
 // the hold. A verification changes nothing, but its compensation releases the hold, which
 // is the last thing every compensated checkout must do.
 export function checkoutSaga(options: CheckoutSagaOptions): SagaDefinition<CheckoutContext> {
-  const local = (timeoutMs: number): RetryPolicy & { timeoutMs: number } => ({
-    timeoutMs,
-    maxAttempts: 5,
-    initialBackoffMs: 100,
-    maxBackoffMs: 2_000,
-  });
-  const retry = (p: RetryPolicy) => ({
-    maxAttempts: p.maxAttempts,
-    initialBackoffMs: p.initialBackoffMs,
-    maxBackoffMs: p.maxBackoffMs,
-  });
   const ticketing = (type: string, payload: Record<string, unknown>) => ({
     topic: options.ticketingCommandsTopic,
     type,
     payload,
   });
-  const step = local(options.stepTimeoutMs);
-  const payment = local(options.paymentTimeoutMs);
+  const { ticketing: step, payment } = checkoutStepPolicies(options);
   return {
     type: CHECKOUT_SAGA,
     replyTopic: options.replyTopic,
@@ -68,7 +89,7 @@ export function checkoutSaga(options: CheckoutSagaOptions): SagaDefinition<Check
       {
         name: CHECKOUT_STEPS.verifyHold,
         timeoutMs: step.timeoutMs,
-        retry: retry(step),
+        retry: step.retry,
         action: (c) =>
           ticketing(TICKETING_COMMAND_TYPES.verifyHold, {
             holdId: c.holdId,
@@ -81,7 +102,7 @@ export function checkoutSaga(options: CheckoutSagaOptions): SagaDefinition<Check
       {
         name: CHECKOUT_STEPS.capturePayment,
         timeoutMs: payment.timeoutMs,
-        retry: retry(payment),
+        retry: payment.retry,
         action: (c) => {
           const payload: CapturePaymentPayload = {
             amountMinor: c.amountMinor,
@@ -112,7 +133,7 @@ export function checkoutSaga(options: CheckoutSagaOptions): SagaDefinition<Check
       {
         name: CHECKOUT_STEPS.confirmSeats,
         timeoutMs: step.timeoutMs,
-        retry: retry(step),
+        retry: step.retry,
         action: (c) =>
           ticketing(TICKETING_COMMAND_TYPES.confirmSeats, {
             orderId: c.orderId,
@@ -127,7 +148,7 @@ export function checkoutSaga(options: CheckoutSagaOptions): SagaDefinition<Check
       {
         name: CHECKOUT_STEPS.issueTickets,
         timeoutMs: step.timeoutMs,
-        retry: retry(step),
+        retry: step.retry,
         action: (c) =>
           ticketing(TICKETING_COMMAND_TYPES.issueTickets, {
             orderId: c.orderId,
