@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
+import { CAPTURE_PAYMENT_LIMITS } from '@suite/contracts';
 import {
   IdempotencyStore,
   type Clock,
@@ -47,6 +48,23 @@ type PlaceOrderOutcome =
   | { kind: 'placed'; orderId: string };
 
 const PENDING_POLL_MS = 50;
+
+// An order payments would refuse as malformed must not start a saga: the checkout would
+// only fail after the hold was taken out of sale.
+function unpayableReason(amountMinor: number, currency: string): string | undefined {
+  const { minAmountMinor, maxAmountMinor, currencyPattern } = CAPTURE_PAYMENT_LIMITS;
+  if (
+    !Number.isSafeInteger(amountMinor) ||
+    amountMinor < minAmountMinor ||
+    amountMinor > maxAmountMinor
+  ) {
+    return `the order's amount (${amountMinor} minor units) is outside what payments accept (${minAmountMinor} to ${maxAmountMinor})`;
+  }
+  if (!currencyPattern.test(currency)) {
+    return `the event's currency ${currency} is not a 3-letter ISO 4217 code`;
+  }
+  return undefined;
+}
 
 const errorBody = (statusCode: number, error: string, message: string) => ({
   status: statusCode,
@@ -133,6 +151,9 @@ export class StartCheckoutUseCase {
       }
       const event = await this.events.findIn(sql, hold.eventId);
       if (!event) throw new Error(`event ${hold.eventId} of hold ${hold.id} vanished`);
+      const amountMinor = event.priceMinor * hold.seatIds.length;
+      const unpayable = unpayableReason(amountMinor, event.currency);
+      if (unpayable) return refuse(errorBody(422, 'Unprocessable Entity', unpayable));
       const order = {
         id: randomUUID(),
         userId: command.userId,
@@ -140,7 +161,7 @@ export class StartCheckoutUseCase {
         holdId: hold.id,
         eventId: hold.eventId,
         seatIds: hold.seatIds,
-        amountMinor: event.priceMinor * hold.seatIds.length,
+        amountMinor,
         currency: event.currency,
       };
       if (!(await this.orders.insert(sql, order))) {
