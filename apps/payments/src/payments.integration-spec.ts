@@ -3,7 +3,13 @@ import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { PAYMENT_COMMAND_TYPES } from '@suite/contracts';
-import { MESSAGE_ID_HEADER, type SagaCommandEnvelope } from '@suite/coordination';
+import {
+  IdempotencyStore,
+  idempotencyKeyFor,
+  MESSAGE_ID_HEADER,
+  type SagaCommandEnvelope,
+  type SagaPhase,
+} from '@suite/coordination';
 import {
   DevTokenSigner,
   generateEs256KeyPair,
@@ -24,6 +30,13 @@ import {
 import { AppModule } from './app.module';
 import { paymentsConfigSchema } from './config/payments.config';
 import { verifyPaymentInvariants } from '@suite/invariants';
+import { TRANSACTIONS } from './database/payments-database.module';
+import { CreatePaymentUseCase } from './payments/create-payment/create-payment.use-case';
+import { PSP_GATEWAY, type PspGateway } from './payments/domain/psp.port';
+import { HttpPspGateway } from './payments/infra/http-psp.gateway';
+import { LateCharges } from './payments/infra/late-charges';
+import { PaymentSettlement } from './payments/infra/payment-settlement';
+import { PaymentsRepository } from './payments/infra/payments.repository';
 import { ReconcilePaymentsUseCase } from './payments/reconcile-payments/reconcile-payments.use-case';
 
 // Payments against the real Postgres and Kafka, with the PSP simulator as a separate
@@ -41,6 +54,25 @@ const bearer = async (userId: string, signer = issuer) => ({
   authorization: `Bearer ${await signer.sign({ userId })}`,
 });
 const MERCHANT = 'merchant-1';
+
+// The real PSP behind a gate: a charge waits there until the test opens it, so the test
+// decides exactly when the charge reaches the PSP. Lookups and refunds pass straight through.
+function gatedCharges(psp: PspGateway) {
+  let open = () => undefined as void;
+  let arrive = () => undefined as void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  const arrived = new Promise<void>((resolve) => (arrive = resolve));
+  const gateway: PspGateway = {
+    charge: async (request) => {
+      arrive();
+      await opened;
+      return psp.charge(request);
+    },
+    findCharge: (key) => psp.findCharge(key),
+    refund: (request) => psp.refund(request),
+  };
+  return { gateway, arrived, open };
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -95,6 +127,85 @@ describe('payments', () => {
   };
   const pspCharges = async (paymentId: string) =>
     (await verifyPaymentInvariants(db.pool, pspDb.pool)).pspChargesPerPayment?.[paymentId] ?? 0;
+  const paymentByKey = async (scope: string, k: string) =>
+    (
+      await db.pool.query<{ id: string; status: string; failure_reason: string | null }>(
+        `select id, status, failure_reason from payments
+          where idempotency_scope = $1 and idempotency_key = $2`,
+        [scope, k],
+      )
+    ).rows[0];
+  const pspRefundsOf = async (paymentId: string) =>
+    (
+      await pspDb.pool.query<{ amount_minor: string }>(
+        `select r.amount_minor from refunds r join charges c on c.id = r.charge_id
+          where c.merchant_reference = $1`,
+        [paymentId],
+      )
+    ).rows.map((row) => Number(row.amount_minor));
+  // Saga commands as the orchestrator sends them, each with its own message id.
+  let sent = 0;
+  const sagaCommand = (
+    sagaId: string,
+    phase: SagaPhase,
+    attempt: number,
+    type: string,
+    payload: Record<string, unknown>,
+  ): SagaCommandEnvelope => ({
+    sagaId,
+    sagaType: 'checkout',
+    step: 'capture',
+    phase,
+    attempt,
+    idempotencyKey: idempotencyKeyFor(sagaId, 'capture', phase),
+    type,
+    replyTopic: repliesTopic,
+    payload,
+  });
+  const sendCommands = async (...commands: SagaCommandEnvelope[]) => {
+    const producer = kafka.producer();
+    await producer.connect();
+    try {
+      await producer.send({
+        topic: commandsTopic,
+        messages: commands.map((command) => ({
+          key: command.sagaId,
+          value: JSON.stringify(command),
+          headers: { [MESSAGE_ID_HEADER]: `${command.sagaId}-${++sent}` },
+        })),
+      });
+    } finally {
+      await producer.disconnect();
+    }
+  };
+  const repliesTo = async (sagaId: string, count: number, timeoutMs = 30_000) =>
+    (
+      await consumeUntil(kafka, repliesTopic, {
+        groupId: `replies-${sagaId}-${++sent}`,
+        decode: (value) => JSON.parse(value.toString()) as Record<string, unknown>,
+        until: (seen) => seen.filter((m) => m['sagaId'] === sagaId).length >= count,
+        timeoutMs,
+      })
+    ).filter((m) => m['sagaId'] === sagaId);
+  // The app's own capture use case, but talking to the PSP through `psp`.
+  const captureThrough = (psp: PspGateway) => {
+    const payments = app.get(PaymentsRepository);
+    return new CreatePaymentUseCase(
+      app.get(TRANSACTIONS),
+      app.get(IdempotencyStore),
+      payments,
+      app.get(PaymentSettlement),
+      psp,
+      new LateCharges(app.get(TRANSACTIONS), payments, psp),
+    );
+  };
+  const purgeKeys = async (...keys: string[]) => {
+    await db.pool.query(
+      `update idempotency_keys set expires_at = now() - interval '1 second' where key = any($1)`,
+      [keys],
+    );
+    await app.get(IdempotencyStore).purgeExpired(db.pool);
+  };
   const journalEntries = async (target: TestDatabase, paymentId: string) =>
     (
       await target.pool.query('select kind from ledger_journal_entries where payment_id = $1', [
@@ -530,6 +641,206 @@ describe('payments', () => {
       });
       expect(refund.statusCode).toBe(404);
       expect(await journalEntries(db, paymentId ?? '')).toEqual(['capture']);
+    });
+  });
+
+  describe('compensations of unsettled captures', () => {
+    const capturePayload = (sagaId: string) => ({
+      amountMinor: 3100,
+      currency: 'EUR',
+      sourceToken: 'tok_visa',
+      merchantReference: sagaId,
+    });
+
+    it('refund-before-capture-leaves-a-tombstone-so-the-late-capture-charges-nothing', async () => {
+      const sagaId = `saga-tomb-${Date.now()}`;
+      // The compensation arrives first: the capture command is still unread in Kafka.
+      await sendCommands(sagaCommand(sagaId, 'compensation', 1, PAYMENT_COMMAND_TYPES.refund, {}));
+      const [refunded] = await repliesTo(sagaId, 1);
+      expect(refunded).toMatchObject({ outcome: 'succeeded', data: { refunded: false } });
+
+      await sendCommands(
+        sagaCommand(sagaId, 'action', 1, PAYMENT_COMMAND_TYPES.capture, capturePayload(sagaId)),
+      );
+      const replies = await repliesTo(sagaId, 2);
+      expect(replies[1]).toMatchObject({ phase: 'action', outcome: 'failed', retriable: false });
+      const payment = await paymentByKey('saga', idempotencyKeyFor(sagaId, 'capture', 'action'));
+      expect(payment?.status).toBe('failed');
+      expect(await pspCharges(payment?.id ?? '')).toBe(0);
+    });
+
+    it('refund-of-a-processing-capture-retries-while-the-psp-cannot-be-asked-then-refunds-the-charge-it-finds', async () => {
+      const sagaId = `saga-unknown-${Date.now()}`;
+      // Every answer comes too late: the capture's outcome is unknown, its charge lands later.
+      await faults({ latencyMs: PSP_TIMEOUT_MS + 150 });
+      await sendCommands(
+        sagaCommand(sagaId, 'action', 1, PAYMENT_COMMAND_TYPES.capture, capturePayload(sagaId)),
+      );
+      expect((await repliesTo(sagaId, 1))[0]).toMatchObject({ outcome: 'failed', retriable: true });
+      const payment = await paymentByKey('saga', idempotencyKeyFor(sagaId, 'capture', 'action'));
+      expect(payment?.status).toBe('processing');
+
+      // The PSP still cannot be asked: "retry", and nothing stored that replays success.
+      const refund = (attempt: number) =>
+        sagaCommand(sagaId, 'compensation', attempt, PAYMENT_COMMAND_TYPES.refund, {
+          amountMinor: 3100,
+        });
+      await sendCommands(refund(1));
+      expect((await repliesTo(sagaId, 2))[1]).toMatchObject({
+        phase: 'compensation',
+        outcome: 'failed',
+        retriable: true,
+      });
+
+      await fetch(`${pspUrl}/admin/faults`, { method: 'DELETE' });
+      // Let the late charge land, and the circuit (opened by the timeouts) half-open.
+      await new Promise((r) => setTimeout(r, BREAKER_RESET_MS + 200));
+      await sendCommands(refund(2));
+      const settled = (await repliesTo(sagaId, 3))[2];
+      expect(settled).toMatchObject({ phase: 'compensation', outcome: 'succeeded' });
+      expect(settled?.['data']).toHaveProperty('refundId');
+      expect(
+        (await paymentByKey('saga', idempotencyKeyFor(sagaId, 'capture', 'action')))?.status,
+      ).toBe('refunded');
+      expect(await pspCharges(payment?.id ?? '')).toBe(1);
+      expect(await pspRefundsOf(payment?.id ?? '')).toEqual([3100]);
+      expect(await journalEntries(db, payment?.id ?? '')).toEqual(['capture', 'refund']);
+    });
+  });
+
+  describe('reconciler and resumed capture', () => {
+    // A payment left processing with nothing at the PSP: its first call found the PSP
+    // unreachable. Then a retry with the key resumes it through the gated PSP.
+    const stuckThenResumed = async () => {
+      const k = key();
+      const input = { scope: `user:${MERCHANT}`, key: k, ...order({ amountMinor: 1800 }) };
+      const dead = new HttpPspGateway({
+        baseUrl: `http://127.0.0.1:${await freePort()}`,
+        timeoutMs: PSP_TIMEOUT_MS,
+        maxAttempts: 2,
+        backoffMs: 0,
+      });
+      expect((await captureThrough(dead).execute(input)).kind).toBe('outcome-unknown');
+      await new Promise((r) => setTimeout(r, 300));
+      const gate = gatedCharges(app.get<PspGateway>(PSP_GATEWAY));
+      const resumed = captureThrough(gate.gateway).execute(input);
+      await gate.arrived;
+      const payment = await paymentByKey(`user:${MERCHANT}`, k);
+      return { gate, resumed, paymentId: payment?.id ?? '', k };
+    };
+
+    it('reconciler-leaves-a-payment-alone-while-a-resumed-capture-is-charging-it', async () => {
+      const { gate, resumed, paymentId, k } = await stuckThenResumed();
+      // Older than the reconciler's threshold by its first attempt; the resumed one is live.
+      await app.get(ReconcilePaymentsUseCase).execute({ olderThanMs: 200, limit: 100 });
+      expect((await paymentByKey(`user:${MERCHANT}`, k))?.status).toBe('processing');
+      gate.open();
+      const outcome = await resumed;
+      expect(outcome).toMatchObject({ kind: 'responded', response: { status: 201 } });
+      expect((await paymentByKey(`user:${MERCHANT}`, k))?.status).toBe('captured');
+      expect(await pspCharges(paymentId)).toBe(1);
+      expect(await journalEntries(db, paymentId)).toEqual(['capture']);
+    });
+
+    it('charge-that-lands-on-a-payment-already-failed-is-given-back', async () => {
+      const { gate, resumed, paymentId, k } = await stuckThenResumed();
+      // A reconciler whose threshold is shorter than a PSP call (misconfigured) decides
+      // "not charged" while the charge is on its way.
+      await app.get(ReconcilePaymentsUseCase).execute({ olderThanMs: 0, limit: 100 });
+      expect((await paymentByKey(`user:${MERCHANT}`, k))?.status).toBe('failed');
+      gate.open();
+      const outcome = await resumed;
+      expect(outcome).toMatchObject({ kind: 'responded', response: { status: 402 } });
+      expect(await pspCharges(paymentId)).toBe(1);
+      // The money went back; the payment stays failed, with nothing in the ledger.
+      expect(await pspRefundsOf(paymentId)).toEqual([1800]);
+      const late = await db.pool.query(
+        `select status from payment_refunds where payment_id = $1 and idempotency_scope = 'late-charge'`,
+        [paymentId],
+      );
+      expect(late.rows).toEqual([{ status: 'succeeded' }]);
+      expect(await journalEntries(db, paymentId)).toEqual([]);
+    });
+  });
+
+  describe('PSP refusals', () => {
+    const tooLong = 't'.repeat(101);
+
+    it('capture-command-the-psp-would-refuse-gets-one-non-retriable-failure-and-no-redelivery', async () => {
+      const sagaId = `saga-refused-${Date.now()}`;
+      await sendCommands(
+        sagaCommand(sagaId, 'action', 1, PAYMENT_COMMAND_TYPES.capture, {
+          amountMinor: 1000,
+          currency: 'EUR',
+          sourceToken: tooLong,
+          merchantReference: sagaId,
+        }),
+      );
+      const [reply] = await repliesTo(sagaId, 1, 15_000);
+      expect(reply).toMatchObject({ outcome: 'failed', retriable: false });
+      // Answered once and committed: nothing is redelivered, no second reply follows.
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(await repliesTo(sagaId, 1)).toHaveLength(1);
+      const inbox = await db.pool.query(`select 1 from inbox_messages where message_id like $1`, [
+        `${idempotencyKeyFor(sagaId, 'capture', 'action')}#%`,
+      ]);
+      expect(inbox.rows).toHaveLength(1);
+    });
+
+    it('charge-the-psp-refuses-with-a-4xx-fails-the-payment-and-charges-nothing', async () => {
+      const k = key();
+      // Past the HTTP edge's bounds, as any other caller of the use case could send it.
+      const outcome = await app.get(CreatePaymentUseCase).execute({
+        scope: `user:${MERCHANT}`,
+        key: k,
+        ...order({ sourceToken: tooLong }),
+      });
+      expect(outcome).toMatchObject({ kind: 'responded', response: { status: 402 } });
+      const payment = await paymentByKey(`user:${MERCHANT}`, k);
+      expect(payment?.status).toBe('failed');
+      expect(payment?.failure_reason).toMatch(/^psp_refused: PSP refused the request with 400/);
+      expect(await pspCharges(payment?.id ?? '')).toBe(0);
+    });
+  });
+
+  describe('keys after their retention', () => {
+    it('key-reused-after-retention-answers-its-payment-as-it-is-now-or-422-never-a-second-charge', async () => {
+      const k = key();
+      const request = order({ amountMinor: 1500 });
+      const first = (await pay(app, k, request)).json();
+      expect(first.status).toBe('captured');
+      const rk = key();
+      const refund = async (amountMinor: number) =>
+        app.inject({
+          method: 'POST',
+          url: `/payments/${first.id}/refunds`,
+          headers: { ...(await bearer(MERCHANT)), 'idempotency-key': rk },
+          payload: { amountMinor },
+        });
+      const part = (await refund(500)).json();
+
+      await purgeKeys(k, rk);
+      const other = await pay(app, k, { ...request, amountMinor: 99 });
+      expect(other.statusCode).toBe(422);
+      expect(other.json().error).toBe('idempotency_key_reused');
+      const otherRefund = await refund(600);
+      expect(otherRefund.statusCode).toBe(422);
+
+      await purgeKeys(k, rk);
+      const again = await pay(app, k, request);
+      expect(again.statusCode).toBe(201);
+      // The payment as it is now: partly refunded since the key was first used.
+      expect(again.json()).toMatchObject({
+        id: first.id,
+        status: 'partially_refunded',
+        refundedMinor: 500,
+      });
+      const sameRefund = await refund(500);
+      expect(sameRefund.statusCode).toBe(201);
+      expect(sameRefund.json().id).toBe(part.id);
+      expect(await pspCharges(first.id)).toBe(1);
+      expect(await pspRefundsOf(first.id)).toEqual([500]);
+      expect(await journalEntries(db, first.id)).toEqual(['capture', 'refund']);
     });
   });
 

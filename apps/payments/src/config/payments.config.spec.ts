@@ -40,6 +40,15 @@ describe('payments config', () => {
   });
 });
 
+describe('payments config, consumer failover', () => {
+  it('runs its saga consumers with a 10 s session by default and refuses one under 1 s', () => {
+    expect(load(valid).KAFKA_SESSION_TIMEOUT_MS).toBe(10_000);
+    expect(() => load({ ...valid, KAFKA_SESSION_TIMEOUT_MS: '500' })).toThrow(
+      'KAFKA_SESSION_TIMEOUT_MS: Number must be greater than or equal to 1000',
+    );
+  });
+});
+
 describe('payments config, caller tokens', () => {
   it("refuses to start without the token issuer's public key", () => {
     const { DATABASE_URL, KAFKA_BROKERS } = valid;

@@ -24,6 +24,11 @@ export const paymentsConfigSchema = baseServiceConfig.extend({
   // Kafka client id, and the saga participant's consumer group. Instances of one deployment
   // share it; a test sets its own so it never joins a running stack's group.
   KAFKA_CLIENT_ID: z.string().min(1).default('payments'),
+  // Session timeout of the saga consumers' groups. A killed instance's partitions wait up to
+  // this, then one rebalance (as long again), before a restarted or surviving instance reads
+  // them: consumerFailoverBoundMs = 2 x this (ADR 0004). A graceful stop (SIGTERM) leaves the
+  // group and hands over at once. No saga step may give up sooner than the bound.
+  KAFKA_SESSION_TIMEOUT_MS: durationMsVar({ default: 10_000, min: 1_000, max: 300_000 }),
   // The token issuer's public key (SPKI PEM) and the claims every token must carry. Only
   // the public key: payments verifies the caller's token, it can never mint one.
   JWT_PUBLIC_KEY: pemVar('PUBLIC KEY'),

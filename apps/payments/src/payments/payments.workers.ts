@@ -86,6 +86,7 @@ export class PaymentsWorkers implements OnApplicationBootstrap, BeforeApplicatio
         topic: this.config.PAYMENTS_COMMANDS_TOPIC,
         tx: this.transactions,
         inboxConsumer: PAYMENTS_INBOX_CONSUMER,
+        sessionTimeout: this.config.KAFKA_SESSION_TIMEOUT_MS,
         // Replies wake the relay too: each saga step waits on one of them.
         outbox: { wakeup: this.config.OUTBOX_WAKEUPS === 'on' },
         handlers: paymentsCommandHandlers({

@@ -90,7 +90,10 @@ describe('HttpPspGateway', () => {
 
   it('answers a 4xx refusal as refused, without retrying, once the PSP holds no charge under the key', async () => {
     const { fake, calls } = scriptedFetch([
-      { status: 400, body: { message: ['sourceToken must be shorter than or equal to 100 characters'] } },
+      {
+        status: 400,
+        body: { message: ['sourceToken must be shorter than or equal to 100 characters'] },
+      },
       { status: 200, body: { data: [] } },
     ]);
     await expect(gateway(fake).charge(request)).resolves.toEqual({

@@ -31,7 +31,8 @@ export class LateCharges {
       const payment = await this.transactions.inTransaction((sql) =>
         this.payments.findById(sql, refund.paymentId),
       );
-      if (!payment?.pspChargeId) throw new Error(`late charge of ${refund.paymentId} has no charge`);
+      if (!payment?.pspChargeId)
+        throw new Error(`late charge of ${refund.paymentId} has no charge`);
       const answer = await this.psp.refund({
         key: refund.id,
         chargeId: payment.pspChargeId,

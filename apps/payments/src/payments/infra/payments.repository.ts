@@ -73,9 +73,9 @@ export class PaymentsRepository {
       `insert into payments (id, idempotency_scope, idempotency_key, psp_key, amount_minor,
                              currency, source_token, merchant_reference, status,
                              failure_reason, refunded_minor, created_at, updated_at)
-       values ($1, $2, $3, $1, 0, 'XXX', '', '', 'failed', $4, 0, $5, $5)
+       values ($1, $2, $3, $4, 0, 'XXX', '', '', 'failed', $5, 0, $6, $6)
        on conflict (idempotency_scope, idempotency_key) do nothing`,
-      [tombstone.id, tombstone.scope, tombstone.key, tombstone.reason, tombstone.at],
+      [tombstone.id, tombstone.scope, tombstone.key, tombstone.id, tombstone.reason, tombstone.at],
     );
     return result.rowCount === 1;
   }
@@ -98,9 +98,9 @@ export class PaymentsRepository {
     await sql.query(
       `insert into payment_refunds (id, payment_id, idempotency_scope, idempotency_key,
                                     amount_minor, status, created_at, updated_at)
-       values ($1, $2, $3, $2, $4, 'pending', $5, $5)
+       values ($1, $2, $3, $4, $5, 'pending', $6, $6)
        on conflict (idempotency_scope, idempotency_key) do nothing`,
-      [refundId, payment.id, LATE_CHARGE_SCOPE, payment.amountMinor, at],
+      [refundId, payment.id, LATE_CHARGE_SCOPE, payment.id, payment.amountMinor, at],
     );
   }
 

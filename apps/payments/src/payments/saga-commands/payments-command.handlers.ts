@@ -29,7 +29,11 @@ export function paymentsCommandHandlers(deps: {
     [PAYMENT_COMMAND_TYPES.capture]: async (_tx, command) => {
       const payload = validCapture(command.payload);
       if (typeof payload === 'string') {
-        return { outcome: 'failed', retriable: false, reason: `malformed CapturePayment: ${payload}` };
+        return {
+          outcome: 'failed',
+          retriable: false,
+          reason: `malformed CapturePayment: ${payload}`,
+        };
       }
       const outcome = await deps.capture.execute({
         scope: SAGA_SCOPE,
@@ -42,7 +46,11 @@ export function paymentsCommandHandlers(deps: {
     [PAYMENT_COMMAND_TYPES.refund]: async (_tx, command) => {
       const payload = command.payload as RefundPaymentPayload;
       if (payload.paymentId !== undefined && !isUuid(payload.paymentId)) {
-        return { outcome: 'failed', retriable: false, reason: 'malformed RefundPayment: paymentId' };
+        return {
+          outcome: 'failed',
+          retriable: false,
+          reason: 'malformed RefundPayment: paymentId',
+        };
       }
       // The capture's money must be known before anything is answered (or stored under
       // the compensation's key): "nothing to refund" must stay true on every replay.
