@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { PAYMENT_COMMAND_TYPES, TICKETING_COMMAND_TYPES } from '@suite/contracts';
 import {
   leaseKey,
+  type FencedHolds,
   poolTransactionRunner,
   startSagaParticipant,
   type SagaCommandEnvelope,
@@ -10,6 +11,7 @@ import type { Consumer } from 'kafkajs';
 import { SEED_EVENT_ID } from '../database/migrations';
 import { SeatsRepository } from '../events/infra/seats.repository';
 import { holdScope } from '../holds/domain/hold';
+import { FENCED_HOLDS } from '../ticketing.tokens';
 import { HoldsRepository } from '../holds/infra/holds.repository';
 import { verifyTicketingInvariants } from '@suite/invariants';
 import { startTicketingTestApp, waitFor, type TicketingTestApp } from '../jest/ticketing-test-app';
@@ -224,6 +226,56 @@ describe('checkout saga', () => {
       [SEED_EVENT_ID, seat],
     );
     expect(rows).toEqual([{ sold_to: 'grace' }]);
+    await clean();
+  });
+
+  it('a-ticket-conflict-fails-issue-tickets-and-the-saga-unconfirms-refunds-and-releases', async () => {
+    const seat = 'A-6-1';
+    const first = await checkout('heidi', randomUUID(), (await hold('heidi', [seat])).holdId);
+    expect(first.json()).toMatchObject({ status: 'completed' });
+    // The seat is freed by hand while heidi's ticket stays: only the tickets' unique key
+    // now stands between the next buyer and a second ticket for the seat.
+    await t.app.get<FencedHolds>(FENCED_HOLDS).release({
+      scope: holdScope(SEED_EVENT_ID),
+      resources: [seat],
+      owner: first.json().holdId,
+    });
+    const freed = `update seats set status = 'available', sold_to = null, order_id = null, fence_token = null
+                    where event_id = $1 and seat_id = $2`;
+    await t.database.pool.query(freed, [SEED_EVENT_ID, seat]);
+    try {
+      const { holdId } = await hold('ivan', [seat, 'A-6-2']);
+      const second = await checkout('ivan', randomUUID(), holdId);
+      expect(second.statusCode).toBe(200);
+      const orderId = second.json().orderId as string;
+      expect(second.json()).toMatchObject({
+        status: 'failed',
+        reason: expect.stringMatching(/already ticketed for another order: A-6-1/),
+        tickets: [],
+      });
+      // Compensated in reverse: seats unsold, payment refunded, hold released.
+      expect(refunds).toContain(orderId);
+      const { rows: seats } = await t.database.pool.query(
+        `select seat_id, status from seats where event_id = $1 and seat_id = any($2) order by 1`,
+        [SEED_EVENT_ID, [seat, 'A-6-2']],
+      );
+      expect(seats).toEqual([
+        { seat_id: 'A-6-1', status: 'available' },
+        { seat_id: 'A-6-2', status: 'available' },
+      ]);
+      const { rows: holds } = await t.database.pool.query(
+        `select status from holds where id = $1`,
+        [holdId],
+      );
+      expect(holds).toEqual([{ status: 'released' }]);
+    } finally {
+      // Heidi's sale is put back, so the invariants of the other tests hold.
+      await t.database.pool.query(
+        `update seats set status = 'sold', sold_to = 'heidi', order_id = $3, fence_token = 1
+          where event_id = $1 and seat_id = $2`,
+        [SEED_EVENT_ID, seat, first.json().orderId],
+      );
+    }
     await clean();
   });
 });
