@@ -107,6 +107,7 @@ export class TicketingWorkers implements OnApplicationBootstrap, BeforeApplicati
         topic: config.TICKETING_REPLIES_TOPIC,
         tx: this.tx,
         inboxConsumer: 'ticketing-saga-replies',
+        sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
         orchestrator: this.orchestrator,
         onMalformed,
       }),
@@ -118,6 +119,7 @@ export class TicketingWorkers implements OnApplicationBootstrap, BeforeApplicati
         topic: config.TICKETING_COMMANDS_TOPIC,
         tx: this.tx,
         inboxConsumer: 'ticketing-commands',
+        sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
         // Replies wake the relay: the orchestrator's next step waits on each of them.
         outbox: write,
         handlers: ticketingStepHandlers({

@@ -36,9 +36,13 @@ export {
   type SagaStatus,
 } from './saga.transitions';
 export {
+  DEFAULT_SESSION_TIMEOUT_MS,
+  consumerFailoverBoundMs,
+  consumerGroupTiming,
   runSagaRecoverer,
   startSagaParticipant,
   startSagaReplyConsumer,
+  type ConsumerGroupTiming,
   type SagaConsumerOptions,
 } from './saga.kafka';
 export {

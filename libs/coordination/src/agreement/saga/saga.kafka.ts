@@ -23,7 +23,48 @@ export interface SagaConsumerOptions {
   // A message that can never be processed (not JSON, missing fields) is reported and
   // skipped rather than retried forever.
   onMalformed?: (error: MalformedSagaMessageError, message: KafkaMessage) => void;
+  // The group's session timeout in ms (default DEFAULT_SESSION_TIMEOUT_MS); it sets how
+  // long a crashed member's partitions wait (consumerFailoverBoundMs).
   sessionTimeout?: number;
+}
+
+// How long a consumer may be silent before the group gives its partitions away.
+export const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
+
+export interface ConsumerGroupTiming {
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  // How long a rebalance waits for the live members to rejoin.
+  rebalanceTimeoutMs: number;
+}
+
+// The timing every saga consumer runs with, derived from one session timeout: heartbeats
+// at a fifth of it (a few may be lost before the session ends), and a rebalance that waits
+// no longer than a session, so one slow member cannot stall the group for longer.
+export function consumerGroupTiming(
+  sessionTimeoutMs: number = DEFAULT_SESSION_TIMEOUT_MS,
+): ConsumerGroupTiming {
+  if (!Number.isSafeInteger(sessionTimeoutMs) || sessionTimeoutMs < 1_000) {
+    throw new RangeError(`sessionTimeoutMs must be an integer >= 1000, got ${sessionTimeoutMs}`);
+  }
+  return {
+    sessionTimeoutMs,
+    heartbeatIntervalMs: Math.max(100, Math.floor(sessionTimeoutMs / 5)),
+    rebalanceTimeoutMs: sessionTimeoutMs,
+  };
+}
+
+// The longest a message waits unread after the member that owned its partition was killed
+// (no LeaveGroup), provided a replacement is running within the session timeout (a restart,
+// or another instance): the group notices the death at most sessionTimeout after the last
+// heartbeat, then the rebalance completes within rebalanceTimeout. kafkajs 2.2.4 has no
+// static membership, so a restarted process is a new member and cannot skip the wait. A
+// member that stops gracefully leaves the group (disconnect) and is replaced at once.
+// Saga steps and compensations must not give up sooner than this (ADR 0004).
+export function consumerFailoverBoundMs(
+  timing: Pick<ConsumerGroupTiming, 'sessionTimeoutMs' | 'rebalanceTimeoutMs'>,
+): number {
+  return timing.sessionTimeoutMs + timing.rebalanceTimeoutMs;
 }
 
 function messageIdOf(message: KafkaMessage): string {
@@ -37,12 +78,14 @@ async function startConsumer(
   options: SagaConsumerOptions,
   handle: (message: KafkaMessage) => Promise<void>,
 ): Promise<Consumer> {
-  const sessionTimeout = options.sessionTimeout ?? 10_000;
+  const timing = consumerGroupTiming(options.sessionTimeout);
+  // Callers disconnect() on shutdown: that sends LeaveGroup, so a graceful stop hands the
+  // partitions over at once instead of after a session timeout.
   const consumer = options.kafka.consumer({
     groupId: options.groupId,
-    sessionTimeout,
-    heartbeatInterval: Math.max(100, Math.floor(sessionTimeout / 5)),
-    rebalanceTimeout: sessionTimeout,
+    sessionTimeout: timing.sessionTimeoutMs,
+    heartbeatInterval: timing.heartbeatIntervalMs,
+    rebalanceTimeout: timing.rebalanceTimeoutMs,
   });
   await consumer.connect();
   await consumer.subscribe({ topics: [options.topic], fromBeginning: true });
