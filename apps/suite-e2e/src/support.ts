@@ -67,12 +67,21 @@ export async function pspFaults(faults: Record<string, number | boolean>): Promi
   if (!response.ok) throw new Error(`psp faults: HTTP ${response.status} ${await response.text()}`);
 }
 
+function infraEndpoints(): Record<string, string | undefined> {
+  const root = findWorkspaceRoot(__dirname);
+  return parseEndpointsFile(readFileSync(join(root, ENDPOINTS_FILE), 'utf8'));
+}
+
+export function kafkaBrokers(): string[] {
+  const brokers = infraEndpoints()['KAFKA_BROKERS'];
+  if (!brokers) throw new Error(`no KAFKA_BROKERS in ${ENDPOINTS_FILE}`);
+  return brokers.split(',');
+}
+
 export function serviceDatabase(
   name: 'ticketing' | 'payments' | 'psp_simulator' | 'auction',
 ): Pool {
-  const root = findWorkspaceRoot(__dirname);
-  const infra = parseEndpointsFile(readFileSync(join(root, ENDPOINTS_FILE), 'utf8'));
-  const url = infra[`${name.toUpperCase()}_DATABASE_URL`];
+  const url = infraEndpoints()[`${name.toUpperCase()}_DATABASE_URL`];
   if (!url) throw new Error(`no ${name} database in ${ENDPOINTS_FILE}`);
   return new Pool({ connectionString: url, max: 2 });
 }

@@ -34,9 +34,19 @@ export {
 export { ensureJwtKeys, type JwtKeys } from './stack/jwt-keys';
 export {
   FAST_PROFILE,
+  killService,
+  restartService,
   running,
   startServices,
   statusLines,
   stopServices,
+  type KillSignal,
+  type Running,
   type ServicePorts,
 } from './stack/services';
+export {
+  ensureInfraRunning,
+  restartInfra,
+  type InfraComponent,
+  type InfraRestart,
+} from './stack/infra';

@@ -1,7 +1,10 @@
 // Starts, stops and reports the suite's services as background processes of the project's
 // own, next to the native infrastructure: one process per service, a pid file in
 // .local/run/services, a log in .local/logs/<service>.log, readiness from /health/ready.
+// A test may also kill one service (kill -9 by default) and start it again as it was: same
+// port, same extra environment, so the gateway and its peers find it where it was.
 // Usage: services.ts start|start-fresh|start-fresh-fast [service...] | stop | status
+//        | kill <service...> | restart <service...>
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -37,10 +40,12 @@ const START_ORDER: ServiceName[] = [
   'gateway',
 ];
 
-interface Running {
+export interface Running {
   service: ServiceName;
   pid: number;
   port: number;
+  // The extra environment it was started with (a profile's overrides), for a restart.
+  overrides?: Record<string, string>;
 }
 
 const pidFile = (s: ServiceName) => join(RUN, `${s}.json`);
@@ -48,16 +53,34 @@ const pidFile = (s: ServiceName) => join(RUN, `${s}.json`);
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
   }
+  // A killed child that its parent has not reaped yet still answers signal 0: a zombie is dead.
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
+  }
+}
+
+// The last start of a service, whether or not its process still runs: a killed service
+// keeps its entry so that it can be started again on the same port.
+function recorded(service: ServiceName): Running | undefined {
+  if (!existsSync(pidFile(service))) return undefined;
+  return JSON.parse(readFileSync(pidFile(service), 'utf8')) as Running;
 }
 
 export function running(service: ServiceName): Running | undefined {
-  if (!existsSync(pidFile(service))) return undefined;
-  const entry = JSON.parse(readFileSync(pidFile(service), 'utf8')) as Running;
-  return alive(entry.pid) ? entry : undefined;
+  const entry = recorded(service);
+  return entry && alive(entry.pid) ? entry : undefined;
+}
+
+async function waitUntilGone(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  return !alive(pid);
 }
 
 async function portFree(port: number): Promise<boolean> {
@@ -180,10 +203,12 @@ function stackState(): StackState {
 const SERVICE_DATABASES = ['ticketing', 'payments', 'auction', 'psp_simulator'];
 
 // Settings for runs that must see time pass quickly: holds expire in seconds, relays poll
-// often, and payments gives up on a silent PSP after one second.
+// often, payments gives up on a silent PSP after one second, and its reconciliation job
+// settles a payment left unsettled for 10 s (over three times a whole PSP call: 3 attempts
+// of 1 s plus backoff), looking every 2 s.
 export const FAST_PROFILE: ServiceOverrides = {
   ticketing: { HOLD_TTL_MS: '3000', OUTBOX_IDLE_DELAY_MS: '20', CHECKOUT_WAIT_MS: '5000' },
-  payments: { PSP_TIMEOUT_MS: '1000' },
+  payments: { PSP_TIMEOUT_MS: '1000', RECONCILE_INTERVAL_MS: '2000', RECONCILE_AFTER_MS: '10000' },
 };
 
 // Drops and recreates the services' databases (their migrations and seed data run again at
@@ -222,7 +247,13 @@ export async function startServices(
   const ports = {} as ServicePorts;
   for (const service of START_ORDER) {
     const current = running(service);
-    ports[service] = current ? current.port : await choosePort(service, taken);
+    // A service that was killed comes back on its port: its peers were told that one.
+    const previous = recorded(service)?.port;
+    const reusable =
+      previous !== undefined && !taken.has(previous) && (await portFree(previous))
+        ? previous
+        : undefined;
+    ports[service] = current ? current.port : (reusable ?? (await choosePort(service, taken)));
     taken.add(ports[service]);
   }
   for (const service of START_ORDER.filter((s) => services.includes(s))) {
@@ -230,46 +261,89 @@ export async function startServices(
       console.log(`  ${service.padEnd(14)} already running on ${ports[service]}`);
       continue;
     }
-    const log = join(LOGS, `${service}.log`);
-    const out = openSync(log, 'a');
-    const child = spawn(
-      process.execPath,
-      ['-r', '@swc-node/register', `apps/${service}/src/main.ts`],
-      {
-        cwd: ROOT,
-        env: {
-          ...environment(service, ports, infra),
-          ...overrides[service],
-          SWC_NODE_PROJECT: `apps/${service}/tsconfig.json`,
-        },
-        detached: true,
-        stdio: ['ignore', out, out],
-      },
-    );
-    child.unref();
-    writeFileSync(
-      pidFile(service),
-      JSON.stringify({ service, pid: child.pid, port: ports[service] }),
-    );
-    if (!(await ready(ports[service], 60_000))) {
-      throw new Error(
-        `${service} did not become ready on port ${ports[service]} within 60 s; read ${log}`,
-      );
-    }
-    console.log(`  ${service.padEnd(14)} ready on http://127.0.0.1:${ports[service]}`);
+    // Without overrides of its own, a killed service gets the ones it ran with.
+    const extra = overrides[service] ?? recorded(service)?.overrides ?? {};
+    await launch(service, ports, infra, extra);
   }
   return ports;
 }
 
+// Spawns one service in its own process group, records it, and waits for its readiness.
+async function launch(
+  service: ServiceName,
+  ports: ServicePorts,
+  infra: Record<string, string>,
+  overrides: Record<string, string>,
+): Promise<Running> {
+  const log = join(LOGS, `${service}.log`);
+  const out = openSync(log, 'a');
+  const child = spawn(
+    process.execPath,
+    ['-r', '@swc-node/register', `apps/${service}/src/main.ts`],
+    {
+      cwd: ROOT,
+      env: {
+        ...environment(service, ports, infra),
+        ...overrides,
+        SWC_NODE_PROJECT: `apps/${service}/tsconfig.json`,
+      },
+      detached: true,
+      stdio: ['ignore', out, out],
+    },
+  );
+  child.unref();
+  if (child.pid === undefined) throw new Error(`${service} could not be spawned; read ${log}`);
+  const entry: Running = { service, pid: child.pid, port: ports[service], overrides };
+  writeFileSync(pidFile(service), JSON.stringify(entry));
+  if (!(await ready(ports[service], 60_000))) {
+    throw new Error(
+      `${service} did not become ready on port ${ports[service]} within 60 s; read ${log}`,
+    );
+  }
+  console.log(`  ${service.padEnd(14)} ready on http://127.0.0.1:${ports[service]}`);
+  return entry;
+}
+
+export type KillSignal = 'SIGKILL' | 'SIGTERM';
+
+// Ends one service's process and resolves once it is gone. SIGKILL is `kill -9`: no shutdown
+// hook runs, connections drop mid-transaction, and Kafka learns of it only when the member's
+// session times out. Its entry stays, so restartService (or `start`) brings it back as it was.
+export async function killService(
+  service: ServiceName,
+  signal: KillSignal = 'SIGKILL',
+): Promise<Running> {
+  const current = running(service);
+  if (!current) throw new Error(`${service} is not running`);
+  process.kill(current.pid, signal);
+  // A graceful stop gets as long as stopServices gives it; a SIGKILL ends at once.
+  if (!(await waitUntilGone(current.pid, signal === 'SIGKILL' ? 5_000 : 10_000))) {
+    if (signal === 'SIGKILL') throw new Error(`${service} (pid ${current.pid}) survived SIGKILL`);
+    process.kill(current.pid, 'SIGKILL');
+    await waitUntilGone(current.pid, 5_000);
+  }
+  return current;
+}
+
+// Starts a killed (or running: it is stopped gracefully first) service again on its port,
+// with the environment it had, and resolves once it is ready. Its peers keep their ports.
+export async function restartService(service: ServiceName): Promise<Running> {
+  const previous = recorded(service);
+  if (!previous) throw new Error(`${service} was never started by this stack`);
+  if (running(service)) await killService(service, 'SIGTERM');
+  if (!(await portFree(previous.port))) {
+    throw new Error(`${service}'s port ${previous.port} is held by another process`);
+  }
+  const ports = Object.fromEntries(
+    START_ORDER.map((s) => [s, recorded(s)?.port ?? DEFAULT_PORTS[s]]),
+  ) as ServicePorts;
+  return launch(service, ports, readEndpoints(), previous.overrides ?? {});
+}
+
 export async function stopServices(): Promise<void> {
   for (const service of [...START_ORDER].reverse()) {
-    const current = running(service);
-    if (current) {
-      process.kill(current.pid, 'SIGTERM');
-      const deadline = Date.now() + 10_000;
-      while (alive(current.pid) && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 100));
-      if (alive(current.pid)) process.kill(current.pid, 'SIGKILL');
+    if (running(service)) {
+      await killService(service, 'SIGTERM');
       console.log(`  ${service.padEnd(14)} stopped`);
     }
     rmSync(pidFile(service), { force: true });
@@ -296,9 +370,16 @@ async function main(): Promise<void> {
     await startServices(selected, { fresh: true, overrides: FAST_PROFILE });
   } else if (command === 'stop') await stopServices();
   else if (command === 'status') console.log(statusLines().join('\n'));
-  else
+  else if (command === 'kill' && names.length > 0) {
+    for (const name of selected) {
+      const gone = await killService(name);
+      console.log(`  ${name.padEnd(14)} killed (SIGKILL, pid ${gone.pid})`);
+    }
+  } else if (command === 'restart' && names.length > 0) {
+    for (const name of selected) await restartService(name);
+  } else
     throw new Error(
-      'usage: services.ts start|start-fresh|start-fresh-fast [service...] | stop | status',
+      'usage: services.ts start|start-fresh|start-fresh-fast [service...] | stop | status | kill <service...> | restart <service...>',
     );
 }
 
