@@ -19,10 +19,10 @@ import { PAYMENTS_CONFIG, type PaymentsConfig } from '../config/payments.config'
 import { TRANSACTIONS } from '../database/payments-database.module';
 import type { TypeOrmTransactions } from '../database/typeorm-transactions';
 import { CreatePaymentUseCase } from './create-payment/create-payment.use-case';
-import { PaymentsRepository } from './infra/payments.repository';
 import { ReconcilePaymentsUseCase } from './reconcile-payments/reconcile-payments.use-case';
 import { RefundPaymentUseCase } from './refund-payment/refund-payment.use-case';
 import { paymentsCommandHandlers } from './saga-commands/payments-command.handlers';
+import { SettleBeforeRefund } from './saga-commands/settle-before-refund';
 
 export const PAYMENTS_INBOX_CONSUMER = 'payments-commands';
 
@@ -47,7 +47,7 @@ export class PaymentsWorkers implements OnApplicationBootstrap, BeforeApplicatio
     private readonly capture: CreatePaymentUseCase,
     private readonly refund: RefundPaymentUseCase,
     private readonly reconcile: ReconcilePaymentsUseCase,
-    private readonly payments: PaymentsRepository,
+    private readonly settleBeforeRefund: SettleBeforeRefund,
     private readonly store: IdempotencyStore,
   ) {
     this.kafka = new Kafka({
@@ -86,13 +86,13 @@ export class PaymentsWorkers implements OnApplicationBootstrap, BeforeApplicatio
         topic: this.config.PAYMENTS_COMMANDS_TOPIC,
         tx: this.transactions,
         inboxConsumer: PAYMENTS_INBOX_CONSUMER,
+        sessionTimeout: this.config.KAFKA_SESSION_TIMEOUT_MS,
         // Replies wake the relay too: each saga step waits on one of them.
         outbox: { wakeup: this.config.OUTBOX_WAKEUPS === 'on' },
         handlers: paymentsCommandHandlers({
           capture: this.capture,
           refund: this.refund,
-          payments: this.payments,
-          transactions: this.transactions,
+          settleBeforeRefund: this.settleBeforeRefund,
         }),
         onMalformed: (error) => this.logger.warn(`skipped a malformed command: ${error.message}`),
       });
