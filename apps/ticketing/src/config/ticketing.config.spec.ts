@@ -1,11 +1,7 @@
 import { generateEs256KeyPair, loadConfig } from '@suite/coordination-nest';
-import { stepBudgetMs } from '@suite/coordination';
+import { consumerFailoverBoundMs, consumerGroupTiming, stepBudgetMs } from '@suite/coordination';
 import { checkoutStepPolicies } from '../checkout/domain/checkout.saga';
-import {
-  consumerFailoverBoundMs,
-  FAILOVER_MARGIN,
-  ticketingConfigSchema,
-} from './ticketing.config';
+import { FAILOVER_MARGIN, ticketingConfigSchema } from './ticketing.config';
 
 const load = (env: Record<string, string>) => loadConfig(ticketingConfigSchema, env, 'ticketing');
 const valid = {
@@ -68,7 +64,8 @@ describe('ticketing config', () => {
       paymentTimeoutMs: config.PAYMENT_TIMEOUT_MS,
       paymentMaxAttempts: config.PAYMENT_MAX_ATTEMPTS,
     });
-    const needed = (session: number) => consumerFailoverBoundMs(session) * FAILOVER_MARGIN;
+    const needed = (session: number) =>
+      consumerFailoverBoundMs(consumerGroupTiming(session)) * FAILOVER_MARGIN;
     expect(stepBudgetMs(policies.ticketing)).toBe(47_100);
     expect(stepBudgetMs(policies.ticketing)).toBeGreaterThan(
       needed(config.KAFKA_SESSION_TIMEOUT_MS),

@@ -9,7 +9,7 @@ import {
   REDIS_PROTOCOLS,
   urlVar,
 } from '@suite/coordination-nest';
-import { stepBudgetMs } from '@suite/coordination';
+import { consumerFailoverBoundMs, consumerGroupTiming, stepBudgetMs } from '@suite/coordination';
 import { z } from 'zod';
 import { checkoutStepPolicies } from '../checkout/domain/checkout.saga';
 
@@ -60,9 +60,10 @@ const ticketingConfigFields = baseServiceConfig.extend({
   PAYMENT_TIMEOUT_MS: durationMsVar({ default: 15_000, min: 100 }),
   PAYMENT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1_000).default(5),
   // Session timeouts of the consumer groups that answer the saga's commands: ticketing's
-  // own and payments' (set it to what payments runs with). A killed participant's
-  // partitions move to its restarted process only after its session expires and the group
-  // rebalances; no step may give up sooner.
+  // own (its saga consumers run with it) and payments' (set it to payments'
+  // KAFKA_SESSION_TIMEOUT_MS). A killed participant's partitions move to its restarted
+  // process only after its session expires and the group rebalances
+  // (consumerFailoverBoundMs); no step may give up sooner.
   KAFKA_SESSION_TIMEOUT_MS: durationMsVar({ default: 10_000, min: 1_000, max: 300_000 }),
   PAYMENTS_SESSION_TIMEOUT_MS: durationMsVar({ default: 10_000, min: 1_000, max: 300_000 }),
   // on: every outbox write NOTIFYs the relay when its transaction commits and the relay
@@ -78,13 +79,6 @@ const ticketingConfigFields = baseServiceConfig.extend({
   TICKETING_REPLIES_TOPIC: topicVar(TOPICS.ticketingReplies),
   PAYMENTS_COMMANDS_TOPIC: topicVar(TOPICS.paymentsCommands),
 });
-
-// How long Kafka may take to give a dead member's partitions to a live one: the session
-// expires, then the group rebalances, which waits up to the rebalance timeout (the saga
-// consumers set it to the session timeout).
-export function consumerFailoverBoundMs(sessionTimeoutMs: number): number {
-  return 2 * sessionTimeoutMs;
-}
 
 // A step must outlast its participant's failover by half again: the process restart, the
 // rejoin, and the redelivered commands still have to run.
@@ -116,7 +110,7 @@ export const ticketingConfigSchema = ticketingConfigFields.superRefine((config, 
     },
   ];
   for (const check of checks) {
-    const boundMs = consumerFailoverBoundMs(check.sessionMs);
+    const boundMs = consumerFailoverBoundMs(consumerGroupTiming(check.sessionMs));
     const neededMs = Math.ceil(boundMs * FAILOVER_MARGIN);
     if (check.budgetMs >= neededMs) continue;
     ctx.addIssue({
