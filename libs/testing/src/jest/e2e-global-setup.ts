@@ -18,7 +18,12 @@ export function runServices(command: 'start-fresh-fast' | 'stop'): void {
     ['-r', '@swc-node/register', 'libs/testing/src/stack/services.ts', command],
     {
       cwd: root,
-      env: { ...process.env, SWC_NODE_PROJECT: join(root, 'tsconfig.base.json') },
+      env: {
+        ...process.env,
+        SWC_NODE_PROJECT: join(root, 'tsconfig.base.json'),
+        // The services belong to this Jest run, not to the short-lived runner process.
+        SUITE_STACK_OWNER: String(process.pid),
+      },
       stdio: 'inherit',
       timeout: 300_000,
     },

@@ -202,6 +202,28 @@ function stackState(): StackState {
 
 const SERVICE_DATABASES = ['ticketing', 'payments', 'auction', 'psp_simulator'];
 
+// One run at a time owns the services: a fresh start (the demo, the e2e tier, a benchmark)
+// drops the databases and a stop ends the processes another run is measuring. The owner is
+// the process that asked, or the one named by SUITE_STACK_OWNER (the e2e tier runs this file
+// as a child of Jest). A claim dies with its owner.
+const ownerFile = () => join(RUN, 'owner.json');
+const me = () => Number(process.env['SUITE_STACK_OWNER'] ?? process.pid);
+
+function checkOwnership(action: string): void {
+  if (!existsSync(ownerFile())) return;
+  const owner = JSON.parse(readFileSync(ownerFile(), 'utf8')) as { pid: number; since: string };
+  if (owner.pid !== me() && alive(owner.pid)) {
+    throw new Error(
+      `cannot ${action}: the services belong to another run (pid ${owner.pid}, since ${owner.since}); wait for it to end`,
+    );
+  }
+}
+
+function claimStack(): void {
+  checkOwnership('start the services afresh');
+  writeFileSync(ownerFile(), JSON.stringify({ pid: me(), since: new Date().toISOString() }));
+}
+
 // Settings for runs that must see time pass quickly: holds expire in seconds, relays poll
 // often, payments gives up on a silent PSP after one second, and its reconciliation job
 // settles a payment left unsettled for 10 s (over three times a whole PSP call: 3 attempts
@@ -241,7 +263,10 @@ export async function startServices(
   mkdirSync(RUN, { recursive: true });
   mkdirSync(LOGS, { recursive: true });
   const infra = readEndpoints();
-  if (options.fresh) await resetServiceData(infra['DATABASE_URL'] ?? '');
+  if (options.fresh) {
+    claimStack();
+    await resetServiceData(infra['DATABASE_URL'] ?? '');
+  }
   await ensureTopics(infra['KAFKA_BROKERS'] ?? '');
   const taken = new Set<number>();
   const ports = {} as ServicePorts;
@@ -341,6 +366,7 @@ export async function restartService(service: ServiceName): Promise<Running> {
 }
 
 export async function stopServices(): Promise<void> {
+  checkOwnership('stop the services');
   for (const service of [...START_ORDER].reverse()) {
     if (running(service)) {
       await killService(service, 'SIGTERM');
