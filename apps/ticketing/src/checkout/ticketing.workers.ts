@@ -100,6 +100,8 @@ export class TicketingWorkers implements OnApplicationBootstrap, BeforeApplicati
     });
     this.relay.start();
     const onMalformed = (error: Error) => this.logger.warn(`skipped a message: ${error.message}`);
+    const onRestart = (error: Error, inMs: number) =>
+      this.logger.error(`Kafka consumer crashed (${error.message}); rejoining in ${inMs} ms`);
     this.consumers.push(
       await startSagaReplyConsumer({
         kafka,
@@ -110,6 +112,7 @@ export class TicketingWorkers implements OnApplicationBootstrap, BeforeApplicati
         sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
         orchestrator: this.orchestrator,
         onMalformed,
+        onRestart,
       }),
     );
     this.consumers.push(
@@ -131,6 +134,7 @@ export class TicketingWorkers implements OnApplicationBootstrap, BeforeApplicati
           outbox: write,
         }),
         onMalformed,
+        onRestart,
       }),
     );
     this.recoverer = new SagaRecoverer(this.orchestrator, {

@@ -26,7 +26,13 @@ export interface SagaConsumerOptions {
   // The group's session timeout in ms (default DEFAULT_SESSION_TIMEOUT_MS); it sets how
   // long a crashed member's partitions wait (consumerFailoverBoundMs).
   sessionTimeout?: number;
+  // Told each time the consumer crashed (the broker unreachable past the client's retries,
+  // say) and is about to rejoin, with the delay before it does.
+  onRestart?: (error: Error, inMs: number) => void;
 }
+
+// After a crash, the consumer rejoins after this delay, doubled per crash in a row, capped.
+const RESTART_BACKOFF_MS = { initial: 500, max: 10_000 };
 
 // How long a consumer may be silent before the group gives its partitions away.
 export const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
@@ -86,19 +92,54 @@ async function startConsumer(
     sessionTimeout: timing.sessionTimeoutMs,
     heartbeatInterval: timing.heartbeatIntervalMs,
     rebalanceTimeout: timing.rebalanceTimeoutMs,
+    // kafkajs restarts a crashed consumer from a timer whose failure nobody awaits: if the
+    // broker is still down then, the rejection is unhandled and ends the process. Restarts
+    // are done below instead, where a failed one is caught and tried again.
+    retry: { retries: 5, restartOnFailure: async () => false },
   });
+  const eachMessage = async ({ message }: { message: KafkaMessage }) => {
+    try {
+      await handle(message);
+    } catch (error) {
+      if (!(error instanceof MalformedSagaMessageError)) throw error;
+      options.onMalformed?.(error, message);
+    }
+  };
+
+  // A consumer must outlive any outage of the broker: it rejoins with capped backoff for as
+  // long as the process runs, and stops only when the caller disconnects it.
+  let stopped = false;
+  let crashes = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const rejoin = (error: Error) => {
+    if (stopped || timer) return;
+    const inMs = Math.min(RESTART_BACKOFF_MS.max, RESTART_BACKOFF_MS.initial * 2 ** crashes);
+    crashes = Math.min(crashes + 1, 16);
+    options.onRestart?.(error, inMs);
+    timer = setTimeout(() => {
+      timer = undefined;
+      if (stopped) return;
+      consumer
+        .connect()
+        .then(() => consumer.run({ eachMessage }))
+        .then(() => (crashes = 0))
+        .catch((failure: unknown) =>
+          rejoin(failure instanceof Error ? failure : new Error(String(failure))),
+        );
+    }, inMs);
+  };
+  consumer.on(consumer.events.CRASH, ({ payload }) => rejoin(payload.error));
+
+  const disconnect = consumer.disconnect.bind(consumer);
+  consumer.disconnect = async () => {
+    stopped = true;
+    clearTimeout(timer);
+    await disconnect();
+  };
+
   await consumer.connect();
   await consumer.subscribe({ topics: [options.topic], fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      try {
-        await handle(message);
-      } catch (error) {
-        if (!(error instanceof MalformedSagaMessageError)) throw error;
-        options.onMalformed?.(error, message);
-      }
-    },
-  });
+  await consumer.run({ eachMessage });
   return consumer;
 }
 

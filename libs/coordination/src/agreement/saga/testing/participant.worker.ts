@@ -1,6 +1,8 @@
 // A saga participant in its own process, for participant-failover.integration-spec to kill
 // (SIGKILL: no goodbye) or stop (SIGTERM: it disconnects, which leaves the group).
 // Arguments: <databaseUrl> <brokers> <commandTopic> <groupId> <sessionTimeoutMs> <name>
+// [clientRetries]: the Kafka client's retries per request (kafkajs default when absent); a
+// small number makes a broker outage outlast them quickly.
 // It loads, reports { ready }, and joins the group only when told ({ start: true }), so a
 // test can boot a successor before the handover it measures. Then reports { joined },
 // { handled: sagaId } per command and { left } after a SIGTERM.
@@ -10,7 +12,8 @@ import { poolTransactionRunner } from '../../../ports/transaction-runner';
 import { startSagaParticipant } from '../saga.kafka';
 
 async function main(): Promise<void> {
-  const [databaseUrl, brokers, topic, groupId, sessionTimeout, name] = process.argv.slice(2);
+  const [databaseUrl, brokers, topic, groupId, sessionTimeout, name, clientRetries] =
+    process.argv.slice(2);
   if (!databaseUrl || !brokers || !topic || !groupId || !sessionTimeout || !name) {
     throw new Error(
       'usage: participant.worker.ts <databaseUrl> <brokers> <topic> <groupId> <sessionTimeoutMs> <name>',
@@ -27,6 +30,9 @@ async function main(): Promise<void> {
     clientId: name,
     brokers: brokers.split(','),
     logLevel: logLevel.NOTHING,
+    ...(clientRetries
+      ? { retry: { retries: Number(clientRetries), initialRetryTime: 100, maxRetryTime: 400 } }
+      : {}),
   });
   const consumer = await startSagaParticipant({
     kafka,
@@ -35,6 +41,7 @@ async function main(): Promise<void> {
     tx: poolTransactionRunner(pool),
     inboxConsumer: 'failover-participant',
     sessionTimeout: Number(sessionTimeout),
+    onRestart: (_error, inMs) => process.send?.({ restarting: inMs }),
     handlers: {
       Work: async (tx, command) => {
         await tx.query(
