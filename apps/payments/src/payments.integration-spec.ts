@@ -229,6 +229,10 @@ describe('payments', () => {
             PSP_BREAKER_RESET_MS: String(BREAKER_RESET_MS),
             IDEMPOTENCY_LOCK_TIMEOUT_MS: '5000',
             RECONCILE_INTERVAL_MS: '0',
+            // The late-charge sweep asks again within a fraction of a second, for 30 s.
+            LATE_CHARGE_CHECK_MS: '200',
+            LATE_CHARGE_CHECK_MAX_MS: '400',
+            LATE_CHARGE_HORIZON_MS: '30000',
             ...extra,
           },
           'payments',
@@ -760,6 +764,74 @@ describe('payments', () => {
       );
       expect(late.rows).toEqual([{ status: 'succeeded' }]);
       expect(await journalEntries(db, paymentId)).toEqual([]);
+    });
+  });
+
+  describe('charges the PSP makes after payments gave up', () => {
+    // Every request waits this long at the PSP before it acts on it: past payments' whole
+    // charge call (3 attempts of 300 ms, the lookup, backoff: about 1.3 s) and past the
+    // reconciler's lookup below, with room for a loaded machine.
+    const HELD_MS = 6_000;
+    // Three attempts, the lookup by key, and the 20 ms and 40 ms backoffs.
+    const CHARGE_CALL_MS = PSP_TIMEOUT_MS * 4 + 60;
+    // The money the PSP holds for a payment: what it charged less what it refunded.
+    const pspNet = async (paymentId: string) =>
+      Number(
+        (
+          await pspDb.pool.query<{ net: string }>(
+            `select coalesce(sum(amount_minor - refunded_minor), 0) as net from charges
+              where idempotency_key = $1 and status = 'succeeded'`,
+            [paymentId],
+          )
+        ).rows[0]?.net ?? 0,
+      );
+    // Polls until `done` or the bound passed; the assertions after it judge.
+    const waitUntil = async (done: () => Promise<boolean>, boundMs: number) => {
+      const deadline = Date.now() + boundMs;
+      while (!(await done()) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+
+    it('charge-the-psp-makes-after-the-payment-failed-with-no-charge-is-found-and-given-back', async () => {
+      await faults({ latencyMs: HELD_MS });
+      const k = key();
+      const unknown = await pay(app, k, order({ amountMinor: 2700 }));
+      expect(unknown.statusCode).toBe(503);
+      const paymentId = (await paymentByKey(`user:${MERCHANT}`, k))?.id ?? '';
+      // New requests are served at once again; the held ones still wait out their delay.
+      await fetch(`${pspUrl}/admin/faults`, { method: 'DELETE' });
+      await new Promise((r) => setTimeout(r, BREAKER_RESET_MS + 200));
+
+      // The PSP holds no charge yet and no attempt began within a whole charge call, so
+      // the reconciler settles the payment failed, as the saga's refund would.
+      const round = () =>
+        app.get(ReconcilePaymentsUseCase).execute({ olderThanMs: CHARGE_CALL_MS, limit: 100 });
+      await round();
+      expect(await paymentByKey(`user:${MERCHANT}`, k)).toMatchObject({
+        status: 'failed',
+        failure_reason: 'psp_error',
+      });
+      expect(await pspNet(paymentId)).toBe(0);
+
+      // Then the PSP acts on the request it held: the card is charged for a failed payment.
+      await waitUntil(async () => (await pspCharges(paymentId)) === 1, HELD_MS);
+      expect(await pspCharges(paymentId)).toBe(1);
+      // The job's rounds, as its loop runs them, until the money is back or 5 s passed.
+      await waitUntil(async () => {
+        await round();
+        return (await pspNet(paymentId)) === 0;
+      }, 5_000);
+      expect(await pspNet(paymentId)).toBe(0);
+      expect(await pspRefundsOf(paymentId)).toEqual([2700]);
+      // The payment stays failed with nothing in the ledger; the refund is a late charge's.
+      expect((await paymentByKey(`user:${MERCHANT}`, k))?.status).toBe('failed');
+      expect(await journalEntries(db, paymentId)).toEqual([]);
+      const late = await db.pool.query(
+        `select status from payment_refunds where payment_id = $1 and idempotency_scope = 'late-charge'`,
+        [paymentId],
+      );
+      expect(late.rows).toEqual([{ status: 'succeeded' }]);
     });
   });
 

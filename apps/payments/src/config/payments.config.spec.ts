@@ -104,3 +104,34 @@ describe('payments config, outbox relay', () => {
     expect(() => load({ ...valid, OUTBOX_IDLE_DELAY_MS: '0' })).toThrow('OUTBOX_IDLE_DELAY_MS');
   });
 });
+
+describe('payments config, late-charge sweep', () => {
+  it('asks again about a failed payment for 15 min, first after 30 s, gaps up to 5 min', () => {
+    expect(load(valid)).toMatchObject({
+      LATE_CHARGE_CHECK_MS: 30_000,
+      LATE_CHARGE_CHECK_MAX_MS: 300_000,
+      LATE_CHARGE_HORIZON_MS: 900_000,
+    });
+  });
+
+  it('refuses checks that do not fit inside the horizon, naming the variables', () => {
+    expect(() =>
+      load({ ...valid, LATE_CHARGE_CHECK_MS: '60000', LATE_CHARGE_CHECK_MAX_MS: '30000' }),
+    ).toThrow('LATE_CHARGE_CHECK_MAX_MS: 30000 ms is shorter than LATE_CHARGE_CHECK_MS (60000 ms)');
+    expect(() => load({ ...valid, LATE_CHARGE_HORIZON_MS: '200000' })).toThrow(
+      'LATE_CHARGE_HORIZON_MS: 200000 ms is shorter than LATE_CHARGE_CHECK_MAX_MS (300000 ms)',
+    );
+  });
+
+  it('refuses a horizon shorter than one PSP charge call', () => {
+    // 4 x 3 s timeouts plus 300 ms of backoff at the defaults.
+    expect(() =>
+      load({
+        ...valid,
+        LATE_CHARGE_CHECK_MS: '1000',
+        LATE_CHARGE_CHECK_MAX_MS: '1000',
+        LATE_CHARGE_HORIZON_MS: '10000',
+      }),
+    ).toThrow('LATE_CHARGE_HORIZON_MS: 10000 ms is shorter than one PSP charge call (12300 ms');
+  });
+});

@@ -10,13 +10,14 @@ import {
   urlVar,
 } from '@suite/coordination-nest';
 import { z } from 'zod';
+import type { LateChargeSchedule } from '../payments/domain/late-charge-schedule';
 
 const onOff = () => z.enum(['on', 'off']).default('on');
 
 // A PEM in one environment line: "\n" escapes stand for the line breaks. The same helper as
 // the gateway's, until config-vars shares one.
 
-export const paymentsConfigSchema = baseServiceConfig.extend({
+const paymentsConfigFields = baseServiceConfig.extend({
   PORT: portVar(DEFAULT_PORTS.payments),
   // Payments, idempotency records, ledger postings and the outbox, in one database.
   DATABASE_URL: urlVar({ protocols: POSTGRES_PROTOCOLS }),
@@ -57,6 +58,14 @@ export const paymentsConfigSchema = baseServiceConfig.extend({
   // must be before the job settles it (must exceed a whole PSP call as well).
   RECONCILE_INTERVAL_MS: durationMsVar({ default: 30_000, min: 0 }),
   RECONCILE_AFTER_MS: durationMsVar({ default: 60_000, min: 0 }),
+  // The late-charge sweep, part of the reconciliation job: a payment failed with no word
+  // from the PSP after a charge request was sent is asked about again by key, first
+  // LATE_CHARGE_CHECK_MS after its failure, then at gaps doubling up to
+  // LATE_CHARGE_CHECK_MAX_MS, last at LATE_CHARGE_HORIZON_MS. The horizon is an assumption
+  // about the PSP: it acts on a request, if ever, within that long.
+  LATE_CHARGE_CHECK_MS: durationMsVar({ default: 30_000, min: 1 }),
+  LATE_CHARGE_CHECK_MAX_MS: durationMsVar({ default: 300_000, min: 1, max: 86_400_000 }),
+  LATE_CHARGE_HORIZON_MS: durationMsVar({ default: 900_000, min: 1, max: 86_400_000 }),
   OUTBOX_RELAY: onOff(),
   // on: every outbox write NOTIFYs the relay when its transaction commits and the relay
   // LISTENs, so an event or saga reply is published without waiting for the next poll.
@@ -70,6 +79,33 @@ export const paymentsConfigSchema = baseServiceConfig.extend({
   PAYMENTS_EVENTS_TOPIC: z.string().min(1).default(TOPICS.paymentsEvents),
 });
 
+// The late-charge checks must fit inside their horizon, and the horizon must outlast
+// payments' own charge call: a request still being retried is not late. Refused at boot.
+export const paymentsConfigSchema = paymentsConfigFields.superRefine((config, ctx) => {
+  const mustNotExceed = [
+    ['LATE_CHARGE_CHECK_MS', 'LATE_CHARGE_CHECK_MAX_MS'],
+    ['LATE_CHARGE_CHECK_MAX_MS', 'LATE_CHARGE_HORIZON_MS'],
+  ] as const;
+  for (const [shorter, longer] of mustNotExceed) {
+    if (config[shorter] <= config[longer]) continue;
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: [longer],
+      message: `${config[longer]} ms is shorter than ${shorter} (${config[shorter]} ms)`,
+    });
+  }
+  const callMs = longestChargeCallMs(config);
+  if (config.LATE_CHARGE_HORIZON_MS < callMs) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['LATE_CHARGE_HORIZON_MS'],
+      message:
+        `${config.LATE_CHARGE_HORIZON_MS} ms is shorter than one PSP charge call ` +
+        `(${callMs} ms from PSP_TIMEOUT_MS, PSP_MAX_ATTEMPTS, PSP_RETRY_BACKOFF_MS)`,
+    });
+  }
+});
+
 export type PaymentsConfig = z.infer<typeof paymentsConfigSchema>;
 
 export const PAYMENTS_CONFIG = Symbol('PAYMENTS_CONFIG');
@@ -77,10 +113,20 @@ export const PAYMENTS_CONFIG = Symbol('PAYMENTS_CONFIG');
 // The longest a PSP charge call can take: every attempt timing out, the backoff between
 // them, and the lookup by key at the end. A charge attempt that began longer ago than this
 // is over; only then may "the PSP holds no charge" be believed.
-export function longestChargeCallMs(config: PaymentsConfig): number {
+export function longestChargeCallMs(
+  config: Pick<PaymentsConfig, 'PSP_TIMEOUT_MS' | 'PSP_MAX_ATTEMPTS' | 'PSP_RETRY_BACKOFF_MS'>,
+): number {
   let backoff = 0;
   for (let attempt = 1; attempt < config.PSP_MAX_ATTEMPTS; attempt++) {
     backoff += config.PSP_RETRY_BACKOFF_MS * 2 ** (attempt - 1);
   }
   return config.PSP_TIMEOUT_MS * (config.PSP_MAX_ATTEMPTS + 1) + backoff;
+}
+
+export function lateChargeSchedule(config: PaymentsConfig): LateChargeSchedule {
+  return {
+    firstCheckMs: config.LATE_CHARGE_CHECK_MS,
+    maxGapMs: config.LATE_CHARGE_CHECK_MAX_MS,
+    horizonMs: config.LATE_CHARGE_HORIZON_MS,
+  };
 }

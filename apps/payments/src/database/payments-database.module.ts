@@ -6,6 +6,7 @@ import { PaymentRecord, RefundRecord } from '../payments/infra/payment.record';
 import { CoordinationTables1760000001000 } from './migrations/1760000001000-coordination-tables';
 import { PaymentsAndLedger1760000002000 } from './migrations/1760000002000-payments-and-ledger';
 import { ChargeAttemptsAndTombstones1760000003000 } from './migrations/1760000003000-charge-attempts-and-tombstones';
+import { LateChargeWatches1760000004000 } from './migrations/1760000004000-late-charge-watches';
 import { TypeOrmTransactions } from './typeorm-transactions';
 
 export const TRANSACTIONS = Symbol('TRANSACTIONS');
@@ -24,6 +25,7 @@ export const TRANSACTIONS = Symbol('TRANSACTIONS');
           CoordinationTables1760000001000,
           PaymentsAndLedger1760000002000,
           ChargeAttemptsAndTombstones1760000003000,
+          LateChargeWatches1760000004000,
         ],
         migrationsRun: true,
         synchronize: false,

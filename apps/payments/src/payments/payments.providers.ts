@@ -1,5 +1,6 @@
 import { IdempotencyStore } from '@suite/coordination';
 import {
+  lateChargeSchedule,
   longestChargeCallMs,
   PAYMENTS_CONFIG,
   type PaymentsConfig,
@@ -12,10 +13,12 @@ import { PSP_GATEWAY, type PspGateway } from './domain/psp.port';
 import { GetPaymentUseCase } from './get-payment/get-payment.use-case';
 import { HttpPspGateway } from './infra/http-psp.gateway';
 import { naivePspGateway } from './infra/naive-psp.gateway';
+import { LateChargeWatchesRepository } from './infra/late-charge-watches.repository';
 import { LateCharges } from './infra/late-charges';
 import { PaymentEventsOutbox } from './infra/payment-events.outbox';
 import { PaymentSettlement } from './infra/payment-settlement';
 import { PaymentsRepository } from './infra/payments.repository';
+import { LateChargeSweep } from './reconcile-payments/late-charge-sweep';
 import { ReconcilePaymentsUseCase } from './reconcile-payments/reconcile-payments.use-case';
 import { RefundPaymentUseCase } from './refund-payment/refund-payment.use-case';
 import { SettleBeforeRefund } from './saga-commands/settle-before-refund';
@@ -24,6 +27,7 @@ import { SettleBeforeRefund } from './saga-commands/settle-before-refund';
 export const paymentsProviders = [
   PaymentsRepository,
   LedgerRepository,
+  LateChargeWatchesRepository,
   {
     provide: IdempotencyStore,
     inject: [PAYMENTS_CONFIG],
@@ -61,9 +65,37 @@ export const paymentsProviders = [
   },
   {
     provide: PaymentSettlement,
-    inject: [PaymentsRepository, LedgerRepository, PaymentEventsOutbox],
-    useFactory: (p: PaymentsRepository, l: LedgerRepository, e: PaymentEventsOutbox) =>
-      new PaymentSettlement(p, l, e),
+    inject: [
+      PAYMENTS_CONFIG,
+      PaymentsRepository,
+      LedgerRepository,
+      PaymentEventsOutbox,
+      LateChargeWatchesRepository,
+    ],
+    useFactory: (
+      config: PaymentsConfig,
+      p: PaymentsRepository,
+      l: LedgerRepository,
+      e: PaymentEventsOutbox,
+      w: LateChargeWatchesRepository,
+    ) => new PaymentSettlement(p, l, e, w, lateChargeSchedule(config)),
+  },
+  {
+    provide: LateChargeSweep,
+    inject: [
+      PAYMENTS_CONFIG,
+      TRANSACTIONS,
+      LateChargeWatchesRepository,
+      PaymentSettlement,
+      PSP_GATEWAY,
+    ],
+    useFactory: (
+      config: PaymentsConfig,
+      t: TypeOrmTransactions,
+      w: LateChargeWatchesRepository,
+      settle: PaymentSettlement,
+      psp: PspGateway,
+    ) => new LateChargeSweep(t, w, settle, psp, lateChargeSchedule(config)),
   },
   {
     provide: LateCharges,
@@ -135,13 +167,21 @@ export const paymentsProviders = [
   },
   {
     provide: ReconcilePaymentsUseCase,
-    inject: [TRANSACTIONS, PaymentsRepository, PaymentSettlement, PSP_GATEWAY, LateCharges],
+    inject: [
+      TRANSACTIONS,
+      PaymentsRepository,
+      PaymentSettlement,
+      PSP_GATEWAY,
+      LateCharges,
+      LateChargeSweep,
+    ],
     useFactory: (
       t: TypeOrmTransactions,
       p: PaymentsRepository,
       settle: PaymentSettlement,
       psp: PspGateway,
       late: LateCharges,
-    ) => new ReconcilePaymentsUseCase(t, p, settle, psp, late),
+      sweep: LateChargeSweep,
+    ) => new ReconcilePaymentsUseCase(t, p, settle, psp, late, sweep),
   },
 ];

@@ -30,7 +30,9 @@ export const PAYMENTS_INBOX_CONSUMER = 'payments-commands';
 // - the outbox relay, publishing payment events and saga replies, woken by the commits
 //   that wrote them (OUTBOX_WAKEUPS) and otherwise polling every OUTBOX_IDLE_DELAY_MS;
 // - the saga participant, consuming the checkout saga's commands through the inbox;
-// - the reconciliation job, settling payments left unsettled, and the key purge.
+// - the reconciliation job, settling payments left unsettled, asking the PSP again about
+//   payments failed while a charge request may still sit there (the late-charge sweep),
+//   giving back late charges, and the key purge.
 @Injectable()
 export class PaymentsWorkers implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(PaymentsWorkers.name);
@@ -95,6 +97,8 @@ export class PaymentsWorkers implements OnApplicationBootstrap, BeforeApplicatio
           settleBeforeRefund: this.settleBeforeRefund,
         }),
         onMalformed: (error) => this.logger.warn(`skipped a malformed command: ${error.message}`),
+        onRestart: (error, inMs) =>
+          this.logger.error(`Kafka consumer crashed (${error.message}); rejoining in ${inMs} ms`),
       });
     }
     if (this.config.RECONCILE_INTERVAL_MS > 0) this.running.push(this.reconcileLoop());
@@ -119,7 +123,9 @@ export class PaymentsWorkers implements OnApplicationBootstrap, BeforeApplicatio
           olderThanMs: this.config.RECONCILE_AFTER_MS,
           limit: 100,
         });
-        if (report.examined > 0) this.logger.log(`reconciled ${JSON.stringify(report)}`);
+        if (report.examined > 0 || report.lateChargesFound > 0 || report.lateChargesReturned > 0) {
+          this.logger.log(`reconciled ${JSON.stringify(report)}`);
+        }
         await this.store.purgeExpired(this.transactions.autocommit());
       } catch (error) {
         this.logger.error(`reconciliation failed: ${(error as Error).message}`);

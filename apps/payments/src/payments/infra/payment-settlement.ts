@@ -3,7 +3,9 @@ import { PAYMENT_EVENT_TYPES } from '@suite/contracts';
 import type { SqlExecutor } from '@suite/coordination';
 import { captureEntry } from '../../ledger/domain/journal-entry';
 import type { LedgerRepository } from '../../ledger/infra/ledger.repository';
+import { firstCheckAt, type LateChargeSchedule } from '../domain/late-charge-schedule';
 import type { ChargeOutcome } from '../domain/psp.port';
+import type { LateChargeWatchesRepository } from './late-charge-watches.repository';
 import type { PaymentEventsOutbox } from './payment-events.outbox';
 import type { PaymentRecord } from './payment.record';
 import type { PaymentsRepository } from './payments.repository';
@@ -21,12 +23,15 @@ export interface SettleOptions {
 // reconciliation job and the saga's refund; whichever locks the row first settles it, the
 // others find it settled and change nothing, except for one case that must not be lost: a
 // charge that landed on a payment already failed is recorded as a late charge to give back
-// (LateCharges), never silently kept.
+// (LateCharges), never silently kept. A payment failed with no word from the PSP after a
+// charge request was sent is watched for such a charge (LateChargeSweep).
 export class PaymentSettlement {
   constructor(
     private readonly payments: PaymentsRepository,
     private readonly ledger: LedgerRepository,
     private readonly events: PaymentEventsOutbox,
+    private readonly watches: LateChargeWatchesRepository,
+    private readonly lateChargeSchedule: LateChargeSchedule,
   ) {}
 
   async settle(
@@ -83,6 +88,16 @@ export class PaymentSettlement {
         await this.events.record(sql, PAYMENT_EVENT_TYPES.failed, failed, {
           reason: failed.failureReason ?? undefined,
         });
+        // A decline or a refusal is the PSP's own decision. "Not charged" is only what it
+        // held when asked: a request it still holds may be acted on later.
+        if (outcome.kind === 'not-charged' && failed.chargeAttemptedAt !== null) {
+          await this.watches.open(
+            sql,
+            failed.id,
+            failed.updatedAt,
+            firstCheckAt(failed.updatedAt, this.lateChargeSchedule),
+          );
+        }
         return failed;
       }
     }

@@ -3,6 +3,7 @@ import type { PspGateway } from '../domain/psp.port';
 import type { LateCharges } from '../infra/late-charges';
 import type { PaymentSettlement } from '../infra/payment-settlement';
 import type { PaymentsRepository } from '../infra/payments.repository';
+import type { LateChargeSweep } from './late-charge-sweep';
 
 export interface ReconcileReport {
   examined: number;
@@ -11,6 +12,10 @@ export interface ReconcileReport {
   // The PSP could not be asked (down, circuit open), or a charge attempt may still be in
   // flight: left for the next run.
   unresolved: number;
+  // Failed payments asked about again at the PSP this run (the late-charge sweep), and
+  // the charges found on them.
+  lateChargeChecks: number;
+  lateChargesFound: number;
   // Charges that landed after their payment had failed, given back this run.
   lateChargesReturned: number;
 }
@@ -19,7 +24,8 @@ export interface ReconcileReport {
 // the payment's key. `olderThanMs` must exceed the longest PSP call (timeout x attempts
 // plus backoff): "the PSP has no charge" is believed only when the payment's last charge
 // attempt began that long before the lookup, checked under the row lock, since an attempt
-// in flight may still land. A charge that lands nevertheless is given back (LateCharges).
+// in flight may still land. A charge that lands nevertheless is given back (LateCharges),
+// and one the PSP makes after it was asked is looked for by the sweep (LateChargeSweep).
 export class ReconcilePaymentsUseCase {
   constructor(
     private readonly transactions: TypeOrmTransactions,
@@ -27,6 +33,7 @@ export class ReconcilePaymentsUseCase {
     private readonly settlement: PaymentSettlement,
     private readonly psp: PspGateway,
     private readonly lateCharges: LateCharges,
+    private readonly sweep: LateChargeSweep,
   ) {}
 
   async execute(options: { olderThanMs: number; limit: number }): Promise<ReconcileReport> {
@@ -35,6 +42,8 @@ export class ReconcilePaymentsUseCase {
       captured: 0,
       failed: 0,
       unresolved: 0,
+      lateChargeChecks: 0,
+      lateChargesFound: 0,
       lateChargesReturned: 0,
     };
     const before = new Date(Date.now() - options.olderThanMs);
@@ -46,6 +55,10 @@ export class ReconcilePaymentsUseCase {
       const settled = await this.reconcileOne(id, options.olderThanMs);
       report[settled] += 1;
     }
+    const swept = await this.sweep.execute({ limit: options.limit });
+    report.lateChargeChecks = swept.checked + swept.unresolved;
+    report.lateChargesFound = swept.lateChargesFound;
+    // Late charges found by anyone and not yet given back, these included.
     const late = await this.lateCharges.returnPending({ limit: options.limit });
     report.lateChargesReturned = late.returned;
     return report;
