@@ -1,6 +1,7 @@
 import { allZero, closeDatabases, endReport, openDatabases, settle, summarize } from './settlement';
 import type { StackDatabases } from './settlement';
 import { buyers, freeSeats, startSale, tally, type Buyer } from './sale';
+import { FAST_PROFILE } from '@suite/testing';
 import { pspFaults, until } from './support';
 
 const ORDERS = 8;
@@ -21,6 +22,20 @@ const OUTAGE_AFTER_GIVE_UP_MS = 10_000;
 // processing, the reconciliation job's wait in this stack (10 s after its last attempt,
 // checked every 2 s). 60 s covers both with margin.
 const SETTLE_BOUND_MS = 60_000;
+// A request the PSP took while silent may still be acted on until PSP_SILENCE_MS after the
+// recovery (every one arrived before it), plus this for the PSP's own work.
+const PSP_LAST_ACT_MARGIN_MS = 2_000;
+// A charge the PSP makes on a payment already failed is found by payments' late-charge
+// sweep within one gap of its schedule (at most LATE_CHARGE_CHECK_MAX_MS) plus one round of
+// the reconciliation job, which gives it back in the same round; 2 s more for that refund.
+// Read from the profile the e2e stack runs with, so the bound follows it.
+const fastPayments = (name: string): number => {
+  const ms = Number(FAST_PROFILE['payments']?.[name]);
+  if (!Number.isFinite(ms)) throw new Error(`FAST_PROFILE sets no payments ${name}`);
+  return ms;
+};
+const SWEEP_FINDS_WITHIN_MS =
+  fastPayments('LATE_CHARGE_CHECK_MAX_MS') + fastPayments('RECONCILE_INTERVAL_MS') + 2_000;
 
 // The PSP charges every card and then answers nothing in time, for longer than all of the
 // capture step's retries, then recovers. Whatever each saga saw, every order must end
@@ -117,9 +132,11 @@ describe('a PSP that charges, then stays silent past every retry, then recovers'
       // The report is printed whether or not the stack settled in time, then judged.
       const settled = await settle(db, SETTLE_BOUND_MS).catch((error: Error) => error);
       // Every call the PSP took while silent is answered, and any charge it makes is made,
-      // by the recovery plus the silence; only then is the money judged, late charges too.
-      const stragglersDone = recoveredAt + PSP_SILENCE_MS + 2_000;
-      await new Promise((r) => setTimeout(r, Math.max(0, stragglersDone - Date.now())));
+      // by the recovery plus the silence; the sweep then finds such a charge on a failed
+      // payment and gives it back. Only then is the money judged, late charges too.
+      const pspCannotActAfter = recoveredAt + PSP_SILENCE_MS + PSP_LAST_ACT_MARGIN_MS;
+      const lateChargesBack = pspCannotActAfter + SWEEP_FINDS_WITHIN_MS;
+      await new Promise((r) => setTimeout(r, Math.max(0, lateChargesBack - Date.now())));
       const after = await settle(db, SETTLE_BOUND_MS).catch((error: Error) => error);
       const report = await endReport(db, since);
       const took =
@@ -142,6 +159,8 @@ describe('a PSP that charges, then stays silent past every retry, then recovers'
     CAPTURE_GIVE_UP_BOUND_MS +
       OUTAGE_AFTER_GIVE_UP_MS +
       PSP_SILENCE_MS +
+      PSP_LAST_ACT_MARGIN_MS +
+      SWEEP_FINDS_WITHIN_MS +
       2 * SETTLE_BOUND_MS +
       60_000,
   );

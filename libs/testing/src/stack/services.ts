@@ -227,10 +227,19 @@ function claimStack(): void {
 // Settings for runs that must see time pass quickly: holds expire in seconds, relays poll
 // often, payments gives up on a silent PSP after one second, and its reconciliation job
 // settles a payment left unsettled for 10 s (over three times a whole PSP call: 3 attempts
-// of 1 s plus backoff), looking every 2 s.
+// of 1 s plus backoff), looking every 2 s. A payment failed with no word from the PSP is
+// asked about again 2 s later, then at gaps of at most 5 s, for 2 min (the e2e PSP holds a
+// request at most 1 min).
 export const FAST_PROFILE: ServiceOverrides = {
   ticketing: { HOLD_TTL_MS: '3000', OUTBOX_IDLE_DELAY_MS: '20', CHECKOUT_WAIT_MS: '5000' },
-  payments: { PSP_TIMEOUT_MS: '1000', RECONCILE_INTERVAL_MS: '2000', RECONCILE_AFTER_MS: '10000' },
+  payments: {
+    PSP_TIMEOUT_MS: '1000',
+    RECONCILE_INTERVAL_MS: '2000',
+    RECONCILE_AFTER_MS: '10000',
+    LATE_CHARGE_CHECK_MS: '2000',
+    LATE_CHARGE_CHECK_MAX_MS: '5000',
+    LATE_CHARGE_HORIZON_MS: '120000',
+  },
 };
 
 // Drops and recreates the services' databases (their migrations and seed data run again at
