@@ -256,6 +256,10 @@ export class OutboxRelay {
         throw error;
       },
     );
+    // A pipelined drain awaits this batch only after the next one is claimed; a send that
+    // fails before then would be an unhandled rejection, which ends a Node process. Marked
+    // handled here; whoever awaits `done` still gets the error.
+    settled.catch(() => undefined);
     return { claimed: claimed.promise, acked: acked.promise, done: settled };
   }
 

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createTestDatabase, type TestDatabase } from '@suite/testing';
+import { join } from 'node:path';
+import { createTestDatabase, forkTs, nextMessage, type TestDatabase } from '@suite/testing';
 import type { MessageProducer, OutgoingMessage } from '../../ports/message-producer';
 import { poolTransactionRunner, type TransactionRunner } from '../../ports/transaction-runner';
 import { outboxBacklog } from './outbox-metrics';
@@ -184,5 +185,18 @@ describe('pipelined relay and wake-ups against Postgres', () => {
       await running;
       await wakeups.close();
     }
+  });
+
+  // A batch's send can fail while the loop still waits for the next batch's claim, before
+  // anyone awaits the failed batch. That rejection must count as handled: Node ends a process
+  // on an unhandled rejection, so a broker restart would take the whole service down. Jest
+  // swallows them, hence a process of its own.
+  it('a send that fails while the next batch is being claimed does not end the process', async () => {
+    await write(40, 3);
+    const child = forkTs(join(__dirname, 'testing', 'relay-send-failure.worker.ts'), [db.url]);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const report = await nextMessage<{ drained: number }>(child, (m) => 'drained' in m, 60_000);
+    expect(report.drained).toBeGreaterThan(0);
+    expect(await exited).toBe(0);
   });
 });
