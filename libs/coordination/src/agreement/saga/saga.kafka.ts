@@ -32,7 +32,7 @@ export interface SagaConsumerOptions {
 }
 
 // After a crash, the consumer rejoins after this delay, doubled per crash in a row, capped.
-const RESTART_BACKOFF_MS = { initial: 500, max: 10_000 };
+const RESTART_BACKOFF_MS = { initial: 500, max: 5_000 };
 
 // How long a consumer may be silent before the group gives its partitions away.
 export const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
