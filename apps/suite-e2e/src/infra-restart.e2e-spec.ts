@@ -100,18 +100,19 @@ describe('the shared Redis, then the Kafka broker, restarted mid-sale', () => {
     const restartedAt = Date.now();
     const { downMs } = await restartInfra(component);
     const purchases = await sale.done;
-    // A buyer arriving once the component is back is served end to end.
-    const late = await purchase(people[0] as Buyer, seats.eventId, take(1), {
-      patienceMs: 30_000,
-      retryEveryMs: 2_000,
-    });
-
     const settled = await settle(db, SETTLE_BOUND_MS).catch((error: Error) => error);
-    const report = await endReport(db, since);
     const took =
       settled instanceof Error
         ? `not settled within ${SETTLE_BOUND_MS / 1000} s`
         : `every saga terminal ${((Date.now() - restartedAt) / 1000).toFixed(1)} s after the restart began`;
+    // Once every checkout of the sale has ended, the stack has recovered: a buyer arriving
+    // now is served end to end. (One arriving while consumers still rejoin may see its hold
+    // expire first; that checkout is compensated, which the verifiers above cover.)
+    const late = await purchase(people[0] as Buyer, seats.eventId, take(1), {
+      patienceMs: 30_000,
+      retryEveryMs: 2_000,
+    });
+    const report = await endReport(db, since);
     console.log(
       await summarize(
         `${component} restart`,
@@ -125,6 +126,7 @@ describe('the shared Redis, then the Kafka broker, restarted mid-sale', () => {
     expect(report.violations).toEqual(allZero(report.violations));
     expect(late.kind).toBe('ordered');
     if (late.kind === 'ordered') {
+      await settle(db, SETTLE_BOUND_MS);
       const { rows } = await db.ticketing.query<{ status: string }>(
         'select status from saga_instances where id = $1',
         [late.orderId],
