@@ -10,9 +10,15 @@ export const ORDER_STATUS_OF_SAGA: Readonly<Record<SagaStatus, OrderStatus>> = {
   completed: 'completed',
   // undone: no money kept, no seats sold
   compensated: 'failed',
-  // a compensation gave up: an operator must look (see the README's runbook)
+  // a participant refused a compensation: an operator must look (see the README's runbook)
   failed: 'needs-attention',
 };
+
+// A quarantined saga is not terminal, but nothing drives it on until a person releases it:
+// the buyer sees that it needs attention rather than a checkout pending forever.
+export function orderStatusOf(saga: { status: SagaStatus; quarantinedAt: number | null }) {
+  return saga.quarantinedAt !== null ? 'needs-attention' : ORDER_STATUS_OF_SAGA[saga.status];
+}
 
 export function isFinal(status: OrderStatus): boolean {
   return status !== 'pending';

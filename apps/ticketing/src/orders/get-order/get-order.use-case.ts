@@ -1,10 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { SagaOrchestrator, SqlExecutor } from '@suite/coordination';
-import {
-  failureReason,
-  ORDER_STATUS_OF_SAGA,
-  type OrderStatus,
-} from '../../checkout/domain/order-status';
+import { failureReason, orderStatusOf, type OrderStatus } from '../../checkout/domain/order-status';
 import { AUTOCOMMIT } from '../../ticketing.tokens';
 import { OrdersRepository, type Ticket } from '../infra/orders.repository';
 
@@ -41,7 +37,7 @@ export class GetOrderUseCase {
     if (userId !== undefined && order.userId !== userId) return { kind: 'not-owner' };
     const saga = await this.orchestrator.get(this.sql, orderId);
     // The saga commits in the order's own transaction, so it is there; pending is a safe default.
-    const status: OrderStatus = saga ? ORDER_STATUS_OF_SAGA[saga.status] : 'pending';
+    const status: OrderStatus = saga ? orderStatusOf(saga) : 'pending';
     const reason = saga && status !== 'completed' ? failureReason(saga.history) : undefined;
     return {
       kind: 'found',
