@@ -25,6 +25,16 @@ export type ChargeLookup =
   | { kind: 'none' }
   | { kind: 'unknown'; reason: string };
 
+// What a lookup that answered says of the charge, in the terms a settlement takes.
+export function chargeOutcomeOf(
+  lookup: Exclude<ChargeLookup, { kind: 'unknown' }>,
+): Exclude<ChargeOutcome, { kind: 'unknown' | 'refused' }> {
+  if (lookup.kind === 'none') return { kind: 'not-charged', reason: 'no charge at the PSP' };
+  return lookup.status === 'succeeded'
+    ? { kind: 'succeeded', chargeId: lookup.chargeId }
+    : { kind: 'declined', chargeId: lookup.chargeId, reason: 'card_declined' };
+}
+
 export type RefundOutcome =
   | { kind: 'refunded'; refundId: string }
   | { kind: 'rejected'; reason: string }

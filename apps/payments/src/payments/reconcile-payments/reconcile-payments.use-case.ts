@@ -1,5 +1,5 @@
 import type { TypeOrmTransactions } from '../../database/typeorm-transactions';
-import type { PspGateway } from '../domain/psp.port';
+import { chargeOutcomeOf, type PspGateway } from '../domain/psp.port';
 import type { LateCharges } from '../infra/late-charges';
 import type { PaymentSettlement } from '../infra/payment-settlement';
 import type { PaymentsRepository } from '../infra/payments.repository';
@@ -85,16 +85,9 @@ export class ReconcilePaymentsUseCase {
     const found = await this.psp.findCharge(payment.pspKey);
     if (found.kind === 'unknown') return 'unresolved';
     const settled = await this.transactions.inTransaction((sql) =>
-      this.settlement.settle(
-        sql,
-        id,
-        found.kind === 'none'
-          ? { kind: 'not-charged', reason: 'no charge at the PSP' }
-          : found.status === 'succeeded'
-            ? { kind: 'succeeded', chargeId: found.chargeId }
-            : { kind: 'declined', chargeId: found.chargeId, reason: 'card_declined' },
-        { noAttemptSince: new Date(askedAt - olderThanMs) },
-      ),
+      this.settlement.settle(sql, id, chargeOutcomeOf(found), {
+        noAttemptSince: new Date(askedAt - olderThanMs),
+      }),
     );
     return settled.status === 'captured'
       ? 'captured'

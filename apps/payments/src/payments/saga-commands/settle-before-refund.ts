@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TypeOrmTransactions } from '../../database/typeorm-transactions';
 import { CAPTURE_ABANDONED } from '../create-payment/create-payment.use-case';
-import type { PspGateway } from '../domain/psp.port';
+import { chargeOutcomeOf, type PspGateway } from '../domain/psp.port';
 import type { LateCharges } from '../infra/late-charges';
 import type { PaymentRecord } from '../infra/payment.record';
 import type { PaymentSettlement } from '../infra/payment-settlement';
@@ -49,16 +49,9 @@ export class SettleBeforeRefund {
         return { kind: 'unsettled', reason: `the PSP could not be asked: ${found.reason}` };
       }
       const settled = await this.transactions.inTransaction((sql) =>
-        this.settlement.settle(
-          sql,
-          payment.id,
-          found.kind === 'none'
-            ? { kind: 'not-charged', reason: 'no charge at the PSP' }
-            : found.status === 'succeeded'
-              ? { kind: 'succeeded', chargeId: found.chargeId }
-              : { kind: 'declined', chargeId: found.chargeId, reason: 'card_declined' },
-          { noAttemptSince: new Date(askedAt - this.chargeCallBoundMs) },
-        ),
+        this.settlement.settle(sql, payment.id, chargeOutcomeOf(found), {
+          noAttemptSince: new Date(askedAt - this.chargeCallBoundMs),
+        }),
       );
       if (settled.status === 'processing') {
         return { kind: 'unsettled', reason: 'a charge attempt may still be in flight' };
