@@ -182,4 +182,42 @@ describe('leased outbox relay', () => {
       await other.drop();
     }
   });
+
+  // stop() is often preceded by the demotion it causes; both end the same term. stop() must
+  // return only once that term's last batch is over, or rows written after it still go out
+  // from the resigned relay.
+  it('publishes nothing once stop() has returned, even with a batch in flight', async () => {
+    await db.pool.query('delete from outbox_messages');
+    let inFlight = 0;
+    let sentAfterStop = 0;
+    let stopped = false;
+    const slow = {
+      send: async (t: string, messages: Parameters<IdempotentProducer['send']>[1]) => {
+        inFlight += 1;
+        await new Promise((r) => setTimeout(r, 300));
+        await producer.send(t, messages);
+        inFlight -= 1;
+        if (stopped) sentAfterStop += 1;
+      },
+    };
+    const relay = new LeasedOutboxRelay(tx(), slow, {
+      holds: new FencedHolds({
+        namespace: 'test-service',
+        redis: redis.connect(),
+        epochs: new PostgresEpochs(db.pool),
+      }),
+      shard: 0,
+      owner: 'slow-relay',
+      ttlMs: 1_500,
+      batchSize: 5,
+      timing: { idleDelayMs: 20 },
+    });
+    await write(0, 40);
+    relay.start();
+    await until(async () => inFlight > 0, 'a batch is being sent');
+    await relay.stop();
+    stopped = true;
+    await new Promise((r) => setTimeout(r, 800));
+    expect(sentAfterStop).toBe(0);
+  });
 });

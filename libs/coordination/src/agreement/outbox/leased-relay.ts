@@ -32,6 +32,7 @@ export class LeasedOutboxRelay {
   private readonly elector: LeaderElector;
   private current: { relay: OutboxRelay; stop: AbortController; done: Promise<void> } | undefined;
   private readonly totals: RelayStats = { batches: 0, published: 0, failures: 0, lastError: null };
+  private halting: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly tx: TransactionRunner,
@@ -90,16 +91,21 @@ export class LeasedOutboxRelay {
     this.options.onElected?.(lease);
   }
 
-  private async follow(): Promise<void> {
+  // Ends the current term's loop. Called by a demotion and by stop(), often both: the second
+  // call must wait for the same loop to finish, or stop() could return while a batch of the
+  // old term is still publishing.
+  private follow(): Promise<void> {
     const current = this.current;
-    if (!current) return;
+    if (!current) return this.halting;
     this.current = undefined;
     current.stop.abort();
-    await current.done;
-    const s = current.relay.stats();
-    this.totals.batches += s.batches;
-    this.totals.published += s.published;
-    this.totals.failures += s.failures;
-    this.totals.lastError = s.lastError ?? this.totals.lastError;
+    this.halting = current.done.then(() => {
+      const s = current.relay.stats();
+      this.totals.batches += s.batches;
+      this.totals.published += s.published;
+      this.totals.failures += s.failures;
+      this.totals.lastError = s.lastError ?? this.totals.lastError;
+    });
+    return this.halting;
   }
 }

@@ -27,6 +27,7 @@ export interface SagaRecovererOptions {
 export class SagaRecoverer {
   private readonly elector: LeaderElector;
   private current: { stop: AbortController; done: Promise<void> } | undefined;
+  private halting: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly orchestrator: SagaOrchestrator,
@@ -68,10 +69,14 @@ export class SagaRecoverer {
     return this.elector.isLeader();
   }
 
-  private async halt(): Promise<void> {
+  // Called by a demotion and by stop(), often both: the second call waits for the same
+  // round to finish, so stop() never returns while a round of the old term still runs.
+  private halt(): Promise<void> {
     const current = this.current;
+    if (!current) return this.halting;
     this.current = undefined;
-    current?.stop.abort();
-    await current?.done;
+    current.stop.abort();
+    this.halting = current.done;
+    return this.halting;
   }
 }
