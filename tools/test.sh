@@ -13,12 +13,15 @@ fi
 
 rm -rf .local/test-results
 mkdir -p .local/test-results
-# Unit tests are cacheable (Nx restores their reports); integration tests always run.
-npx nx run-many -t typecheck lint test integration --outputStyle=stream "$@"
-nx_status=$?
-# The end-to-end tier runs alone, after everything else: its fault runs restart the shared
-# Redis and Kafka and load both cores, which would break or skew the timing of integration
-# tests running beside it.
+# Three stages, so that tests which measure timing or restart shared infrastructure never run
+# beside other work on this 2-core machine:
+# 1. type checks, lint and unit tests, two projects at a time (Nx caches their reports);
+# 2. integration tests, one project at a time: several start processes of their own (brokers,
+#    service instances) and measure latencies or limiter errors that a busy neighbour skews;
+# 3. the end-to-end tier alone: its fault runs restart the shared Redis and Kafka.
+nx_status=0
+npx nx run-many -t typecheck lint test --outputStyle=stream "$@" || nx_status=1
+npx nx run-many -t integration --parallel=1 --outputStyle=stream "$@" || nx_status=1
 npx nx run-many -t e2e --outputStyle=stream "$@" || nx_status=1
 
 node tools/test-summary.cjs "$nx_status" "$((SECONDS - started))"

@@ -187,9 +187,26 @@ describe('checkout through the gateway', () => {
     );
     const holds = await Promise.all(buyers.map((token) => hold(token, seats(1))));
     expect(holds.every((h) => h.status === 201)).toBe(true);
+    // As a client would: a checkout the gateway timed out (504), or one whose first request
+    // is still in flight (409), is sent again with the same Idempotency-Key, which gets the
+    // same order back. A deadlock would time out every try.
+    const checkoutOnce = async (token: string, holdId: string) => {
+      const key = newKey();
+      let reply = await checkout(token, holdId, key);
+      for (
+        let attempt = 1;
+        attempt < 6 && (reply.status === 504 || reply.status === 409);
+        attempt++
+      ) {
+        await new Promise((r) => setTimeout(r, 500));
+        reply = await checkout(token, holdId, key);
+      }
+      return reply;
+    };
     const started = await Promise.all(
-      buyers.map((token, i) => checkout(token, holds[i]?.body.holdId ?? '')),
+      buyers.map((token, i) => checkoutOnce(token, holds[i]?.body.holdId ?? '')),
     );
+    expect(started.map((s) => s.status).filter((status) => status >= 300)).toEqual([]);
     const orders = await Promise.all(
       started.map((s, i) =>
         s.body.status === 'completed' ? s.body : settled(buyers[i] ?? '', s.body.orderId),
