@@ -226,6 +226,7 @@ describe('checkout through the gateway', () => {
       seatsSoldTwice: 0,
       ticketsWithoutSoldSeat: 0,
       soldSeatsWithoutTicket: 0,
+      seatsSoldToUndoneOrders: 0,
       sagasNotTerminal: 0,
       sagasFailed: 0,
     });

@@ -7,6 +7,8 @@ export interface TicketingViolations {
   ticketsWithoutSoldSeat: number;
   // Seats sold to an order whose checkout completed but that has no ticket for it.
   soldSeatsWithoutTicket: number;
+  // Seats still sold to an order whose checkout was undone (compensated): lost to the sale.
+  seatsSoldToUndoneOrders: number;
   // Checkout sagas still running or compensating, or failed (needing an operator).
   sagasNotTerminal: number;
   sagasFailed: number;
@@ -33,6 +35,10 @@ export async function verifyTicketingInvariants(sql: SqlExecutor): Promise<Ticke
         join saga_instances g on g.id = s.order_id::text
        where s.status = 'sold' and g.status = 'completed'
          and not exists (select 1 from tickets t where t.event_id = s.event_id and t.seat_id = s.seat_id)`),
+    seatsSoldToUndoneOrders: await count(`
+      select count(*)::int as n from seats s
+        join saga_instances g on g.id = s.order_id::text
+       where s.status = 'sold' and g.status = 'compensated'`),
     sagasNotTerminal: await count(
       `select count(*)::int as n from saga_instances where status in ('running', 'compensating')`,
     ),

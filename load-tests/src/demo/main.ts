@@ -222,6 +222,7 @@ async function main(): Promise<void> {
         seatsSoldTwice: ticketing.seatsSoldTwice,
         ticketsWithoutSoldSeat: ticketing.ticketsWithoutSoldSeat,
         soldSeatsWithoutTicket: ticketing.soldSeatsWithoutTicket,
+        seatsSoldToUndoneOrders: ticketing.seatsSoldToUndoneOrders,
         doubleCharges: payments.paymentsChargedTwice,
         unbalancedLedgerEntries: payments.unbalancedEntries,
         paymentsBookedTwice: payments.paymentsBookedTwice,

@@ -86,6 +86,7 @@ describe('checkout saga', () => {
       seatsSoldTwice: 0,
       ticketsWithoutSoldSeat: 0,
       soldSeatsWithoutTicket: 0,
+      seatsSoldToUndoneOrders: 0,
       sagasNotTerminal: 0,
       sagasFailed: 0,
     });

@@ -146,6 +146,13 @@ export function ticketingStepHandlers(deps: TicketingStepDeps): Record<string, S
       const userId = text(payload, 'userId');
       const tokens = tokensOf(payload);
       return withSavepoint(tx, 'confirm_seats', async () => {
+        // A resent attempt of a confirmation that already took effect answers as the first
+        // did, whatever happened to the fences since (the hold may have expired and the seats
+        // been held again). Refusing now would tell the saga the step changed nothing, and
+        // the seats it sold would never be unsold. Only a confirmation sets `purchased`, in
+        // the transaction that sells the seats, so it says an earlier attempt sold them.
+        const confirmed = await deps.holds.find(tx, holdId, false);
+        if (confirmed?.orderId === orderId && confirmed.status === 'purchased') return done();
         // Fences first, in one order for every writer; each fence row stays locked until
         // commit, so no other confirmation of these seats interleaves with ours.
         for (const seatId of Object.keys(tokens).sort()) {

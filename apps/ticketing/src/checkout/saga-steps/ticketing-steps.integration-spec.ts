@@ -4,15 +4,17 @@
 import { randomUUID } from 'node:crypto';
 import { TICKETING_COMMAND_TYPES, TICKETING_EVENT_TYPES } from '@suite/contracts';
 import {
+  checkFence,
   handleSagaCommand,
   poolTransactionRunner,
   type FencedHolds,
   type SagaPhase,
   type StepOutcome,
 } from '@suite/coordination';
+import { verifyTicketingInvariants } from '@suite/invariants';
 import { SEED_EVENT_ID } from '../../database/migrations';
 import { SeatsRepository } from '../../events/infra/seats.repository';
-import { holdScope } from '../../holds/domain/hold';
+import { holdScope, seatFence } from '../../holds/domain/hold';
 import { HoldsRepository } from '../../holds/infra/holds.repository';
 import { SeatLeases } from '../../holds/infra/seat-leases';
 import { startTicketingTestApp, type TicketingTestApp } from '../../jest/ticketing-test-app';
@@ -271,6 +273,37 @@ describe('ticketing saga steps', () => {
     const o = await order('heidi', ['D-5-1']);
     expect(await verify(o)).toMatchObject(succeeded);
     expect(await issue(o)).toMatchObject(refused(/no seats are sold/));
+  });
+
+  // The first attempt sold the seat but its reply was late; meanwhile the hold expired and
+  // another buyer re-held the seat (a higher fence). The resent attempt must answer what the
+  // first one did, or the saga takes "failed" for "changed nothing" and never unsells it.
+  it('a-resent-confirmation-that-already-sold-the-seats-succeeds-though-the-seat-was-held-since', async () => {
+    const o = await order('steps-resent-confirm', ['C-3-1']);
+    expect(await verify(o)).toEqual(succeeded);
+    expect(await confirm(o, 1)).toEqual(succeeded);
+    const token = o.tokens['C-3-1'] as number;
+    await poolTransactionRunner(t.database.pool).inTransaction((sql) =>
+      checkFence(sql, seatFence(SEED_EVENT_ID, 'C-3-1'), token + 1),
+    );
+    expect(await confirm(o, 2)).toEqual(succeeded);
+    expect(await seat('C-3-1')).toEqual({ status: 'sold', order_id: o.orderId });
+  });
+
+  // The verifier that would have caught a confirmation refused after it had sold: a seat left
+  // sold to an order whose checkout was undone. Shown on that broken state, then repaired.
+  it('the-verifier-counts-a-seat-left-sold-to-an-undone-order', async () => {
+    const o = await order('steps-undone-sold', ['C-3-2']);
+    expect(await verify(o)).toEqual(succeeded);
+    expect(await confirm(o, 1)).toEqual(succeeded);
+    await t.database.pool.query(`update saga_instances set status = 'compensated' where id = $1`, [
+      o.orderId,
+    ]);
+    const counted = async () =>
+      (await verifyTicketingInvariants(t.database.pool)).seatsSoldToUndoneOrders;
+    expect(await counted()).toBe(1);
+    expect(await unconfirm(o)).toEqual({ outcome: 'succeeded', data: { seatsUnsold: 1 } });
+    expect(await counted()).toBe(0);
   });
 
   it('a-confirmation-arriving-after-its-checkout-was-compensated-sells-nothing', async () => {
