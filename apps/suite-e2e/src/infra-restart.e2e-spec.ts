@@ -1,12 +1,12 @@
 import { consumerFailoverBoundMs, consumerGroupTiming } from '@suite/coordination';
 import {
   ensureInfraRunning,
+  isServiceReady,
   restartInfra,
   restartService,
-  running,
+  START_ORDER,
   type InfraComponent,
 } from '@suite/testing';
-import type { ServiceName } from '@suite/contracts';
 import { buyers, freeSeats, purchase, startSale, tally, type Buyer } from './sale';
 import {
   allZero,
@@ -30,27 +30,6 @@ const FAILOVER_BOUND_MS = consumerFailoverBoundMs(consumerGroupTiming());
 // of the two, then a saga caught mid-way needs at most one timed-out attempt of its longest
 // step (capture: 15 s) and its remaining steps or compensations (5 s each, three at most).
 const SETTLE_BOUND_MS = Math.max(LEASE_TTL_MS, FAILOVER_BOUND_MS) + 40_000;
-const SERVICES: ServiceName[] = [
-  'psp-simulator',
-  'payments',
-  'ticketing',
-  'auction',
-  'rate-limiter',
-  'gateway',
-];
-
-async function readyNow(service: ServiceName): Promise<boolean> {
-  const entry = running(service);
-  if (!entry) return false;
-  try {
-    const res = await fetch(`http://127.0.0.1:${entry.port}/health/ready`, {
-      signal: AbortSignal.timeout(2_000),
-    });
-    return res.ok;
-  } catch {
-    return false;
-  }
-}
 
 // Redis, then the Kafka broker, of the shared local stack restarted in the middle of a sale
 // through the gateway. Redis keeps nothing on disk: holds, leases, fencing counters and rate
@@ -76,8 +55,8 @@ describe('the shared Redis, then the Kafka broker, restarted mid-sale', () => {
     // this one: the components, then any service that did not survive.
     try {
       await ensureInfraRunning(['redis', 'kafka']);
-      for (const service of SERVICES) {
-        if (!(await readyNow(service))) {
+      for (const service of START_ORDER) {
+        if (!(await isServiceReady(service))) {
           console.log(`infra-restart: ${service} was not ready after the restarts; restarting it`);
           await restartService(service);
         }
@@ -133,8 +112,8 @@ describe('the shared Redis, then the Kafka broker, restarted mid-sale', () => {
       );
       expect(rows[0]?.status).toBe('completed');
     }
-    for (const service of SERVICES)
-      expect([service, await readyNow(service)]).toEqual([service, true]);
+    for (const service of START_ORDER)
+      expect([service, await isServiceReady(service)]).toEqual([service, true]);
   }
 
   const TIMEOUT_MS = 240_000 + 45_000 + 30_000 + SETTLE_BOUND_MS + 30_000;

@@ -37,6 +37,8 @@ export {
   killService,
   restartService,
   running,
+  isServiceReady,
+  START_ORDER,
   startServices,
   statusLines,
   stopServices,

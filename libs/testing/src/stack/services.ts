@@ -31,7 +31,7 @@ function readEndpoints(): Record<string, string> {
 const RUN = join(STATE, 'run/services');
 const LOGS = join(STATE, 'logs');
 // Upstreams first, the gateway last.
-const START_ORDER: ServiceName[] = [
+export const START_ORDER: readonly ServiceName[] = [
   'psp-simulator',
   'payments',
   'ticketing',
@@ -101,7 +101,7 @@ async function choosePort(service: ServiceName, taken: Set<number>): Promise<num
 
 async function ready(port: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  for (;;) {
     try {
       const res = await fetch(`http://127.0.0.1:${port}/health/ready`, {
         signal: AbortSignal.timeout(1_000),
@@ -110,9 +110,16 @@ async function ready(port: number, timeoutMs: number): Promise<boolean> {
     } catch {
       // not listening yet
     }
+    if (Date.now() >= deadline) return false;
     await new Promise((r) => setTimeout(r, 250));
   }
-  return false;
+}
+
+// Whether a service this run started answers its readiness check now (asked at least once,
+// and again for up to `withinMs`).
+export async function isServiceReady(service: ServiceName, withinMs = 0): Promise<boolean> {
+  const entry = running(service);
+  return entry ? ready(entry.port, withinMs) : false;
 }
 
 export type ServicePorts = Record<ServiceName, number>;
