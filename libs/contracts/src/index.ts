@@ -62,3 +62,5 @@ export type {
 } from './rate-limits';
 export { AUCTION_EVENT_TYPES } from './auction';
 export type { AuctionClosedEvent, AuctionEvent, AuctionEventType } from './auction';
+export { SCOPES } from './scopes';
+export type { Scope } from './scopes';

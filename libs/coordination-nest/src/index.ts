@@ -40,6 +40,8 @@ export { JwtAuthGuard } from './auth/jwt-auth.guard';
 export { JwtVerifier } from './auth/jwt-verifier';
 export type { JwtVerifierOptions, VerifyOutcome } from './auth/jwt-verifier';
 export { IS_PUBLIC_ROUTE, Public } from './auth/public.decorator';
+export { REQUIRED_SCOPES, RequireScopes } from './auth/require-scopes.decorator';
+export { hasScope } from './auth/authenticated-user';
 export { dataSourceReadinessCheck } from './database/database-readiness';
 export { runInTransaction } from './database/run-in-transaction';
 export type { TransactionOptions, UnitOfWork } from './database/run-in-transaction';

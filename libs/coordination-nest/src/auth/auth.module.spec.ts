@@ -1,4 +1,4 @@
-import { Controller, Get, Module } from '@nestjs/common';
+import { Controller, Get, Module, Post } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { initServiceApp } from '../app/create-service-app';
 import { HealthModule } from '../health/health.module';
@@ -9,6 +9,7 @@ import { CurrentUser } from './current-user.decorator';
 import { DevTokenSigner } from './dev-token-signer';
 import { generateEs256KeyPair } from './es256-keys';
 import { Public } from './public.decorator';
+import { RequireScopes } from './require-scopes.decorator';
 
 @Controller('orders')
 class OrdersHttpController {
@@ -28,6 +29,33 @@ class OrdersHttpController {
   @Get('confused')
   confused(@CurrentUser() user: AuthenticatedUser): AuthenticatedUser {
     return user;
+  }
+}
+
+@RequireScopes('payments:write')
+@Controller('refunds')
+class RefundsHttpController {
+  @Post()
+  refund(): { refunded: true } {
+    return { refunded: true };
+  }
+
+  // A route's own list replaces its controller's.
+  @RequireScopes('ops:admin', 'payments:write')
+  @Post('bulk')
+  bulk(): { refunded: 'all' } {
+    return { refunded: 'all' };
+  }
+}
+
+// Wiring mistake: scopes required where no caller is asked for a token.
+@Controller('promotions')
+class PromotionsHttpController {
+  @Public()
+  @RequireScopes('ops:admin')
+  @Get()
+  list(): string[] {
+    return [];
   }
 }
 
@@ -55,7 +83,12 @@ const signer = new DevTokenSigner({
     ObservabilityModule.forService('ticketing', { logLevel: 'fatal' }),
     HealthModule.forService('ticketing'),
   ],
-  controllers: [OrdersHttpController, EventsHttpController],
+  controllers: [
+    OrdersHttpController,
+    EventsHttpController,
+    RefundsHttpController,
+    PromotionsHttpController,
+  ],
 })
 class ProbeAppModule {}
 
@@ -140,6 +173,54 @@ describe('AuthModule', () => {
     for (const url of ['/health', '/health/ready', '/metrics']) {
       expect((await app.inject({ method: 'GET', url })).statusCode).toBe(200);
     }
+  });
+
+  describe('@RequireScopes', () => {
+    const post = async (url: string, scopes?: string[]) =>
+      app.inject({
+        method: 'POST',
+        url,
+        headers:
+          scopes === undefined
+            ? {}
+            : { authorization: `Bearer ${await signer.sign({ userId: 'u-1', scopes })}` },
+      });
+
+    it('refuses a valid token without the scope with 403 naming the scope', async () => {
+      const response = await post('/refunds', ['tickets:buy']);
+      expect(response.statusCode).toBe(403);
+      expect(response.json()).toEqual({
+        statusCode: 403,
+        error: 'Forbidden',
+        message: 'this route requires the "payments:write" scope, which the token does not carry',
+      });
+      expect(response.headers['www-authenticate']).toBe(
+        'Bearer error="insufficient_scope", scope="payments:write"',
+      );
+    });
+
+    it('lets a token with the scope through', async () => {
+      const response = await post('/refunds', ['tickets:buy', 'payments:write']);
+      expect(response.statusCode).toBe(201);
+      expect(response.json()).toEqual({ refunded: true });
+    });
+
+    it('still answers 401, not 403, without a token', async () => {
+      expect((await post('/refunds')).statusCode).toBe(401);
+    });
+
+    it("requires every scope of a route's own list, which replaces its controller's", async () => {
+      const short = await post('/refunds/bulk', ['payments:write']);
+      expect(short.statusCode).toBe(403);
+      expect(short.json().message).toContain('"ops:admin"');
+      expect((await post('/refunds/bulk', ['ops:admin', 'payments:write'])).statusCode).toBe(201);
+    });
+
+    it('treats scopes on a @Public() route as a server bug, never as open', async () => {
+      const response = await app.inject({ method: 'GET', url: '/promotions' });
+      expect(response.statusCode).toBe(500);
+      expect(response.json().message).toBe('internal error');
+    });
   });
 
   it('treats @CurrentUser() on an unauthenticated route as a server bug, not a 401', async () => {

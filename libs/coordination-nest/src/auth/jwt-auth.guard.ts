@@ -1,4 +1,5 @@
 import {
+  ForbiddenException,
   Inject,
   Injectable,
   UnauthorizedException,
@@ -10,11 +11,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RequestWithUser } from './current-user.decorator';
 import { JwtVerifier } from './jwt-verifier';
 import { IS_PUBLIC_ROUTE } from './public.decorator';
+import { REQUIRED_SCOPES } from './require-scopes.decorator';
 
 const BEARER = /^Bearer ([^\s]+)$/i;
 
 // Global guard: every HTTP route needs a valid bearer token unless it or its
-// controller is @Public(). A rejection is a 401 naming what is wrong with the token.
+// controller is @Public(). A rejection is a 401 naming what is wrong with the token; a
+// valid token without a scope the route requires (@RequireScopes) is a 403 naming it.
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
   constructor(
@@ -31,7 +34,16 @@ export class JwtAuthGuard implements CanActivate {
       context.getHandler(),
       context.getClass(),
     ]);
+    const required =
+      this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES, [
+        context.getHandler(),
+        context.getClass(),
+      ]) ?? [];
     if (isPublic === true) {
+      if (required.length > 0) {
+        // No caller to check the scopes of: a wiring mistake, so a 500, never an open door.
+        throw new Error('@RequireScopes() used on a @Public() route');
+      }
       return true;
     }
     const http = context.switchToHttp();
@@ -48,6 +60,17 @@ export class JwtAuthGuard implements CanActivate {
     const outcome = await this.verifier.verify(token);
     if (!outcome.ok) {
       throw unauthorized(reply, outcome.reason, 'invalid_token');
+    }
+    const missing = required.find((scope) => !outcome.user.scopes.includes(scope));
+    if (missing !== undefined) {
+      // RFC 6750 §3.1: insufficient_scope, with the scope that would have been enough.
+      void reply.header(
+        'www-authenticate',
+        `Bearer error="insufficient_scope", scope="${required.join(' ')}"`,
+      );
+      throw new ForbiddenException(
+        `this route requires the "${missing}" scope, which the token does not carry`,
+      );
     }
     request.user = outcome.user;
     return true;
