@@ -1,5 +1,10 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DevTokenSigner, generateEs256KeyPair, loadConfig } from '@suite/coordination-nest';
+import {
+  DevTokenSigner,
+  generateEs256KeyPair,
+  HttpMetrics,
+  loadConfig,
+} from '@suite/coordination-nest';
 import { createTestRedis, integrationEndpoints, type TestRedis } from '@suite/testing';
 import { gatewayConfigSchema } from './config/gateway.config';
 import { initGatewayApp } from './gateway.app';
@@ -57,6 +62,16 @@ describe('gateway upstream failures', () => {
     payments.reset();
   });
 
+  // The circuit's state as the gateway exports it (0 closed, 1 half-open, 2 open).
+  const circuitState = async (upstream: string): Promise<number> => {
+    const text = await gateway.get(HttpMetrics).render();
+    const line = new RegExp(
+      `^gateway_upstream_circuit_state\\{upstream="${upstream}"[^}]*\\} (\\d)$`,
+      'm',
+    );
+    return Number(line.exec(text)?.[1]);
+  };
+
   const getPayment = () =>
     gateway.inject({ method: 'GET', url: '/payments/p-1', headers: { authorization } });
 
@@ -100,10 +115,10 @@ describe('gateway upstream failures', () => {
     expect(ticketing.requests.filter((r) => r.method === 'GET')).toHaveLength(2);
   });
 
-  it('opens the circuit after failures, fails fast with 503 and Retry-After, then recovers half-open', async () => {
-    payments.handler = answerJson(500, { message: 'internal error' });
+  it('opens the circuit after unhealthy answers, fails fast with 503 and Retry-After, then recovers half-open', async () => {
+    payments.handler = answerJson(503, { message: 'database unavailable' });
     for (let i = 0; i < 4; i++) {
-      expect((await getPayment()).statusCode).toBe(500);
+      expect((await getPayment()).statusCode).toBe(503);
     }
     expect(payments.requests).toHaveLength(4);
 
@@ -136,9 +151,72 @@ describe('gateway upstream failures', () => {
     expect((await getPayment()).statusCode).toBe(200);
     expect(payments.requests).toHaveLength(6);
 
-    const metrics = await gateway.inject({ method: 'GET', url: '/metrics' });
-    expect(metrics.body).toContain(
-      'gateway_upstream_circuit_state{upstream="payments",service="gateway"} 0',
+    expect(await circuitState('payments')).toBe(0);
+  });
+
+  it('keeps the circuit closed and serves other users through a flood of requests that make the upstream answer 500', async () => {
+    // The attacker's payment ids make payments fail with a 500; everyone else's succeed.
+    payments.handler = (request, response) =>
+      request.url.startsWith('/payments/poison-')
+        ? answerJson(500, { message: 'internal error' })(request, response)
+        : answerJson(200, { id: 'p-1', status: 'captured' })(request, response);
+    const attacker = `Bearer ${await signer.sign({ userId: 'attacker' })}`;
+    const victims = await Promise.all(
+      [1, 2, 3, 4, 5].map(async (n) => `Bearer ${await signer.sign({ userId: `victim-${n}` })}`),
     );
+    const flood: Array<Promise<number>> = [];
+    const served: Array<Promise<number>> = [];
+    const statesDuringFlood: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      flood.push(
+        gateway
+          .inject({
+            method: 'GET',
+            url: `/payments/poison-${i}`,
+            headers: { authorization: attacker },
+          })
+          .then((r) => r.statusCode),
+      );
+      if (i % 2 === 0) {
+        served.push(
+          gateway
+            .inject({
+              method: 'GET',
+              url: '/payments/p-1',
+              headers: { authorization: victims[i % victims.length] },
+            })
+            .then((r) => r.statusCode),
+        );
+      }
+      if (i % 10 === 9) statesDuringFlood.push(await circuitState('payments'));
+    }
+    const floodStatuses = await Promise.all(flood);
+    const servedStatuses = await Promise.all(served);
+
+    expect(floodStatuses.every((status) => status === 500)).toBe(true);
+    expect(servedStatuses.filter((status) => status === 200)).toHaveLength(servedStatuses.length);
+    expect(statesDuringFlood.every((state) => state === 0)).toBe(true);
+    expect(await circuitState('payments')).toBe(0);
+  });
+
+  it('opens the circuit after repeated timeouts', async () => {
+    ticketing.handler = (_request, response) => {
+      setTimeout(() => answerJson(200, { late: true })(_request, response), TIMEOUT_MS * 3);
+    };
+    for (let i = 0; i < 4; i++) {
+      const response = await gateway.inject({
+        method: 'GET',
+        url: '/events',
+        headers: { authorization },
+      });
+      expect(response.statusCode).toBe(504);
+    }
+    expect(await circuitState('ticketing')).toBe(2);
+    const rejected = await gateway.inject({
+      method: 'GET',
+      url: '/events',
+      headers: { authorization },
+    });
+    expect(rejected.statusCode).toBe(503);
   });
 });

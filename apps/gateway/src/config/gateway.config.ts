@@ -37,7 +37,7 @@ export const gatewayConfigSchema = baseServiceConfig
     AUCTION_TIMEOUT_MS: optionalTimeout(),
     RATE_LIMITER_TIMEOUT_MS: optionalTimeout(),
     // One circuit breaker per upstream: it opens when more than BREAKER_ERROR_PERCENT of
-    // the calls in the last BREAKER_WINDOW_MS failed (5xx, timeout, unreachable), once at
+    // the calls in the last BREAKER_WINDOW_MS failed (502/503/504, timeout, unreachable), once at
     // least BREAKER_VOLUME_THRESHOLD calls were made; BREAKER_RESET_MS later one trial
     // call is let through (half-open) and its outcome closes or reopens the circuit.
     BREAKER_ERROR_PERCENT: z.coerce.number().int().min(1).max(100).default(50),

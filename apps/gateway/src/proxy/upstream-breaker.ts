@@ -12,16 +12,21 @@ export interface BreakerOptions {
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
-// A 5xx is an answer the client gets (sanitised), but it counts as a failure here.
-class UpstreamServerError extends Error {
+// Answers that say the upstream itself is unwell (RFC 9110 §15.6: bad gateway, unavailable,
+// gateway timeout). A 500 is not among them: a client's input can provoke one, and if it
+// counted, anyone could open the circuit and cut every user off the service.
+const UNHEALTHY_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
+
+// An unhealthy answer still reaches the client (sanitised), but counts as a failure here.
+class UpstreamUnhealthyError extends Error {
   constructor(readonly response: UpstreamResponse) {
     super(`upstream answered ${response.status}`);
   }
 }
 
 // One circuit breaker per upstream, around every call the gateway makes to it. Failures
-// are 5xx answers, timeouts and unreachable upstreams; 4xx are the caller's problem and
-// count as successes. While open, calls fail at once and the upstream gets no traffic;
+// are 502/503/504 answers, timeouts and unreachable upstreams; every other answer (4xx,
+// and a 500 a request may have caused) is passed through and counts as a success. While open, calls fail at once and the upstream gets no traffic;
 // after resetMs one trial call goes through (half-open) and its outcome decides.
 export class UpstreamBreaker {
   private readonly breaker: CircuitBreaker<[UpstreamRequest], UpstreamResponse>;
@@ -36,7 +41,7 @@ export class UpstreamBreaker {
     this.breaker = new CircuitBreaker(
       async (request: UpstreamRequest) => {
         const response = await this.upstream.send(request);
-        if (response.status >= 500) throw new UpstreamServerError(response);
+        if (UNHEALTHY_STATUSES.has(response.status)) throw new UpstreamUnhealthyError(response);
         return response;
       },
       {
@@ -74,7 +79,7 @@ export class UpstreamBreaker {
     try {
       return await this.breaker.fire(request);
     } catch (error) {
-      if (error instanceof UpstreamServerError) return error.response;
+      if (error instanceof UpstreamUnhealthyError) return error.response;
       if (isOpenCircuitRejection(error)) {
         throw new UpstreamCircuitOpenError(this.upstream.name, this.retryAfterMs());
       }
