@@ -11,8 +11,10 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { LogLevelName } from '../config/config-vars';
 import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
+import { DEFAULT_MAX_JSON_DEPTH, installInputGuards } from '../http/input-guards';
 import { requestContextOf } from '../observability/request-context';
 import { serviceLoggerFor } from '../observability/service-logger.registry';
+import { serveOpenApi, type OpenApiOptions } from '../openapi/serve-openapi';
 import { createValidationPipe } from '../validation/validation.pipe';
 
 export interface ServiceAppOptions {
@@ -21,12 +23,16 @@ export interface ServiceAppOptions {
   logLevel: LogLevelName;
   // Replaces any other logger, e.g. to capture log lines in a test.
   logger?: LoggerService;
+  // A JSON body nested deeper than this is a 400 (default DEFAULT_MAX_JSON_DEPTH).
+  maxJsonDepth?: number;
+  // Serves the OpenAPI document (GET /docs/json) and Swagger UI (GET /docs).
+  openApi?: OpenApiOptions;
 }
 
 export type ServiceRootModule = Type<unknown> | DynamicModule;
 
 // Builds a service exactly as it runs in production: Fastify, the service's JSON logger
-// when ObservabilityModule is imported, global validation, the global exception filter
+// when ObservabilityModule is imported, input guards, global validation, the global exception filter
 // and shutdown hooks. main.ts listens on it; tests inject requests into it.
 export async function createServiceApp(
   rootModule: ServiceRootModule,
@@ -50,8 +56,13 @@ export async function createServiceApp(
     // would swallow every later log line.
     app.flushLogs();
   }
+  // Before any guard or pipe: depth-bounded JSON, no control characters in any input.
+  installInputGuards(adapter, {
+    maxJsonDepth: options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH,
+  });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter(new Logger('ExceptionsFilter')));
+  if (options.openApi) serveOpenApi(app, options.openApi);
   // SIGTERM closes the HTTP server and runs module shutdown hooks before exit.
   app.enableShutdownHooks();
   return app;
