@@ -67,3 +67,11 @@ export type {
 } from './observability/request-context';
 export { createValidationPipe } from './validation/validation.pipe';
 export { requireIdempotencyKey } from './http/require-idempotency-key';
+export { ApiErrors } from './openapi/api-errors.decorator';
+export {
+  ERROR_RESPONSE_SCHEMA,
+  OPENAPI_JSON_PATH,
+  buildOpenApiDocument,
+  serveOpenApi,
+} from './openapi/serve-openapi';
+export type { OpenApiOptions } from './openapi/serve-openapi';

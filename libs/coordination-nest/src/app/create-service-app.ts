@@ -12,6 +12,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { LogLevelName } from '../config/config-vars';
 import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
 import { DEFAULT_MAX_JSON_DEPTH, installInputGuards } from '../http/input-guards';
+import { installMethodNotAllowed } from '../http/method-not-allowed';
 import { requestContextOf } from '../observability/request-context';
 import { serviceLoggerFor } from '../observability/service-logger.registry';
 import { serveOpenApi, type OpenApiOptions } from '../openapi/serve-openapi';
@@ -60,6 +61,7 @@ export async function createServiceApp(
   installInputGuards(adapter, {
     maxJsonDepth: options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH,
   });
+  installMethodNotAllowed(adapter);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter(new Logger('ExceptionsFilter')));
   if (options.openApi) serveOpenApi(app, options.openApi);
