@@ -105,6 +105,14 @@ describe('checkout saga', () => {
       headers: await t.authAs('alice'),
     });
     expect(got.json()).toEqual(order);
+    // Another user's order answers as a missing one, so its id is not confirmed to exist.
+    const byBob = await t.app.inject({
+      method: 'GET',
+      url: `/orders/${order.orderId}`,
+      headers: await t.authAs('bob'),
+    });
+    expect(byBob.statusCode).toBe(404);
+    expect(byBob.json().message).toBe(`order ${order.orderId} does not exist`);
     const seats = await t.app.inject({
       method: 'GET',
       url: `/events/${SEED_EVENT_ID}/seats?section=A&limit=2`,
@@ -135,7 +143,8 @@ describe('checkout saga', () => {
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({
       status: 'failed',
-      reason: 'card declined',
+      reason: 'payment-declined',
+      reasonMessage: 'the payment was declined',
       tickets: [],
     });
     // The hold was released by the compensation: someone else may take the seat at once.
@@ -251,9 +260,17 @@ describe('checkout saga', () => {
       const orderId = second.json().orderId as string;
       expect(second.json()).toMatchObject({
         status: 'failed',
-        reason: expect.stringMatching(/already ticketed for another order: A-6-1/),
+        reason: 'seats-unavailable',
         tickets: [],
       });
+      // The participant's own words name another order's seat: operators read them in the
+      // saga's history, the buyer never does.
+      expect(second.body).not.toMatch(/already ticketed/);
+      const { rows: history } = await t.database.pool.query(
+        `select 1 from saga_history where saga_id = $1 and detail->>'reason' like '%already ticketed for another order: A-6-1%'`,
+        [orderId],
+      );
+      expect(history.length).toBeGreaterThan(0);
       // Compensated in reverse: seats unsold, payment refunded, hold released.
       expect(refunds).toContain(orderId);
       const { rows: seats } = await t.database.pool.query(

@@ -47,6 +47,9 @@ const ticketingConfigFields = baseServiceConfig.extend({
   SAGA_WORKERS: onOff('on'),
   HOLD_TTL_MS: durationMsVar({ default: 120_000, min: 100 }),
   MAX_SEATS_PER_HOLD: z.coerce.number().int().min(1).max(100).default(10),
+  // Seats one user may hold at once in one event, across all their active holds: two full
+  // holds. Without it one user kept ~400 seats (20 holds a minute, 120 s each).
+  MAX_HELD_SEATS_PER_USER_PER_EVENT: z.coerce.number().int().min(1).max(10_000).default(20),
   // How often expired holds are looked for (HoldExpired events); 0 turns the sweeper off.
   HOLD_SWEEP_INTERVAL_MS: durationMsVar({ default: 1_000 }),
   // How long POST /checkouts waits for the saga before answering 202.

@@ -90,14 +90,22 @@ describe('seat holds', () => {
     expect(got.json()).toMatchObject({ holdId: hold.holdId, status: 'active' });
   });
 
-  it('release-by-non-owner-is-refused-with-403-and-by-owner-frees-the-seats', async () => {
+  it('another-users-hold-answers-404-as-if-it-did-not-exist-and-release-by-owner-frees-the-seats', async () => {
     const hold = (await placeHold('alice', ['D-2-1'])).json();
     const byBob = await t.app.inject({
       method: 'DELETE',
       url: `/holds/${hold.holdId}`,
       headers: await t.authAs('bob'),
     });
-    expect(byBob.statusCode).toBe(403);
+    expect(byBob.statusCode).toBe(404);
+    expect(byBob.json().message).toBe(`hold ${hold.holdId} does not exist`);
+    const readByBob = await t.app.inject({
+      method: 'GET',
+      url: `/holds/${hold.holdId}`,
+      headers: await t.authAs('bob'),
+    });
+    expect(readByBob.statusCode).toBe(404);
+    expect(readByBob.json().message).toBe(`hold ${hold.holdId} does not exist`);
     expect((await placeHold('bob', ['D-2-1'])).statusCode).toBe(409);
     const byAlice = await t.app.inject({
       method: 'DELETE',
@@ -117,13 +125,13 @@ describe('seat holds', () => {
       url: `/holds/${hold.holdId}`,
       headers: asBobClaimingAlice,
     });
-    expect(got.statusCode).toBe(403);
+    expect(got.statusCode).toBe(404);
     const released = await t.app.inject({
       method: 'DELETE',
       url: `/holds/${hold.holdId}`,
       headers: asBobClaimingAlice,
     });
-    expect(released.statusCode).toBe(403);
+    expect(released.statusCode).toBe(404);
     const placed = await t.app.inject({
       method: 'POST',
       url: '/holds',

@@ -24,15 +24,51 @@ export function isFinal(status: OrderStatus): boolean {
   return status !== 'pending';
 }
 
-// The first reason a step gave for failing, for the buyer.
-export function failureReason(
-  history: readonly { event: string; detail?: Record<string, unknown> }[],
-): string | undefined {
-  for (const entry of history) {
-    if (entry.event === 'step-failed' || entry.event === 'step-gave-up') {
-      const reason = entry.detail?.['reason'];
-      if (typeof reason === 'string') return reason;
-    }
+// Why a checkout did not complete, as a buyer sees it: a stable code and a fixed sentence.
+// A participant's own reason (a PSP's decline text, a seat id, a fencing token) stays in the
+// saga's history for operators and never reaches the buyer.
+export const ORDER_FAILURE_REASONS = {
+  'hold-not-valid': 'the hold had expired or was no longer active',
+  'payment-declined': 'the payment was declined',
+  'payment-unavailable': 'the payment could not be completed in time',
+  'seats-unavailable': 'the seats could no longer be sold to this order',
+  'checkout-timed-out': 'the checkout could not be completed in time',
+  'checkout-failed': 'the checkout could not be completed',
+  'needs-attention': 'the checkout is waiting for a person to look at it',
+} as const;
+export type OrderFailureCode = keyof typeof ORDER_FAILURE_REASONS;
+
+export interface OrderFailure {
+  reason: OrderFailureCode;
+  reasonMessage: string;
+}
+
+const failure = (reason: OrderFailureCode): OrderFailure => ({
+  reason,
+  reasonMessage: ORDER_FAILURE_REASONS[reason],
+});
+
+// The first step that failed or gave up decides the code; a step refused outright and a step
+// that ran out of attempts read differently only for the payment.
+export function orderFailure(
+  history: readonly { event: string; step?: string; detail?: Record<string, unknown> }[],
+  status: OrderStatus,
+): OrderFailure | undefined {
+  if (status === 'completed' || status === 'pending') return undefined;
+  const first = history.find((e) => e.event === 'step-failed' || e.event === 'step-gave-up');
+  if (first === undefined) {
+    return failure(status === 'needs-attention' ? 'needs-attention' : 'checkout-failed');
   }
-  return undefined;
+  const gaveUp = first.event === 'step-gave-up';
+  switch (first.step) {
+    case 'verify-hold':
+      return failure(gaveUp ? 'checkout-timed-out' : 'hold-not-valid');
+    case 'capture-payment':
+      return failure(gaveUp ? 'payment-unavailable' : 'payment-declined');
+    case 'confirm-seats':
+    case 'issue-tickets':
+      return failure(gaveUp ? 'checkout-timed-out' : 'seats-unavailable');
+    default:
+      return failure(gaveUp ? 'checkout-timed-out' : 'checkout-failed');
+  }
 }

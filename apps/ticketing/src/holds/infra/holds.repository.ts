@@ -41,6 +41,29 @@ export class HoldsRepository {
     );
   }
 
+  // Serialises the transactions that place holds for one user in one event until they end,
+  // so a count taken after it sees every hold of that user committed before.
+  async lockUserEvent(sql: SqlExecutor, userId: string, eventId: string): Promise<void> {
+    await sql.query(`select pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+      `held-seats:${eventId}:${userId}`,
+    ]);
+  }
+
+  // Seats in the user's active holds of the event that have not expired by `now`.
+  async heldSeatCount(
+    sql: SqlExecutor,
+    userId: string,
+    eventId: string,
+    now: Date,
+  ): Promise<number> {
+    const { rows } = await sql.query<{ seats: string }>(
+      `select coalesce(sum(cardinality(seat_ids)), 0) as seats from holds
+        where user_id = $1 and event_id = $2 and status = 'active' and expires_at > $3`,
+      [userId, eventId, now],
+    );
+    return Number(rows[0]?.seats ?? 0);
+  }
+
   async find(sql: SqlExecutor, id: string, lock = false): Promise<Hold | undefined> {
     const { rows } = await sql.query<HoldRow>(
       `select * from holds where id = $1${lock ? ' for update' : ''}`,

@@ -30,12 +30,15 @@ export type PlaceHoldResult =
   | { kind: 'too-many-seats'; max: number }
   | { kind: 'duplicate-seats' }
   | { kind: 'unknown-seats'; seatIds: string[] }
-  | { kind: 'seats-taken'; seatIds: string[] };
+  | { kind: 'seats-taken'; seatIds: string[] }
+  | { kind: 'held-seat-cap'; max: number; held: number; wanted: number };
 
 // Takes 1..N seats of one event all or nothing: a Redis lease per seat with a fresh
 // fencing token each, then, in one Postgres transaction, the fences advanced to those
 // tokens (so any older holder of these seats is refused from now on), the hold row and
-// the HoldPlaced event.
+// the HoldPlaced event. A user holds at most MAX_HELD_SEATS_PER_USER_PER_EVENT seats of an
+// event at once; the transaction that records a hold decides it under a per-(user, event)
+// lock, so parallel holds of one user cannot both pass.
 @Injectable()
 export class PlaceHoldUseCase {
   constructor(
@@ -62,6 +65,9 @@ export class PlaceHoldUseCase {
     if (unknown.length > 0) return { kind: 'unknown-seats', seatIds: unknown };
     const sold = seatIds.filter((id) => statuses.get(id) === 'sold');
     if (sold.length > 0) return { kind: 'seats-taken', seatIds: sold };
+    // Early answer without taking any lease; the decision is made again under the lock.
+    const over = await this.overCap(this.sql, userId, eventId, seatIds.length);
+    if (over) return over;
 
     const holdId = randomUUID();
     const scope = holdScope(eventId);
@@ -99,6 +105,11 @@ export class PlaceHoldUseCase {
   }
 
   private async record(sql: SqlExecutor, hold: Hold): Promise<PlaceHoldResult> {
+    // First in the transaction, before any fence row is locked: only holds of this user in
+    // this event wait here, and they take nothing else before it.
+    await this.holds.lockUserEvent(sql, hold.userId, hold.eventId);
+    const over = await this.overCap(sql, hold.userId, hold.eventId, hold.seatIds.length);
+    if (over) return over;
     for (const seatId of [...hold.seatIds].sort()) {
       const fence = await checkFence(
         sql,
@@ -128,6 +139,17 @@ export class PlaceHoldUseCase {
       outboxWriteOptions(this.config),
     );
     return { kind: 'placed', hold: toHoldView(hold, this.clock.now()) };
+  }
+
+  private async overCap(
+    sql: SqlExecutor,
+    userId: string,
+    eventId: string,
+    wanted: number,
+  ): Promise<PlaceHoldResult | undefined> {
+    const max = this.config.MAX_HELD_SEATS_PER_USER_PER_EVENT;
+    const held = await this.holds.heldSeatCount(sql, userId, eventId, new Date(this.clock.now()));
+    return held + wanted > max ? { kind: 'held-seat-cap', max, held, wanted } : undefined;
   }
 
   private async releaseQuietly(hold: Hold): Promise<void> {

@@ -1,6 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { SagaOrchestrator, SqlExecutor } from '@suite/coordination';
-import { failureReason, orderStatusOf, type OrderStatus } from '../../checkout/domain/order-status';
+import {
+  orderFailure,
+  orderStatusOf,
+  type OrderFailureCode,
+  type OrderStatus,
+} from '../../checkout/domain/order-status';
 import { AUTOCOMMIT } from '../../ticketing.tokens';
 import { OrdersRepository, type Ticket } from '../infra/orders.repository';
 
@@ -15,7 +20,9 @@ export interface OrderView {
   amountMinor: number;
   currency: string;
   tickets: Ticket[];
-  reason?: string;
+  // Only on a failed order, or one that needs attention: a stable code and its sentence.
+  reason?: OrderFailureCode;
+  reasonMessage?: string;
 }
 
 export type GetOrderResult =
@@ -38,7 +45,7 @@ export class GetOrderUseCase {
     const saga = await this.orchestrator.get(this.sql, orderId);
     // The saga commits in the order's own transaction, so it is there; pending is a safe default.
     const status: OrderStatus = saga ? orderStatusOf(saga) : 'pending';
-    const reason = saga && status !== 'completed' ? failureReason(saga.history) : undefined;
+    const failure = saga ? orderFailure(saga.history, status) : undefined;
     return {
       kind: 'found',
       order: {
@@ -50,7 +57,7 @@ export class GetOrderUseCase {
         amountMinor: order.amountMinor,
         currency: order.currency,
         tickets: await this.orders.tickets(this.sql, orderId),
-        ...(reason !== undefined ? { reason } : {}),
+        ...failure,
       },
     };
   }
