@@ -11,12 +11,25 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { descriptorKey, limiterPolicyName, type RateLimitPolicyFile } from '@suite/contracts';
+import {
+  descriptorKey,
+  limiterPolicyName,
+  SCOPES,
+  type RateLimitPolicyFile,
+} from '@suite/contracts';
 import { createLimiter } from '@suite/coordination';
+import { DevTokenSigner, generateEs256KeyPair } from '@suite/coordination-nest';
 import autocannon from 'autocannon';
 import Redis from 'ioredis';
 
 const root = join(__dirname, '../../..');
+// The bench checks many users' descriptors, as a trusted caller does: with an operator token.
+const jwtKeys = generateEs256KeyPair();
+const signer = new DevTokenSigner({
+  privateKeyPem: jwtKeys.privateKeyPem,
+  issuer: 'suite',
+  audience: 'suite',
+});
 const arg = (name: string) => {
   const at = process.argv.indexOf(`--${name}`);
   return at === -1 ? undefined : process.argv[at + 1];
@@ -83,6 +96,7 @@ async function startService(policyPath: string): Promise<{ child: ChildProcess; 
       REDIS_TIMEOUT_MS: '5000',
       POLICY_FILE: policyPath,
       POLICY_RELOAD_INTERVAL_MS: '0',
+      JWT_PUBLIC_KEY: jwtKeys.publicKeyPem,
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -104,6 +118,9 @@ async function startService(policyPath: string): Promise<{ child: ChildProcess; 
 async function throughService(url: string, ops: number): Promise<Sample> {
   let seq = 0;
   let notAllowed = 0;
+  const operator = {
+    authorization: `Bearer ${await signer.sign({ userId: 'bench', scopes: [SCOPES.opsAdmin] })}`,
+  };
   const result = await autocannon({
     url: `${url}/check`,
     connections: CONCURRENCY,
@@ -111,7 +128,7 @@ async function throughService(url: string, ops: number): Promise<Sample> {
     requests: [
       {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...operator },
         setupRequest: (request) => ({
           ...request,
           body: JSON.stringify({ domain: 'bench', descriptors: [{ user: `u${seq++ % KEYS}` }] }),

@@ -1,12 +1,14 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { initServiceApp, loadConfig } from '@suite/coordination-nest';
+import { TestTokens } from '@suite/testing';
 import { AppModule } from './app.module';
 import { RATE_LIMITER_CONFIG, rateLimiterConfigSchema } from './config/rate-limiter.config';
 
 describe('rate-limiter app', () => {
+  const tokens = new TestTokens();
   const config = loadConfig(
     rateLimiterConfigSchema,
-    { LOG_LEVEL: 'fatal', REDIS_URL: 'redis://127.0.0.1:1' },
+    { LOG_LEVEL: 'fatal', REDIS_URL: 'redis://127.0.0.1:1', JWT_PUBLIC_KEY: tokens.publicKeyPem },
     'rate-limiter',
   );
   let app: NestFastifyApplication;
@@ -35,6 +37,7 @@ describe('rate-limiter app', () => {
     const response = await app.inject({
       method: 'POST',
       url: '/check',
+      headers: await tokens.bearer('u1'),
       payload: { domain: 'api', descriptors: [{ user: 'u1' }] },
     });
     expect(response.statusCode).toBe(400);
@@ -48,6 +51,7 @@ describe('rate-limiter app', () => {
     const response = await app.inject({
       method: 'POST',
       url: '/check',
+      headers: await tokens.bearer('u1'),
       payload: { domain: 'api', descriptors: [{ user: 'u1' }, {}], cost: -1 },
     });
     expect(response.statusCode).toBe(400);

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { HealthModule, ObservabilityModule } from '@suite/coordination-nest';
+import { AuthModule, HealthModule, ObservabilityModule } from '@suite/coordination-nest';
 import { CheckHttpController } from './check/check.http.controller';
 import { CheckUseCase } from './check/check.use-case';
 import { DecisionMetrics } from './check/decision.metrics';
@@ -19,6 +19,11 @@ export class AppModule {
       imports: [
         ObservabilityModule.forService('rate-limiter', { logLevel: config.LOG_LEVEL }),
         HealthModule.forService('rate-limiter'),
+        AuthModule.forRoot({
+          publicKeyPem: config.JWT_PUBLIC_KEY,
+          issuer: config.JWT_ISSUER,
+          audience: config.JWT_AUDIENCE,
+        }),
         RedisModule.register(config),
         PoliciesModule.register(config),
       ],

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { RateLimitPolicyFile } from '@suite/contracts';
 import { initServiceApp, loadConfig } from '@suite/coordination-nest';
-import { createTestRedis, integrationEndpoints, type TestRedis } from '@suite/testing';
+import { createTestRedis, integrationEndpoints, TestTokens, type TestRedis } from '@suite/testing';
 import { AppModule } from './app.module';
 import { rateLimiterConfigSchema } from './config/rate-limiter.config';
 
@@ -40,14 +40,23 @@ describe('check and usage API against Redis', () => {
   let redis: TestRedis;
   let dir: string;
   let app: NestFastifyApplication;
+  const tokens = new TestTokens();
+  // Most tests check descriptors of many clients, as a trusted caller would: an operator.
+  let operator: { authorization: string };
 
-  const check = (descriptors: Record<string, string>[], cost?: number) =>
+  const check = (
+    descriptors: Record<string, string>[],
+    cost?: number,
+    headers: Record<string, string> = operator,
+  ) =>
     app.inject({
       method: 'POST',
       url: '/check',
+      headers,
       payload: { domain: 'api', descriptors, ...(cost === undefined ? {} : { cost }) },
     });
-  const usage = (query: string) => app.inject({ method: 'GET', url: `/usage?domain=api&${query}` });
+  const usage = (query: string, headers: Record<string, string> = operator) =>
+    app.inject({ method: 'GET', url: `/usage?domain=api&${query}`, headers });
 
   beforeAll(async () => {
     redis = createTestRedis('rate-limiter check api');
@@ -61,10 +70,12 @@ describe('check and usage API against Redis', () => {
         REDIS_KEY_PREFIX: redis.prefix,
         POLICY_FILE: join(dir, 'policies.json'),
         POLICY_RELOAD_INTERVAL_MS: '0',
+        JWT_PUBLIC_KEY: tokens.publicKeyPem,
       },
       'rate-limiter',
     );
     app = await initServiceApp(AppModule.register(config), { logLevel: 'fatal' });
+    operator = await tokens.operator();
   });
 
   afterAll(async () => {
@@ -157,6 +168,7 @@ describe('check and usage API against Redis', () => {
     const unknown = await app.inject({
       method: 'POST',
       url: '/check',
+      headers: operator,
       payload: { domain: 'nope', descriptors: [{ user: 'u' }] },
     });
     expect(unknown.statusCode).toBe(400);
@@ -166,7 +178,90 @@ describe('check and usage API against Redis', () => {
     expect(badDescriptor.json().message).toBe(
       'descriptor.0 must be key:value pairs separated by ","',
     );
-    const missing = await app.inject({ method: 'GET', url: '/usage?domain=api' });
+    const missing = await app.inject({
+      method: 'GET',
+      url: '/usage?domain=api',
+      headers: operator,
+    });
     expect(missing.statusCode).toBe(400);
+  });
+
+  describe('whose budgets a caller may touch', () => {
+    const victimsCheckout = { user: 'victim', route: 'POST /checkout' };
+    const victimsUsed = async () =>
+      (await usage('descriptor=user:victim,route:POST%20/checkout')).json().usage[0].used;
+
+    it('answers 401 to a check or a usage read without a token', async () => {
+      for (const response of [
+        await app.inject({
+          method: 'POST',
+          url: '/check',
+          payload: { domain: 'api', descriptors: [victimsCheckout] },
+        }),
+        await app.inject({ method: 'GET', url: '/usage?domain=api&descriptor=user:victim' }),
+      ]) {
+        expect(response.statusCode).toBe(401);
+        expect(response.json().message).toBe('missing bearer token');
+      }
+      expect(await victimsUsed()).toBe(0);
+    });
+
+    it('refuses-a-shopper-spending-another-users-budget-with-403-and-leaves-it-unspent', async () => {
+      const mallory = await tokens.bearer('mallory', ['tickets:buy']);
+      const response = await check([victimsCheckout], 1, mallory);
+      expect(response.statusCode).toBe(403);
+      expect(response.json()).toEqual({
+        statusCode: 403,
+        error: 'Forbidden',
+        message:
+          'descriptors.0 names another user: without the "ops:admin" scope every descriptor must carry "user": "mallory", the token\'s own subject',
+      });
+      expect(await victimsUsed()).toBe(0);
+      // The victim's one checkout a minute is still there for the victim.
+      const victim = await tokens.bearer('victim');
+      expect((await check([victimsCheckout], 1, victim)).statusCode).toBe(200);
+      expect(await victimsUsed()).toBe(1);
+    });
+
+    it('refuses a shopper a descriptor without a user: a budget shared with others', async () => {
+      const mallory = await tokens.bearer('mallory');
+      const response = await check([{ user: 'mallory' }, { sliding_log: 'shared' }], 1, mallory);
+      expect(response.statusCode).toBe(403);
+      expect(response.json().message).toMatch(/^descriptors\.1 has no "user" entry: /);
+      expect((await usage('descriptor=sliding_log:shared')).json().usage[0].used).toBe(0);
+    });
+
+    it('refuses-a-shopper-reading-another-users-usage-with-403', async () => {
+      const mallory = await tokens.bearer('mallory');
+      const response = await usage('descriptor=user:victim,route:POST%20/checkout', mallory);
+      expect(response.statusCode).toBe(403);
+      expect(response.json().message).toMatch(/^descriptor\.0 names another user: /);
+    });
+
+    it('lets a shopper check and read its own descriptors', async () => {
+      const own = { user: 'shopper-own', route: 'POST /checkout' };
+      const shopper = await tokens.bearer('shopper-own', ['tickets:buy']);
+      expect((await check([own], 1, shopper)).statusCode).toBe(200);
+      expect((await check([own], 1, shopper)).statusCode).toBe(429);
+      const read = await usage('descriptor=user:shopper-own,route:POST%20/checkout', shopper);
+      expect(read.statusCode).toBe(200);
+      expect(read.json().usage[0]).toMatchObject({ used: 1, remaining: 0 });
+    });
+
+    it('keeps the admin routes to operators: 401 without a token, 403 for a shopper', async () => {
+      const shopper = await tokens.bearer('shopper-admin', ['tickets:buy']);
+      for (const [method, url] of [
+        ['GET', '/admin/policies'],
+        ['POST', '/admin/policies/reload'],
+      ] as const) {
+        expect((await app.inject({ method, url })).statusCode).toBe(401);
+        const refused = await app.inject({ method, url, headers: shopper });
+        expect(refused.statusCode).toBe(403);
+        expect(refused.json().message).toBe(
+          'this route requires the "ops:admin" scope, which the token does not carry',
+        );
+        expect((await app.inject({ method, url, headers: operator })).statusCode).toBe(200);
+      }
+    });
   });
 });

@@ -10,6 +10,7 @@ import {
   forkTs,
   integrationEndpoints,
   killAndWait,
+  TestTokens,
   type TestRedis,
 } from '@suite/testing';
 
@@ -118,11 +119,14 @@ describe('four rate-limiter instances in separate processes sharing one Redis', 
   let dir: string;
   const services: ChildProcess[] = [];
   const urls: string[] = [];
+  // The test stands for a trusted caller that checks descriptors of any client.
+  const tokens = new TestTokens();
+  let operator: { authorization: string };
 
   const check = async (instance: number, descriptor: Record<string, string>): Promise<Observed> => {
     const response = await fetch(`${urls[instance]}/check`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...operator },
       body: JSON.stringify({ domain: 'acc', descriptors: [descriptor] }),
     });
     return {
@@ -134,6 +138,7 @@ describe('four rate-limiter instances in separate processes sharing one Redis', 
 
   beforeAll(async () => {
     redis = createTestRedis('rate-limiter instances');
+    operator = await tokens.operator();
     const upstream = new URL(integrationEndpoints().redisUrl);
     proxy = await FaultProxy.create('rate-limiter-redis', `${upstream.hostname}:${upstream.port}`);
     dir = mkdtempSync(join(tmpdir(), 'rate-limiter-'));
@@ -153,6 +158,7 @@ describe('four rate-limiter instances in separate processes sharing one Redis', 
           REDIS_RECHECK_MS: '200',
           POLICY_FILE: file,
           POLICY_RELOAD_INTERVAL_MS: '0',
+          JWT_PUBLIC_KEY: tokens.publicKeyPem,
           LOG_LEVEL: 'error',
         }),
       );

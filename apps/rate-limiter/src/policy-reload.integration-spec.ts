@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { RateLimitPolicyFile } from '@suite/contracts';
 import { initServiceApp, loadConfig } from '@suite/coordination-nest';
-import { createTestRedis, integrationEndpoints, type TestRedis } from '@suite/testing';
+import { createTestRedis, integrationEndpoints, TestTokens, type TestRedis } from '@suite/testing';
 import { AppModule } from './app.module';
 import { rateLimiterConfigSchema } from './config/rate-limiter.config';
 
@@ -32,6 +32,7 @@ describe('policy file reload', () => {
   let dir: string;
   let file: string;
   const apps: NestFastifyApplication[] = [];
+  const tokens = new TestTokens();
 
   const boot = async (reloadIntervalMs: number) => {
     const config = loadConfig(
@@ -42,6 +43,7 @@ describe('policy file reload', () => {
         REDIS_KEY_PREFIX: redis.prefix,
         POLICY_FILE: file,
         POLICY_RELOAD_INTERVAL_MS: String(reloadIntervalMs),
+        JWT_PUBLIC_KEY: tokens.publicKeyPem,
       },
       'rate-limiter',
     );
@@ -49,14 +51,17 @@ describe('policy file reload', () => {
     apps.push(app);
     return app;
   };
-  const check = (app: NestFastifyApplication, user: string) =>
+  const check = async (app: NestFastifyApplication, user: string) =>
     app.inject({
       method: 'POST',
       url: '/check',
+      headers: await tokens.bearer(user),
       payload: { domain: 'api', descriptors: [{ user }] },
     });
   const loaded = async (app: NestFastifyApplication) =>
-    (await app.inject({ method: 'GET', url: '/admin/policies' })).json();
+    (
+      await app.inject({ method: 'GET', url: '/admin/policies', headers: await tokens.operator() })
+    ).json();
 
   beforeAll(() => {
     redis = createTestRedis('rate-limiter reload');
@@ -92,7 +97,11 @@ describe('policy file reload', () => {
 
     // Valid: a higher limit takes effect on the same counts (same policy name, same keys).
     writeFileSync(file, JSON.stringify(policies('v2', 4)));
-    const reloaded = await app.inject({ method: 'POST', url: '/admin/policies/reload' });
+    const reloaded = await app.inject({
+      method: 'POST',
+      url: '/admin/policies/reload',
+      headers: await tokens.operator(),
+    });
     expect(reloaded.statusCode).toBe(200);
     expect(reloaded.json()).toMatchObject({ status: 'reloaded', loaded: { version: 'v2' } });
     expect(reloaded.json().loaded.hash).not.toBe(v1.hash);
@@ -102,7 +111,11 @@ describe('policy file reload', () => {
 
     // Invalid: refused with its issues; v2 stays in force and keeps deciding.
     writeFileSync(file, JSON.stringify(policies('v3', 0)));
-    const refused = await app.inject({ method: 'POST', url: '/admin/policies/reload' });
+    const refused = await app.inject({
+      method: 'POST',
+      url: '/admin/policies/reload',
+      headers: await tokens.operator(),
+    });
     expect(refused.statusCode).toBe(422);
     expect(refused.json()).toMatchObject({
       error: 'invalid_policy_file',
@@ -110,7 +123,11 @@ describe('policy file reload', () => {
       loaded: { version: 'v2' },
     });
     writeFileSync(file, '{ "domains": [');
-    const broken = await app.inject({ method: 'POST', url: '/admin/policies/reload' });
+    const broken = await app.inject({
+      method: 'POST',
+      url: '/admin/policies/reload',
+      headers: await tokens.operator(),
+    });
     expect(broken.statusCode).toBe(422);
     expect(broken.json().message[0]).toMatch(/^not valid JSON/);
     const shown = await loaded(app);

@@ -32,6 +32,7 @@ export {
   type LincheckVerdict,
 } from './history/history';
 export { ensureJwtKeys, type JwtKeys } from './stack/jwt-keys';
+export { TestTokens, stackTokens } from './auth/test-tokens';
 export {
   FAST_PROFILE,
   killService,

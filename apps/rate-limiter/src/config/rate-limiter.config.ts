@@ -2,6 +2,7 @@ import { DEFAULT_PORTS } from '@suite/contracts';
 import {
   baseServiceConfig,
   durationMsVar,
+  pemVar,
   portVar,
   REDIS_PROTOCOLS,
   urlVar,
@@ -10,6 +11,11 @@ import { z } from 'zod';
 
 export const rateLimiterConfigSchema = baseServiceConfig.extend({
   PORT: portVar(DEFAULT_PORTS['rate-limiter']),
+  // The token issuer's public key (SPKI PEM) and the claims every token must carry. /check
+  // and /usage need a valid token, /admin an operator's (scope ops:admin).
+  JWT_PUBLIC_KEY: pemVar('PUBLIC KEY'),
+  JWT_ISSUER: z.string().min(1).default('suite'),
+  JWT_AUDIENCE: z.string().min(1).default('suite'),
   // Window logs, counters and buckets shared by every limiter and gateway instance.
   REDIS_URL: urlVar({ protocols: REDIS_PROTOCOLS }),
   // Prefix of every key this service writes, for a Redis shared with other tenants. A

@@ -1,16 +1,33 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
+import { Controller, ForbiddenException, Get, Query, Res } from '@nestjs/common';
 import type { RateLimitDescriptor } from '@suite/contracts';
+import { CurrentUser, type AuthenticatedUser } from '@suite/coordination-nest';
 import type { FastifyReply } from 'fastify';
+import { callersOwnDescriptors } from '../check/callers-own-descriptors';
 import { parseDescriptorParam, UsageQuery } from './usage.request';
 import { UsageUseCase } from './usage.use-case';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '@suite/coordination-nest';
+import { UsageResponse } from '../http/rate-limiter.responses';
 
 // GET /usage?domain=api&descriptor=user:42&descriptor=route:POST%20/holds
+// As for /check: a valid token, and only an operator reads descriptors not its own (403).
+@ApiTags('usage')
 @Controller('usage')
 export class UsageHttpController {
   constructor(private readonly usage: UsageUseCase) {}
 
   @Get()
-  async show(@Query() query: UsageQuery, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiOkResponse({ type: UsageResponse })
+  @ApiErrors({
+    400: 'Invalid query, a malformed descriptor, or a domain with no policies',
+    403: "Descriptors other than the caller's own need the ops:admin scope",
+    503: 'Redis, where usage lives, cannot be read now',
+  })
+  async show(
+    @Query() query: UsageQuery,
+    @CurrentUser() caller: AuthenticatedUser,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const descriptors: RateLimitDescriptor[] = [];
     for (const [i, raw] of query.descriptor.entries()) {
       const parsed = parseDescriptorParam(raw, i);
@@ -20,6 +37,8 @@ export class UsageHttpController {
       }
       descriptors.push(parsed.descriptor);
     }
+    const owned = callersOwnDescriptors(caller, descriptors, 'descriptor');
+    if (!owned.ok) throw new ForbiddenException(owned.message);
     const outcome = await this.usage.execute(query.domain, descriptors);
     switch (outcome.kind) {
       case 'unknown-domain':
