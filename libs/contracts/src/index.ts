@@ -61,6 +61,14 @@ export type {
   RequestRateLimitSubject,
 } from './rate-limits';
 export { AUCTION_EVENT_TYPES } from './auction';
+export {
+  AUCTION_LIMITS,
+  LIST_SEATS_LIMITS,
+  MAX_SAFE_MINOR_UNITS,
+  PG_INT4_MAX,
+  PLACE_HOLD_LIMITS,
+  RATE_LIMIT_DOMAIN_NAME,
+} from './input-limits';
 export type { AuctionClosedEvent, AuctionEvent, AuctionEventType } from './auction';
 export { SCOPES } from './scopes';
 export type { Scope } from './scopes';

@@ -66,6 +66,8 @@ export type {
   RequestContextValue,
 } from './observability/request-context';
 export { createValidationPipe } from './validation/validation.pipe';
+export { IsRfc3339DateTime, parseRfc3339DateTime } from './validation/date-time';
+export { DEFAULT_MAX_JSON_DEPTH } from './http/input-guards';
 export { requireIdempotencyKey } from './http/require-idempotency-key';
 export { ApiErrors } from './openapi/api-errors.decorator';
 export {

@@ -8,7 +8,8 @@ export class UpdateFaultsRequest {
   @IsOptional() @IsNumber() @Min(0) @Max(1) timeoutAfterChargeRate?: number;
   @IsOptional() @IsInt() @Min(0) @Max(600_000) hangMs?: number;
   @IsOptional() @IsBoolean() duplicateCallbacks?: boolean;
-  @IsOptional() @IsInt() @Min(0) seed?: number;
+  // The generator keeps 32 bits of it.
+  @IsOptional() @IsInt() @Min(0) @Max(0xffff_ffff) seed?: number;
   @IsOptional() @IsInt() @Min(0) @Max(1_000_000) nextErrors?: number;
   @IsOptional() @IsInt() @Min(0) @Max(1_000_000) nextDeclines?: number;
   @IsOptional() @IsInt() @Min(0) @Max(1_000_000) nextTimeoutsAfterCharge?: number;

@@ -1,5 +1,6 @@
 import {
   MAX_DESCRIPTOR_ENTRIES,
+  RATE_LIMIT_DOMAIN_NAME,
   rateLimitDescriptorSchema,
   type RateLimitDescriptor,
 } from '@suite/contracts';
@@ -10,6 +11,7 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  Matches,
   Max,
   Min,
   Validate,
@@ -54,6 +56,7 @@ class DescriptorListRule implements ValidatorConstraintInterface {
 
 export class CheckRequest {
   @IsString()
+  @Matches(RATE_LIMIT_DOMAIN_NAME.pattern, { message: RATE_LIMIT_DOMAIN_NAME.message })
   domain!: string;
 
   // One entry per limit to apply, e.g. [{ "user": "42" }, { "route": "POST /holds" }].

@@ -1,10 +1,15 @@
-import { rateLimitDescriptorSchema, type RateLimitDescriptor } from '@suite/contracts';
+import {
+  RATE_LIMIT_DOMAIN_NAME,
+  rateLimitDescriptorSchema,
+  type RateLimitDescriptor,
+} from '@suite/contracts';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsString } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsString, Matches } from 'class-validator';
 import { MAX_DESCRIPTORS } from '../check/check.request';
 
 export class UsageQuery {
   @IsString()
+  @Matches(RATE_LIMIT_DOMAIN_NAME.pattern, { message: RATE_LIMIT_DOMAIN_NAME.message })
   domain!: string;
 
   // Repeatable; each one descriptor: "user:42" or "user:42,route:POST /holds", or JSON

@@ -6,6 +6,9 @@ import { toAuctionView } from '../auction.view';
 import type { NewAuctionProblem } from '../domain/auction';
 import { CreateAuctionRequest } from './create-auction.request';
 import { CreateAuctionUseCase } from './create-auction.use-case';
+import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '@suite/coordination-nest';
+import { AuctionResponse } from '../auction.responses';
 
 const MESSAGES: Record<NewAuctionProblem, string> = {
   'ends-before-start': 'endsAt must be after startsAt',
@@ -15,12 +18,15 @@ const MESSAGES: Record<NewAuctionProblem, string> = {
   'window-too-long': 'extensionWindowMs must be at most one day',
 };
 
+@ApiTags('auctions')
 @Controller('auctions')
 export class CreateAuctionHttpController {
   constructor(private readonly createAuction: CreateAuctionUseCase) {}
 
   // The seller is the caller.
   @Post()
+  @ApiCreatedResponse({ type: AuctionResponse })
+  @ApiErrors({ 422: 'The times or amounts do not make an auction (the message says which)' })
   async create(
     @CurrentUser() user: AuthenticatedUser,
     @Body() body: CreateAuctionRequest,
@@ -33,8 +39,8 @@ export class CreateAuctionHttpController {
         title: body.title,
         reservePrice: body.reservePrice,
         bidIncrement: body.bidIncrement,
-        startsAt: body.startsAt ? Date.parse(body.startsAt) : now,
-        endsAt: Date.parse(body.endsAt),
+        startsAt: body.startsAt?.getTime() ?? now,
+        endsAt: body.endsAt.getTime(),
         extensionWindowMs: body.extensionWindowMs ?? 0,
       },
       now,

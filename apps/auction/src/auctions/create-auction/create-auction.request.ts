@@ -1,34 +1,36 @@
-import { IsInt, IsISO8601, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { AUCTION_LIMITS, MAX_SAFE_MINOR_UNITS } from '@suite/contracts';
+import { IsRfc3339DateTime } from '@suite/coordination-nest';
+import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 
 export class CreateAuctionRequest {
   @IsString()
-  @Length(1, 200)
+  @Length(1, AUCTION_LIMITS.maxTitleLength)
   title!: string;
 
   // Minor units. Below it the auction closes without a winner.
   @IsInt()
   @Min(0)
-  @Max(Number.MAX_SAFE_INTEGER)
+  @Max(MAX_SAFE_MINOR_UNITS)
   reservePrice!: number;
 
   // Minor units: each bid must beat the current high by at least this much.
   @IsInt()
   @Min(1)
-  @Max(1_000_000_000_000)
+  @Max(AUCTION_LIMITS.maxBidIncrement)
   bidIncrement!: number;
 
-  // Default: now.
+  // RFC 3339, parsed once here. Default: now.
   @IsOptional()
-  @IsISO8601({ strict: true })
-  startsAt?: string;
+  @IsRfc3339DateTime()
+  startsAt?: Date;
 
-  @IsISO8601({ strict: true })
-  endsAt!: string;
+  @IsRfc3339DateTime()
+  endsAt!: Date;
 
   // A bid this close to the end moves the end to the bid's time plus this. 0 or absent: off.
   @IsOptional()
   @IsInt()
   @Min(0)
-  @Max(86_400_000)
+  @Max(AUCTION_LIMITS.maxExtensionWindowMs)
   extensionWindowMs?: number;
 }

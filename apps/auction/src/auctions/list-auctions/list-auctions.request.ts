@@ -1,3 +1,4 @@
+import { AUCTION_LIMITS } from '@suite/contracts';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 
@@ -10,6 +11,6 @@ export class ListAuctionsRequest {
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @Max(100)
+  @Max(AUCTION_LIMITS.maxAuctionPage)
   limit?: number;
 }

@@ -4,9 +4,13 @@ import { Pauses } from '../../faults/pauses';
 import type { ChargeView } from '../domain/charge';
 import { toChargeView } from '../infra/charge.mapper';
 import { ChargesRepository } from '../infra/charges.repository';
+import { FindChargesQuery } from './find-charges.query';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ChargeListResponse } from '../psp.responses';
 
 // How a merchant reconciles: "did you charge under this key?" A list, so "no" is an empty
 // answer rather than an error.
+@ApiTags('charges')
 @Controller('charges')
 export class FindChargesHttpController {
   constructor(
@@ -16,10 +20,9 @@ export class FindChargesHttpController {
   ) {}
 
   @Get()
-  async find(
-    @Query('idempotencyKey') idempotencyKey?: string,
-    @Query('merchantReference') merchantReference?: string,
-  ): Promise<{ data: ChargeView[] }> {
+  @ApiOkResponse({ type: ChargeListResponse })
+  async find(@Query() query: FindChargesQuery): Promise<{ data: ChargeView[] }> {
+    const { idempotencyKey, merchantReference } = query;
     if (!idempotencyKey && !merchantReference) {
       throw new BadRequestException('give idempotencyKey or merchantReference');
     }

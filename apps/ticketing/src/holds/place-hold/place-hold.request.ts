@@ -1,3 +1,4 @@
+import { PLACE_HOLD_LIMITS as LIMITS } from '@suite/contracts';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsString, IsUUID, Length } from 'class-validator';
 
 export class PlaceHoldRequest {
@@ -6,8 +7,8 @@ export class PlaceHoldRequest {
 
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(100)
+  @ArrayMaxSize(LIMITS.maxSeats)
   @IsString({ each: true })
-  @Length(1, 64, { each: true })
+  @Length(1, LIMITS.maxSeatIdLength, { each: true })
   seatIds!: string[];
 }
