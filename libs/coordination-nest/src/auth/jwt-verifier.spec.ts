@@ -1,4 +1,5 @@
-import { createHmac, generateKeyPairSync } from 'node:crypto';
+import { createHmac, createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import { SignJWT } from 'jose';
 import { DevTokenSigner } from './dev-token-signer';
 import { generateEs256KeyPair } from './es256-keys';
 import { JwtVerifier } from './jwt-verifier';
@@ -65,6 +66,49 @@ describe('JwtVerifier with DevTokenSigner', () => {
     await expect(verifier.verify(longExpired)).resolves.toEqual({
       ok: false,
       reason: 'token has expired',
+    });
+  });
+
+  it('refuses a token older than the maximum age even when it has not expired', async () => {
+    const strict = new JwtVerifier({
+      publicKeyPem: keys.publicKeyPem,
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      maxTokenAgeSeconds: 3_600,
+    });
+    const week = 7 * 86_400;
+    const old = await signer({ now: () => Date.now() - 2 * 3_600_000 }).sign(
+      { userId: 'u' },
+      { ttlSeconds: week },
+    );
+    await expect(strict.verify(old)).resolves.toEqual({
+      ok: false,
+      reason: 'token is older than the accepted maximum age',
+    });
+    const young = await signer({ now: () => Date.now() - 60_000 }).sign(
+      { userId: 'u' },
+      { ttlSeconds: week },
+    );
+    await expect(strict.verify(young)).resolves.toMatchObject({ ok: true });
+    // The default maximum is a day.
+    const twoDaysOld = await signer({ now: () => Date.now() - 2 * 86_400_000 }).sign(
+      { userId: 'u' },
+      { ttlSeconds: week },
+    );
+    await expect(verifier.verify(twoDaysOld)).resolves.toMatchObject({ ok: false });
+  });
+
+  it('refuses a token without an issue time', async () => {
+    const noIat = await new SignJWT({})
+      .setProtectedHeader({ alg: 'ES256', typ: 'JWT' })
+      .setSubject('u')
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setExpirationTime('1h')
+      .sign(createPrivateKey(keys.privateKeyPem));
+    await expect(verifier.verify(noIat)).resolves.toEqual({
+      ok: false,
+      reason: 'token has no valid issue time (iat)',
     });
   });
 

@@ -7,8 +7,11 @@ export interface JwtVerifierOptions {
   publicKeyPem: string;
   issuer: string;
   audience: string | string[];
-  // Accepted skew between the issuer's clock and ours, for exp and nbf.
+  // Accepted skew between the issuer's clock and ours, for exp, nbf and iat.
   clockToleranceSeconds?: number;
+  // Oldest token accepted, by its iat, whatever its exp says: a token minted with a long
+  // expiry, or leaked, stops working after this long.
+  maxTokenAgeSeconds?: number;
 }
 
 // A rejected token is an expected outcome, not a failure: the reason is safe to show
@@ -16,6 +19,8 @@ export interface JwtVerifierOptions {
 export type VerifyOutcome = { ok: true; user: AuthenticatedUser } | { ok: false; reason: string };
 
 const DEFAULT_CLOCK_TOLERANCE_SECONDS = 5;
+// One day: the longest life the development signer can give a token.
+export const DEFAULT_MAX_TOKEN_AGE_SECONDS = 86_400;
 const JWS_COMPACT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 // Verifies ES256 tokens with the public key only. Framework-free, so the gateway and
@@ -25,12 +30,14 @@ export class JwtVerifier {
   private readonly issuer: string;
   private readonly audience: string | string[];
   private readonly clockToleranceSeconds: number;
+  private readonly maxTokenAgeSeconds: number;
 
   constructor(options: JwtVerifierOptions) {
     this.key = es256PublicKey(options.publicKeyPem);
     this.issuer = options.issuer;
     this.audience = options.audience;
     this.clockToleranceSeconds = options.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS;
+    this.maxTokenAgeSeconds = options.maxTokenAgeSeconds ?? DEFAULT_MAX_TOKEN_AGE_SECONDS;
   }
 
   async verify(token: string): Promise<VerifyOutcome> {
@@ -44,7 +51,9 @@ export class JwtVerifier {
         algorithms: ['ES256'],
         issuer: this.issuer,
         audience: this.audience,
-        requiredClaims: ['sub', 'exp'],
+        // iat is required: without it a token's age cannot be known.
+        requiredClaims: ['sub', 'exp', 'iat'],
+        maxTokenAge: this.maxTokenAgeSeconds,
         clockTolerance: this.clockToleranceSeconds,
       }));
     } catch (error) {
@@ -59,7 +68,10 @@ export class JwtVerifier {
 
 function rejectionReason(error: unknown): string {
   if (error instanceof errors.JWTExpired) {
-    return 'token has expired';
+    // jose says "expired" for a token past its maximum age too, naming iat as the claim.
+    return error.claim === 'iat'
+      ? 'token is older than the accepted maximum age'
+      : 'token has expired';
   }
   if (error instanceof errors.JWSSignatureVerificationFailed) {
     return 'token signature is invalid';
@@ -89,6 +101,10 @@ function claimRejection(error: errors.JWTClaimValidationFailed): string {
       return 'token has no subject';
     case 'exp':
       return 'token has no expiry';
+    case 'iat':
+      return error.reason === 'missing' || error.reason === 'invalid'
+        ? 'token has no valid issue time (iat)'
+        : 'token is issued in the future';
     default:
       return `token claim "${error.claim}" is invalid`;
   }
