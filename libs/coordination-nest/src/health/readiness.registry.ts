@@ -3,10 +3,15 @@ import { Injectable } from '@nestjs/common';
 // Resolves when the dependency is usable; rejects with the reason when it is not.
 export type ReadinessCheck = () => Promise<void>;
 
+// A passing check is 'ok', a failing one 'down'; why it failed is never part of the answer.
+export type CheckState = 'ok' | 'down';
+
 export interface ReadinessReport {
   ready: boolean;
-  // 'ok' for a passing check, otherwise the reason it failed.
-  checks: Record<string, string>;
+  // Each dependency by name, ok or down: what a probe, or anyone, may see.
+  checks: Record<string, CheckState>;
+  // Why each failing check failed (a driver's message, an address): for the log only.
+  failures: Record<string, string>;
 }
 
 // Modules register a named check for each dependency a request needs (Postgres,
@@ -27,11 +32,14 @@ export class ReadinessRegistry {
   async run(timeoutMs: number): Promise<ReadinessReport> {
     const entries = [...this.checks.entries()];
     const outcomes = await Promise.all(entries.map(([, check]) => settleWithin(check, timeoutMs)));
-    const checks: Record<string, string> = {};
+    const checks: Record<string, CheckState> = {};
+    const failures: Record<string, string> = {};
     entries.forEach(([name], index) => {
-      checks[name] = outcomes[index] ?? 'ok';
+      const failure = outcomes[index];
+      checks[name] = failure === undefined ? 'ok' : 'down';
+      if (failure !== undefined) failures[name] = failure;
     });
-    return { ready: outcomes.every((outcome) => outcome === undefined), checks };
+    return { ready: outcomes.every((outcome) => outcome === undefined), checks, failures };
   }
 }
 
