@@ -2,6 +2,7 @@ import { Controller, Get, Module, Param } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { initServiceApp } from '../app/create-service-app';
 import { HealthModule } from '../health/health.module';
+import { HttpMetrics } from './http-metrics';
 import { ObservabilityModule } from './observability.module';
 import { propagationHeaders, RequestContext } from './request-context';
 
@@ -25,10 +26,10 @@ class ProbeHttpController {
   }
 }
 
-function probeApp() {
+function probeApp(metricsRoute: 'api' | 'none' = 'api') {
   @Module({
     imports: [
-      ObservabilityModule.forService('ticketing', { logLevel: 'fatal' }),
+      ObservabilityModule.forService('ticketing', { logLevel: 'fatal', metricsRoute }),
       HealthModule.forService('ticketing'),
     ],
     controllers: [ProbeHttpController],
@@ -192,6 +193,17 @@ describe('ObservabilityModule', () => {
         const otherBody = await scrape(other);
         expect(otherBody).toContain('# TYPE http_request_duration_seconds histogram');
         expect(otherBody).not.toContain('route="/probe/seats/:seatId"');
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('has no route on the API port when the app serves its metrics elsewhere, and still records', async () => {
+      const other = await initServiceApp(probeApp('none'), { logLevel: 'fatal' });
+      try {
+        expect((await other.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(404);
+        await other.inject({ method: 'GET', url: '/probe/seats/3' });
+        expect(await other.get(HttpMetrics).render()).toContain('route="/probe/seats/:seatId"');
       } finally {
         await other.close();
       }

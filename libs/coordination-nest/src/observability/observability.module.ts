@@ -47,7 +47,7 @@ export class ObservabilityModule implements NestModule {
           forRoutes: [ALL_ROUTES],
         }),
       ],
-      controllers: [MetricsHttpController],
+      controllers: options.metricsRoute === 'none' ? [] : [MetricsHttpController],
       providers: [
         { provide: OBSERVABILITY_OPTIONS, useValue: resolved },
         { provide: SERVICE_LOGGER, useValue: logger },
