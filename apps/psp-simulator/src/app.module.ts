@@ -1,6 +1,6 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { HealthModule, ObservabilityModule } from '@suite/coordination-nest';
+import { AuthModule, HealthModule, ObservabilityModule } from '@suite/coordination-nest';
 import { CallbackSender } from './callbacks/callback-sender';
 import { CreateChargeHttpController } from './charges/create-charge/create-charge.http.controller';
 import { CreateChargeUseCase } from './charges/create-charge/create-charge.use-case';
@@ -39,6 +39,11 @@ export class AppModule {
         PspConfigModule.register(config),
         ObservabilityModule.forService('psp-simulator', { logLevel: config.LOG_LEVEL }),
         HealthModule.forService('psp-simulator'),
+        AuthModule.forRoot({
+          publicKeyPem: config.JWT_PUBLIC_KEY,
+          issuer: config.JWT_ISSUER,
+          audience: config.JWT_AUDIENCE,
+        }),
         PspDatabaseModule,
         TypeOrmModule.forFeature([ChargeRecord, RefundRecord]),
       ],

@@ -1,15 +1,36 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { initServiceApp, loadConfig } from '@suite/coordination-nest';
-import { createTestDatabase, type TestDatabase } from '@suite/testing';
+import { createTestDatabase, TestTokens, type TestDatabase } from '@suite/testing';
 import { AppModule } from './app.module';
 import { pspSimulatorConfigSchema } from './config/psp-simulator.config';
+
+// A loopback HTTP listener that counts what reaches it and answers every request with
+// `answer` (a webhook receiver, or one that redirects elsewhere).
+async function countingListener(answer: (res: ServerResponse) => void = (res) => res.end()) {
+  const received: unknown[] = [];
+  const server: Server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c) => (raw += c));
+    req.on('end', () => {
+      received.push(raw ? JSON.parse(raw) : null);
+      answer(res);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { received, origin, close: () => new Promise((r) => server.close(r)) };
+}
 
 // The simulator against its real Postgres: one charge per key whatever the faults do.
 describe('psp-simulator', () => {
   let db: TestDatabase;
   let app: NestFastifyApplication;
+  const tokens = new TestTokens();
+  let operator: { authorization: string };
+  // The one origin the simulator may call back: PSP_CALLBACK_ORIGINS.
+  let hooks: Awaited<ReturnType<typeof countingListener>>;
   let n = 0;
   const key = () => `key-${++n}`;
   const body = (over: Record<string, unknown> = {}) => ({
@@ -26,26 +47,40 @@ describe('psp-simulator', () => {
       headers: idempotencyKey ? { 'idempotency-key': idempotencyKey } : {},
       payload,
     });
-  const faults = (payload: object) => app.inject({ method: 'PUT', url: '/admin/faults', payload });
+  const faults = (payload: object) =>
+    app.inject({ method: 'PUT', url: '/admin/faults', headers: operator, payload });
+  const until = async (done: () => boolean) => {
+    const deadline = Date.now() + 5_000;
+    while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  };
   const chargesUnder = async (k: string) =>
     (await app.inject({ method: 'GET', url: `/charges?idempotencyKey=${k}` })).json().data;
 
   beforeAll(async () => {
     db = await createTestDatabase('psp_sim', 2);
+    hooks = await countingListener();
+    operator = await tokens.operator();
     const config = loadConfig(
       pspSimulatorConfigSchema,
-      { DATABASE_URL: db.url, PSP_HANG_MS: '300' },
+      {
+        DATABASE_URL: db.url,
+        PSP_HANG_MS: '300',
+        JWT_PUBLIC_KEY: tokens.publicKeyPem,
+        PSP_CALLBACK_ORIGINS: hooks.origin,
+      },
       'psp-simulator',
     );
     app = await initServiceApp(AppModule.register(config), { logLevel: 'fatal' });
   });
 
   afterEach(async () => {
-    await app.inject({ method: 'DELETE', url: '/admin/faults' });
+    await app.inject({ method: 'DELETE', url: '/admin/faults', headers: operator });
+    hooks.received.length = 0;
   });
 
   afterAll(async () => {
     await app?.close();
+    await hooks?.close();
     await db?.drop();
   });
 
@@ -138,10 +173,10 @@ describe('psp-simulator', () => {
   it('reports and resets its faults through the admin API', async () => {
     const set = await faults({ latencyMs: 5, declineRate: 0.5, seed: 3 });
     expect(set.json()).toMatchObject({ latencyMs: 5, declineRate: 0.5, seed: 3 });
-    expect((await app.inject({ method: 'GET', url: '/admin/faults' })).json()).toMatchObject({
-      declineRate: 0.5,
-    });
-    const reset = await app.inject({ method: 'DELETE', url: '/admin/faults' });
+    expect(
+      (await app.inject({ method: 'GET', url: '/admin/faults', headers: operator })).json(),
+    ).toMatchObject({ declineRate: 0.5 });
+    const reset = await app.inject({ method: 'DELETE', url: '/admin/faults', headers: operator });
     expect(reset.json()).toMatchObject({ latencyMs: 0, declineRate: 0, hangMs: 300 });
     expect((await faults({ errorRate: 3 })).statusCode).toBe(400);
   });
@@ -171,29 +206,117 @@ describe('psp-simulator', () => {
   });
 
   it('sends the webhook twice when duplicate callbacks are on', async () => {
-    const received: unknown[] = [];
-    const server: Server = createServer((req, res) => {
-      let raw = '';
-      req.on('data', (c) => (raw += c));
-      req.on('end', () => {
-        received.push(JSON.parse(raw));
+    await faults({ duplicateCallbacks: true });
+    const made = await charge(key(), body({ callbackUrl: `${hooks.origin}/hook` }));
+    await until(() => hooks.received.length >= 2);
+    expect(hooks.received).toEqual([
+      { type: 'charge.succeeded', charge: made.json() },
+      { type: 'charge.succeeded', charge: made.json() },
+    ]);
+  });
+
+  describe('callbackUrl', () => {
+    it('callback-to-an-origin-not-allowed-is-refused-with-400-and-never-called', async () => {
+      const elsewhere = await countingListener();
+      try {
+        const k = key();
+        const refused = await charge(k, body({ callbackUrl: `${elsewhere.origin}/steal` }));
+        expect(refused.statusCode).toBe(400);
+        expect(refused.json()).toEqual({
+          statusCode: 400,
+          error: 'callback_origin_not_allowed',
+          message: `callbackUrl must be on a configured callback origin (PSP_CALLBACK_ORIGINS); ${elsewhere.origin} is not one`,
+        });
+        expect(await chargesUnder(k)).toHaveLength(0);
+        // An allowed charge's webhook arrives meanwhile: had the refused one been sent, it
+        // would have been sent first.
+        expect(
+          (await charge(key(), body({ callbackUrl: `${hooks.origin}/hook` }))).statusCode,
+        ).toBe(201);
+        await until(() => hooks.received.length >= 1);
+        await new Promise((r) => setTimeout(r, 200));
+        expect(elsewhere.received).toHaveLength(0);
+      } finally {
+        await elsewhere.close();
+      }
+    });
+
+    it('refuses another scheme, host or port of an allowed origin', async () => {
+      const { port } = new URL(hooks.origin);
+      for (const url of [
+        `https://127.0.0.1:${port}/hook`,
+        `http://localhost:${port}/hook`,
+        `http://127.0.0.1:${Number(port) + 1}/hook`,
+        'http://169.254.169.254/latest/meta-data',
+      ]) {
+        const response = await charge(key(), body({ callbackUrl: url }));
+        expect({ url, status: response.statusCode }).toEqual({ url, status: 400 });
+      }
+    });
+
+    it('does not follow a redirect from an allowed origin to another one', async () => {
+      const elsewhere = await countingListener();
+      const redirecting = await countingListener((res) => {
+        res.writeHead(307, { location: `${elsewhere.origin}/steal` });
         res.end();
       });
+      const app2 = await initServiceApp(
+        AppModule.register(
+          loadConfig(
+            pspSimulatorConfigSchema,
+            {
+              DATABASE_URL: db.url,
+              JWT_PUBLIC_KEY: tokens.publicKeyPem,
+              PSP_CALLBACK_ORIGINS: redirecting.origin,
+            },
+            'psp-simulator',
+          ),
+        ),
+        { logLevel: 'fatal' },
+      );
+      try {
+        const made = await app2.inject({
+          method: 'POST',
+          url: '/charges',
+          headers: { 'idempotency-key': key() },
+          payload: body({ callbackUrl: `${redirecting.origin}/hook` }),
+        });
+        expect(made.statusCode).toBe(201);
+        await until(() => redirecting.received.length >= 1);
+        await new Promise((r) => setTimeout(r, 200));
+        expect(elsewhere.received).toHaveLength(0);
+      } finally {
+        await app2.close();
+        await Promise.all([elsewhere.close(), redirecting.close()]);
+      }
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    try {
-      const port = (server.address() as AddressInfo).port;
-      await faults({ duplicateCallbacks: true });
-      const made = await charge(key(), body({ callbackUrl: `http://127.0.0.1:${port}/hook` }));
-      const deadline = Date.now() + 5_000;
-      while (received.length < 2 && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 20));
-      expect(received).toEqual([
-        { type: 'charge.succeeded', charge: made.json() },
-        { type: 'charge.succeeded', charge: made.json() },
-      ]);
-    } finally {
-      server.close();
-    }
+  });
+
+  describe('admin API', () => {
+    it('answers 401 without a token and 403 naming the scope to a shopper, on every route', async () => {
+      const shopper = await tokens.bearer('shopper-1', ['tickets:buy']);
+      for (const method of ['GET', 'PUT', 'DELETE'] as const) {
+        const payload = method === 'PUT' ? { declineRate: 1 } : undefined;
+        const anonymous = await app.inject({ method, url: '/admin/faults', payload });
+        expect(anonymous.statusCode).toBe(401);
+        const refused = await app.inject({
+          method,
+          url: '/admin/faults',
+          headers: shopper,
+          payload,
+        });
+        expect(refused.statusCode).toBe(403);
+        expect(refused.json().message).toBe(
+          'this route requires the "ops:admin" scope, which the token does not carry',
+        );
+      }
+      // Nothing the refused calls asked for took effect.
+      const plan = await app.inject({ method: 'GET', url: '/admin/faults', headers: operator });
+      expect(plan.json()).toMatchObject({ declineRate: 0 });
+    });
+
+    it('keeps the merchant API open: a charge needs no token', async () => {
+      expect((await charge(key(), body())).statusCode).toBe(201);
+    });
   });
 });

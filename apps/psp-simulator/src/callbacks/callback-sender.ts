@@ -18,6 +18,8 @@ export class CallbackSender {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(callback),
+        // A redirect could lead off the allowed origin: never followed.
+        redirect: 'manual',
         signal: AbortSignal.timeout(2_000),
       }).catch((error: unknown) => {
         this.logger.warn(`callback to ${url} failed: ${(error as Error).message}`);

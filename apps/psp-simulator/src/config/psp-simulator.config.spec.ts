@@ -1,14 +1,22 @@
-import { loadConfig } from '@suite/coordination-nest';
+import { generateEs256KeyPair, loadConfig } from '@suite/coordination-nest';
 import { pspSimulatorConfigSchema } from './psp-simulator.config';
 
 const load = (env: Record<string, string>) =>
   loadConfig(pspSimulatorConfigSchema, env, 'psp-simulator');
-const valid = { DATABASE_URL: 'postgres://psp@127.0.0.1:5432/psp_simulator' };
+const { publicKeyPem } = generateEs256KeyPair();
+const valid = {
+  DATABASE_URL: 'postgres://psp@127.0.0.1:5432/psp_simulator',
+  JWT_PUBLIC_KEY: publicKeyPem,
+};
 
 describe('psp-simulator config', () => {
-  it('starts with only its database, with faults switched off', () => {
+  it('starts with only its database and the token key, with faults switched off', () => {
     expect(load(valid)).toEqual({
       ...valid,
+      JWT_PUBLIC_KEY: publicKeyPem.trim(),
+      JWT_ISSUER: 'suite',
+      JWT_AUDIENCE: 'suite',
+      PSP_CALLBACK_ORIGINS: ['http://127.0.0.1:3002'],
       PORT: 3003,
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
@@ -23,7 +31,9 @@ describe('psp-simulator config', () => {
   });
 
   it('refuses to start without its database', () => {
-    expect(() => load({})).toThrow('psp-simulator config is invalid:\n  DATABASE_URL: Required');
+    expect(() => load({ JWT_PUBLIC_KEY: publicKeyPem })).toThrow(
+      'psp-simulator config is invalid:\n  DATABASE_URL: Required',
+    );
   });
 
   it('accepts rates anywhere from 0 to 1', () => {
@@ -56,5 +66,21 @@ describe('psp-simulator config', () => {
     expect(() => load({ ...valid, PSP_DUPLICATE_CALLBACKS: 'yes' })).toThrow(
       'PSP_DUPLICATE_CALLBACKS',
     );
+  });
+
+  it('reads callback origins as bare origins, normalised; "none" allows none', () => {
+    expect(
+      load({ ...valid, PSP_CALLBACK_ORIGINS: 'HTTP://Payments.Local:80, https://127.0.0.1:8443' })
+        .PSP_CALLBACK_ORIGINS,
+    ).toEqual(['http://payments.local', 'https://127.0.0.1:8443']);
+    expect(load({ ...valid, PSP_CALLBACK_ORIGINS: 'none' }).PSP_CALLBACK_ORIGINS).toEqual([]);
+  });
+
+  it('refuses a callback origin with a path, another scheme or no scheme', () => {
+    for (const entry of ['http://127.0.0.1:3002/hooks', 'ftp://127.0.0.1', '127.0.0.1:3002']) {
+      expect(() => load({ ...valid, PSP_CALLBACK_ORIGINS: entry })).toThrow(
+        `PSP_CALLBACK_ORIGINS: "${entry}" is not an http(s) origin (scheme://host[:port], no path)`,
+      );
+    }
   });
 });

@@ -1,9 +1,12 @@
 import { Body, Controller, Delete, Get, Put } from '@nestjs/common';
+import { SCOPES } from '@suite/contracts';
+import { RequireScopes } from '@suite/coordination-nest';
 import { FaultPlan, type FaultSettings } from './domain/fault-plan';
 import { UpdateFaultsRequest } from './update-faults.request';
 
-// The admin API of the fault plan. No auth: the simulator is a test double and must
-// never be exposed beyond the local network.
+// The admin API of the fault plan, for operators and test drivers only: an operator's token
+// (scope ops:admin) is required even on the local network.
+@RequireScopes(SCOPES.opsAdmin)
 @Controller('admin/faults')
 export class FaultsHttpController {
   constructor(private readonly faults: FaultPlan) {}

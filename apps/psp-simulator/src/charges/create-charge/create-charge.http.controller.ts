@@ -1,10 +1,13 @@
 import { Body, Controller, Headers, HttpStatus, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Pauses } from '../../faults/pauses';
-import { requireIdempotencyKey } from '@suite/coordination-nest';
+import { Public, requireIdempotencyKey } from '@suite/coordination-nest';
 import { CreateChargeRequest } from './create-charge.request';
 import { CreateChargeUseCase } from './create-charge.use-case';
 
+// The merchant API: payments calls it with no token, as a merchant calls a card processor
+// with its own credentials, which this simulator does not model.
+@Public()
 @Controller('charges')
 export class CreateChargeHttpController {
   constructor(
@@ -44,6 +47,13 @@ export class CreateChargeHttpController {
           statusCode: 422,
           error: 'idempotency_key_reused',
           message: 'this Idempotency-Key was used for a different charge',
+        });
+        return;
+      case 'callback-not-allowed':
+        await send(reply, HttpStatus.BAD_REQUEST, {
+          statusCode: 400,
+          error: 'callback_origin_not_allowed',
+          message: `callbackUrl must be on a configured callback origin (PSP_CALLBACK_ORIGINS); ${result.origin} is not one`,
         });
         return;
       case 'unavailable':

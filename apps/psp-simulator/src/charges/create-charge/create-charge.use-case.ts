@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { CallbackSender } from '../../callbacks/callback-sender';
+import { PSP_SIMULATOR_CONFIG, type PspSimulatorConfig } from '../../config/psp-simulator.config';
 import { FaultPlan } from '../../faults/domain/fault-plan';
 import { Pauses } from '../../faults/pauses';
 import {
@@ -17,21 +18,34 @@ export type CreateChargeResult =
   | { kind: 'succeeded'; charge: ChargeView; replayed: boolean; holdMs: number }
   | { kind: 'declined'; charge: ChargeView; replayed: boolean }
   | { kind: 'key-reused' }
-  | { kind: 'unavailable' };
+  | { kind: 'unavailable' }
+  // Nothing is stored or charged, and no request is ever sent to that URL.
+  | { kind: 'callback-not-allowed'; origin: string };
 
 // A charge is made at most once per Idempotency-Key: a repeat of the key replays the
 // stored outcome (success or decline), a different request under the key is refused,
-// and faults are drawn only for requests that would create a charge.
+// and faults are drawn only for requests that would create a charge. A callbackUrl must be
+// on one of the configured origins, so the simulator never calls an address a caller chose.
 @Injectable()
 export class CreateChargeUseCase {
+  private readonly callbackOrigins: ReadonlySet<string>;
+
   constructor(
+    @Inject(PSP_SIMULATOR_CONFIG) config: PspSimulatorConfig,
     private readonly charges: ChargesRepository,
     private readonly faults: FaultPlan,
     private readonly pauses: Pauses,
     private readonly callbacks: CallbackSender,
-  ) {}
+  ) {
+    this.callbackOrigins = new Set(config.PSP_CALLBACK_ORIGINS);
+  }
 
   async execute(request: ChargeRequest): Promise<CreateChargeResult> {
+    if (request.callbackUrl !== undefined) {
+      // URL.origin normalises case and default ports, as the configured origins were.
+      const origin = new URL(request.callbackUrl).origin;
+      if (!this.callbackOrigins.has(origin)) return { kind: 'callback-not-allowed', origin };
+    }
     await this.pauses.pause(this.faults.latencyMs);
     const existing = await this.charges.findChargeByKey(request.idempotencyKey);
     if (existing) return this.replay(existing, request);

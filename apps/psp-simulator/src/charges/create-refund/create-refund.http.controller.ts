@@ -1,10 +1,13 @@
 import { Body, Controller, Headers, HttpStatus, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { requireIdempotencyKey } from '@suite/coordination-nest';
+import { Public, requireIdempotencyKey } from '@suite/coordination-nest';
 import { send } from '../create-charge/create-charge.http.controller';
 import { CreateRefundRequest } from './create-refund.request';
 import { CreateRefundUseCase } from './create-refund.use-case';
 
+// The merchant API: payments calls it with no token, as a merchant calls a card processor
+// with its own credentials, which this simulator does not model.
+@Public()
 @Controller('refunds')
 export class CreateRefundHttpController {
   constructor(private readonly createRefund: CreateRefundUseCase) {}

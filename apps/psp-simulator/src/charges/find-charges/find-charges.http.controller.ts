@@ -1,3 +1,4 @@
+import { Public } from '@suite/coordination-nest';
 import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
 import { FaultPlan } from '../../faults/domain/fault-plan';
 import { Pauses } from '../../faults/pauses';
@@ -11,6 +12,9 @@ import { ChargeListResponse } from '../psp.responses';
 // How a merchant reconciles: "did you charge under this key?" A list, so "no" is an empty
 // answer rather than an error.
 @ApiTags('charges')
+// The merchant API: payments calls it with no token, as a merchant calls a card processor
+// with its own credentials, which this simulator does not model.
+@Public()
 @Controller('charges')
 export class FindChargesHttpController {
   constructor(
