@@ -5,7 +5,7 @@
 // port, same extra environment, so the gateway and its peers find it where it was.
 // Usage: services.ts start|start-fresh|start-fresh-fast [service...] | stop | status
 //        | kill <service...> | restart <service...>
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -297,6 +297,8 @@ export async function startServices(
     ports[service] = current ? current.port : (reusable ?? (await choosePort(service, taken)));
     taken.add(ports[service]);
   }
+  const toLaunch = START_ORDER.filter((s) => services.includes(s) && !running(s));
+  if (!FROM_SOURCE) buildBundles(toLaunch);
   for (const service of START_ORDER.filter((s) => services.includes(s))) {
     if (running(service)) {
       console.log(`  ${service.padEnd(14)} already running on ${ports[service]}`);
@@ -309,6 +311,29 @@ export async function startServices(
   return ports;
 }
 
+// What ships is what runs: a service starts from its production bundle, dist/apps/<s>/main.js,
+// built just before (Nx replays an unchanged build from its cache). SUITE_RUN_FROM=source runs
+// the TypeScript sources through @swc-node/register instead, for a quicker edit-and-run loop.
+const FROM_SOURCE = process.env['SUITE_RUN_FROM'] === 'source';
+
+function buildBundles(services: readonly ServiceName[]): void {
+  if (services.length === 0) return;
+  const build = spawnSync(
+    'npx',
+    ['nx', 'run-many', '-t', 'build', '-p', ...services, '--outputStyle=static'],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
+  if (build.status !== 0) {
+    throw new Error(`building ${services.join(', ')} failed:\n${build.stdout}${build.stderr}`);
+  }
+}
+
+function launchArguments(service: ServiceName): string[] {
+  return FROM_SOURCE
+    ? ['-r', '@swc-node/register', `apps/${service}/src/main.ts`]
+    : ['--enable-source-maps', `dist/apps/${service}/main.js`];
+}
+
 // Spawns one service in its own process group, records it, and waits for its readiness.
 async function launch(
   service: ServiceName,
@@ -318,20 +343,16 @@ async function launch(
 ): Promise<Running> {
   const log = join(LOGS, `${service}.log`);
   const out = openSync(log, 'a');
-  const child = spawn(
-    process.execPath,
-    ['-r', '@swc-node/register', `apps/${service}/src/main.ts`],
-    {
-      cwd: ROOT,
-      env: {
-        ...environment(service, ports, infra),
-        ...overrides,
-        SWC_NODE_PROJECT: `apps/${service}/tsconfig.json`,
-      },
-      detached: true,
-      stdio: ['ignore', out, out],
+  const child = spawn(process.execPath, launchArguments(service), {
+    cwd: ROOT,
+    env: {
+      ...environment(service, ports, infra),
+      ...overrides,
+      SWC_NODE_PROJECT: `apps/${service}/tsconfig.json`,
     },
-  );
+    detached: true,
+    stdio: ['ignore', out, out],
+  });
   child.unref();
   if (child.pid === undefined) throw new Error(`${service} could not be spawned; read ${log}`);
   const entry: Running = { service, pid: child.pid, port: ports[service], overrides };
