@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { PAYMENT_COMMAND_TYPES } from '@suite/contracts';
+import { PAYMENT_COMMAND_TYPES, SCOPES } from '@suite/contracts';
 import {
   IdempotencyStore,
   idempotencyKeyFor,
@@ -50,9 +50,16 @@ const signerWith = (privateKeyPem: string) =>
   new DevTokenSigner({ privateKeyPem, issuer: 'suite', audience: 'suite' });
 const issuer = signerWith(issuerKeys.privateKeyPem);
 const forger = signerWith(generateEs256KeyPair().privateKeyPem);
-const bearer = async (userId: string, signer = issuer) => ({
-  authorization: `Bearer ${await signer.sign({ userId })}`,
+// The API's callers are back-office clients: their tokens carry payments:write.
+const bearer = async (
+  userId: string,
+  signer = issuer,
+  scopes: readonly string[] = [SCOPES.paymentsWrite],
+) => ({
+  authorization: `Bearer ${await signer.sign({ userId, scopes })}`,
 });
+// The PSP simulator's fault switch wants an operator.
+const pspOperator = async () => bearer('psp-operator', issuer, [SCOPES.opsAdmin]);
 const MERCHANT = 'merchant-1';
 
 // The real PSP behind a gate: a charge waits there until the test opens it, so the test
@@ -120,7 +127,7 @@ describe('payments', () => {
   const faults = async (settings: object) => {
     const response = await fetch(`${pspUrl}/admin/faults`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(await pspOperator()) },
       body: JSON.stringify(settings),
     });
     expect(response.status).toBe(200);
@@ -258,6 +265,7 @@ describe('payments', () => {
       PORT: String(port),
       LOG_LEVEL: 'error',
       PSP_HANG_MS: '1000',
+      JWT_PUBLIC_KEY: issuerKeys.publicKeyPem,
     });
     const deadline = Date.now() + 30_000;
     for (;;) {
@@ -276,7 +284,7 @@ describe('payments', () => {
   });
 
   afterEach(async () => {
-    await fetch(`${pspUrl}/admin/faults`, { method: 'DELETE' });
+    await fetch(`${pspUrl}/admin/faults`, { method: 'DELETE', headers: await pspOperator() });
   });
 
   afterAll(async () => {
@@ -389,6 +397,41 @@ describe('payments', () => {
       expect(first.statusCode).toBe(201);
       expect(first.headers['idempotent-replayed']).toBeUndefined();
       expect((await app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+    });
+
+    it('shopper-token-without-payments-write-gets-403-on-create-and-refund-and-moves-no-money', async () => {
+      const merchants = (await pay(app, key(), order({ amountMinor: 700 }))).json();
+      const shopper = await bearer('shopper-1', issuer, ['tickets:buy']);
+      const k = key();
+      const attempts = [
+        { method: 'POST', url: '/payments', payload: order({ amountMinor: 701 }) },
+        { method: 'POST', url: `/payments/${merchants.id}/refunds`, payload: { amountMinor: 100 } },
+      ] as const;
+      for (const attempt of attempts) {
+        const response = await app.inject({
+          ...attempt,
+          headers: { ...shopper, 'idempotency-key': k },
+        });
+        expect({ url: attempt.url, status: response.statusCode, body: response.json() }).toEqual({
+          url: attempt.url,
+          status: 403,
+          body: {
+            statusCode: 403,
+            error: 'Forbidden',
+            message:
+              'this route requires the "payments:write" scope, which the token does not carry',
+          },
+        });
+      }
+      expect(await paymentByKey('user:shopper-1', k)).toBeUndefined();
+      expect(await journalEntries(db, merchants.id)).toEqual(['capture']);
+      // Reads are the caller's own payments only: a shopper has none to see.
+      const read = await app.inject({
+        method: 'GET',
+        url: `/payments/${merchants.id}`,
+        headers: shopper,
+      });
+      expect(read.statusCode).toBe(404);
     });
 
     it('two-callers-with-the-same-idempotency-key-get-two-separate-payments', async () => {
@@ -530,7 +573,7 @@ describe('payments', () => {
         [k],
       );
       expect(stuck.rows[0]?.status).toBe('processing');
-      await fetch(`${pspUrl}/admin/faults`, { method: 'DELETE' });
+      await fetch(`${pspUrl}/admin/faults`, { method: 'DELETE', headers: await pspOperator() });
       // Let the late PSP requests land, and the circuit (opened by the timeouts) half-open.
       await new Promise((r) => setTimeout(r, BREAKER_RESET_MS + 200));
 
@@ -696,7 +739,7 @@ describe('payments', () => {
         retriable: true,
       });
 
-      await fetch(`${pspUrl}/admin/faults`, { method: 'DELETE' });
+      await fetch(`${pspUrl}/admin/faults`, { method: 'DELETE', headers: await pspOperator() });
       // Let the late charge land, and the circuit (opened by the timeouts) half-open.
       await new Promise((r) => setTimeout(r, BREAKER_RESET_MS + 200));
       await sendCommands(refund(2));
@@ -800,7 +843,7 @@ describe('payments', () => {
       expect(unknown.statusCode).toBe(503);
       const paymentId = (await paymentByKey(`user:${MERCHANT}`, k))?.id ?? '';
       // New requests are served at once again; the held ones still wait out their delay.
-      await fetch(`${pspUrl}/admin/faults`, { method: 'DELETE' });
+      await fetch(`${pspUrl}/admin/faults`, { method: 'DELETE', headers: await pspOperator() });
       await new Promise((r) => setTimeout(r, BREAKER_RESET_MS + 200));
 
       // The PSP holds no charge yet and no attempt began within a whole charge call, so

@@ -125,6 +125,7 @@ async function measure(wakeups: 'on' | 'off'): Promise<number[]> {
         DATABASE_URL: pspDb.url,
         PORT: String(pspPort),
         LOG_LEVEL: 'error',
+        JWT_PUBLIC_KEY: keys.publicKeyPem,
       }),
     );
     await ready(`http://127.0.0.1:${pspPort}`, 'psp-simulator');

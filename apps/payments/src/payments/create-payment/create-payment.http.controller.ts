@@ -2,8 +2,10 @@ import { Body, Controller, Headers, Post, Res } from '@nestjs/common';
 import {
   type AuthenticatedUser,
   CurrentUser,
+  RequireScopes,
   requireIdempotencyKey,
 } from '@suite/coordination-nest';
+import { SCOPES } from '@suite/contracts';
 import type { FastifyReply } from 'fastify';
 import { callerScope } from '../../http/idempotency-key';
 import { problem, send, sendKeyRefusal } from '../../http/send';
@@ -15,6 +17,8 @@ export class CreatePaymentHttpController {
   constructor(private readonly createPayment: CreatePaymentUseCase) {}
 
   @Post()
+  // The back-office API: a shopper pays through a checkout, never here (403).
+  @RequireScopes(SCOPES.paymentsWrite)
   async create(
     @Headers('idempotency-key') keyHeader: string | undefined,
     @Body() body: CreatePaymentRequest,

@@ -2,8 +2,10 @@ import { Body, Controller, Headers, NotFoundException, Param, Post, Res } from '
 import {
   type AuthenticatedUser,
   CurrentUser,
+  RequireScopes,
   requireIdempotencyKey,
 } from '@suite/coordination-nest';
+import { SCOPES } from '@suite/contracts';
 import type { FastifyReply } from 'fastify';
 import { callerScope } from '../../http/idempotency-key';
 import { problem, send, sendKeyRefusal } from '../../http/send';
@@ -16,6 +18,8 @@ export class RefundPaymentHttpController {
   constructor(private readonly refundPayment: RefundPaymentUseCase) {}
 
   @Post()
+  // The back-office API: a shopper's refund is a checkout's compensation, never this (403).
+  @RequireScopes(SCOPES.paymentsWrite)
   async create(
     @Param('id') paymentId: string,
     @Headers('idempotency-key') keyHeader: string | undefined,
