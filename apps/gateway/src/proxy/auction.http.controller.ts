@@ -11,6 +11,7 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
+import { AUCTION_LIMITS } from '@suite/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ROUTES } from '../routes/gateway-routes';
 import { ProxyRoute } from '../routes/proxy-route.decorator';
@@ -54,7 +55,7 @@ export class AuctionHttpController {
   @ApiQuery({
     name: 'limit',
     required: false,
-    schema: { type: 'integer', minimum: 1, maximum: 100 },
+    schema: { type: 'integer', minimum: 1, maximum: AUCTION_LIMITS.maxAuctionPage },
   })
   @ApiOkResponse({ type: AuctionListResponse })
   @ApiBadRequestResponse(INVALID_FIELD)
@@ -85,11 +86,15 @@ export class AuctionHttpController {
   }
 
   @ProxyRoute(ROUTES.listBids)
-  @ApiQuery({ name: 'afterSeq', required: false, schema: { type: 'integer', minimum: 0 } })
+  @ApiQuery({
+    name: 'afterSeq',
+    required: false,
+    schema: { type: 'integer', minimum: 0, maximum: AUCTION_LIMITS.maxAfterSeq },
+  })
   @ApiQuery({
     name: 'limit',
     required: false,
-    schema: { type: 'integer', minimum: 1, maximum: 1000 },
+    schema: { type: 'integer', minimum: 1, maximum: AUCTION_LIMITS.maxBidPage },
   })
   @ApiOkResponse({ type: BidHistoryResponse })
   @ApiNotFoundResponse(NO_AUCTION)

@@ -8,9 +8,11 @@ import {
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
+  ApiQuery,
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
+import { LIST_SEATS_LIMITS } from '@suite/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ROUTES } from '../routes/gateway-routes';
 import { ProxyRoute } from '../routes/proxy-route.decorator';
@@ -41,6 +43,21 @@ export class TicketingHttpController {
   }
 
   @ProxyRoute(ROUTES.listSeats)
+  @ApiQuery({
+    name: 'section',
+    required: false,
+    schema: { type: 'string', minLength: 1, maxLength: LIST_SEATS_LIMITS.maxSectionLength },
+  })
+  @ApiQuery({
+    name: 'limit',
+    required: false,
+    schema: { type: 'integer', minimum: 1, maximum: LIST_SEATS_LIMITS.maxLimit, default: 100 },
+  })
+  @ApiQuery({
+    name: 'offset',
+    required: false,
+    schema: { type: 'integer', minimum: 0, maximum: LIST_SEATS_LIMITS.maxOffset, default: 0 },
+  })
   @ApiOkResponse({ type: [SeatResponse] })
   @ApiNotFoundResponse({ type: ErrorResponse })
   listSeats(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {

@@ -1,10 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { RATE_LIMIT_DOMAIN_NAME } from '@suite/contracts';
 
 // The rate-limiter service's check and usage shapes, for the OpenAPI document. The service
 // validates the body and answers 400 with the broken field.
 
 export class RateLimitCheckRequest {
-  @ApiProperty({ example: 'api', description: "A domain of the service's policy file" })
+  @ApiProperty({
+    example: 'api',
+    pattern: RATE_LIMIT_DOMAIN_NAME.pattern.source,
+    description: "A domain of the service's policy file",
+  })
   domain!: string;
   @ApiProperty({
     type: 'array',
@@ -15,7 +20,13 @@ export class RateLimitCheckRequest {
     description: 'One descriptor per limit to apply; each selects at most one policy',
   })
   descriptors!: Array<Record<string, string>>;
-  @ApiPropertyOptional({ minimum: 0, default: 1, description: 'Units to spend; 0 only reads' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: 1_000_000,
+    default: 1,
+    description: 'Units to spend; 0 only reads',
+  })
   cost?: number;
 }
 

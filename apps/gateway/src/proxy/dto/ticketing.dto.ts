@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { CAPTURE_PAYMENT_LIMITS, PLACE_HOLD_LIMITS } from '@suite/contracts';
 
 // The public shapes of ticketing's routes, for the OpenAPI document. The gateway does not
 // validate bodies against them: ticketing owns its validation and answers a clear 400.
@@ -19,7 +20,14 @@ export class SeatResponse {
 
 export class PlaceHoldRequest {
   @ApiProperty({ format: 'uuid' }) eventId!: string;
-  @ApiProperty({ type: [String], minItems: 1, example: ['A-12', 'A-13'] }) seatIds!: string[];
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'string', minLength: 1, maxLength: PLACE_HOLD_LIMITS.maxSeatIdLength },
+    minItems: 1,
+    maxItems: PLACE_HOLD_LIMITS.maxSeats,
+    example: ['A-12', 'A-13'],
+  })
+  seatIds!: string[];
 }
 
 export class HoldResponse {
@@ -43,6 +51,8 @@ export class CheckoutRequest {
   @ApiProperty({ format: 'uuid' }) holdId!: string;
   @ApiProperty({
     description: 'PSP token for the card or wallet, never a card number',
+    minLength: 1,
+    maxLength: CAPTURE_PAYMENT_LIMITS.maxSourceTokenLength,
     example: 'tok_visa',
   })
   paymentSource!: string;
