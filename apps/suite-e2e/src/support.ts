@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { ENDPOINTS_FILE, findWorkspaceRoot, parseEndpointsFile } from '@suite/testing';
+import { ENDPOINTS_FILE, findWorkspaceRoot, parseEndpointsFile, stackTokens } from '@suite/testing';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -17,6 +17,7 @@ function required(name: string): string {
 
 export const gatewayUrl = () => required('GATEWAY_URL');
 export const pspUrl = () => required('PSP_SIMULATOR_URL');
+export const rateLimiterUrl = () => required('RATE_LIMITER_URL');
 
 export interface Reply<T = Record<string, unknown>> {
   status: number;
@@ -47,22 +48,33 @@ export async function call<T = Record<string, unknown>>(
   };
 }
 
-export async function tokenFor(userId: string): Promise<string> {
-  const reply = await call<{ accessToken: string }>('POST', '/dev/tokens', { body: { userId } });
+// A token from the gateway's development endpoint; a shopper's carries no scope.
+export async function tokenFor(userId: string, scopes: readonly string[] = []): Promise<string> {
+  const reply = await call<{ accessToken: string }>('POST', '/dev/tokens', {
+    body: { userId, scopes },
+  });
   if (reply.status !== 200) throw new Error(`dev token: HTTP ${reply.status}`);
   return reply.body.accessToken;
 }
 
 export const newKey = () => `e2e-${randomUUID()}`;
 
+// The operator's credential for the services' admin routes, which the gateway does not
+// publish: signed with the stack's own key, as the gateway's development tokens are.
+export const operatorHeaders = () => stackTokens().operator('e2e-operator');
+
 // The PSP simulator's faults, set for one test and cleared after it.
 export async function pspFaults(faults: Record<string, number | boolean>): Promise<void> {
   const reset = Object.keys(faults).length === 0;
+  const operator = await operatorHeaders();
   const response = await fetch(`${pspUrl()}/admin/faults`, {
     method: reset ? 'DELETE' : 'PUT',
     ...(reset
-      ? {}
-      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) }),
+      ? { headers: operator }
+      : {
+          headers: { 'content-type': 'application/json', ...operator },
+          body: JSON.stringify(faults),
+        }),
   });
   if (!response.ok) throw new Error(`psp faults: HTTP ${response.status} ${await response.text()}`);
 }

@@ -16,6 +16,7 @@ import {
   ENDPOINTS_FILE,
   findWorkspaceRoot,
   parseEndpointsFile,
+  stackTokens,
   startServices,
 } from '@suite/testing';
 import { runFlashSale, type BuyerOutcome } from './flash-sale';
@@ -58,10 +59,14 @@ async function main(): Promise<void> {
   const gateway = `http://127.0.0.1:${ports.gateway}`;
   const psp = `http://127.0.0.1:${ports['psp-simulator']}`;
 
-  // Some cards decline at the PSP, so some checkouts must be compensated.
+  // Some cards decline at the PSP, so some checkouts must be compensated. The fault switch
+  // is an admin route: it wants an operator's token.
   await fetch(`${psp}/admin/faults`, {
     method: 'PUT',
-    headers: { 'content-type': 'application/json' },
+    headers: {
+      'content-type': 'application/json',
+      ...(await stackTokens().operator('demo-operator')),
+    },
     body: JSON.stringify({ declineRate: 0.1 }),
   });
 

@@ -145,7 +145,11 @@ function environment(
     REDIS_KEY_PREFIX: stackState().redisKeyPrefix,
   };
   const specific: Record<ServiceName, Record<string, string>> = {
-    'psp-simulator': { DATABASE_URL: database('psp_simulator') },
+    // Webhooks only ever to payments, wherever this stack put it.
+    'psp-simulator': {
+      DATABASE_URL: database('psp_simulator'),
+      PSP_CALLBACK_ORIGINS: url('payments'),
+    },
     payments: { DATABASE_URL: database('payments'), PSP_URL: url('psp-simulator') },
     ticketing: { DATABASE_URL: database('ticketing') },
     auction: { DATABASE_URL: database('auction') },
