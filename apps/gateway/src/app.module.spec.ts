@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { generateEs256KeyPair, loadConfig } from '@suite/coordination-nest';
 import { GATEWAY_CONFIG, gatewayConfigSchema } from './config/gateway.config';
 import { initGatewayApp } from './gateway.app';
+import { GatewayMetricsServer } from './metrics/gateway-metrics.server';
 
 describe('gateway app', () => {
   const keys = generateEs256KeyPair();
@@ -37,17 +38,23 @@ describe('gateway app', () => {
     expect(app.get(GATEWAY_CONFIG)).toBe(config);
   });
 
-  it('serves Prometheus metrics at /metrics, with the breaker state per upstream', async () => {
+  it('serves Prometheus metrics on its own loopback port, with the breaker state per upstream, and not on the API port', async () => {
     await app.inject({ method: 'GET', url: '/health' });
-    const response = await app.inject({ method: 'GET', url: '/metrics' });
-    expect(response.statusCode).toBe(200);
-    expect(response.headers['content-type']).toMatch(/^text\/plain/);
-    expect(response.body).toContain(
+    expect((await app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(404);
+
+    const url = await app.get(GatewayMetricsServer).start('127.0.0.1', 0);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+    const response = await fetch(url);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    const body = await response.text();
+    expect(body).toContain(
       'http_request_duration_seconds_count{service="gateway",method="GET",route="/health",status="200"}',
     );
-    expect(response.body).toContain(
+    expect(body).toContain(
       'gateway_upstream_circuit_state{upstream="payments",service="gateway"} 0',
     );
+    expect((await fetch(url.replace('/metrics', '/health'))).status).toBe(404);
   });
 
   it("echoes the caller's x-request-id", async () => {
@@ -59,7 +66,7 @@ describe('gateway app', () => {
     expect(response.headers['x-request-id']).toBe('gateway-probe-1');
   });
 
-  it('refuses a proxied route without a token before any limit or upstream is consulted', async () => {
+  it('counts a request without a token by its address, then refuses it before any upstream is consulted', async () => {
     const response = await app.inject({ method: 'GET', url: '/events' });
     expect(response.statusCode).toBe(401);
     expect(response.json()).toEqual({
@@ -67,7 +74,7 @@ describe('gateway app', () => {
       error: 'Unauthorized',
       message: 'missing bearer token',
     });
-    expect(response.headers['ratelimit']).toBeUndefined();
+    expect(response.headers['ratelimit-policy']).toMatch(/^"gateway\.per-client-ip";/);
   });
 
   it('has no development token endpoint unless it is enabled', async () => {

@@ -13,12 +13,14 @@ import {
 } from './dev-tokens/issue-dev-token.http.controller';
 import { OptionalBearerGuard } from './auth/optional-bearer.guard';
 import { IdempotencyKeyGuard } from './idempotency/idempotency-key.guard';
+import { GatewayMetricsServer } from './metrics/gateway-metrics.server';
 import { AuctionHttpController } from './proxy/auction.http.controller';
 import { PaymentsHttpController } from './proxy/payments.http.controller';
 import { ProxyRelay } from './proxy/proxy-relay';
 import { RateLimitsHttpController } from './proxy/rate-limits.http.controller';
 import { TicketingHttpController } from './proxy/ticketing.http.controller';
 import { Upstreams } from './proxy/upstreams';
+import { AnonymousRateLimit } from './rate-limits/anonymous-rate-limit';
 import { RateLimitGuard } from './rate-limits/rate-limit.guard';
 import { RateLimitService } from './rate-limits/rate-limit.service';
 import { GatewayRedis } from './redis/gateway-redis';
@@ -38,6 +40,8 @@ export class AppModule {
       { provide: GATEWAY_CONFIG, useValue: config },
       GatewayRedis,
       RateLimitService,
+      AnonymousRateLimit,
+      GatewayMetricsServer,
       OptionalBearerGuard,
       RateLimitGuard,
       IdempotencyKeyGuard,
@@ -62,7 +66,11 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ObservabilityModule.forService('gateway', { logLevel: config.LOG_LEVEL }),
+        // Metrics go to their own loopback port (GatewayMetricsServer), not the API port.
+        ObservabilityModule.forService('gateway', {
+          logLevel: config.LOG_LEVEL,
+          metricsRoute: 'none',
+        }),
         HealthModule.forService('gateway'),
         // The gateway verifies with the public key, like every service: it cannot mint
         // tokens either, except through the development signer when that is enabled.
@@ -70,6 +78,7 @@ export class AppModule {
           publicKeyPem: config.JWT_PUBLIC_KEY,
           issuer: config.JWT_ISSUER,
           audience: config.JWT_AUDIENCE,
+          maxTokenAgeSeconds: config.JWT_MAX_AGE_SECONDS,
         }),
       ],
       controllers,

@@ -3,11 +3,13 @@ import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig } from '@suite/coordination-nest';
 import { gatewayConfigSchema } from './config/gateway.config';
 import { createGatewayApp } from './gateway.app';
+import { GatewayMetricsServer } from './metrics/gateway-metrics.server';
 
 async function main(): Promise<void> {
   const config = loadConfig(gatewayConfigSchema, process.env, 'gateway');
   const app = await createGatewayApp(config);
   await app.listen({ host: config.HOST, port: config.PORT });
+  await app.get(GatewayMetricsServer).start(config.METRICS_HOST, config.METRICS_PORT);
   const url = await app.getUrl();
   new Logger('Bootstrap').log(`gateway listening on ${url}; API docs at ${url}/docs`);
   if (config.DEV_TOKENS === 'on') {

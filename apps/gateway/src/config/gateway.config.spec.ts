@@ -35,7 +35,12 @@ describe('gateway config', () => {
       RATE_LIMIT_DOMAIN: 'gateway',
       JWT_ISSUER: 'suite',
       JWT_AUDIENCE: 'suite',
+      JWT_MAX_AGE_SECONDS: 86_400,
       DEV_TOKENS: 'off',
+      METRICS_HOST: '127.0.0.1',
+      METRICS_PORT: 9464,
+      TRUSTED_PROXIES: '',
+      TRUSTED_NETWORKS: [],
     });
   });
 
@@ -63,6 +68,31 @@ describe('gateway config', () => {
     expect(
       load({ ...required, DEV_TOKENS: 'on', DEV_TOKEN_PRIVATE_KEY: keys.privateKeyPem }).DEV_TOKENS,
     ).toBe('on');
+  });
+
+  it('refuses development tokens on a gateway that does not listen on loopback only', () => {
+    const devTokens = { ...required, DEV_TOKENS: 'on', DEV_TOKEN_PRIVATE_KEY: keys.privateKeyPem };
+    for (const host of ['0.0.0.0', '::', '10.1.2.3']) {
+      expect(() => load({ ...devTokens, HOST: host })).toThrow(
+        `DEV_TOKENS: must be off unless HOST is a loopback address (HOST is ${host})`,
+      );
+    }
+    for (const host of ['127.0.0.1', '::1', 'localhost']) {
+      expect(load({ ...devTokens, HOST: host }).DEV_TOKENS).toBe('on');
+    }
+    expect(load({ ...required, HOST: '0.0.0.0' }).DEV_TOKENS).toBe('off');
+  });
+
+  it('reads trusted proxies as addresses and networks, and refuses anything else', () => {
+    expect(
+      load({ ...required, TRUSTED_PROXIES: '10.0.0.0/8, 192.168.1.7' }).TRUSTED_NETWORKS,
+    ).toEqual([
+      { address: '10.0.0.0', prefix: 8, family: 'ipv4' },
+      { address: '192.168.1.7', prefix: 32, family: 'ipv4' },
+    ]);
+    expect(() => load({ ...required, TRUSTED_PROXIES: 'lb.internal' })).toThrow(
+      'TRUSTED_PROXIES: "lb.internal" is not an IP address or CIDR network',
+    );
   });
 
   it('rejects an upstream that is not an http(s) URL', () => {
@@ -93,7 +123,6 @@ describe('gateway config', () => {
     expect(limits.policies.map((p) => p.name)).toEqual([
       'gateway.per-user',
       'gateway.per-client-ip',
-      'gateway.per-api-key',
       'gateway.place-hold',
       'gateway.checkout',
       'gateway.create-payment',

@@ -10,6 +10,7 @@ import {
 } from '@suite/coordination-nest';
 import { z } from 'zod';
 import type { UpstreamName } from '../routes/gateway-routes';
+import { isLoopbackHost, parseTrustedProxies } from '../rate-limits/client-address';
 import { DEFAULT_RATE_LIMIT_DOMAIN, loadRateLimits } from '../rate-limits/rate-limits.config';
 
 // Upstreams default to each service's local development port; deployments set them.
@@ -48,8 +49,23 @@ export const gatewayConfigSchema = baseServiceConfig
     JWT_PUBLIC_KEY: pemVar('PUBLIC KEY'),
     JWT_ISSUER: z.string().min(1).default('suite'),
     JWT_AUDIENCE: z.string().min(1).default('suite'),
+    // Oldest token accepted, by its iat, whatever its exp says.
+    JWT_MAX_AGE_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(30 * 86_400)
+      .default(86_400),
+    // Prometheus metrics are served here, never on the API port. Loopback by default: the
+    // series name routes and upstreams, which is nobody's business outside the host.
+    METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+    METRICS_PORT: portVar(9464),
+    // Proxies (addresses or CIDR networks, comma-separated) whose X-Forwarded-For is
+    // believed when the client's address is worked out. Empty, the default: the client is
+    // the socket's peer, whatever the header says.
+    TRUSTED_PROXIES: z.string().default(''),
     // POST /dev/tokens mints tokens for the demo. Off by default: then the route does not
-    // exist (404). On requires DEV_TOKEN_PRIVATE_KEY (PKCS#8 PEM).
+    // exist (404). On requires DEV_TOKEN_PRIVATE_KEY (PKCS#8 PEM) and a loopback HOST.
     DEV_TOKENS: z.enum(['on', 'off']).default('off'),
     DEV_TOKEN_PRIVATE_KEY: pemVar('PRIVATE KEY').optional(),
     DEV_TOKEN_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3_600),
@@ -74,9 +90,25 @@ export const gatewayConfigSchema = baseServiceConfig
         message: 'required when DEV_TOKENS=on',
       });
     }
+    // Anyone who reaches the port could mint a token for any user.
+    if (config.DEV_TOKENS === 'on' && !isLoopbackHost(config.HOST)) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['DEV_TOKENS'],
+        message: `must be off unless HOST is a loopback address (HOST is ${config.HOST})`,
+      });
+    }
   })
-  // The policies, compiled once here so a bad file stops the boot with every issue.
+  // The policies and trusted proxies, compiled once here so a bad value stops the boot with
+  // every issue.
   .transform((config, ctx) => {
+    const proxies = parseTrustedProxies(config.TRUSTED_PROXIES);
+    if (!proxies.ok) {
+      for (const message of proxies.issues) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['TRUSTED_PROXIES'], message });
+      }
+      return z.NEVER;
+    }
     const loaded = loadRateLimits(config.RATE_LIMIT_POLICY_FILE, config.RATE_LIMIT_DOMAIN);
     if (!loaded.ok) {
       for (const message of loaded.issues) {
@@ -84,7 +116,7 @@ export const gatewayConfigSchema = baseServiceConfig
       }
       return z.NEVER;
     }
-    return { ...config, RATE_LIMITS: loaded.limits };
+    return { ...config, RATE_LIMITS: loaded.limits, TRUSTED_NETWORKS: proxies.networks };
   });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

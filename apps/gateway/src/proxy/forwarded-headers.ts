@@ -27,7 +27,7 @@ const GATEWAY_OWNED_REQUEST_HEADERS = new Set([
   'x-forwarded-host',
   'x-forwarded-proto',
   'forwarded',
-  // A gateway credential: counted here, of no use to a service.
+  // Means nothing here (no API keys are issued or checked) and nothing to a service.
   'x-api-key',
   // The body is re-serialised JSON, so the client's encoding claims no longer hold.
   'content-encoding',

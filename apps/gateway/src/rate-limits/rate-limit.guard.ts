@@ -6,18 +6,17 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { retryAfterSeconds } from '@suite/contracts';
 import type { AuthenticatedUser } from '@suite/coordination-nest';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GATEWAY_ROUTE, routeDescriptor, type GatewayRoute } from '../routes/gateway-routes';
+import { rateLimitDenial } from './rate-limit-denial';
 import { rateLimitHeaders } from './rate-limit-headers';
 import { RateLimitService } from './rate-limit.service';
 
-const API_KEY = /^[\x21-\x7e]{1,256}$/;
-
-// Runs after authentication, so the caller is known, or known to be anonymous on a route
-// that allows it (then it is counted by its address). Sets the RateLimit headers on every
-// limited response, and on a denial answers 429 with Retry-After.
+// Runs after authentication and counts the verified caller against the per-user policies.
+// A caller without a token (on a route that allows it) was already counted by its address,
+// before authentication, by AnonymousRateLimit. Sets the RateLimit headers on every limited
+// response, and on a denial answers 429 with Retry-After.
 @Injectable()
 export class RateLimitGuard implements CanActivate {
   constructor(
@@ -34,34 +33,16 @@ export class RateLimitGuard implements CanActivate {
       // A wiring mistake (no route metadata, or no JWT guard before this one).
       throw new Error('RateLimitGuard needs a proxied route with an authenticated user');
     }
-    const apiKeyHeader = request.headers['x-api-key'];
-    if (
-      Array.isArray(apiKeyHeader) ||
-      (apiKeyHeader !== undefined && !API_KEY.test(apiKeyHeader))
-    ) {
-      throw new HttpException(
-        'x-api-key must be one header of 1-256 printable characters',
-        HttpStatus.BAD_REQUEST,
-      );
-    }
+    if (request.user === undefined) return true;
     const outcome = await this.limits.check({
       route: routeDescriptor(route),
-      ...(request.user !== undefined ? { userId: request.user.userId } : { clientIp: request.ip }),
-      ...(apiKeyHeader !== undefined ? { apiKey: apiKeyHeader } : {}),
+      userId: request.user.userId,
     });
     void reply.headers(rateLimitHeaders(outcome.checked));
     if (!outcome.allowed) {
-      const { deniedBy } = outcome;
-      const retryAfter = retryAfterSeconds(deniedBy.decision.retryAfterMs);
-      void reply.header('retry-after', String(retryAfter));
-      throw new HttpException(
-        {
-          statusCode: HttpStatus.TOO_MANY_REQUESTS,
-          error: 'Too Many Requests',
-          message: `rate limit "${deniedBy.name}" exceeded: ${deniedBy.decision.limit} requests per ${Math.round(deniedBy.windowMs / 1000)} s; retry after ${retryAfter} s`,
-        },
-        HttpStatus.TOO_MANY_REQUESTS,
-      );
+      const denial = rateLimitDenial(outcome.deniedBy);
+      void reply.header('retry-after', String(denial.retryAfterSeconds));
+      throw new HttpException(denial.body, HttpStatus.TOO_MANY_REQUESTS);
     }
     return true;
   }

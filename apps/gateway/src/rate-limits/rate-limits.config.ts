@@ -71,8 +71,10 @@ export function defaultRateLimitPolicyFile(
             failure: 'open',
             fallback: { limit: 60 },
           },
-          // Callers without a token (public auction reads), by address. Approximate with
-          // O(1) memory: anyone can mint new addresses' worth of keys.
+          // Every request without a valid token, by the client's address: public auction
+          // reads, and requests refused with 401 (checked before authentication, so failed
+          // attempts are limited too). Approximate with O(1) memory: anyone can mint new
+          // addresses' worth of keys.
           {
             name: 'per-client-ip',
             match: { client_ip: '*' },
@@ -81,15 +83,6 @@ export function defaultRateLimitPolicyFile(
             windowMs: 60_000,
             failure: 'open',
             fallback: { limit: 150 },
-          },
-          // One API key is shared by many users of a partner: large limit, O(1) memory.
-          {
-            name: 'per-api-key',
-            match: { api_key: '*' },
-            algorithm: 'sliding-counter',
-            limit: 1_000,
-            windowMs: 60_000,
-            failure: 'open',
           },
           // Holding seats is what a scalper automates: the tightest non-money limit.
           perUserRoute('place-hold', 'POST /holds', 20, {

@@ -49,11 +49,6 @@ export function ProxyRoute(route: GatewayRoute): MethodDecorator {
     // OpenAPI: an empty requirement means "or no credentials at all".
     ...(optional ? [ApiSecurity({})] : []),
     ApiHeader({
-      name: 'x-api-key',
-      required: false,
-      description: 'Optional client API key; requests with one also count against its limit',
-    }),
-    ApiHeader({
       name: 'x-request-id',
       required: false,
       description: 'Correlates logs across services; generated when absent, always echoed',
