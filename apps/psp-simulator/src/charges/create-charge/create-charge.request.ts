@@ -1,4 +1,14 @@
-import { IsInt, IsOptional, IsString, IsUrl, Length, Matches, Max, Min } from 'class-validator';
+import {
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 
 export class CreateChargeRequest {
   @IsInt()
@@ -19,5 +29,6 @@ export class CreateChargeRequest {
 
   @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  @MaxLength(2048)
   callbackUrl?: string;
 }
