@@ -33,8 +33,8 @@ export interface ServiceAppOptions {
 export type ServiceRootModule = Type<unknown> | DynamicModule;
 
 // Builds a service exactly as it runs in production: Fastify, the service's JSON logger
-// when ObservabilityModule is imported, input guards, global validation, the global exception filter
-// and shutdown hooks. main.ts listens on it; tests inject requests into it.
+// when ObservabilityModule is imported, input guards, global validation, the global
+// exception filter and shutdown hooks. main.ts listens on it; tests inject requests into it.
 export async function createServiceApp(
   rootModule: ServiceRootModule,
   options: ServiceAppOptions,
