@@ -4,26 +4,16 @@ import type { FastifyReply } from 'fastify';
 import { callersOwnDescriptors } from './callers-own-descriptors';
 import { CheckRequest } from './check.request';
 import { CheckUseCase } from './check.use-case';
-import { ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '@suite/coordination-nest';
-import { CheckDecisionResponse } from '../http/rate-limiter.responses';
 
 // 200 when admitted, 429 when denied, with the same body either way, so a caller can act
 // on the status alone (an nginx auth_request, curl -f) or read the decision. A valid token
 // is required, and only an operator may name descriptors other than the caller's own (403).
-@ApiTags('check')
 @Controller('check')
 export class CheckHttpController {
   constructor(private readonly check: CheckUseCase) {}
 
   @Post()
   @HttpCode(200)
-  @ApiOkResponse({ description: 'Admitted', type: CheckDecisionResponse })
-  @ApiResponse({ status: 429, description: 'Denied', type: CheckDecisionResponse })
-  @ApiErrors({
-    400: 'Invalid request, a domain with no policies, or a cost no policy can ever admit',
-    403: "Descriptors other than the caller's own need the ops:admin scope",
-  })
   async decide(
     @Body() body: CheckRequest,
     @CurrentUser() caller: AuthenticatedUser,

@@ -5,24 +5,14 @@ import type { FastifyReply } from 'fastify';
 import { callersOwnDescriptors } from '../check/callers-own-descriptors';
 import { parseDescriptorParam, UsageQuery } from './usage.request';
 import { UsageUseCase } from './usage.use-case';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '@suite/coordination-nest';
-import { UsageResponse } from '../http/rate-limiter.responses';
 
 // GET /usage?domain=api&descriptor=user:42&descriptor=route:POST%20/holds
 // As for /check: a valid token, and only an operator reads descriptors not its own (403).
-@ApiTags('usage')
 @Controller('usage')
 export class UsageHttpController {
   constructor(private readonly usage: UsageUseCase) {}
 
   @Get()
-  @ApiOkResponse({ type: UsageResponse })
-  @ApiErrors({
-    400: 'Invalid query, a malformed descriptor, or a domain with no policies',
-    403: "Descriptors other than the caller's own need the ops:admin scope",
-    503: 'Redis, where usage lives, cannot be read now',
-  })
   async show(
     @Query() query: UsageQuery,
     @CurrentUser() caller: AuthenticatedUser,
