@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Adds up the Jest reports in .local/test-results and prints the closing line.
+// Adds up the Jest reports and the fuzz stage's JUnit reports in .local/test-results and
+// prints the closing line.
 // A project whose test target ran but left no report (it crashed, or failed to compile)
 // counts as one failed test, so a broken suite can never pass by producing nothing.
 // Usage: node tools/test-summary.cjs <nx exit status> <elapsed seconds>
@@ -50,6 +51,26 @@ for (const tier of ['unit', 'integration', 'e2e']) {
   }
 }
 
+// The fuzz stage (tools/fuzz/stage.sh): one JUnit report per OpenAPI document, one test
+// case per operation. A target it was to fuzz but left no report for counts as one failed.
+const fuzzTargets = path.join(resultsDir, 'fuzz.targets');
+if (fs.existsSync(fuzzTargets)) {
+  const targets = fs.readFileSync(fuzzTargets, 'utf8').split('\n').filter(Boolean);
+  for (const target of targets) {
+    const file = path.join(resultsDir, `fuzz.${target}.xml`);
+    if (!fs.existsSync(file)) {
+      failed += 1;
+      rows.push([target, 'fuzz', 'NO REPORT (services down or Schemathesis failed to run)']);
+      continue;
+    }
+    const counts = junitCounts(fs.readFileSync(file, 'utf8'));
+    passed += counts.passed;
+    failed += counts.failed;
+    skipped += counts.skipped;
+    rows.push([target, 'fuzz', `${counts.passed} passed, ${counts.failed} failed`]);
+  }
+}
+
 console.log('\nTest results by project:');
 for (const [project, tier, text] of rows)
   console.log(`  ${project.padEnd(20)} ${tier.padEnd(12)} ${text}`);
@@ -62,3 +83,16 @@ if (nxStatus !== '0') {
 console.log(`Elapsed: ${elapsed} s`);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed === 0 ? 0 : 1);
+
+// Schemathesis' JUnit report: one <testcase> per operation, failed when it holds a <failure>
+// or an <error>, skipped when it holds a <skipped>.
+function junitCounts(xml) {
+  const counts = { passed: 0, failed: 0, skipped: 0 };
+  for (const match of xml.matchAll(/<testcase\b[^>]*?(\/>|>([\s\S]*?)<\/testcase>)/g)) {
+    const body = match[2] ?? '';
+    if (/<(failure|error)\b/.test(body)) counts.failed += 1;
+    else if (/<skipped\b/.test(body)) counts.skipped += 1;
+    else counts.passed += 1;
+  }
+  return counts;
+}

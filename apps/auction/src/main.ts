@@ -6,7 +6,14 @@ import { auctionConfigSchema } from './config/auction.config';
 
 async function main(): Promise<void> {
   const config = loadConfig(auctionConfigSchema, process.env, 'auction');
-  const app = await createServiceApp(AppModule.register(config), { logLevel: config.LOG_LEVEL });
+  const app = await createServiceApp(AppModule.register(config), {
+    logLevel: config.LOG_LEVEL,
+    openApi: {
+      title: 'Auction API',
+      description:
+        'Auctions and their bids. Reads are public; creating an auction and bidding need a bearer JWT (ES256).',
+    },
+  });
   await app.listen({ host: config.HOST, port: config.PORT });
   new Logger('Bootstrap').log(`auction listening on ${await app.getUrl()}`);
 }

@@ -2,19 +2,18 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createServiceApp, type ServiceAppOptions } from '@suite/coordination-nest';
 import { AppModule } from './app.module';
 import type { GatewayConfig } from './config/gateway.config';
-import { serveOpenApi } from './openapi/openapi';
+import { GATEWAY_OPENAPI } from './openapi/openapi';
 
-// The gateway as main.ts runs it: the service app plus its OpenAPI document and UI.
+// The gateway as main.ts runs it: the service app with its OpenAPI document and UI.
 export async function createGatewayApp(
   config: GatewayConfig,
   options: Partial<ServiceAppOptions> = {},
 ): Promise<NestFastifyApplication> {
-  const app = await createServiceApp(AppModule.register(config), {
+  return createServiceApp(AppModule.register(config), {
     logLevel: config.LOG_LEVEL,
+    openApi: GATEWAY_OPENAPI,
     ...options,
   });
-  serveOpenApi(app);
-  return app;
 }
 
 // createGatewayApp, initialised and ready for app.inject() without a port.

@@ -6,7 +6,14 @@ import { paymentsConfigSchema } from './config/payments.config';
 
 async function main(): Promise<void> {
   const config = loadConfig(paymentsConfigSchema, process.env, 'payments');
-  const app = await createServiceApp(AppModule.register(config), { logLevel: config.LOG_LEVEL });
+  const app = await createServiceApp(AppModule.register(config), {
+    logLevel: config.LOG_LEVEL,
+    openApi: {
+      title: 'Payments API',
+      description:
+        'The back-office payments API: create a payment, refund it, read it. Every route needs a bearer JWT; routes that move money require an Idempotency-Key.',
+    },
+  });
   await app.listen({ host: config.HOST, port: config.PORT });
   new Logger('Bootstrap').log(`payments listening on ${await app.getUrl()}`);
 }

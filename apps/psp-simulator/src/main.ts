@@ -2,11 +2,20 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigError, createServiceApp, loadConfig } from '@suite/coordination-nest';
 import { AppModule } from './app.module';
+import { documentCallbackOrigins } from './charges/psp.responses';
 import { pspSimulatorConfigSchema } from './config/psp-simulator.config';
 
 async function main(): Promise<void> {
   const config = loadConfig(pspSimulatorConfigSchema, process.env, 'psp-simulator');
-  const app = await createServiceApp(AppModule.register(config), { logLevel: config.LOG_LEVEL });
+  const app = await createServiceApp(AppModule.register(config), {
+    logLevel: config.LOG_LEVEL,
+    openApi: {
+      title: 'PSP simulator API',
+      description:
+        'A card processor test double: charges, refunds, reconciliation lookups and a fault plan for tests.',
+      refine: (document) => documentCallbackOrigins(document, config.PSP_CALLBACK_ORIGINS),
+    },
+  });
   await app.listen({ host: config.HOST, port: config.PORT });
   new Logger('Bootstrap').log(`psp-simulator listening on ${await app.getUrl()}`);
 }

@@ -40,7 +40,7 @@ describe('rate-limiter app', () => {
       headers: await tokens.bearer('u1'),
       payload: { domain: 'api', descriptors: [{ user: 'u1' }] },
     });
-    expect(response.statusCode).toBe(400);
+    expect(response.statusCode).toBe(422);
     expect(response.json()).toMatchObject({
       error: 'unknown_domain',
       message: 'domain "api" has no policies; loaded domains: (none)',

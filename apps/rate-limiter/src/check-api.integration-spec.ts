@@ -161,7 +161,7 @@ describe('check and usage API against Redis', () => {
 
   it('refuses bad input with 400 and a clear message', async () => {
     const cost = await check([{ sliding_log: 'u5' }], 4);
-    expect(cost.statusCode).toBe(400);
+    expect(cost.statusCode).toBe(422);
     expect(cost.json().message).toBe(
       'cost 4 can never be admitted by policy api.sliding-log, whose capacity is 3',
     );
@@ -171,7 +171,7 @@ describe('check and usage API against Redis', () => {
       headers: operator,
       payload: { domain: 'nope', descriptors: [{ user: 'u' }] },
     });
-    expect(unknown.statusCode).toBe(400);
+    expect(unknown.statusCode).toBe(422);
     expect(unknown.json().message).toBe('domain "nope" has no policies; loaded domains: api');
     const badDescriptor = await usage('descriptor=user');
     expect(badDescriptor.statusCode).toBe(400);

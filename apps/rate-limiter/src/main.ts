@@ -7,7 +7,13 @@ import { rateLimiterConfigSchema } from './config/rate-limiter.config';
 
 async function main(): Promise<void> {
   const config = loadConfig(rateLimiterConfigSchema, process.env, 'rate-limiter');
-  const app = await createServiceApp(AppModule.register(config), { logLevel: config.LOG_LEVEL });
+  const app = await createServiceApp(AppModule.register(config), {
+    logLevel: config.LOG_LEVEL,
+    openApi: {
+      title: 'Rate limiter API',
+      description: 'Rate-limit decisions, usage reads and the policy admin API.',
+    },
+  });
   await app.listen({ host: config.HOST, port: config.PORT });
   new Logger('Bootstrap').log(`rate-limiter listening on ${await app.getUrl()}`);
 }

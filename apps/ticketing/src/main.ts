@@ -3,10 +3,19 @@ import { Logger } from '@nestjs/common';
 import { ConfigError, createServiceApp, loadConfig } from '@suite/coordination-nest';
 import { AppModule } from './app.module';
 import { ticketingConfigSchema } from './config/ticketing.config';
+import { documentPlaceHold } from './http/ticketing.responses';
 
 async function main(): Promise<void> {
   const config = loadConfig(ticketingConfigSchema, process.env, 'ticketing');
-  const app = await createServiceApp(AppModule.register(config), { logLevel: config.LOG_LEVEL });
+  const app = await createServiceApp(AppModule.register(config), {
+    logLevel: config.LOG_LEVEL,
+    openApi: {
+      title: 'Ticketing API',
+      description:
+        'Events, seats, holds, checkouts and orders. Every route needs a bearer JWT (ES256).',
+      refine: (document) => documentPlaceHold(document, config.MAX_SEATS_PER_HOLD),
+    },
+  });
   await app.listen({ host: config.HOST, port: config.PORT });
   new Logger('Bootstrap').log(`ticketing listening on ${await app.getUrl()}`);
 }

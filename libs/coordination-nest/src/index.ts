@@ -70,6 +70,8 @@ export { IsRfc3339DateTime, parseRfc3339DateTime } from './validation/date-time'
 export { DEFAULT_MAX_JSON_DEPTH } from './http/input-guards';
 export { requireIdempotencyKey } from './http/require-idempotency-key';
 export { ApiErrors } from './openapi/api-errors.decorator';
+export { IDEMPOTENCY_KEY_HEADER_DOC } from './openapi/idempotency-key.header';
+export { describeValidator } from './openapi/validator-schemas';
 export {
   ERROR_RESPONSE_SCHEMA,
   OPENAPI_JSON_PATH,

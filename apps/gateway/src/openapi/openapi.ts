@@ -1,30 +1,33 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import type { OpenAPIObject } from '@nestjs/swagger';
+import type { OpenApiOptions } from '@suite/coordination-nest';
 
 export const OPENAPI_JSON_PATH = 'docs/openapi.json';
 
-export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
-  const config = new DocumentBuilder()
-    .setTitle('Coordination suite API')
-    .setDescription(
-      [
-        'The one public entry point: ticketing (events, seats, holds, checkouts, orders) and payments.',
-        'Every route but health, metrics, docs and the development token endpoint needs a bearer JWT (ES256).',
-        'Responses of rate-limited routes carry RateLimit and RateLimit-Policy headers; a 429 also carries Retry-After.',
-        'Routes that move money require an Idempotency-Key; a retry with the same key gets the first result.',
-      ].join(' '),
-    )
-    .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
-    .build();
-  return SwaggerModule.createDocument(app, config);
+// Request bodies the gateway documents: the owning service refuses a property they do not
+// declare, so the document says they are closed.
+function closeRequestBodies(document: OpenAPIObject): void {
+  for (const [name, schema] of Object.entries(document.components?.schemas ?? {})) {
+    const object = schema as { properties?: unknown; additionalProperties?: unknown };
+    if (
+      name.endsWith('Request') &&
+      object.properties &&
+      object.additionalProperties === undefined
+    ) {
+      object.additionalProperties = false;
+    }
+  }
 }
 
-// Swagger UI at /docs and the document at /docs/openapi.json. Must run before the app is
-// initialised: Fastify takes no routes once it is ready.
-export function serveOpenApi(app: NestFastifyApplication): void {
-  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), {
-    jsonDocumentUrl: OPENAPI_JSON_PATH,
-    raw: ['json'],
-  });
-}
+// The gateway's document (served by the chassis at /docs/openapi.json, Swagger UI at /docs):
+// every proxied route with the shapes its owning service answers.
+export const GATEWAY_OPENAPI: OpenApiOptions = {
+  title: 'Coordination suite API',
+  description: [
+    'The one public entry point: ticketing (events, seats, holds, checkouts, orders), payments, auctions and rate limits.',
+    'Every route but health, docs and the development token endpoint needs a bearer JWT (ES256); auction reads take one optionally.',
+    'Responses of rate-limited routes carry RateLimit and RateLimit-Policy headers; a 429 also carries Retry-After.',
+    'Routes that move money require an Idempotency-Key; a retry with the same key gets the first result.',
+  ].join(' '),
+  jsonPath: OPENAPI_JSON_PATH,
+  refine: closeRequestBodies,
+};

@@ -1,6 +1,7 @@
 import { Controller, Req, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
+  ApiBadRequestResponse,
   ApiBody,
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -20,11 +21,11 @@ import { ErrorResponse } from './dto/error.response';
 import {
   CheckoutRequest,
   CheckoutResponse,
-  EventResponse,
+  EventListResponse,
   HoldResponse,
   OrderResponse,
   PlaceHoldRequest,
-  SeatResponse,
+  SeatListResponse,
 } from './dto/ticketing.dto';
 import { ProxyRelay } from './proxy-relay';
 
@@ -37,7 +38,7 @@ export class TicketingHttpController {
   constructor(private readonly relay: ProxyRelay) {}
 
   @ProxyRoute(ROUTES.listEvents)
-  @ApiOkResponse({ type: [EventResponse] })
+  @ApiOkResponse({ type: EventListResponse })
   listEvents(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.relay.forward(ROUTES.listEvents, request, reply);
   }
@@ -58,7 +59,7 @@ export class TicketingHttpController {
     required: false,
     schema: { type: 'integer', minimum: 0, maximum: LIST_SEATS_LIMITS.maxOffset, default: 0 },
   })
-  @ApiOkResponse({ type: [SeatResponse] })
+  @ApiOkResponse({ type: SeatListResponse })
   @ApiNotFoundResponse({ type: ErrorResponse })
   listSeats(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.relay.forward(ROUTES.listSeats, request, reply);
@@ -67,7 +68,16 @@ export class TicketingHttpController {
   @ProxyRoute(ROUTES.placeHold)
   @ApiBody({ type: PlaceHoldRequest })
   @ApiCreatedResponse({ type: HoldResponse })
-  @ApiConflictResponse({ description: 'A seat is already held or sold', type: ErrorResponse })
+  @ApiBadRequestResponse({
+    description: 'Too many seats, or a seat named twice',
+    type: ErrorResponse,
+  })
+  @ApiNotFoundResponse({ description: 'No such event, or no such seat', type: ErrorResponse })
+  @ApiConflictResponse({
+    description:
+      'A seat is already held or sold, or the caller holds as many seats of the event as allowed',
+    type: ErrorResponse,
+  })
   placeHold(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.relay.forward(ROUTES.placeHold, request, reply);
   }
@@ -81,19 +91,27 @@ export class TicketingHttpController {
 
   @ProxyRoute(ROUTES.releaseHold)
   @ApiNoContentResponse({ description: 'Released; its seats are free again' })
-  @ApiForbiddenResponse({ description: 'Not the owner of the hold', type: ErrorResponse })
-  @ApiNotFoundResponse({ type: ErrorResponse })
+  @ApiNotFoundResponse({ description: 'No such hold of the caller', type: ErrorResponse })
+  @ApiConflictResponse({ description: 'The hold is no longer active', type: ErrorResponse })
   releaseHold(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.relay.forward(ROUTES.releaseHold, request, reply);
   }
 
   @ProxyRoute(ROUTES.checkout)
   @ApiBody({ type: CheckoutRequest })
-  @ApiCreatedResponse({ description: 'Finished within the short wait', type: OrderResponse })
+  @ApiCreatedResponse({ description: 'Completed within the short wait', type: OrderResponse })
+  @ApiOkResponse({ description: 'Ended without tickets: the order says why', type: OrderResponse })
   @ApiAcceptedResponse({ description: 'Still running: poll statusUrl', type: CheckoutResponse })
-  @ApiForbiddenResponse({ description: 'Not the owner of the hold', type: ErrorResponse })
+  @ApiForbiddenResponse({ description: 'The hold belongs to another user', type: ErrorResponse })
+  @ApiNotFoundResponse({ description: 'No such hold', type: ErrorResponse })
+  @ApiConflictResponse({
+    description:
+      'The hold is not active or is being checked out, or a request with this key is still running',
+    type: ErrorResponse,
+  })
   @ApiUnprocessableEntityResponse({
-    description: 'The Idempotency-Key was already used with a different request',
+    description:
+      'The Idempotency-Key was used with a different request, or the order cannot be paid',
     type: ErrorResponse,
   })
   checkout(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {

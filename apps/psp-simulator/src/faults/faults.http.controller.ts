@@ -3,26 +3,32 @@ import { SCOPES } from '@suite/contracts';
 import { RequireScopes } from '@suite/coordination-nest';
 import { FaultPlan, type FaultSettings } from './domain/fault-plan';
 import { UpdateFaultsRequest } from './update-faults.request';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { FaultSettingsResponse } from '../charges/psp.responses';
 
 // The admin API of the fault plan, for operators and test drivers only: an operator's token
 // (scope ops:admin) is required even on the local network.
+@ApiTags('admin')
 @RequireScopes(SCOPES.opsAdmin)
 @Controller('admin/faults')
 export class FaultsHttpController {
   constructor(private readonly faults: FaultPlan) {}
 
   @Get()
+  @ApiOkResponse({ type: FaultSettingsResponse })
   get(): FaultSettings {
     return this.faults.snapshot();
   }
 
   @Put()
+  @ApiOkResponse({ type: FaultSettingsResponse })
   update(@Body() body: UpdateFaultsRequest): FaultSettings {
     return this.faults.update(body);
   }
 
   // Back to the faults the process was booted with.
   @Delete()
+  @ApiOkResponse({ type: FaultSettingsResponse })
   reset(): FaultSettings {
     return this.faults.reset();
   }

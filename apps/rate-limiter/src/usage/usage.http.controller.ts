@@ -5,14 +5,25 @@ import type { FastifyReply } from 'fastify';
 import { callersOwnDescriptors } from '../check/callers-own-descriptors';
 import { parseDescriptorParam, UsageQuery } from './usage.request';
 import { UsageUseCase } from './usage.use-case';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '@suite/coordination-nest';
+import { UsageResponse } from '../http/rate-limiter.responses';
 
 // GET /usage?domain=api&descriptor=user:42&descriptor=route:POST%20/holds
 // As for /check: a valid token, and only an operator reads descriptors not its own (403).
+@ApiTags('usage')
 @Controller('usage')
 export class UsageHttpController {
   constructor(private readonly usage: UsageUseCase) {}
 
   @Get()
+  @ApiOkResponse({ type: UsageResponse })
+  @ApiErrors({
+    400: 'Invalid query or a malformed descriptor',
+    422: 'A domain with no policies',
+    403: "Descriptors other than the caller's own need the ops:admin scope",
+    503: 'Redis, where usage lives, cannot be read now',
+  })
   async show(
     @Query() query: UsageQuery,
     @CurrentUser() caller: AuthenticatedUser,
@@ -31,10 +42,11 @@ export class UsageHttpController {
     if (!owned.ok) throw new ForbiddenException(owned.message);
     const outcome = await this.usage.execute(query.domain, descriptors);
     switch (outcome.kind) {
+      // Well-formed, but not under the policies loaded now (as for /check).
       case 'unknown-domain':
-        void reply.status(400);
+        void reply.status(422);
         return {
-          statusCode: 400,
+          statusCode: 422,
           error: 'unknown_domain',
           message: `domain "${outcome.domain}" has no policies; loaded domains: ${outcome.known.join(', ') || '(none)'}`,
         };

@@ -3,7 +3,11 @@ import { IdParams } from '../http/id.params';
 import { EventsRepository, type EventSummary } from './infra/events.repository';
 import { ListSeatsQuery } from './list-seats/list-seats.query';
 import { ListSeatsUseCase, type SeatView } from './list-seats/list-seats.use-case';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '@suite/coordination-nest';
+import { EventListResponse, SeatListResponse } from '../http/ticketing.responses';
 
+@ApiTags('events')
 @Controller('events')
 export class EventsHttpController {
   constructor(
@@ -12,11 +16,14 @@ export class EventsHttpController {
   ) {}
 
   @Get()
+  @ApiOkResponse({ type: EventListResponse })
   async list(): Promise<{ events: EventSummary[] }> {
     return { events: await this.events.list() };
   }
 
   @Get(':id/seats')
+  @ApiOkResponse({ type: SeatListResponse })
+  @ApiErrors({ 404: 'No such event' })
   async seats(
     @Param() params: IdParams,
     @Query() query: ListSeatsQuery,

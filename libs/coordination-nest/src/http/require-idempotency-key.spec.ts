@@ -17,4 +17,11 @@ describe('requireIdempotencyKey', () => {
   it('refuses a key longer than 255 characters', () => {
     expect(() => requireIdempotencyKey('k'.repeat(256))).toThrow('longer than 255 characters');
   });
+
+  it("refuses a key with a character outside the gateway's set", () => {
+    for (const key of ['has spaces', 'caf\u00e9', 'a"b']) {
+      expect(() => requireIdempotencyKey(key)).toThrow('may hold only');
+    }
+    expect(requireIdempotencyKey('order-1:capture/A+b=')).toBe('order-1:capture/A+b=');
+  });
 });

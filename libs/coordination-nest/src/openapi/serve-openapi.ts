@@ -12,6 +12,8 @@ export interface OpenApiOptions {
   description: string;
   // Where the JSON document is served; the UI is always at /docs.
   jsonPath?: string;
+  // Last touches that only the running service knows, e.g. a limit set by its config.
+  refine?: (document: OpenAPIObject) => void;
 }
 
 export const OPENAPI_JSON_PATH = 'docs/json';
@@ -89,7 +91,10 @@ function addChassisResponses(
       if (!['get', 'post', 'put', 'delete', 'patch'].includes(method)) continue;
       const op = value as Operation;
       const route = op.operationId ? auth.get(op.operationId) : undefined;
-      if (guarded && route && !route.isPublic) {
+      // A route that declares its own security (the gateway's optional bearer) keeps it.
+      if (op.security !== undefined) {
+        // declared by the route's decorators
+      } else if (guarded && route && !route.isPublic) {
         op.security = [{ bearer: route.scopes }];
         addResponse(op, '401', 'Missing or invalid bearer token');
         if (route.scopes.length > 0) {
@@ -153,6 +158,39 @@ function describeRequestRules(document: OpenAPIObject): void {
   }
 }
 
+// OpenAPI 3.1 (JSON Schema 2020-12) rather than Nest's 3.0: only 3.1 can say what a key of a
+// free-form object must look like (propertyNames), which the rate limiter's descriptors need.
+// 3.0's `nullable` and boolean `exclusiveMinimum` become their 3.1 spellings.
+function toOpenApi31(document: OpenAPIObject): void {
+  (document as { openapi: string }).openapi = '3.1.0';
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      node.forEach(visit);
+      return;
+    }
+    if (node === null || typeof node !== 'object') return;
+    const schema = node as Record<string, unknown>;
+    Object.values(schema).forEach(visit);
+    if (schema['exclusiveMinimum'] === true) {
+      schema['exclusiveMinimum'] = schema['minimum'];
+      delete schema['minimum'];
+    }
+    if (schema['nullable'] !== true) return;
+    delete schema['nullable'];
+    if (Array.isArray(schema['enum'])) schema['enum'] = [...(schema['enum'] as unknown[]), null];
+    if (typeof schema['type'] === 'string') {
+      schema['type'] = [schema['type'], 'null'];
+    } else {
+      // A $ref or allOf: the value is that, or null.
+      const inner = { ...schema };
+      for (const key of Object.keys(schema)) delete schema[key];
+      schema['anyOf'] = [inner, { type: 'null' }];
+    }
+  };
+  visit(document.paths);
+  visit(document.components);
+}
+
 export function buildOpenApiDocument(
   app: NestFastifyApplication,
   options: OpenApiOptions,
@@ -176,6 +214,8 @@ export function buildOpenApiDocument(
     guarded = false;
   }
   addChassisResponses(document, authByOperationId(app), guarded);
+  options.refine?.(document);
+  toOpenApi31(document);
   return document;
 }
 

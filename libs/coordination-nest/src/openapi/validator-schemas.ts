@@ -18,6 +18,7 @@ interface ValidationMeta {
   propertyName: string;
   constraints?: unknown[];
   each?: boolean;
+  constraintCls?: unknown;
 }
 
 type Schema = Record<string, unknown>;
@@ -53,6 +54,15 @@ const RULES: Record<string, (c: unknown[]) => Schema> = {
   arrayMaxSize: ([n]) => ({ maxItems: n }),
 };
 
+// Schemas of a service's own validators (@Validate with a named constraint, or a
+// registerDecorator), by the name class-validator records for them. A service registers
+// one next to the constraint, so its document says what the constraint checks.
+const CUSTOM_RULES = new Map<string, Schema>();
+
+export function describeValidator(name: string, schema: Schema): void {
+  CUSTOM_RULES.set(name, schema);
+}
+
 interface PropertyRules {
   schema: Schema;
   items: Schema;
@@ -83,8 +93,17 @@ function rulesByProperty(target: new (...args: never[]) => unknown): Map<string,
     if (meta.type === 'customValidation' && rule) {
       Object.assign(meta.each ? rules.items : rules.schema, rule(meta.constraints ?? []));
     }
+    // @Validate(Constraint) records its constraint class, named by @ValidatorConstraint.
+    const custom = CUSTOM_RULES.get(meta.name ?? constraintName(meta.constraintCls) ?? '');
+    if (custom) Object.assign(rules.schema, custom);
   }
   return byProperty;
+}
+
+function constraintName(constraintCls: unknown): string | undefined {
+  if (typeof constraintCls !== 'function') return undefined;
+  const constraints = getMetadataStorage().getTargetValidatorConstraints(constraintCls);
+  return constraints[0]?.name;
 }
 
 const described = new WeakSet<object>();
@@ -110,7 +129,8 @@ export function describeValidatedClass(target: new (...args: never[]) => unknown
       if (rules.schema['type'] === 'array') options['isArray'] = true;
     } else if (rules.schema['type'] === 'array' || Object.keys(rules.items).length > 0) {
       options['type'] = 'array';
-      options['items'] = { type: 'string', ...rules.items };
+      // Items with no rule of their own may be anything.
+      options['items'] = { ...(rules.schema['items'] as Schema | undefined), ...rules.items };
     }
     ApiProperty(options as ApiPropertyOptions)(target.prototype as object, property);
   }

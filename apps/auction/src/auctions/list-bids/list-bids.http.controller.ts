@@ -3,15 +3,22 @@ import { Public } from '@suite/coordination-nest';
 import { toBidView, type BidView } from '../auction.view';
 import { AuctionsRepository } from '../infra/auctions.repository';
 import { ListBidsRequest } from './list-bids.request';
+import { ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '@suite/coordination-nest';
+import { BidListResponse } from '../auction.responses';
 
 // Public: anyone may watch an auction.
 @Public()
+@ApiTags('bids')
 @Controller('auctions')
 export class ListBidsHttpController {
   constructor(private readonly auctions: AuctionsRepository) {}
 
   // Accepted bids, in the order they were accepted.
+  @ApiParam({ name: 'auctionId', type: 'string', format: 'uuid' })
   @Get(':auctionId/bids')
+  @ApiOkResponse({ type: BidListResponse })
+  @ApiErrors({ 404: 'No such auction' })
   async list(
     @Param('auctionId', new ParseUUIDPipe()) auctionId: string,
     @Query() query: ListBidsRequest,

@@ -5,6 +5,8 @@ import { problem, send } from '../../http/send';
 import type { BidRejection } from '../domain/auction';
 import { PlaceBidRequest } from './place-bid.request';
 import { PlaceBidUseCase } from './place-bid.use-case';
+import { ApiCreatedResponse, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { BidAcceptedResponse, BidRejectedResponse } from '../auction.responses';
 
 // Each refusal: its status, its error code, and the sentence the client reads.
 const REJECTIONS: Record<
@@ -32,11 +34,21 @@ const REJECTIONS: Record<
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
+@ApiTags('bids')
 @Controller('auctions')
 export class PlaceBidHttpController {
   constructor(private readonly placeBid: PlaceBidUseCase) {}
 
+  @ApiParam({ name: 'auctionId', type: 'string', format: 'uuid' })
   @Post(':auctionId/bids')
+  @ApiCreatedResponse({ description: 'Accepted', type: BidAcceptedResponse })
+  @ApiResponse({ status: 403, description: 'The seller cannot bid', type: BidRejectedResponse })
+  @ApiResponse({ status: 404, description: 'No such auction', type: BidRejectedResponse })
+  @ApiResponse({
+    status: 409,
+    description: 'Too low, not open yet, or ended',
+    type: BidRejectedResponse,
+  })
   async place(
     @Param('auctionId', new ParseUUIDPipe()) auctionId: string,
     @CurrentUser() user: AuthenticatedUser,

@@ -1,58 +1,77 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CAPTURE_PAYMENT_LIMITS, PLACE_HOLD_LIMITS } from '@suite/contracts';
 
-// The public shapes of ticketing's routes, for the OpenAPI document. The gateway does not
-// validate bodies against them: ticketing owns its validation and answers a clear 400.
+// The public shapes of ticketing's routes, for the OpenAPI document: what ticketing answers,
+// relayed unchanged. The gateway does not validate bodies against them: ticketing owns its
+// validation and answers a clear 400.
 
-export class EventResponse {
+export class EventSummary {
   @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) venueId!: string;
   @ApiProperty({ example: 'Flash sale: the 10,000-seat arena' }) name!: string;
   @ApiProperty({ format: 'date-time' }) startsAt!: string;
-  @ApiProperty({ description: 'Price of one seat in minor units', example: 5000 })
+  @ApiProperty({ type: 'integer', description: 'Price of one seat in minor units' })
   priceMinor!: number;
   @ApiProperty({ example: 'EUR' }) currency!: string;
 }
 
+export class EventListResponse {
+  @ApiProperty({ type: [EventSummary] }) events!: EventSummary[];
+}
+
 export class SeatResponse {
-  @ApiProperty({ example: 'A-12' }) seatId!: string;
-  @ApiProperty({ enum: ['available', 'held', 'sold'] }) status!: string;
+  @ApiProperty({ example: 'A-1-12' }) seatId!: string;
+  @ApiProperty({ example: 'A' }) section!: string;
+  @ApiProperty({ example: '1' }) row!: string;
+  @ApiProperty({ type: 'integer' }) number!: number;
+  @ApiProperty({ enum: ['available', 'held', 'sold'] }) availability!: string;
+}
+
+export class SeatListResponse {
+  @ApiProperty({ format: 'uuid' }) eventId!: string;
+  @ApiProperty({ type: 'integer', description: 'Seats matching the filter, over all pages' })
+  total!: number;
+  @ApiProperty({ type: [SeatResponse] }) seats!: SeatResponse[];
 }
 
 export class PlaceHoldRequest {
   @ApiProperty({ format: 'uuid' }) eventId!: string;
   @ApiProperty({
     type: 'array',
-    items: { type: 'string', minLength: 1, maxLength: PLACE_HOLD_LIMITS.maxSeatIdLength },
     minItems: 1,
     maxItems: PLACE_HOLD_LIMITS.maxSeats,
-    example: ['A-12', 'A-13'],
+    uniqueItems: true,
+    items: { type: 'string', minLength: 1, maxLength: PLACE_HOLD_LIMITS.maxSeatIdLength },
+    description: "Seat ids; ticketing caps a hold's size by its own configuration (10 by default)",
+    example: ['A-1-12', 'A-1-13'],
   })
   seatIds!: string[];
 }
 
 export class HoldResponse {
-  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) holdId!: string;
   @ApiProperty({ format: 'uuid' }) eventId!: string;
-  @ApiProperty({ description: 'The token subject that placed the hold; only it may check out' })
+  @ApiProperty({ description: 'The token subject that placed the hold; only it may use it' })
   userId!: string;
   @ApiProperty({ type: [String] }) seatIds!: string[];
-  @ApiProperty({ enum: ['active', 'checking-out', 'released', 'expired', 'purchased'] })
-  status!: string;
-  @ApiProperty({ format: 'date-time' }) expiresAt!: string;
-  @ApiPropertyOptional({
+  @ApiProperty({
     description: 'Fencing token per seat',
     type: 'object',
     additionalProperties: { type: 'integer' },
   })
-  tokens?: Record<string, number>;
+  tokens!: Record<string, number>;
+  @ApiProperty({ format: 'date-time' }) expiresAt!: string;
+  @ApiProperty({ enum: ['active', 'checking-out', 'released', 'expired', 'purchased'] })
+  status!: string;
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true }) orderId!: string | null;
 }
 
 export class CheckoutRequest {
   @ApiProperty({ format: 'uuid' }) holdId!: string;
   @ApiProperty({
-    description: 'PSP token for the card or wallet, never a card number',
     minLength: 1,
     maxLength: CAPTURE_PAYMENT_LIMITS.maxSourceTokenLength,
+    description: 'PSP token for the card or wallet, never a card number',
     example: 'tok_visa',
   })
   paymentSource!: string;
@@ -60,24 +79,26 @@ export class CheckoutRequest {
 
 export class CheckoutResponse {
   @ApiProperty({ format: 'uuid' }) orderId!: string;
-  @ApiProperty({ enum: ['pending', 'completed', 'compensated'] }) status!: string;
-  @ApiProperty({ example: '/orders/0b9c…', description: 'Poll this while pending' })
+  @ApiProperty({ enum: ['pending'] }) status!: string;
+  @ApiProperty({ example: '/orders/0b9c…', description: 'Poll this until the order is final' })
   statusUrl!: string;
 }
 
 export class TicketResponse {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ example: 'A-12' }) seatId!: string;
-  @ApiProperty({ format: 'date-time' }) issuedAt!: string;
+  @ApiProperty({ format: 'uuid' }) ticketId!: string;
+  @ApiProperty() seatId!: string;
 }
 
 export class OrderResponse {
-  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) orderId!: string;
+  @ApiProperty({ enum: ['pending', 'completed', 'failed', 'needs-attention'] }) status!: string;
   @ApiProperty({ format: 'uuid' }) holdId!: string;
   @ApiProperty({ format: 'uuid' }) eventId!: string;
   @ApiProperty({ type: [String] }) seatIds!: string[];
-  @ApiProperty({ enum: ['pending', 'completed', 'compensated'] }) status!: string;
-  @ApiProperty({ example: 10000 }) amountMinor!: number;
+  @ApiProperty({ type: 'integer' }) amountMinor!: number;
   @ApiProperty({ example: 'EUR' }) currency!: string;
   @ApiProperty({ type: [TicketResponse] }) tickets!: TicketResponse[];
+  @ApiPropertyOptional({ description: 'Only on a failed order or one that needs attention' })
+  reason?: string;
+  @ApiPropertyOptional() reasonMessage?: string;
 }

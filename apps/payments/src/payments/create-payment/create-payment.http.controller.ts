@@ -11,7 +11,11 @@ import { callerScope } from '../../http/idempotency-key';
 import { problem, send, sendKeyRefusal } from '../../http/send';
 import { CreatePaymentRequest } from './create-payment.request';
 import { CreatePaymentUseCase } from './create-payment.use-case';
+import { ApiCreatedResponse, ApiHeader, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, IDEMPOTENCY_KEY_HEADER_DOC } from '@suite/coordination-nest';
+import { PaymentFailedResponse, PaymentResponse } from '../../http/payments.responses';
 
+@ApiTags('payments')
 @Controller('payments')
 export class CreatePaymentHttpController {
   constructor(private readonly createPayment: CreatePaymentUseCase) {}
@@ -19,6 +23,14 @@ export class CreatePaymentHttpController {
   @Post()
   // The back-office API: a shopper pays through a checkout, never here (403).
   @RequireScopes(SCOPES.paymentsWrite)
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER_DOC)
+  @ApiCreatedResponse({ description: 'Captured', type: PaymentResponse })
+  @ApiResponse({ status: 402, description: 'The payment failed', type: PaymentFailedResponse })
+  @ApiErrors({
+    409: 'A request with this Idempotency-Key is still running',
+    422: 'The Idempotency-Key was used with a different request',
+    503: 'The card processor did not answer; retry with the same Idempotency-Key',
+  })
   async create(
     @Headers('idempotency-key') keyHeader: string | undefined,
     @Body() body: CreatePaymentRequest,

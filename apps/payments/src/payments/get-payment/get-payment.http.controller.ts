@@ -4,13 +4,19 @@ import { callerScope } from '../../http/idempotency-key';
 import { isUuid } from '../../http/validation';
 import type { PaymentView } from '../domain/payment-view';
 import { GetPaymentUseCase } from './get-payment.use-case';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '@suite/coordination-nest';
+import { PaymentResponse } from '../../http/payments.responses';
 
+@ApiTags('payments')
 @Controller('payments')
 export class GetPaymentHttpController {
   constructor(private readonly getPayment: GetPaymentUseCase) {}
 
   // 404 alike for a malformed id, an unknown payment and someone else's payment.
   @Get(':id')
+  @ApiOkResponse({ type: PaymentResponse })
+  @ApiErrors({ 404: 'No such payment of the caller' })
   async get(@Param('id') id: string, @CurrentUser() user: AuthenticatedUser): Promise<PaymentView> {
     const payment = isUuid(id)
       ? await this.getPayment.execute({ scope: callerScope(user), paymentId: id })

@@ -12,7 +12,11 @@ import { problem, send, sendKeyRefusal } from '../../http/send';
 import { isUuid } from '../../http/validation';
 import { RefundPaymentRequest } from './refund-payment.request';
 import { RefundPaymentUseCase } from './refund-payment.use-case';
+import { ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, IDEMPOTENCY_KEY_HEADER_DOC } from '@suite/coordination-nest';
+import { RefundResponse } from '../../http/payments.responses';
 
+@ApiTags('payments')
 @Controller('payments/:id/refunds')
 export class RefundPaymentHttpController {
   constructor(private readonly refundPayment: RefundPaymentUseCase) {}
@@ -20,6 +24,14 @@ export class RefundPaymentHttpController {
   @Post()
   // The back-office API: a shopper's refund is a checkout's compensation, never this (403).
   @RequireScopes(SCOPES.paymentsWrite)
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER_DOC)
+  @ApiCreatedResponse({ description: 'Refunded', type: RefundResponse })
+  @ApiErrors({
+    404: 'No such payment of the caller',
+    409: 'The payment cannot be refunded, the PSP refused, or a request with this key is still running',
+    422: 'More than is left to refund, or the key was used with a different request',
+    503: 'The card processor did not answer; retry with the same Idempotency-Key',
+  })
   async create(
     @Param('id') paymentId: string,
     @Headers('idempotency-key') keyHeader: string | undefined,

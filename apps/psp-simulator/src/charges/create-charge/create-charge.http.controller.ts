@@ -4,7 +4,11 @@ import { Pauses } from '../../faults/pauses';
 import { Public, requireIdempotencyKey } from '@suite/coordination-nest';
 import { CreateChargeRequest } from './create-charge.request';
 import { CreateChargeUseCase } from './create-charge.use-case';
+import { ApiCreatedResponse, ApiHeader, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, IDEMPOTENCY_KEY_HEADER_DOC } from '@suite/coordination-nest';
+import { ChargeDeclinedResponse, ChargeResponse } from '../psp.responses';
 
+@ApiTags('charges')
 // The merchant API: payments calls it with no token, as a merchant calls a card processor
 // with its own credentials, which this simulator does not model.
 @Public()
@@ -16,6 +20,13 @@ export class CreateChargeHttpController {
   ) {}
 
   @Post()
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER_DOC)
+  @ApiCreatedResponse({ description: 'Charged', type: ChargeResponse })
+  @ApiResponse({ status: 402, description: 'The card was declined', type: ChargeDeclinedResponse })
+  @ApiErrors({
+    422: 'The Idempotency-Key was used for a different charge',
+    503: 'Simulated processing error; nothing was charged',
+  })
   async create(
     @Headers('idempotency-key') keyHeader: string | undefined,
     @Body() body: CreateChargeRequest,

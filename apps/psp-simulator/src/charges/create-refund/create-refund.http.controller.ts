@@ -4,7 +4,11 @@ import { Public, requireIdempotencyKey } from '@suite/coordination-nest';
 import { send } from '../create-charge/create-charge.http.controller';
 import { CreateRefundRequest } from './create-refund.request';
 import { CreateRefundUseCase } from './create-refund.use-case';
+import { ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, IDEMPOTENCY_KEY_HEADER_DOC } from '@suite/coordination-nest';
+import { RefundResponse } from '../psp.responses';
 
+@ApiTags('refunds')
 // The merchant API: payments calls it with no token, as a merchant calls a card processor
 // with its own credentials, which this simulator does not model.
 @Public()
@@ -13,6 +17,14 @@ export class CreateRefundHttpController {
   constructor(private readonly createRefund: CreateRefundUseCase) {}
 
   @Post()
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER_DOC)
+  @ApiCreatedResponse({ description: 'Refunded', type: RefundResponse })
+  @ApiErrors({
+    404: 'No such charge',
+    409: 'Only a succeeded charge can be refunded',
+    422: 'More than is left to refund, or the key was used for a different refund',
+    503: 'Simulated processing error; nothing was refunded',
+  })
   async create(
     @Headers('idempotency-key') keyHeader: string | undefined,
     @Body() body: CreateRefundRequest,

@@ -1,5 +1,5 @@
 import { Public } from '@suite/coordination-nest';
-import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { FaultPlan } from '../../faults/domain/fault-plan';
 import { Pauses } from '../../faults/pauses';
 import type { ChargeView } from '../domain/charge';
@@ -27,9 +27,9 @@ export class FindChargesHttpController {
   @ApiOkResponse({ type: ChargeListResponse })
   async find(@Query() query: FindChargesQuery): Promise<{ data: ChargeView[] }> {
     const { idempotencyKey, merchantReference } = query;
-    if (!idempotencyKey && !merchantReference) {
-      throw new BadRequestException('give idempotencyKey or merchantReference');
-    }
+    // Every filter given must match, and the simulator never lists every charge: with no
+    // filter nothing matches. (Both parameters are optional, as the document says.)
+    if (!idempotencyKey && !merchantReference) return { data: [] };
     // Latency applies here too: a slow PSP is slow to reconcile against as well.
     await this.pauses.pause(this.faults.latencyMs);
     const filter = {

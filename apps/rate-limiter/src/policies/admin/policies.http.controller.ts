@@ -3,15 +3,23 @@ import { SCOPES } from '@suite/contracts';
 import { RequireScopes } from '@suite/coordination-nest';
 import type { FastifyReply } from 'fastify';
 import { PolicyRegistry } from '../policy-registry';
+import { ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  PoliciesResponse,
+  ReloadRejectedResponse,
+  ReloadResponse,
+} from '../../http/rate-limiter.responses';
 
 // Operator endpoints: what is loaded, and reload now. An operator's token (ops:admin) is
 // required even on the service network; the gateway does not publish them.
 @RequireScopes(SCOPES.opsAdmin)
+@ApiTags('admin')
 @Controller('admin/policies')
 export class PoliciesHttpController {
   constructor(private readonly registry: PolicyRegistry) {}
 
   @Get()
+  @ApiOkResponse({ type: PoliciesResponse })
   show() {
     const set = this.registry.current;
     return {
@@ -29,6 +37,12 @@ export class PoliciesHttpController {
   // file on disk was refused, with every issue, and the policies in force stay.
   @Post('reload')
   @HttpCode(200)
+  @ApiOkResponse({ type: ReloadResponse })
+  @ApiResponse({
+    status: 422,
+    description: 'The file on disk was refused; the policies in force stay',
+    type: ReloadRejectedResponse,
+  })
   async reload(@Res({ passthrough: true }) reply: FastifyReply) {
     const outcome = await this.registry.reload();
     if (outcome.kind === 'rejected') {

@@ -16,14 +16,37 @@ import {
 import type { FastifyReply } from 'fastify';
 import { StartCheckoutRequest } from './start-checkout.request';
 import { StartCheckoutUseCase } from './start-checkout.use-case';
+import {
+  ApiAcceptedResponse,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiErrors, IDEMPOTENCY_KEY_HEADER_DOC } from '@suite/coordination-nest';
+import { CheckoutPendingResponse, OrderResponse } from '../../http/ticketing.responses';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 
+@ApiTags('checkouts')
 @Controller('checkouts')
 export class StartCheckoutHttpController {
   constructor(private readonly startCheckout: StartCheckoutUseCase) {}
 
   @Post()
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER_DOC)
+  @ApiCreatedResponse({ description: 'Completed within the short wait', type: OrderResponse })
+  @ApiOkResponse({ description: 'Ended without tickets: the order says why', type: OrderResponse })
+  @ApiAcceptedResponse({
+    description: 'Still running: poll statusUrl',
+    type: CheckoutPendingResponse,
+  })
+  @ApiErrors({
+    403: 'The hold belongs to another user',
+    404: 'No such hold',
+    409: 'The hold is not active, is already being checked out, or a request with this key is still running',
+    422: 'The key was used with a different request, or the order cannot be paid',
+  })
   async start(
     @Body() body: StartCheckoutRequest,
     @CurrentUser() user: AuthenticatedUser,
