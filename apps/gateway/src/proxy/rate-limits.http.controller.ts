@@ -21,13 +21,15 @@ import {
 import { ProxyRelay } from './proxy-relay';
 
 const OWN_DOMAIN = {
-  description: "The gateway's own rate-limit domain, which clients may not spend or inspect",
+  description:
+    "The gateway's own rate-limit domain, which clients may not spend or inspect; or, from the rate limiter, a descriptor without the caller's own user and no ops:admin scope",
   type: ErrorResponse,
 };
 
 // The rate limiter's check and usage APIs for signed-in clients. Its /admin routes are not
-// published. The gateway's own domain is refused: any signed-in client could otherwise
-// spend another user's gateway limits ({"user":"victim"}, a large cost) or read them.
+// published. The rate limiter itself refuses (403) descriptors that are not the caller's
+// own unless the token has ops:admin; the gateway's own domain is refused here as well, so
+// no client spends or reads the limits the gateway enforces, not even its own.
 @ApiTags('rate-limits')
 @Controller()
 export class RateLimitsHttpController {
