@@ -108,6 +108,8 @@ function upstreamFailure(error: UpstreamError): HttpException {
 }
 
 // Fastify parsed the JSON body; it is sent on as JSON. Routes without a body send none.
+// Re-serialising recurses once per level: the chassis' JSON parser refuses bodies nested
+// deeper than DEFAULT_MAX_JSON_DEPTH, so no client body can overflow the stack here.
 function jsonBody(request: FastifyRequest): Buffer | undefined {
   if (request.body === undefined || request.body === null) {
     return undefined;
