@@ -313,16 +313,25 @@ describe('payments', () => {
       );
     });
 
-    it('answers 404 for an unknown or malformed payment id, with no stack trace', async () => {
-      for (const id of ['1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b', 'not-an-id']) {
+    it('answers 404 for an unknown payment id and 400 for a malformed one, with no stack trace', async () => {
+      for (const [id, status] of [
+        ['1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b', 404],
+        ['not-an-id', 400],
+      ] as const) {
         const response = await app.inject({
           method: 'GET',
           url: `/payments/${id}`,
           headers: await bearer(MERCHANT),
         });
-        expect(response.statusCode).toBe(404);
+        expect(response.statusCode).toBe(status);
         expect(response.body).not.toMatch(/at \w+ \(/);
       }
+    });
+
+    it('refuses a NUL in a merchant reference with 400', async () => {
+      const response = await pay(app, key(), order({ merchantReference: 'order-\u00001' }));
+      expect(response.statusCode).toBe(400);
+      expect(response.json().message).toBe('merchantReference must not contain control characters');
     });
   });
 

@@ -1,7 +1,7 @@
 import { Controller, Get, NotFoundException, Param } from '@nestjs/common';
 import { CurrentUser, type AuthenticatedUser } from '@suite/coordination-nest';
 import { callerScope } from '../../http/idempotency-key';
-import { isUuid } from '../../http/validation';
+import { PaymentIdParams } from '../../http/payment-id.params';
 import type { PaymentView } from '../domain/payment-view';
 import { GetPaymentUseCase } from './get-payment.use-case';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
@@ -13,15 +13,19 @@ import { PaymentResponse } from '../../http/payments.responses';
 export class GetPaymentHttpController {
   constructor(private readonly getPayment: GetPaymentUseCase) {}
 
-  // 404 alike for a malformed id, an unknown payment and someone else's payment.
+  // 404 alike for an unknown payment and someone else's; a malformed id is a 400.
   @Get(':id')
   @ApiOkResponse({ type: PaymentResponse })
   @ApiErrors({ 404: 'No such payment of the caller' })
-  async get(@Param('id') id: string, @CurrentUser() user: AuthenticatedUser): Promise<PaymentView> {
-    const payment = isUuid(id)
-      ? await this.getPayment.execute({ scope: callerScope(user), paymentId: id })
-      : null;
-    if (!payment) throw new NotFoundException(`no payment ${id}`);
+  async get(
+    @Param() params: PaymentIdParams,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<PaymentView> {
+    const payment = await this.getPayment.execute({
+      scope: callerScope(user),
+      paymentId: params.id,
+    });
+    if (!payment) throw new NotFoundException(`no payment ${params.id}`);
     return payment;
   }
 }

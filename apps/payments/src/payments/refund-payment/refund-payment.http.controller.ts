@@ -1,4 +1,4 @@
-import { Body, Controller, Headers, NotFoundException, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Headers, Param, Post, Res } from '@nestjs/common';
 import {
   type AuthenticatedUser,
   CurrentUser,
@@ -9,7 +9,7 @@ import { SCOPES } from '@suite/contracts';
 import type { FastifyReply } from 'fastify';
 import { callerScope } from '../../http/idempotency-key';
 import { problem, send, sendKeyRefusal } from '../../http/send';
-import { isUuid } from '../../http/validation';
+import { PaymentIdParams } from '../../http/payment-id.params';
 import { RefundPaymentRequest } from './refund-payment.request';
 import { RefundPaymentUseCase } from './refund-payment.use-case';
 import { ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
@@ -33,18 +33,17 @@ export class RefundPaymentHttpController {
     503: 'The card processor did not answer; retry with the same Idempotency-Key',
   })
   async create(
-    @Param('id') paymentId: string,
+    @Param() params: PaymentIdParams,
     @Headers('idempotency-key') keyHeader: string | undefined,
     @Body() body: RefundPaymentRequest,
     @CurrentUser() user: AuthenticatedUser,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!isUuid(paymentId)) throw new NotFoundException(`no payment ${paymentId}`);
     const key = requireIdempotencyKey(keyHeader);
     const outcome = await this.refundPayment.execute({
       scope: callerScope(user),
       key,
-      paymentId,
+      paymentId: params.id,
       amountMinor: body.amountMinor,
     });
     switch (outcome.kind) {
