@@ -216,14 +216,14 @@ describe('psp-simulator', () => {
   });
 
   describe('callbackUrl', () => {
-    it('callback-to-an-origin-not-allowed-is-refused-with-400-and-never-called', async () => {
+    it('callback-to-an-origin-not-allowed-is-refused-with-422-and-never-called', async () => {
       const elsewhere = await countingListener();
       try {
         const k = key();
         const refused = await charge(k, body({ callbackUrl: `${elsewhere.origin}/steal` }));
-        expect(refused.statusCode).toBe(400);
+        expect(refused.statusCode).toBe(422);
         expect(refused.json()).toEqual({
-          statusCode: 400,
+          statusCode: 422,
           error: 'callback_origin_not_allowed',
           message: `callbackUrl must be on a configured callback origin (PSP_CALLBACK_ORIGINS); ${elsewhere.origin} is not one`,
         });

@@ -39,9 +39,10 @@ export const MAX_DESCRIPTOR_ENTRIES = 8;
 export const MAX_DESCRIPTOR_VALUE_LENGTH = 256;
 
 // Descriptor keys are short identifiers; values are free text (a route, a user id).
+export const DESCRIPTOR_KEY_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 export const descriptorKeySchema = z
   .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'descriptor keys are 1-64 of A-Z a-z 0-9 _ . -');
+  .regex(DESCRIPTOR_KEY_PATTERN, 'descriptor keys are 1-64 of A-Z a-z 0-9 _ . -');
 export const descriptorValueSchema = z.string().min(1).max(MAX_DESCRIPTOR_VALUE_LENGTH);
 
 export const rateLimitDescriptorSchema = z
@@ -53,6 +54,28 @@ export const rateLimitDescriptorSchema = z
   );
 
 export type RateLimitDescriptor = Record<string, string>;
+
+// rateLimitDescriptorSchema as JSON Schema (OpenAPI 3.1), for the rate limiter's and the
+// gateway's documents. Values carry no control character (no service accepts one).
+const DESCRIPTOR_KEY = DESCRIPTOR_KEY_PATTERN.source.slice(1, -1);
+export const RATE_LIMIT_DESCRIPTOR_JSON_SCHEMA = {
+  type: 'object',
+  description: 'Entries of one limit to apply, e.g. { "user": "42" }',
+  minProperties: 1,
+  maxProperties: MAX_DESCRIPTOR_ENTRIES,
+  propertyNames: { pattern: DESCRIPTOR_KEY_PATTERN.source },
+  additionalProperties: {
+    type: 'string',
+    minLength: 1,
+    maxLength: MAX_DESCRIPTOR_VALUE_LENGTH,
+    pattern: '^[^\\u0000-\\u001F\\u007F]*$',
+  },
+} as const;
+
+// One `descriptor` query parameter of GET /usage in its "key:value,key:value" form (its JSON
+// form, for values that hold a ",", is accepted too but not described by this pattern).
+const DESCRIPTOR_PAIR = `${DESCRIPTOR_KEY}:[^,\\u0000-\\u001F\\u007F]{1,${MAX_DESCRIPTOR_VALUE_LENGTH}}`;
+export const DESCRIPTOR_PARAM_PATTERN = `^${DESCRIPTOR_PAIR}(,${DESCRIPTOR_PAIR}){0,${MAX_DESCRIPTOR_ENTRIES - 1}}$`;
 
 const count = z.number().int().positive().max(MAX_LIMIT);
 const windowMs = z.number().int().positive().max(MAX_WINDOW_MS);

@@ -76,6 +76,7 @@ export {
   ERROR_RESPONSE_SCHEMA,
   OPENAPI_JSON_PATH,
   buildOpenApiDocument,
+  describeRequestSchema,
   serveOpenApi,
 } from './openapi/serve-openapi';
 export type { OpenApiOptions } from './openapi/serve-openapi';

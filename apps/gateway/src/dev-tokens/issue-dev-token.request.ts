@@ -9,7 +9,12 @@ export class IssueDevTokenRequest {
   })
   userId!: string;
 
-  @ApiPropertyOptional({ type: [String], example: ['tickets:buy'] })
+  @ApiPropertyOptional({
+    type: 'array',
+    maxItems: 20,
+    items: { type: 'string', pattern: '^[A-Za-z0-9:._-]{1,64}$' },
+    example: ['tickets:buy'],
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)

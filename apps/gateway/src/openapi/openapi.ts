@@ -1,20 +1,13 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
-import type { OpenApiOptions } from '@suite/coordination-nest';
+import { describeRequestSchema, type OpenApiOptions } from '@suite/coordination-nest';
 
 export const OPENAPI_JSON_PATH = 'docs/openapi.json';
 
-// Request bodies the gateway documents: the owning service refuses a property they do not
-// declare, so the document says they are closed.
-function closeRequestBodies(document: OpenAPIObject): void {
+// The request bodies the gateway documents are the owning services' DTOs, which the chassis
+// enforces there: closed, no control characters, optional fields nullable.
+function describeRequestBodies(document: OpenAPIObject): void {
   for (const [name, schema] of Object.entries(document.components?.schemas ?? {})) {
-    const object = schema as { properties?: unknown; additionalProperties?: unknown };
-    if (
-      name.endsWith('Request') &&
-      object.properties &&
-      object.additionalProperties === undefined
-    ) {
-      object.additionalProperties = false;
-    }
+    if (name.endsWith('Request')) describeRequestSchema(schema);
   }
 }
 
@@ -29,5 +22,5 @@ export const GATEWAY_OPENAPI: OpenApiOptions = {
     'Routes that move money require an Idempotency-Key; a retry with the same key gets the first result.',
   ].join(' '),
   jsonPath: OPENAPI_JSON_PATH,
-  refine: closeRequestBodies,
+  refine: describeRequestBodies,
 };

@@ -7,7 +7,9 @@ import {
   ApiQuery,
   ApiTags,
   ApiTooManyRequestsResponse,
+  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
+import { DESCRIPTOR_PARAM_PATTERN, RATE_LIMIT_DOMAIN_NAME } from '@suite/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
 import { ROUTES } from '../routes/gateway-routes';
@@ -49,8 +51,9 @@ export class RateLimitsHttpController {
     description: "Denied by the checked policies (or by the gateway's own limit: ErrorResponse)",
     type: RateLimitDecisionResponse,
   })
-  @ApiBadRequestResponse({
-    description: 'Unknown domain, malformed descriptors, or a cost no policy could admit',
+  @ApiBadRequestResponse({ description: 'Malformed request or descriptors', type: ErrorResponse })
+  @ApiUnprocessableEntityResponse({
+    description: 'A domain with no policies, or a cost no policy matched could ever admit',
     type: ErrorResponse,
   })
   @ApiForbiddenResponse(OWN_DOMAIN)
@@ -60,19 +63,28 @@ export class RateLimitsHttpController {
   }
 
   @ProxyRoute(ROUTES.rateLimitUsage)
-  @ApiQuery({ name: 'domain', required: true, schema: { type: 'string' } })
+  @ApiQuery({
+    name: 'domain',
+    required: true,
+    schema: { type: 'string', pattern: RATE_LIMIT_DOMAIN_NAME.pattern.source },
+  })
   @ApiQuery({
     name: 'descriptor',
     required: true,
     isArray: true,
-    schema: { type: 'array', items: { type: 'string' }, example: ['user:42'] },
-    description: 'Repeatable: "user:42", "user:42,route:POST /holds" or JSON',
+    schema: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 16,
+      items: { type: 'string', pattern: DESCRIPTOR_PARAM_PATTERN },
+      example: ['user:42'],
+    },
+    description:
+      'Repeatable: "user:42", "user:42,route:POST /holds" (or JSON, for values with a ",")',
   })
   @ApiOkResponse({ type: RateLimitUsageResponse })
-  @ApiBadRequestResponse({
-    description: 'Unknown domain or malformed descriptor',
-    type: ErrorResponse,
-  })
+  @ApiBadRequestResponse({ description: 'Malformed query or descriptor', type: ErrorResponse })
+  @ApiUnprocessableEntityResponse({ description: 'A domain with no policies', type: ErrorResponse })
   @ApiForbiddenResponse(OWN_DOMAIN)
   usage(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     this.refuseOwnDomain((request.query as { domain?: unknown }).domain);

@@ -32,7 +32,8 @@ const RATE_LIMIT_HEADERS = {
 };
 
 // One proxied route: its HTTP method and path, the guards that run after the JWT check
-// (rate limits, then the Idempotency-Key on money routes) and its OpenAPI description.
+// (the Idempotency-Key on money routes, then rate limits: a request refused for its shape
+// spends no quota and is answered 400, never 429) and its OpenAPI description.
 // A route with optional auth skips the global JWT guard and verifies a token only if one
 // was sent.
 export function ProxyRoute(route: GatewayRoute): MethodDecorator {
@@ -42,8 +43,8 @@ export function ProxyRoute(route: GatewayRoute): MethodDecorator {
     SetMetadata(GATEWAY_ROUTE, route),
     method(route.path.slice(1)),
     ...(optional
-      ? [Public(), UseGuards(OptionalBearerGuard, RateLimitGuard, IdempotencyKeyGuard)]
-      : [UseGuards(RateLimitGuard, IdempotencyKeyGuard)]),
+      ? [Public(), UseGuards(OptionalBearerGuard, IdempotencyKeyGuard, RateLimitGuard)]
+      : [UseGuards(IdempotencyKeyGuard, RateLimitGuard)]),
     ApiOperation({ operationId: route.id, summary: route.summary }),
     ApiBearerAuth('bearer'),
     // OpenAPI: an empty requirement means "or no credentials at all".
@@ -89,7 +90,10 @@ export function ProxyRoute(route: GatewayRoute): MethodDecorator {
       description: 'The owning service could not be reached',
       type: ErrorResponse,
     }),
-    ...pathParamNames(route).map((name) => ApiParam({ name, type: String, required: true })),
+    // Every id in a public path is a UUID; the owning service refuses anything else.
+    ...pathParamNames(route).map((name) =>
+      ApiParam({ name, type: String, format: 'uuid', required: true }),
+    ),
   ];
   if (route.movesMoney) {
     decorators.push(

@@ -53,7 +53,7 @@ export const pspSimulatorConfigSchema = baseServiceConfig.extend({
   JWT_PUBLIC_KEY: pemVar('PUBLIC KEY'),
   JWT_ISSUER: z.string().min(1).default('suite'),
   JWT_AUDIENCE: z.string().min(1).default('suite'),
-  // The only origins a charge's callbackUrl may name; any other is refused with 400, so a
+  // The only origins a charge's callbackUrl may name; any other is refused with 422, so a
   // caller cannot make the simulator send requests to an address of its choosing. "none":
   // no callbacks at all. Default: the payments service on its local port.
   PSP_CALLBACK_ORIGINS: originList(`http://127.0.0.1:${DEFAULT_PORTS.payments}`),

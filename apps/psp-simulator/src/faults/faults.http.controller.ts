@@ -3,7 +3,7 @@ import { SCOPES } from '@suite/contracts';
 import { RequireScopes } from '@suite/coordination-nest';
 import { FaultPlan, type FaultSettings } from './domain/fault-plan';
 import { UpdateFaultsRequest } from './update-faults.request';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { FaultSettingsResponse } from '../charges/psp.responses';
 
 // The admin API of the fault plan, for operators and test drivers only: an operator's token
@@ -22,6 +22,8 @@ export class FaultsHttpController {
 
   @Put()
   @ApiOkResponse({ type: FaultSettingsResponse })
+  // Every field optional: no body at all changes nothing.
+  @ApiBody({ type: UpdateFaultsRequest, required: false })
   update(@Body() body: UpdateFaultsRequest): FaultSettings {
     return this.faults.update(body);
   }

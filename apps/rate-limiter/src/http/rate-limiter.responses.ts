@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
-  MAX_DESCRIPTOR_ENTRIES,
-  MAX_DESCRIPTOR_VALUE_LENGTH,
+  DESCRIPTOR_PARAM_PATTERN,
   RATE_LIMIT_ALGORITHMS,
+  RATE_LIMIT_DESCRIPTOR_JSON_SCHEMA,
 } from '@suite/contracts';
 import { describeValidator } from '@suite/coordination-nest';
 import { MAX_DESCRIPTORS } from '../check/check.request';
@@ -12,29 +12,12 @@ import { UsageQuery } from '../usage/usage.request';
 // usage, and the policy admin views. A field added to one of them belongs here too, or
 // the fuzz stage's response_schema_conformance reports it.
 
-const DESCRIPTOR_SCHEMA = {
-  type: 'object',
-  description: 'Entries of one limit to apply, e.g. { "user": "42" }',
-  minProperties: 1,
-  maxProperties: MAX_DESCRIPTOR_ENTRIES,
-  // Keys as descriptorKeySchema checks them; values 1-256 characters.
-  propertyNames: { pattern: '^[A-Za-z][A-Za-z0-9_.-]{0,63}$' },
-  additionalProperties: {
-    type: 'string',
-    minLength: 1,
-    maxLength: MAX_DESCRIPTOR_VALUE_LENGTH,
-    pattern: '^[^\\u0000-\\u001F\\u007F]*$',
-  },
-};
-
 // CheckRequest.descriptors is checked by the "descriptors" constraint (DescriptorListRule).
-describeValidator('descriptors', { type: 'array', items: DESCRIPTOR_SCHEMA });
+describeValidator('descriptors', { type: 'array', items: RATE_LIMIT_DESCRIPTOR_JSON_SCHEMA });
 
 // UsageQuery.descriptor is parsed by its handler, not by a validator: each value is
 // "key:value" pairs joined by ",". (JSON, {"key":"value"}, is accepted too, for values that
 // hold a ","; the document describes the pairs only.)
-const DESCRIPTOR_KEY = '[A-Za-z][A-Za-z0-9_.-]{0,63}';
-const DESCRIPTOR_PAIR = `${DESCRIPTOR_KEY}:[^,\\u0000-\\u001F\\u007F]{1,${MAX_DESCRIPTOR_VALUE_LENGTH}}`;
 ApiProperty({
   type: 'array',
   minItems: 1,
@@ -42,7 +25,7 @@ ApiProperty({
   description: 'Repeatable; each one descriptor, e.g. user:42 or user:42,route:POST /holds',
   items: {
     type: 'string',
-    pattern: `^${DESCRIPTOR_PAIR}(,${DESCRIPTOR_PAIR}){0,${MAX_DESCRIPTOR_ENTRIES - 1}}$`,
+    pattern: DESCRIPTOR_PARAM_PATTERN,
   },
 })(UsageQuery.prototype, 'descriptor');
 
@@ -84,7 +67,7 @@ export class CheckDecisionResponse {
 }
 
 export class DescriptorUsageResponse {
-  @ApiProperty(DESCRIPTOR_SCHEMA) descriptor!: Record<string, string>;
+  @ApiProperty(RATE_LIMIT_DESCRIPTOR_JSON_SCHEMA) descriptor!: Record<string, string>;
   @ApiProperty({ type: 'string', nullable: true, description: 'Null when no policy matched' })
   policy!: string | null;
   @ApiPropertyOptional({ enum: RATE_LIMIT_ALGORITHMS }) algorithm?: string;

@@ -137,17 +137,28 @@ function forbidControlCharacters(schema: SchemaNode | undefined): void {
   for (const property of Object.values(schema.properties ?? {})) forbidControlCharacters(property);
 }
 
-// Request DTOs are closed (the validation pipe refuses a property they do not declare) and
-// their strings, like every string parameter, carry no control character.
+// A request body's schema as the chassis enforces it: closed (the validation pipe refuses a
+// property it does not declare), free of control characters in every string, and nullable
+// where optional (@IsOptional() lets null through as well as absence, so a handler must take
+// null as "not given").
+export function describeRequestSchema(schema: unknown): void {
+  const object = schema as SchemaNode & { required?: string[] };
+  if (object.properties !== undefined && object.additionalProperties === undefined) {
+    object.additionalProperties = false;
+  }
+  forbidControlCharacters(object);
+  for (const [property, value] of Object.entries(object.properties ?? {})) {
+    if (!(object.required ?? []).includes(property)) {
+      (value as { nullable?: boolean }).nullable = true;
+    }
+  }
+}
+
+// The request DTOs, and every string parameter, as describeRequestSchema says.
 function describeRequestRules(document: OpenAPIObject): void {
   const validated = validatedClassNames();
   for (const [name, schema] of Object.entries(document.components?.schemas ?? {})) {
-    if (!validated.has(name)) continue;
-    const object = schema as SchemaNode;
-    if (object.properties !== undefined && object.additionalProperties === undefined) {
-      object.additionalProperties = false;
-    }
-    forbidControlCharacters(object);
+    if (validated.has(name)) describeRequestSchema(schema);
   }
   for (const methods of Object.values(document.paths)) {
     for (const op of Object.values(methods) as Array<Partial<Operation>>) {

@@ -124,8 +124,7 @@ export function describeValidatedClass(target: new (...args: never[]) => unknown
       : undefined;
     if (nestedType) {
       describeValidatedClass(nestedType as new () => unknown);
-      delete options['type'];
-      options['type'] = () => nestedType;
+      options['type'] = nestedType;
       if (rules.schema['type'] === 'array') options['isArray'] = true;
     } else if (rules.schema['type'] === 'array' || Object.keys(rules.items).length > 0) {
       options['type'] = 'array';

@@ -41,8 +41,20 @@ class ListSeatsQuery {
   limit?: number;
 }
 
+// Every field optional, as a settings patch is.
+class PatchSettingsDto {
+  @IsOptional()
+  @IsInt()
+  limit?: number;
+}
+
 @Controller('holds')
 class HoldsHttpController {
+  @Post('settings')
+  patch(@Body() body: PatchSettingsDto | undefined): { body: PatchSettingsDto | null } {
+    return { body: body ?? null };
+  }
+
   @Post()
   place(@Body() body: PlaceHoldDto): { isDto: boolean; seatIsDto: boolean; body: PlaceHoldDto } {
     return {
@@ -138,5 +150,24 @@ describe('global validation', () => {
       error: 'Bad Request',
       message: 'Validation failed (uuid is expected)',
     });
+  });
+
+  it('refuses a body that is not a JSON object even when every field is optional', async () => {
+    for (const payload of ['"AAA"', '42', '[1,2]', 'null']) {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/holds/settings',
+        headers: { 'content-type': 'application/json' },
+        payload,
+      });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().message).toBe('the body must be a JSON object');
+    }
+    const patched = await app.inject({
+      method: 'POST',
+      url: '/holds/settings',
+      payload: { limit: 3 },
+    });
+    expect(patched.json()).toEqual({ body: { limit: 3 } });
   });
 });

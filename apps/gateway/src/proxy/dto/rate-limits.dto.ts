@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { RATE_LIMIT_DOMAIN_NAME } from '@suite/contracts';
+import { RATE_LIMIT_DESCRIPTOR_JSON_SCHEMA, RATE_LIMIT_DOMAIN_NAME } from '@suite/contracts';
 
 // The rate-limiter service's check and usage shapes, for the OpenAPI document. The service
 // validates the body and answers 400 with the broken field.
@@ -15,7 +15,7 @@ export class RateLimitCheckRequest {
     type: 'array',
     minItems: 1,
     maxItems: 16,
-    items: { type: 'object', additionalProperties: { type: 'string' } },
+    items: RATE_LIMIT_DESCRIPTOR_JSON_SCHEMA,
     example: [{ user: '42' }, { route: 'POST /holds' }],
     description: 'One descriptor per limit to apply; each selects at most one policy',
   })
@@ -69,7 +69,7 @@ export class RateLimitDecisionResponse {
 
 // A descriptor no policy matches has only `descriptor` and `policy: null`.
 export class RateLimitUsageEntry {
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } })
+  @ApiProperty(RATE_LIMIT_DESCRIPTOR_JSON_SCHEMA)
   descriptor!: Record<string, string>;
   @ApiProperty({ type: String, nullable: true, example: 'api.per-user' }) policy!: string | null;
   @ApiPropertyOptional() algorithm?: string;

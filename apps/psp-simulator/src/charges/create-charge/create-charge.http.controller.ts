@@ -24,7 +24,7 @@ export class CreateChargeHttpController {
   @ApiCreatedResponse({ description: 'Charged', type: ChargeResponse })
   @ApiResponse({ status: 402, description: 'The card was declined', type: ChargeDeclinedResponse })
   @ApiErrors({
-    422: 'The Idempotency-Key was used for a different charge',
+    422: 'The Idempotency-Key was used for a different charge, or callbackUrl is not on a configured origin',
     503: 'Simulated processing error; nothing was charged',
   })
   async create(
@@ -60,9 +60,11 @@ export class CreateChargeHttpController {
           message: 'this Idempotency-Key was used for a different charge',
         });
         return;
+      // A well-formed URL this simulator is not configured to call: refused for what it
+      // asks, not how, so 422 rather than 400.
       case 'callback-not-allowed':
-        await send(reply, HttpStatus.BAD_REQUEST, {
-          statusCode: 400,
+        await send(reply, HttpStatus.UNPROCESSABLE_ENTITY, {
+          statusCode: 422,
           error: 'callback_origin_not_allowed',
           message: `callbackUrl must be on a configured callback origin (PSP_CALLBACK_ORIGINS); ${result.origin} is not one`,
         });

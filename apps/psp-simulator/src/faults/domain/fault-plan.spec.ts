@@ -66,6 +66,15 @@ describe('FaultPlan', () => {
     expect(plan.reset()).toMatchObject({ latencyMs: 0, nextErrors: 0 });
   });
 
+  it('leaves a field sent as null as it was', () => {
+    const plan = new FaultPlan(off);
+    plan.update({ declineRate: 0.5 });
+    expect(plan.update({ declineRate: null, timeoutAfterChargeRate: null })).toMatchObject({
+      declineRate: 0.5,
+      timeoutAfterChargeRate: 0,
+    });
+  });
+
   it('draws uniformly in [0, 1)', () => {
     const random = seededRandom(1);
     for (let i = 0; i < 1_000; i++) {

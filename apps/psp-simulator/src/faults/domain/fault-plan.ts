@@ -60,9 +60,10 @@ export class FaultPlan {
   }
 
   // Changes only the given fields. A new seed restarts the dice.
-  update(patch: Partial<FaultSettings>): FaultSettings {
+  update(patch: { [K in keyof FaultSettings]?: FaultSettings[K] | null }): FaultSettings {
+    // Validation lets an optional field be null: null, like absent, changes nothing.
     const defined = Object.fromEntries(
-      Object.entries(patch).filter(([, value]) => value !== undefined),
+      Object.entries(patch).filter(([, value]) => value !== undefined && value !== null),
     ) as Partial<FaultSettings>;
     this.settings = { ...this.settings, ...defined };
     if (defined.seed !== undefined) this.random = seededRandom(defined.seed);
