@@ -250,8 +250,13 @@ describe('psp-simulator', () => {
         'http://169.254.169.254/latest/meta-data',
       ]) {
         const response = await charge(key(), body({ callbackUrl: url }));
-        expect({ url, status: response.statusCode }).toEqual({ url, status: 400 });
+        expect({ url, status: response.statusCode }).toEqual({ url, status: 422 });
       }
+    });
+
+    it('null-callback-url-asks-for-no-callback', async () => {
+      const response = await charge(key(), body({ callbackUrl: null }));
+      expect(response.statusCode).toBe(201);
     });
 
     it('does not follow a redirect from an allowed origin to another one', async () => {
