@@ -1,0 +1,49 @@
+# One image per service, from one file: `docker build -f docker/service.Dockerfile --build-arg
+# APP=<service> .` (docker/build-images.sh builds them all). The build stage installs every
+# dependency from the lockfile and bundles the apps; the final stage has Node, the production
+# dependencies and one app's bundle, and runs as a non-root user.
+ARG BASE_IMAGE=debian:trixie-slim
+
+FROM ${BASE_IMAGE} AS build
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends nodejs npm ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+# Behind a proxy that re-signs TLS, its CA certificates go in docker/build-ca/ (see
+# docker/build-images.sh --ca). They are trusted in this stage only, never in the final image.
+COPY docker/build-ca/ /usr/local/share/ca-certificates/build-ca/
+RUN update-ca-certificates >/dev/null
+ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+# Production dependencies only, in their own folder for the final stage.
+RUN mkdir /prod && cp package.json package-lock.json /prod/ \
+ && cd /prod && npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+COPY tsconfig.base.json .swcrc ./
+COPY tools/build tools/build
+COPY libs libs
+COPY apps apps
+RUN for app in gateway ticketing payments psp-simulator auction rate-limiter; do \
+      node tools/build/build-app.cjs "$app" || exit 1; \
+    done
+
+FROM ${BASE_IMAGE}
+ARG APP
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends nodejs \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin suite
+WORKDIR /app
+COPY --from=build /prod/node_modules node_modules
+COPY --from=build /src/dist/apps/${APP} .
+# The examples of the two services that read a policy file; POLICY_FILE names one of them.
+COPY apps/gateway/rate-limits.example.json apps/rate-limiter/policies.example.json config/
+USER suite
+ENV NODE_ENV=production HOST=0.0.0.0 APP=${APP}
+# Ready means every dependency answers; the check must not need curl in the image.
+HEALTHCHECK --interval=5s --timeout=3s --start-period=30s --retries=6 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# node is PID 1 and receives SIGTERM from `docker stop`: the app's shutdown hooks close the
+# HTTP server, drain the outbox relay and disconnect before the process exits.
+STOPSIGNAL SIGTERM
+CMD ["node", "--enable-source-maps", "main.js"]
