@@ -1,8 +1,7 @@
 // `npm run demo`: a fresh stack (infrastructure, then every service on empty databases), a
 // scripted flash sale through the gateway, the invariant verifiers, and a report. The stack
 // is left running for exploring; `npm run demo:stop` stops the services.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// `npm run demo -- --target compose` runs the same against the compose stack instead.
 import { Pool } from 'pg';
 import { TOPICS } from '@suite/contracts';
 import {
@@ -12,22 +11,17 @@ import {
   verifyPaymentInvariants,
   verifyTicketingInvariants,
 } from '@suite/invariants';
-import {
-  ENDPOINTS_FILE,
-  findWorkspaceRoot,
-  parseEndpointsFile,
-  stackTokens,
-  startServices,
-} from '@suite/testing';
 import { runFlashSale, type BuyerOutcome } from './flash-sale';
 import { runAuctionRace } from './auction-race';
 import { runRateLimitBurst } from './rate-limit-burst';
 import { formatReport, totalViolations, type DemoReport } from './report';
 import { GatewayClient } from '../lib/gateway-client';
 import { summarize } from '../lib/stats';
+import { composeTarget, nativeTarget, parseTarget, type DemoTarget } from './targets';
 
-const BUYERS = Number(process.argv[2] ?? 2000);
-const SEATS = Number(process.argv[3] ?? 500);
+const { target: TARGET, rest: ARGS } = parseTarget(process.argv.slice(2));
+const BUYERS = Number(ARGS[0] ?? 2000);
+const SEATS = Number(ARGS[1] ?? 500);
 const HOLD_TTL_MS = 8_000;
 // How long the checkout sagas get to finish after the traffic stops, and how old an outbox
 // row must be before its absence from Kafka counts: the relays' time to publish.
@@ -42,35 +36,29 @@ const tally = (values: (string | undefined)[]) =>
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const root = findWorkspaceRoot(__dirname);
-  const infra = parseEndpointsFile(readFileSync(join(root, ENDPOINTS_FILE), 'utf8'));
-
-  console.log('starting the services on empty databases:');
-  const ports = await startServices(undefined, {
-    fresh: true,
-    overrides: {
-      // Abandoned holds must expire while the demo watches.
-      ticketing: { HOLD_TTL_MS: String(HOLD_TTL_MS), OUTBOX_IDLE_DELAY_MS: '20' },
-      payments: {},
-      // Each buyer is a different user: the per-route limits are per user, so they do not
-      // stand in the way of the race.
-    },
-  });
-  const gateway = `http://127.0.0.1:${ports.gateway}`;
-  const psp = `http://127.0.0.1:${ports['psp-simulator']}`;
+  const target: DemoTarget =
+    TARGET === 'compose'
+      ? composeTarget()
+      : await (async () => {
+          console.log('starting the services on empty databases:');
+          // Abandoned holds must expire while the demo watches. Each buyer is a different
+          // user: the per-route limits are per user, so they do not stand in the race's way.
+          return nativeTarget({
+            ticketing: { HOLD_TTL_MS: String(HOLD_TTL_MS), OUTBOX_IDLE_DELAY_MS: '20' },
+          });
+        })();
+  const gateway = target.gatewayUrl;
 
   // Some cards decline at the PSP, so some checkouts must be compensated. The fault switch
   // is an admin route: it wants an operator's token.
-  await fetch(`${psp}/admin/faults`, {
+  const faults = await fetch(`${target.pspUrl}/admin/faults`, {
     method: 'PUT',
-    headers: {
-      'content-type': 'application/json',
-      ...(await stackTokens().operator('demo-operator')),
-    },
+    headers: { 'content-type': 'application/json', ...(await target.operatorHeaders()) },
     body: JSON.stringify({ declineRate: 0.1 }),
   });
+  if (!faults.ok) throw new Error(`the PSP's fault switch answered ${faults.status}`);
 
-  const client = new GatewayClient(gateway);
+  const client = new GatewayClient(gateway, target.userToken);
   const token = await client.token('demo-operator');
   const events = await client.call<{
     events: { id: string; priceMinor: number; currency: string }[];
@@ -111,10 +99,10 @@ async function main(): Promise<void> {
   );
   const stillHeld = after.body.seats.filter((s) => s.availability === 'held').length;
 
-  const ticketingDb = new Pool({ connectionString: infra['TICKETING_DATABASE_URL'] });
-  const paymentsDb = new Pool({ connectionString: infra['PAYMENTS_DATABASE_URL'] });
-  const pspDb = new Pool({ connectionString: infra['PSP_SIMULATOR_DATABASE_URL'] });
-  const auctionDb = new Pool({ connectionString: infra['AUCTION_DATABASE_URL'] });
+  const ticketingDb = new Pool({ connectionString: target.databases.ticketing });
+  const paymentsDb = new Pool({ connectionString: target.databases.payments });
+  const pspDb = new Pool({ connectionString: target.databases.psp });
+  const auctionDb = new Pool({ connectionString: target.databases.auction });
   try {
     // Money is judged once the sagas are over: wait for them, within a bound.
     const settleStarted = Date.now();
@@ -137,7 +125,7 @@ async function main(): Promise<void> {
     // What the outside world sees. Kafka's topics outlive the demo's fresh databases, so
     // only this run's records count.
     const onKafka = await verifyEventsOnKafka({
-      kafkaBrokers: (infra['KAFKA_BROKERS'] ?? '').split(','),
+      kafkaBrokers: target.kafkaBrokers,
       databases: { ticketing: ticketingDb, payments: paymentsDb, auction: auctionDb },
       settleMs: OUTBOX_SETTLE_MS,
       since: new Date(started),
@@ -240,14 +228,8 @@ async function main(): Promise<void> {
       elapsedS: (Date.now() - started) / 1000,
     };
     console.log(formatReport(report));
-    console.log(`\nThe stack is still running. Explore it:`);
-    console.log(`  Swagger UI   ${gateway}/docs`);
-    console.log(`  gateway      ${gateway}   (POST /dev/tokens {"userId":"you"} for a token)`);
-    for (const [service, port] of Object.entries(ports))
-      console.log(`  ${service.padEnd(12)} http://127.0.0.1:${port}`);
-    console.log(
-      'Stop the services with `npm run demo:stop`, the infrastructure with `npm run infra:down`.',
-    );
+    console.log(`\nThe ${target.name} stack is still running. Explore it:`);
+    for (const line of target.explore) console.log(`  ${line}`);
     process.exitCode = totalViolations(report) === 0 ? 0 : 1;
   } finally {
     await Promise.all([ticketingDb.end(), paymentsDb.end(), pspDb.end(), auctionDb.end()]);

@@ -9,7 +9,11 @@ export interface CallResult<T = unknown> {
 export class GatewayClient {
   readonly timings = new Map<string, number[]>();
 
-  constructor(readonly baseUrl: string) {}
+  // mint: where tokens come from; by default the gateway's development-token route.
+  constructor(
+    readonly baseUrl: string,
+    private readonly mint?: (userId: string) => Promise<string>,
+  ) {}
 
   async call<T = Record<string, unknown>>(
     label: string,
@@ -43,6 +47,7 @@ export class GatewayClient {
   }
 
   async token(userId: string): Promise<string> {
+    if (this.mint) return this.mint(userId);
     const result = await this.call<{ accessToken: string }>('token', 'POST', '/dev/tokens', {
       body: { userId },
     });

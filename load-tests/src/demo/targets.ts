@@ -1,0 +1,118 @@
+// Where the demo runs: the native stack (services as local processes on the project's own
+// Postgres, Redis and Kafka) or the compose stack (docker-compose.yml on the project's engine).
+// Either way the demo gets the same things: URLs, the databases and brokers its verifiers
+// read, and tokens that the services trust.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SCOPES } from '@suite/contracts';
+import {
+  ENDPOINTS_FILE,
+  TestTokens,
+  findWorkspaceRoot,
+  parseEndpointsFile,
+  stackTokens,
+  startServices,
+} from '@suite/testing';
+
+export type TargetName = 'native' | 'compose';
+
+export interface DemoTarget {
+  name: TargetName;
+  gatewayUrl: string;
+  pspUrl: string;
+  databases: { ticketing: string; payments: string; psp: string; auction: string };
+  kafkaBrokers: string[];
+  // Buyers' tokens when the gateway does not mint development tokens (the compose stack),
+  // and the operator's, signed with the key the services verify against.
+  userToken?: (userId: string) => Promise<string>;
+  operatorHeaders(): Promise<Record<string, string>>;
+  // Where a user can look around after the run.
+  explore: string[];
+}
+
+const ROOT = findWorkspaceRoot(__dirname);
+
+export function parseTarget(argv: readonly string[]): { target: TargetName; rest: string[] } {
+  const rest: string[] = [];
+  let target: TargetName = 'native';
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] ?? '';
+    const value =
+      arg === '--target' ? argv[++i] : arg.startsWith('--target=') ? arg.slice(9) : null;
+    if (value === null) {
+      rest.push(arg);
+    } else if (value === 'native' || value === 'compose') {
+      target = value;
+    } else {
+      throw new Error(`--target must be native or compose, not ${String(value)}`);
+    }
+  }
+  return { target, rest };
+}
+
+const operatorOf = (tokens: TestTokens) => async () =>
+  tokens.bearer('demo-operator', [SCOPES.opsAdmin]);
+
+// Every service on empty databases, with the demo's overrides, as local processes.
+export async function nativeTarget(overrides: {
+  ticketing: Record<string, string>;
+}): Promise<DemoTarget> {
+  const infra = parseEndpointsFile(readFileSync(join(ROOT, ENDPOINTS_FILE), 'utf8'));
+  const ports = await startServices(undefined, { fresh: true, overrides });
+  const gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
+  return {
+    name: 'native',
+    gatewayUrl,
+    pspUrl: `http://127.0.0.1:${ports['psp-simulator']}`,
+    databases: {
+      ticketing: infra['TICKETING_DATABASE_URL'] ?? '',
+      payments: infra['PAYMENTS_DATABASE_URL'] ?? '',
+      psp: infra['PSP_SIMULATOR_DATABASE_URL'] ?? '',
+      auction: infra['AUCTION_DATABASE_URL'] ?? '',
+    },
+    kafkaBrokers: (infra['KAFKA_BROKERS'] ?? '').split(','),
+    operatorHeaders: operatorOf(stackTokens()),
+    explore: [
+      `Swagger UI   ${gatewayUrl}/docs`,
+      `gateway      ${gatewayUrl}   (POST /dev/tokens {"userId":"you"} for a token)`,
+      ...Object.entries(ports).map(([s, port]) => `${s.padEnd(12)} http://127.0.0.1:${port}`),
+      'Stop the services with `npm run demo:stop`, the infrastructure with `npm run infra:down`.',
+    ],
+  };
+}
+
+// The compose stack that `bash docker/compose.sh up` started (tools/demo.sh starts it fresh):
+// its published ports and the secrets in .env.
+export function composeTarget(): DemoTarget {
+  const env = parseEndpointsFile(readFileSync(join(ROOT, '.env'), 'utf8'));
+  const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
+  const pem = (value: string | undefined) =>
+    (value ?? '').replace(/^"|"$/g, '').replace(/\\n/g, '\n');
+  const password = env['POSTGRES_PASSWORD'] ?? '';
+  const database = (db: string) =>
+    `postgres://postgres:${password}@127.0.0.1:${port('POSTGRES_HOST_PORT', 15432)}/${db}`;
+  const gatewayUrl = `http://127.0.0.1:${port('GATEWAY_HOST_PORT', 13000)}`;
+  const tokens = new TestTokens({
+    publicKeyPem: pem(env['JWT_PUBLIC_KEY']),
+    privateKeyPem: pem(env['DEV_TOKEN_PRIVATE_KEY']),
+  });
+  return {
+    name: 'compose',
+    gatewayUrl,
+    pspUrl: `http://127.0.0.1:${port('PSP_HOST_PORT', 13003)}`,
+    databases: {
+      ticketing: database('ticketing'),
+      payments: database('payments'),
+      psp: database('psp_simulator'),
+      auction: database('auction'),
+    },
+    kafkaBrokers: [`127.0.0.1:${port('KAFKA_HOST_PORT', 19094)}`],
+    userToken: (userId) => tokens.token(userId),
+    operatorHeaders: operatorOf(tokens),
+    explore: [
+      `Swagger UI   ${gatewayUrl}/docs`,
+      `gateway      ${gatewayUrl}   (tokens: sign with DEV_TOKEN_PRIVATE_KEY from .env)`,
+      'Containers: `bash docker/compose.sh ps`; stop with `bash docker/compose.sh down`.',
+    ],
+  };
+}
