@@ -80,6 +80,22 @@ describe('endpoint resolution', () => {
     expect(d.started()).toBe(1);
   });
 
+  it('goes to testcontainers when SUITE_INFRA says so, even with an endpoints file', async () => {
+    const d = deps({
+      env: { SUITE_INFRA: 'testcontainers' },
+      readFile: () => FILE,
+      dockerAvailable: async () => true,
+    });
+    await expect(resolveEndpoints(d)).resolves.toBe(containers);
+    expect(d.started()).toBe(1);
+  });
+
+  it('fails when SUITE_INFRA asks for testcontainers and no engine answers', async () => {
+    const d = deps({ env: { SUITE_INFRA: 'testcontainers' }, readFile: () => FILE });
+    await expect(resolveEndpoints(d)).rejects.toThrow(/no Docker engine answered/);
+    expect(d.started()).toBe(0);
+  });
+
   it('fails loudly, naming the start command, when nothing is available', async () => {
     const attempt = resolveEndpoints(deps({}));
     await expect(attempt).rejects.toBeInstanceOf(EndpointsUnavailableError);

@@ -83,8 +83,15 @@ const readIfExists = (path: string) => (existsSync(path) ? readFileSync(path, 'u
  *   1. the environment, then the endpoints file written by `infra up`;
  *   2. testcontainers, if a Docker engine answers;
  *   3. otherwise a loud failure naming the command that starts the stack.
+ * SUITE_INFRA=testcontainers goes straight to 2, and fails if no engine answers.
  */
 export async function resolveEndpoints(deps: ResolveDeps): Promise<InfraEndpoints> {
+  if (deps.env['SUITE_INFRA'] === 'testcontainers') {
+    if (await deps.dockerAvailable()) return deps.startContainers();
+    throw new EndpointsUnavailableError(
+      'SUITE_INFRA=testcontainers, but no Docker engine answered (start one with `bash infra/docker/engine.sh start`).',
+    );
+  }
   const fromEnvironment = fromEnv(deps.env, 'environment');
   if (fromEnvironment) return fromEnvironment;
 
