@@ -16,7 +16,16 @@ export class EventsHttpController {
   ) {}
 
   @Get()
-  @ApiOkResponse({ type: EventListResponse })
+  @ApiOkResponse({
+    type: EventListResponse,
+    // For the fuzz stage's stateful phase: a listed event's seats.
+    links: {
+      seatsOfFirstEvent: {
+        operationId: 'EventsHttpController_seats',
+        parameters: { id: '$response.body#/events/0/id' },
+      },
+    },
+  })
   async list(): Promise<{ events: EventSummary[] }> {
     return { events: await this.events.list() };
   }

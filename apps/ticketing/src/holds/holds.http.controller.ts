@@ -31,7 +31,15 @@ export class HoldsHttpController {
   ) {}
 
   @Post()
-  @ApiCreatedResponse({ type: HoldResponse })
+  @ApiCreatedResponse({
+    type: HoldResponse,
+    links: {
+      theHold: {
+        operationId: 'HoldsHttpController_get',
+        parameters: { id: '$response.body#/holdId' },
+      },
+    },
+  })
   @ApiErrors({
     400: 'Too many seats, or a seat named twice',
     404: 'No such event, or the event has no such seat',

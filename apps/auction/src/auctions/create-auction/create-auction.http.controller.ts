@@ -25,7 +25,24 @@ export class CreateAuctionHttpController {
 
   // The seller is the caller.
   @Post()
-  @ApiCreatedResponse({ type: AuctionResponse })
+  @ApiCreatedResponse({
+    type: AuctionResponse,
+    // For the fuzz stage's stateful phase: the new auction, its bids, a bid on it.
+    links: {
+      theAuction: {
+        operationId: 'GetAuctionHttpController_get',
+        parameters: { auctionId: '$response.body#/id' },
+      },
+      itsBids: {
+        operationId: 'ListBidsHttpController_list',
+        parameters: { auctionId: '$response.body#/id' },
+      },
+      aBid: {
+        operationId: 'PlaceBidHttpController_place',
+        parameters: { auctionId: '$response.body#/id' },
+      },
+    },
+  })
   @ApiErrors({ 422: 'The times or amounts do not make an auction (the message says which)' })
   async create(
     @CurrentUser() user: AuthenticatedUser,

@@ -24,7 +24,21 @@ export class CreatePaymentHttpController {
   // The back-office API: a shopper pays through a checkout, never here (403).
   @RequireScopes(SCOPES.paymentsWrite)
   @ApiHeader(IDEMPOTENCY_KEY_HEADER_DOC)
-  @ApiCreatedResponse({ description: 'Captured', type: PaymentResponse })
+  @ApiCreatedResponse({
+    description: 'Captured',
+    type: PaymentResponse,
+    // For the fuzz stage's stateful phase: the new payment, and a refund of it.
+    links: {
+      thePayment: {
+        operationId: 'GetPaymentHttpController_get',
+        parameters: { id: '$response.body#/id' },
+      },
+      aRefund: {
+        operationId: 'RefundPaymentHttpController_create',
+        parameters: { id: '$response.body#/id' },
+      },
+    },
+  })
   @ApiResponse({ status: 402, description: 'The payment failed', type: PaymentFailedResponse })
   @ApiErrors({
     409: 'A request with this Idempotency-Key is still running',
