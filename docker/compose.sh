@@ -7,6 +7,8 @@
 #   build  builds every image (the engine, compose plugin and base image are installed first)
 #   up     builds, starts everything and waits until every service is healthy
 #   down   stops and removes the containers and their volumes
+#   restart <service...>  stops each gracefully (SIGTERM, as `docker stop`), starts it again
+#          and waits until it is healthy
 # Behind a proxy that re-signs TLS, put its CA certificate in docker/build-ca/ (or set
 # SUITE_BUILD_CA=<file>); CAs the host added to /usr/local/share/ca-certificates are taken
 # by default. Builds trust them in their dependency stages only.
@@ -73,6 +75,12 @@ case "${1:-}" in
     eval "$(bash infra/docker/engine.sh env)"
     docker compose down --volumes --remove-orphans "$@"
     ;;
+  restart)
+    shift
+    eval "$(bash infra/docker/engine.sh env)"
+    docker compose restart "$@"
+    docker compose up --no-build --no-deps --detach --wait --wait-timeout 120 "$@"
+    ;;
   ps | logs | config)
     cmd="$1"
     shift
@@ -80,7 +88,7 @@ case "${1:-}" in
     docker compose "$cmd" "$@"
     ;;
   *)
-    echo "usage: $0 env|build|up|down|ps|logs|config [compose args...]" >&2
+    echo "usage: $0 env|build|up|down|restart|ps|logs|config [compose args...]" >&2
     exit 2
     ;;
 esac

@@ -17,11 +17,12 @@ import { runRateLimitBurst } from './rate-limit-burst';
 import { formatReport, totalViolations, type DemoReport } from './report';
 import { GatewayClient } from '../lib/gateway-client';
 import { summarize } from '../lib/stats';
-import { composeTarget, nativeTarget, parseTarget, type DemoTarget } from './targets';
+import { composeTarget, nativeTarget, parseDemoArgs, type DemoTarget } from './targets';
 
-const { target: TARGET, rest: ARGS } = parseTarget(process.argv.slice(2));
+const { target: TARGET, restart: RESTART, rest: ARGS } = parseDemoArgs(process.argv.slice(2));
 const BUYERS = Number(ARGS[0] ?? 2000);
 const SEATS = Number(ARGS[1] ?? 500);
+const RESTART_AFTER_MS = 2_000;
 const HOLD_TTL_MS = 8_000;
 // How long the checkout sagas get to finish after the traffic stops, and how old an outbox
 // row must be before its absence from Kafka counts: the relays' time to publish.
@@ -74,6 +75,18 @@ async function main(): Promise<void> {
   const seatPool = seats.body.seats.map((s) => s.seatId);
 
   console.log(`\nflash sale: ${BUYERS} buyers, ${seatPool.length} seats, through ${gateway}`);
+  // Graceful restarts in the middle of the sale, one service after another: a SIGTERM must
+  // lose no accepted request's effects, no outbox row and no saga.
+  const restarts: DemoReport['restarts'] = [];
+  const restarting = (async () => {
+    await new Promise((r) => setTimeout(r, RESTART_AFTER_MS));
+    for (const service of RESTART) {
+      console.log(`  restarting ${service} (SIGTERM) during the sale`);
+      const at = Date.now();
+      await target.restart(service);
+      restarts.push({ service, readyAfterS: (Date.now() - at) / 1000 });
+    }
+  })();
   const outcomes: BuyerOutcome[] = await runFlashSale(client, {
     buyers: BUYERS,
     seatPool,
@@ -83,6 +96,7 @@ async function main(): Promise<void> {
     retryRate: 0.05,
     deadlineMs: 240_000,
   });
+  await restarting;
 
   console.log('auction race: 20 bidders for 8 s');
   const auction = await runAuctionRace(client, { bidders: 20, durationMs: 8_000 });
@@ -162,6 +176,7 @@ async function main(): Promise<void> {
       seatPool: seatPool.length,
       holds: tally(outcomes.map((o) => o.hold)),
       checkouts: tally(outcomes.map((o) => o.checkout)),
+      restarts,
       retries: {
         sent: retried.length,
         sameOrder: retried.filter((o) => o.sameResultOnRetry).length,

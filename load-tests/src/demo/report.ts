@@ -8,6 +8,8 @@ export interface DemoReport {
   holds: Record<string, number>;
   checkouts: Record<string, number>;
   retries: { sent: number; sameOrder: number };
+  // Services restarted gracefully during the sale, and how long each took to be ready again.
+  restarts: { service: string; readyAfterS: number }[];
   seatsSold: number;
   ticketsIssued: number;
   duplicateSeats: number;
@@ -72,6 +74,11 @@ export function formatReport(r: DemoReport): string {
     `checkouts    ${counts(r.checkouts)}`,
     `retries      ${r.retries.sent} checkouts sent twice with the same Idempotency-Key, ${r.retries.sameOrder} got the same order back`,
     `abandoned    ${r.abandonedHoldsFreed.abandoned} holds left to expire; seats of theirs still held after the TTL: ${r.abandonedHoldsFreed.seatsStillHeld}`,
+    ...(r.restarts.length > 0
+      ? [
+          `restarted    ${r.restarts.map((x) => `${x.service} (ready again after ${x.readyAfterS.toFixed(1)} s)`).join(', ')} during the sale, by SIGTERM`,
+        ]
+      : []),
     '',
     `seats sold   ${r.seatsSold}   tickets issued ${r.ticketsIssued}   seats sold twice ${r.duplicateSeats}`,
     `money        captured ${money(r.money.captured, r.money.currency)} = tickets ${money(r.money.ticketsValue, r.money.currency)} + refunds ${money(r.money.refunded, r.money.currency)}: ${r.money.balanced ? 'holds' : 'DOES NOT HOLD'}`,

@@ -2,14 +2,16 @@
 // Postgres, Redis and Kafka) or the compose stack (docker-compose.yml on the project's engine).
 // Either way the demo gets the same things: URLs, the databases and brokers its verifiers
 // read, and tokens that the services trust.
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SCOPES } from '@suite/contracts';
+import { SCOPES, isServiceName, type ServiceName } from '@suite/contracts';
 import {
   ENDPOINTS_FILE,
   TestTokens,
   findWorkspaceRoot,
   parseEndpointsFile,
+  restartService,
   stackTokens,
   startServices,
 } from '@suite/testing';
@@ -26,28 +28,56 @@ export interface DemoTarget {
   // and the operator's, signed with the key the services verify against.
   userToken?: (userId: string) => Promise<string>;
   operatorHeaders(): Promise<Record<string, string>>;
+  // Stops one service gracefully (SIGTERM, as `docker stop` does) and starts it again,
+  // resolving once it is ready: in-flight work must survive it.
+  restart(service: ServiceName): Promise<void>;
   // Where a user can look around after the run.
   explore: string[];
 }
 
 const ROOT = findWorkspaceRoot(__dirname);
 
-export function parseTarget(argv: readonly string[]): { target: TargetName; rest: string[] } {
-  const rest: string[] = [];
-  let target: TargetName = 'native';
+export interface DemoArgs {
+  target: TargetName;
+  // Services to restart gracefully in the middle of the flash sale.
+  restart: ServiceName[];
+  rest: string[];
+}
+
+// [--target native|compose] [--restart svc[,svc]] [positional...]
+export function parseDemoArgs(argv: readonly string[]): DemoArgs {
+  const args: DemoArgs = { target: 'native', restart: [], rest: [] };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] ?? '';
-    const value =
-      arg === '--target' ? argv[++i] : arg.startsWith('--target=') ? arg.slice(9) : null;
-    if (value === null) {
-      rest.push(arg);
-    } else if (value === 'native' || value === 'compose') {
-      target = value;
+    const [flag, inline] = arg.startsWith('--') ? arg.split('=', 2) : [arg, undefined];
+    if (flag !== '--target' && flag !== '--restart') {
+      args.rest.push(arg);
+      continue;
+    }
+    const value = inline ?? argv[++i] ?? '';
+    if (flag === '--target') {
+      if (value !== 'native' && value !== 'compose') {
+        throw new Error(`--target must be native or compose, not "${value}"`);
+      }
+      args.target = value;
     } else {
-      throw new Error(`--target must be native or compose, not ${String(value)}`);
+      for (const service of value.split(',').filter(Boolean)) {
+        if (!isServiceName(service)) throw new Error(`--restart: no service named "${service}"`);
+        args.restart.push(service);
+      }
     }
   }
-  return { target, rest };
+  return args;
+}
+
+function run(command: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited ${code}`)),
+    );
+  });
 }
 
 const operatorOf = (tokens: TestTokens) => async () =>
@@ -72,6 +102,9 @@ export async function nativeTarget(overrides: {
     },
     kafkaBrokers: (infra['KAFKA_BROKERS'] ?? '').split(','),
     operatorHeaders: operatorOf(stackTokens()),
+    restart: async (service) => {
+      await restartService(service);
+    },
     explore: [
       `Swagger UI   ${gatewayUrl}/docs`,
       `gateway      ${gatewayUrl}   (POST /dev/tokens {"userId":"you"} for a token)`,
@@ -109,6 +142,7 @@ export function composeTarget(): DemoTarget {
     kafkaBrokers: [`127.0.0.1:${port('KAFKA_HOST_PORT', 19094)}`],
     userToken: (userId) => tokens.token(userId),
     operatorHeaders: operatorOf(tokens),
+    restart: (service) => run('bash', ['docker/compose.sh', 'restart', service]),
     explore: [
       `Swagger UI   ${gatewayUrl}/docs`,
       `gateway      ${gatewayUrl}   (tokens: sign with DEV_TOKEN_PRIVATE_KEY from .env)`,
