@@ -307,10 +307,18 @@ describe('payments', () => {
         expect.arrayContaining([
           'property extra should not exist',
           'amountMinor must be an integer number',
-          'currency must be a 3-letter ISO 4217 code, e.g. EUR',
+          'currency must be one of EUR, USD, GBP, CHF, SEK, NOK, DKK, PLN, CZK (ISO 4217)',
           'sourceToken must be a string',
         ]),
       );
+    });
+
+    it('refuses a currency that is three capital letters but not one payments settle in', async () => {
+      const response = await pay(app, key(), { ...order(), currency: 'ZZZ' });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().message).toEqual([
+        'currency must be one of EUR, USD, GBP, CHF, SEK, NOK, DKK, PLN, CZK (ISO 4217)',
+      ]);
     });
 
     it('answers 404 for an unknown payment id and 400 for a malformed one, with no stack trace', async () => {

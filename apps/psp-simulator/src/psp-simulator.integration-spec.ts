@@ -130,9 +130,15 @@ describe('psp-simulator', () => {
     expect(bad.json().message).toEqual(
       expect.arrayContaining([
         'amountMinor must not be less than 1',
-        'currency must be a 3-letter ISO 4217 code, e.g. EUR',
+        'currency must be one of EUR, USD, GBP, CHF, SEK, NOK, DKK, PLN, CZK (ISO 4217)',
       ]),
     );
+    // Three capital letters are not a currency: only the codes the PSP settles in are.
+    const unknown = await charge(key(), { ...body(), currency: 'ZZZ' });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().message).toEqual([
+      'currency must be one of EUR, USD, GBP, CHF, SEK, NOK, DKK, PLN, CZK (ISO 4217)',
+    ]);
   });
 
   it('answers an injected error with 503 and charges nothing, so a retry charges once', async () => {

@@ -2,7 +2,13 @@ export { DEFAULT_PORTS, SERVICE_NAMES, isServiceName } from './services';
 export type { ServiceName } from './services';
 export { TOPICS, TOPIC_KINDS } from './topics';
 export type { TopicKind, TopicName } from './topics';
-export { CAPTURE_PAYMENT_LIMITS, PAYMENT_COMMAND_TYPES, PAYMENT_EVENT_TYPES } from './payments';
+export {
+  CAPTURE_PAYMENT_LIMITS,
+  PAYMENT_COMMAND_TYPES,
+  PAYMENT_EVENT_TYPES,
+  UNSUPPORTED_CURRENCY_MESSAGE,
+  isSupportedCurrency,
+} from './payments';
 export type {
   CapturePaymentPayload,
   PaymentCommandType,

@@ -18,8 +18,22 @@ export const CAPTURE_PAYMENT_LIMITS = {
   // The PSP refuses a longer source token.
   maxSourceTokenLength: 100,
   maxMerchantReferenceLength: 200,
-  currencyPattern: /^[A-Z]{3}$/,
+  // The ISO 4217 codes the PSP settles in. Every one has two decimal places, so an amount
+  // in minor units is cents in each; a currency with another exponent (JPY, BHD) would need
+  // its own minor-unit rules before it could be added.
+  currencies: ['EUR', 'USD', 'GBP', 'CHF', 'SEK', 'NOK', 'DKK', 'PLN', 'CZK'],
 } as const;
+
+export type SupportedCurrency = (typeof CAPTURE_PAYMENT_LIMITS.currencies)[number];
+
+export function isSupportedCurrency(value: unknown): value is SupportedCurrency {
+  return (
+    typeof value === 'string' &&
+    (CAPTURE_PAYMENT_LIMITS.currencies as readonly string[]).includes(value)
+  );
+}
+
+export const UNSUPPORTED_CURRENCY_MESSAGE = `currency must be one of ${CAPTURE_PAYMENT_LIMITS.currencies.join(', ')} (ISO 4217)`;
 
 // The saga step's idempotency key becomes the payment's key, so a resent command
 // captures once.

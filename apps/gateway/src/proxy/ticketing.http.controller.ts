@@ -5,7 +5,6 @@ import {
   ApiBody,
   ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -102,8 +101,10 @@ export class TicketingHttpController {
   @ApiCreatedResponse({ description: 'Completed within the short wait', type: OrderResponse })
   @ApiOkResponse({ description: 'Ended without tickets: the order says why', type: OrderResponse })
   @ApiAcceptedResponse({ description: 'Still running: poll statusUrl', type: CheckoutResponse })
-  @ApiForbiddenResponse({ description: 'The hold belongs to another user', type: ErrorResponse })
-  @ApiNotFoundResponse({ description: 'No such hold', type: ErrorResponse })
+  @ApiNotFoundResponse({
+    description: 'No such hold, or it belongs to another user',
+    type: ErrorResponse,
+  })
   @ApiConflictResponse({
     description:
       'The hold is not active or is being checked out, or a request with this key is still running',

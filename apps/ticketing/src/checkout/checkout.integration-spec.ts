@@ -177,10 +177,16 @@ describe('checkout saga', () => {
     expect(missing.json().message).toBe('the Idempotency-Key header is required');
   });
 
-  it('checkout-by-non-owner-is-refused-with-403', async () => {
+  it('checkout-by-non-owner-answers-404-as-for-a-missing-hold', async () => {
     const { holdId } = await hold('erin', ['A-4-1']);
     const response = await checkout('mallory', randomUUID(), holdId);
-    expect(response.statusCode).toBe(403);
+    // The same answer as for an id nobody holds: nothing says the hold exists.
+    expect(response.statusCode).toBe(404);
+    expect(response.json().message).toBe(`hold ${holdId} does not exist`);
+    const nobody = randomUUID();
+    const unknown = await checkout('mallory', randomUUID(), nobody);
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().message).toBe(`hold ${nobody} does not exist`);
   });
 
   it('stale-holder-cannot-confirm-after-its-hold-expired-and-the-seat-was-re-held', async () => {

@@ -12,7 +12,7 @@ export class CreatePaymentRequest {
     example: 5000,
   })
   amountMinor!: number;
-  @ApiProperty({ pattern: LIMITS.currencyPattern.source, example: 'EUR' }) currency!: string;
+  @ApiProperty({ enum: LIMITS.currencies, example: 'EUR' }) currency!: string;
   @ApiProperty({ minLength: 1, maxLength: LIMITS.maxSourceTokenLength, example: 'tok_visa' })
   sourceToken!: string;
   @ApiProperty({

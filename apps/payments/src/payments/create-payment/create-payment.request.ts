@@ -1,5 +1,5 @@
-import { CAPTURE_PAYMENT_LIMITS as LIMITS } from '@suite/contracts';
-import { IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { CAPTURE_PAYMENT_LIMITS as LIMITS, UNSUPPORTED_CURRENCY_MESSAGE } from '@suite/contracts';
+import { IsIn, IsInt, IsString, Length, Max, Min } from 'class-validator';
 
 // Bounded to what the PSP accepts, so a request that passes here is never refused there.
 export class CreatePaymentRequest {
@@ -9,9 +9,7 @@ export class CreatePaymentRequest {
   @Max(LIMITS.maxAmountMinor)
   amountMinor!: number;
 
-  @Matches(LIMITS.currencyPattern, {
-    message: 'currency must be a 3-letter ISO 4217 code, e.g. EUR',
-  })
+  @IsIn(LIMITS.currencies, { message: UNSUPPORTED_CURRENCY_MESSAGE })
   currency!: string;
 
   @IsString()

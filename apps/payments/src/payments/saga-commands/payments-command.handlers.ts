@@ -1,5 +1,10 @@
 import type { CapturePaymentPayload, RefundPaymentPayload } from '@suite/contracts';
-import { CAPTURE_PAYMENT_LIMITS, PAYMENT_COMMAND_TYPES } from '@suite/contracts';
+import {
+  CAPTURE_PAYMENT_LIMITS,
+  PAYMENT_COMMAND_TYPES,
+  UNSUPPORTED_CURRENCY_MESSAGE,
+  isSupportedCurrency,
+} from '@suite/contracts';
 import { idempotencyKeyFor, type SagaCommandHandler, type StepOutcome } from '@suite/coordination';
 import { isUuid } from '../../http/validation';
 import type {
@@ -87,8 +92,8 @@ function validCapture(raw: unknown): CapturePaymentPayload | string {
   ) {
     return `amountMinor must be an integer from ${limits.minAmountMinor} to ${limits.maxAmountMinor}`;
   }
-  if (typeof p.currency !== 'string' || !limits.currencyPattern.test(p.currency)) {
-    return 'currency must be a 3-letter ISO 4217 code';
+  if (!isSupportedCurrency(p.currency)) {
+    return UNSUPPORTED_CURRENCY_MESSAGE;
   }
   if (
     typeof p.sourceToken !== 'string' ||

@@ -1,10 +1,11 @@
+import { CAPTURE_PAYMENT_LIMITS, UNSUPPORTED_CURRENCY_MESSAGE } from '@suite/contracts';
 import {
+  IsIn,
   IsInt,
   IsOptional,
   IsString,
   IsUrl,
   Length,
-  Matches,
   Max,
   MaxLength,
   Min,
@@ -16,7 +17,7 @@ export class CreateChargeRequest {
   @Max(100_000_000)
   amountMinor!: number;
 
-  @Matches(/^[A-Z]{3}$/, { message: 'currency must be a 3-letter ISO 4217 code, e.g. EUR' })
+  @IsIn(CAPTURE_PAYMENT_LIMITS.currencies, { message: UNSUPPORTED_CURRENCY_MESSAGE })
   currency!: string;
 
   @IsString()

@@ -42,8 +42,7 @@ export class StartCheckoutHttpController {
     type: CheckoutPendingResponse,
   })
   @ApiErrors({
-    403: 'The hold belongs to another user',
-    404: 'No such hold',
+    404: 'No such hold, or it belongs to another user',
     409: 'The hold is not active, is already being checked out, or a request with this key is still running',
     422: 'The key was used with a different request, or the order cannot be paid',
   })

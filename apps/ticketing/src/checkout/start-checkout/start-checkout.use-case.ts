@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
-import { CAPTURE_PAYMENT_LIMITS } from '@suite/contracts';
+import { CAPTURE_PAYMENT_LIMITS, isSupportedCurrency } from '@suite/contracts';
 import {
   IdempotencyStore,
   type Clock,
@@ -52,7 +52,7 @@ const PENDING_POLL_MS = 50;
 // An order payments would refuse as malformed must not start a saga: the checkout would
 // only fail after the hold was taken out of sale.
 function unpayableReason(amountMinor: number, currency: string): string | undefined {
-  const { minAmountMinor, maxAmountMinor, currencyPattern } = CAPTURE_PAYMENT_LIMITS;
+  const { minAmountMinor, maxAmountMinor } = CAPTURE_PAYMENT_LIMITS;
   if (
     !Number.isSafeInteger(amountMinor) ||
     amountMinor < minAmountMinor ||
@@ -60,8 +60,8 @@ function unpayableReason(amountMinor: number, currency: string): string | undefi
   ) {
     return `the order's amount (${amountMinor} minor units) is outside what payments accept (${minAmountMinor} to ${maxAmountMinor})`;
   }
-  if (!currencyPattern.test(currency)) {
-    return `the event's currency ${currency} is not a 3-letter ISO 4217 code`;
+  if (!isSupportedCurrency(currency)) {
+    return `the event's currency ${currency} is not one payments accept`;
   }
   return undefined;
 }
@@ -141,12 +141,14 @@ export class StartCheckoutUseCase {
         return { kind: 'refused', response };
       };
       const hold = await this.holds.find(sql, command.holdId, true);
-      if (!hold)
-        return refuse(errorBody(404, 'Not Found', `hold ${command.holdId} does not exist`));
+      const missing = errorBody(404, 'Not Found', `hold ${command.holdId} does not exist`);
+      if (!hold) return refuse(missing);
       const eligible = checkoutEligibility(hold, command.userId, this.clock.now());
       if (!eligible.ok) {
+        // Another user's hold answers as a missing one, as GET /holds/{id} does: a 403
+        // would confirm that the id exists.
         return eligible.reason === 'not-owner'
-          ? refuse(errorBody(403, 'Forbidden', eligible.message))
+          ? refuse(missing)
           : refuse(errorBody(409, 'Conflict', eligible.message));
       }
       const event = await this.events.findIn(sql, hold.eventId);
