@@ -71,6 +71,22 @@ if (fs.existsSync(fuzzTargets)) {
   }
 }
 
+// The compose stage (tools/compose/stage.sh): its checks in Jest's report shape. Expected
+// once the stage has begun; a missing report then counts as one failed.
+if (fs.existsSync(path.join(resultsDir, 'compose.expected'))) {
+  const file = path.join(resultsDir, 'compose.stage.json');
+  if (!fs.existsSync(file)) {
+    failed += 1;
+    rows.push(['compose', 'stage', 'NO REPORT (the stage died before writing one)']);
+  } else {
+    const r = JSON.parse(fs.readFileSync(file, 'utf8'));
+    passed += r.numPassedTests;
+    failed += r.numFailedTests;
+    skipped += r.numPendingTests;
+    rows.push(['compose', 'stage', `${r.numPassedTests} passed, ${r.numFailedTests} failed`]);
+  }
+}
+
 console.log('\nTest results by project:');
 for (const [project, tier, text] of rows)
   console.log(`  ${project.padEnd(20)} ${tier.padEnd(12)} ${text}`);

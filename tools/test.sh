@@ -14,7 +14,7 @@ fi
 
 rm -rf .local/test-results
 mkdir -p .local/test-results
-# Four stages, so that tests which measure timing or restart shared infrastructure never run
+# Five stages, so that tests which measure timing or restart shared infrastructure never run
 # beside other work on this 2-core machine:
 # 1. type checks, lint and unit tests, two projects at a time (Nx caches their reports);
 # 2. integration tests, one project at a time: several start processes of their own (brokers,
@@ -22,11 +22,34 @@ mkdir -p .local/test-results
 # 3. the end-to-end tier alone: its fault runs restart the shared Redis and Kafka;
 # 4. API fuzzing (tools/fuzz/stage.sh): the services started afresh, Schemathesis with all its
 #    checks against each OpenAPI document, one JUnit report per document, the services stopped.
+# 5. the compose stack (tools/compose/stage.sh): images built from this checkout, the stack up,
+#    a short flash sale with a graceful restart through its gateway, every verifier, the stack
+#    down. Its slow parts overlap stages that measure nothing: the engine and compose plugin
+#    install beside stage 1, the images build beside stage 4. SUITE_COMPOSE_STAGE=off skips it
+#    (for a machine that cannot run a Docker engine).
+compose_stage=${SUITE_COMPOSE_STAGE:-on}
+if [ "$compose_stage" = on ]; then
+  bash infra/docker/engine.sh start >>.local/logs/compose-stage.log 2>&1 &
+  engine_pid=$!
+fi
 nx_status=0
 npx nx run-many -t typecheck lint test --outputStyle=stream "$@" || nx_status=1
+if [ "$compose_stage" = on ]; then
+  wait "$engine_pid" || echo "[compose] the Docker engine did not start; read .local/logs/compose-stage.log" >&2
+fi
 npx nx run-many -t integration --parallel=1 --outputStyle=stream "$@" || nx_status=1
 npx nx run-many -t e2e --outputStyle=stream "$@" || nx_status=1
+if [ "$compose_stage" = on ]; then
+  bash tools/compose/stage.sh prepare &
+  prepare_pid=$!
+fi
 # The fuzz stage's failures are counted from its reports, operation by operation.
 bash tools/fuzz/stage.sh
+if [ "$compose_stage" = on ]; then
+  # From here a missing compose report counts as a failed test.
+  touch .local/test-results/compose.expected
+  wait "$prepare_pid" || echo "[compose] building the images failed; read .local/logs/compose-stage.log" >&2
+  bash tools/compose/stage.sh run
+fi
 
 node tools/test-summary.cjs "$nx_status" "$((SECONDS - started))"
