@@ -16,9 +16,6 @@ ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
-# Production dependencies only, in their own folder for the final stage.
-RUN mkdir /prod && cp package.json package-lock.json /prod/ \
- && cd /prod && npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 COPY tsconfig.base.json .swcrc ./
 COPY tools/build tools/build
 COPY libs libs
@@ -26,6 +23,8 @@ COPY apps apps
 RUN for app in gateway ticketing payments psp-simulator auction rate-limiter; do \
       node tools/build/build-app.cjs "$app" || exit 1; \
     done
+# Production dependencies only, for the final stage: the development ones pruned offline.
+RUN npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 
 FROM ${BASE_IMAGE}
 ARG APP
@@ -34,7 +33,7 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin suite
 WORKDIR /app
-COPY --from=build /prod/node_modules node_modules
+COPY --from=build /src/node_modules node_modules
 COPY --from=build /src/dist/apps/${APP} .
 # The examples of the two services that read a policy file; POLICY_FILE names one of them.
 COPY apps/gateway/rate-limits.example.json apps/rate-limiter/policies.example.json config/

@@ -49,7 +49,7 @@ case "${1:-run}" in
       exit 1
     fi
     SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register load-tests/src/demo/main.ts \
-      --target compose --restart payments 300 100 2>&1 | tee -a "$LOG" | tail -n 40
+      --target compose --restart payments 200 80 2>&1 | tee -a "$LOG" | tail -n 40
     demo_status=${PIPESTATUS[0]}
     sale=passed
     [ "$demo_status" -eq 0 ] || sale=failed
