@@ -109,10 +109,11 @@ apt_install() {
   [ "${#missing[@]}" -eq 0 ] && return 0
   log "installing Debian packages: ${missing[*]}"
   if [ "$APT_UPDATED" -eq 0 ]; then
-    as_root apt-get update -qq >"$SUITE_LOG_DIR/apt.log" 2>&1 || fail apt "$SUITE_LOG_DIR/apt.log" "apt-get update"
+    as_root apt-get -o DPkg::Lock::Timeout=600 update -qq >"$SUITE_LOG_DIR/apt.log" 2>&1 || fail apt "$SUITE_LOG_DIR/apt.log" "apt-get update"
     APT_UPDATED=1
   fi
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" \
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+    -o DPkg::Lock::Timeout=600 --no-install-recommends "${missing[@]}" \
     >>"$SUITE_LOG_DIR/apt.log" 2>&1 || fail apt "$SUITE_LOG_DIR/apt.log" "apt-get install ${missing[*]}"
 }
 

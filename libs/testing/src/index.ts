@@ -23,6 +23,7 @@ export {
 } from './isolation/test-kafka';
 export { DisposableKafka } from './processes/disposable-kafka';
 export { DisposableRedis } from './processes/disposable-redis';
+export { freePort, freePorts } from './processes/free-port';
 export { forkTs, killAndWait, nextMessage } from './processes/fork-ts';
 export {
   HistoryRecorder,

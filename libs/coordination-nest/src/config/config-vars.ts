@@ -17,6 +17,10 @@ export const baseServiceConfig = z.object({
   PORT: portVar(),
   HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  // After SIGTERM, how long the service keeps serving while it reports not ready, so a load
+  // balancer takes it out of rotation before its listener closes. 0 (alone, nothing routes by
+  // readiness) closes at once; behind a balancer, set it above the balancer's check interval.
+  SHUTDOWN_DRAIN_MS: durationMsVar({ default: 0, max: 60_000 }),
 });
 
 export type BaseServiceConfig = z.infer<typeof baseServiceConfig>;
