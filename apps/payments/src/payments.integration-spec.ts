@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -21,6 +20,7 @@ import {
   createTestDatabase,
   createTestTopic,
   forkTs,
+  freePort,
   integrationEndpoints,
   killAndWait,
   testKafka,
@@ -79,17 +79,6 @@ function gatedCharges(psp: PspGateway) {
     refund: (request) => psp.refund(request),
   };
   return { gateway, arrived, open };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 describe('payments', () => {

@@ -1,6 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RateLimitPolicyFile } from '@suite/contracts';
@@ -8,6 +7,7 @@ import {
   createTestRedis,
   FaultProxy,
   forkTs,
+  freePorts,
   integrationEndpoints,
   killAndWait,
   TestTokens,
@@ -99,18 +99,6 @@ function maxInAnyWindow(times: number[], windowMs: number, fromMs = -Infinity): 
   return max;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('four rate-limiter instances in separate processes sharing one Redis', () => {
@@ -144,8 +132,7 @@ describe('four rate-limiter instances in separate processes sharing one Redis', 
     dir = mkdtempSync(join(tmpdir(), 'rate-limiter-'));
     const file = join(dir, 'policies.json');
     writeFileSync(file, JSON.stringify(policyFile));
-    for (let i = 0; i < INSTANCES; i++) {
-      const port = await freePort();
+    for (const port of await freePorts(INSTANCES)) {
       urls.push(`http://127.0.0.1:${port}`);
       services.push(
         forkTs(join(__dirname, 'main.ts'), [], {

@@ -10,7 +10,6 @@
 import 'reflect-metadata';
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { DevTokenSigner, generateEs256KeyPair } from '@suite/coordination-nest';
 import {
@@ -18,6 +17,7 @@ import {
   createTestRedis,
   createTestTopic,
   forkTs,
+  freePorts,
   integrationEndpoints,
   killAndWait,
   testKafka,
@@ -37,17 +37,6 @@ const issuer = new DevTokenSigner({
   issuer: 'suite',
   audience: 'suite',
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 async function ready(url: string, what: string): Promise<void> {
   const deadline = Date.now() + 60_000;
@@ -109,11 +98,7 @@ async function measure(wakeups: 'on' | 'off'): Promise<number[]> {
       PAYMENTS_COMMANDS_TOPIC: await topic('payments_commands'),
     };
     const paymentsEvents = await topic('payments_events');
-    const [pspPort, paymentsPort, ticketingPort] = [
-      await freePort(),
-      await freePort(),
-      await freePort(),
-    ];
+    const [pspPort, paymentsPort, ticketingPort] = (await freePorts(3)) as [number, number, number];
     const common = {
       LOG_LEVEL: 'error',
       KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),

@@ -1,22 +1,13 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findWorkspaceRoot } from '../endpoints/endpoints';
+import { freePorts } from './free-port';
 
 const root = findWorkspaceRoot(__dirname);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 async function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -56,8 +47,7 @@ export class DisposableKafka {
   static async start(): Promise<DisposableKafka> {
     const libs = kafkaLibs();
     const dir = mkdtempSync(join(tmpdir(), 'suite-kafka-'));
-    const port = await freePort();
-    const controllerPort = await freePort();
+    const [port, controllerPort] = (await freePorts(2)) as [number, number];
     const template = readFileSync(join(root, 'infra/kafka/server.properties'), 'utf8');
     const config = join(dir, 'server.properties');
     writeFileSync(
