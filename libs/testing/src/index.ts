@@ -23,6 +23,11 @@ export {
 } from './isolation/test-kafka';
 export { DisposableKafka } from './processes/disposable-kafka';
 export { DisposableRedis } from './processes/disposable-redis';
+export {
+  CLUSTER_SLOTS,
+  DisposableRedisCluster,
+  type DisposableRedisClusterOptions,
+} from './processes/disposable-redis-cluster';
 export { freePort, freePorts } from './processes/free-port';
 export { forkTs, killAndWait, nextMessage } from './processes/fork-ts';
 export {

@@ -1,17 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
-import Redis from 'ioredis';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
+import type { ChildProcess } from 'node:child_process';
+import { freePort } from './free-port';
+import { killRedisServer, launchRedisServer } from './redis-server';
 
 /**
  * A private redis-server process for tests that restart or kill Redis on purpose, so that
@@ -42,52 +31,10 @@ export class DisposableRedis {
   async stop(): Promise<void> {
     const child = this.process;
     this.process = undefined;
-    if (!child || child.exitCode !== null) return;
-    const closed = once(child, 'close');
-    child.kill('SIGKILL');
-    await closed;
+    await killRedisServer(child);
   }
 
   private async boot(): Promise<void> {
-    const child = spawn(
-      'redis-server',
-      [
-        '--port',
-        String(this.port),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        '--protected-mode',
-        'no',
-      ],
-      { stdio: 'ignore' },
-    );
-    this.process = child;
-    const probe = new Redis(this.url, {
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-    });
-    const deadline = Date.now() + 10_000;
-    try {
-      for (;;) {
-        try {
-          await probe.connect();
-          await probe.ping();
-          return;
-        } catch (error) {
-          probe.disconnect();
-          if (child.exitCode !== null)
-            throw new Error(`redis-server on port ${this.port} exited at start`);
-          if (Date.now() > deadline) throw error;
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      }
-    } finally {
-      probe.disconnect();
-    }
+    this.process = await launchRedisServer({ port: this.port });
   }
 }
