@@ -47,6 +47,8 @@ export { runInTransaction } from './database/run-in-transaction';
 export type { TransactionOptions, UnitOfWork } from './database/run-in-transaction';
 export { typeOrmOptionsFor } from './database/typeorm-options';
 export type { TypeOrmOptionsInput } from './database/typeorm-options';
+export { createRedisClient, redisReadinessCheck } from './redis/create-redis-client';
+export type { CreateRedisClientOptions } from './redis/create-redis-client';
 export { HttpMetrics, UNMATCHED_ROUTE } from './observability/http-metrics';
 export type { ObservedRequest } from './observability/http-metrics';
 export { ObservabilityModule } from './observability/observability.module';

@@ -94,6 +94,13 @@ export class DisposableRedisCluster {
     return new Map(counts as [number, number][]);
   }
 
+  /** Kills one node with SIGKILL, as a crash would; its slots have no other primary. */
+  async killNode(index: number): Promise<void> {
+    const child = this.processes[index];
+    this.processes[index] = undefined;
+    await killRedisServer(child);
+  }
+
   /** Kills every node (as a crash would) and deletes their folders. Safe to call twice. */
   async stop(): Promise<void> {
     const processes = this.processes;
