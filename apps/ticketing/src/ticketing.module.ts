@@ -12,11 +12,17 @@ import {
   SagaOrchestrator,
   FencedHolds,
   systemClock,
+  type RedisClient,
   type SqlExecutor,
 } from '@suite/coordination';
-import { HttpMetrics, ReadinessRegistry, dataSourceReadinessCheck } from '@suite/coordination-nest';
+import {
+  HttpMetrics,
+  ReadinessRegistry,
+  createRedisClient,
+  dataSourceReadinessCheck,
+  redisReadinessCheck,
+} from '@suite/coordination-nest';
 import { Counter } from 'prom-client';
-import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { checkoutSaga } from './checkout/domain/checkout.saga';
 import { StartCheckoutHttpController } from './checkout/start-checkout/start-checkout.http.controller';
@@ -56,13 +62,11 @@ import {
 class TicketingConnections implements OnApplicationShutdown {
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     readiness: ReadinessRegistry,
   ) {
     readiness.register('postgres', dataSourceReadinessCheck(dataSource));
-    readiness.register('redis', async () => {
-      await redis.ping();
-    });
+    readiness.register('redis', redisReadinessCheck(redis));
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -90,7 +94,9 @@ export class TicketingModule {
         {
           provide: REDIS,
           useFactory: () =>
-            new Redis(config.REDIS_URL, {
+            createRedisClient({
+              url: config.REDIS_URL,
+              clusterNodes: config.REDIS_CLUSTER_NODES,
               keyPrefix: config.REDIS_KEY_PREFIX,
               maxRetriesPerRequest: 2,
             }),
@@ -100,7 +106,7 @@ export class TicketingModule {
         {
           provide: FENCED_HOLDS,
           inject: [REDIS, AUTOCOMMIT],
-          useFactory: (redis: Redis, sql: SqlExecutor) =>
+          useFactory: (redis: RedisClient, sql: SqlExecutor) =>
             // Ticketing's leases, leader names and epochs live under its own namespace.
             new FencedHolds({ namespace: 'ticketing', redis, epochs: new PostgresEpochs(sql) }),
         },
@@ -149,7 +155,8 @@ export class TicketingModule {
         {
           provide: SeatLeases,
           inject: [REDIS, FENCED_HOLDS],
-          useFactory: (redis: Redis, holds: FencedHolds) => new SeatLeases(redis, holds.namespace),
+          useFactory: (redis: RedisClient, holds: FencedHolds) =>
+            new SeatLeases(redis, holds.namespace),
         },
         { provide: SeatsRepository, useValue: new SeatsRepository() },
         { provide: HoldsRepository, useValue: new HoldsRepository() },

@@ -14,8 +14,9 @@ import {
   PostgresEpochs,
   createIdempotentProducer,
   type IdempotentProducer,
+  type RedisClient,
 } from '@suite/coordination';
-import Redis from 'ioredis';
+import { createRedisClient } from '@suite/coordination-nest';
 import { Kafka, logLevel } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { AUCTION_CONFIG, type AuctionConfig } from '../config/auction.config';
@@ -29,7 +30,7 @@ import { AuctionCloser } from './close-auctions/auction-closer';
 export class AuctionWorkers implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(AuctionWorkers.name);
   private readonly owner = `auction-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
-  private redis: Redis | undefined;
+  private redis: RedisClient | undefined;
   private closer: AuctionCloser | undefined;
   private relay: LeasedOutboxRelay | undefined;
   private producer: IdempotentProducer | undefined;
@@ -42,7 +43,11 @@ export class AuctionWorkers implements OnApplicationBootstrap, BeforeApplication
   async onApplicationBootstrap(): Promise<void> {
     const { config } = this;
     if (config.CLOSER === 'off' && config.OUTBOX_RELAY === 'off') return;
-    this.redis = new Redis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX });
+    this.redis = createRedisClient({
+      url: config.REDIS_URL,
+      clusterNodes: config.REDIS_CLUSTER_NODES,
+      keyPrefix: config.REDIS_KEY_PREFIX,
+    });
     const sql = autocommitExecutor(this.db);
     const tx = dataSourceTransactions(this.db);
     // Auction's closer and relay leases (and their epochs) live under its own namespace, so

@@ -23,6 +23,9 @@ export const auctionConfigSchema = baseServiceConfig
     REDIS_URL: urlVar({ protocols: REDIS_PROTOCOLS }),
     // Prefix of every Redis key the service writes (tests isolate themselves with it).
     REDIS_KEY_PREFIX: z.string().default(''),
+    // Redis Cluster seed nodes, comma-separated host:port. Set: a Cluster client (REDIS_URL
+    // then lends only its scheme and credentials); unset: the one server at REDIS_URL.
+    REDIS_CLUSTER_NODES: brokerList().optional(),
     // AuctionClosed, through the outbox relay.
     KAFKA_BROKERS: brokerList(),
     AUCTION_EVENTS_TOPIC: z

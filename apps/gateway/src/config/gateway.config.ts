@@ -1,6 +1,7 @@
 import { DEFAULT_PORTS } from '@suite/contracts';
 import {
   baseServiceConfig,
+  brokerList,
   durationMsVar,
   HTTP_PROTOCOLS,
   pemVar,
@@ -30,6 +31,9 @@ export const gatewayConfigSchema = baseServiceConfig
     REDIS_URL: urlVar({ protocols: REDIS_PROTOCOLS }),
     // Prefix of every Redis key the gateway writes. Instances that share a limit share it.
     REDIS_KEY_PREFIX: z.string().default(''),
+    // Redis Cluster seed nodes, comma-separated host:port. Set: a Cluster client (REDIS_URL
+    // then lends only its scheme and credentials); unset: the one server at REDIS_URL.
+    REDIS_CLUSTER_NODES: brokerList().optional(),
     // Budget for one proxied call; upstreams keep their own timeouts below this one.
     UPSTREAM_TIMEOUT_MS: durationMsVar({ default: 5_000, min: 1 }),
     // Per-upstream budgets; unset means UPSTREAM_TIMEOUT_MS.

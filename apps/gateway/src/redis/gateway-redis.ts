@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
+import type { RedisClient } from '@suite/coordination';
+import { createRedisClient } from '@suite/coordination-nest';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
 
 // The gateway's one Redis connection: rate-limit counters only. Connected on first use,
@@ -7,12 +8,15 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
 // timeout and failure policies decide what happens while it cannot answer.
 @Injectable()
 export class GatewayRedis implements OnApplicationShutdown {
-  readonly client: Redis;
+  readonly client: RedisClient;
   private readonly logger = new Logger(GatewayRedis.name);
   private lastError = '';
 
   constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig) {
-    this.client = new Redis(config.REDIS_URL, {
+    // A Cluster client when REDIS_CLUSTER_NODES is set; the options mean the same for both.
+    this.client = createRedisClient({
+      url: config.REDIS_URL,
+      clusterNodes: config.REDIS_CLUSTER_NODES,
       keyPrefix: config.REDIS_KEY_PREFIX,
       lazyConnect: true,
       // The limiter bounds each decision by its own timeout; ioredis should not also

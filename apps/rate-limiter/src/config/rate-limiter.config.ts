@@ -1,6 +1,7 @@
 import { DEFAULT_PORTS } from '@suite/contracts';
 import {
   baseServiceConfig,
+  brokerList,
   durationMsVar,
   pemVar,
   portVar,
@@ -25,6 +26,9 @@ export const rateLimiterConfigSchema = baseServiceConfig.extend({
     .max(64)
     .regex(/^[A-Za-z0-9_.:-]*$/, 'only A-Z a-z 0-9 _ . : -')
     .default(''),
+  // Redis Cluster seed nodes, comma-separated host:port. Set: a Cluster client (REDIS_URL
+  // then lends only its scheme and credentials); unset: the one server at REDIS_URL.
+  REDIS_CLUSTER_NODES: brokerList().optional(),
   // How long one decision may wait for Redis before the policy's failure mode decides.
   REDIS_TIMEOUT_MS: durationMsVar({ default: 100, min: 1, max: 10_000 }),
   // After a Redis failure, decisions skip Redis this long before trying it again.

@@ -1,6 +1,5 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { createLimiter } from '@suite/coordination';
-import type Redis from 'ioredis';
+import { createLimiter, type RedisClient } from '@suite/coordination';
 import type { RateLimiterConfig } from '../config/rate-limiter.config';
 import { REDIS } from '../rate-limiter.tokens';
 import { PoliciesHttpController } from './admin/policies.http.controller';
@@ -19,7 +18,7 @@ export class PoliciesModule implements OnApplicationShutdown {
           provide: PolicyRegistry,
           inject: [REDIS],
           // Loaded before the app listens: a bad file stops the boot with its issues.
-          useFactory: async (redis: Redis) => {
+          useFactory: async (redis: RedisClient) => {
             const registry = new PolicyRegistry(config.POLICY_FILE, (policy) =>
               createLimiter({
                 redis,

@@ -6,13 +6,20 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import { ReadinessRegistry } from '@suite/coordination-nest';
-import Redis from 'ioredis';
+import type { RedisClient } from '@suite/coordination';
+import {
+  ReadinessRegistry,
+  createRedisClient,
+  redisReadinessCheck,
+} from '@suite/coordination-nest';
 import type { RateLimiterConfig } from '../config/rate-limiter.config';
 import { REDIS } from '../rate-limiter.tokens';
 
-export function createRedisClient(config: RateLimiterConfig): Redis {
-  const client = new Redis(config.REDIS_URL, {
+// The one server at REDIS_URL, or a Redis Cluster when REDIS_CLUSTER_NODES is set.
+export function createRateLimiterRedis(config: RateLimiterConfig): RedisClient {
+  const client = createRedisClient({
+    url: config.REDIS_URL,
+    clusterNodes: config.REDIS_CLUSTER_NODES,
     keyPrefix: config.REDIS_KEY_PREFIX,
     // Connect on the first command, so the app (and its unit tests) boot without Redis; the
     // limiters' failure policies decide while it is away.
@@ -38,7 +45,7 @@ export function createRedisClient(config: RateLimiterConfig): Redis {
 @Module({})
 export class RedisModule implements OnModuleInit, OnApplicationShutdown {
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     private readonly readiness: ReadinessRegistry,
   ) {}
 
@@ -46,15 +53,13 @@ export class RedisModule implements OnModuleInit, OnApplicationShutdown {
     return {
       module: RedisModule,
       global: true,
-      providers: [{ provide: REDIS, useFactory: () => createRedisClient(config) }],
+      providers: [{ provide: REDIS, useFactory: () => createRateLimiterRedis(config) }],
       exports: [REDIS],
     };
   }
 
   onModuleInit(): void {
-    this.readiness.register('redis', async () => {
-      await this.redis.ping();
-    });
+    this.readiness.register('redis', redisReadinessCheck(this.redis));
   }
 
   onApplicationShutdown(): void {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { descriptorKey, type RateLimitDescriptor } from '@suite/contracts';
-import type Redis from 'ioredis';
+import type { RedisClient } from '@suite/coordination';
 import { RATE_LIMITER_CONFIG, type RateLimiterConfig } from '../config/rate-limiter.config';
 import { PolicyRegistry } from '../policies/policy-registry';
 import { REDIS } from '../rate-limiter.tokens';
@@ -28,7 +28,7 @@ export type UsageOutcome =
 export class UsageUseCase {
   constructor(
     private readonly registry: PolicyRegistry,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     @Inject(RATE_LIMITER_CONFIG) private readonly config: RateLimiterConfig,
   ) {}
 

@@ -1,5 +1,4 @@
-import { leaseKey } from '@suite/coordination';
-import type { Redis } from 'ioredis';
+import { leaseKey, type RedisClient } from '@suite/coordination';
 import { holdScope } from '../domain/hold';
 
 // Reads who holds each seat right now: the owner of its Redis lease (a hold id), or
@@ -7,7 +6,7 @@ import { holdScope } from '../domain/hold';
 export class SeatLeases {
   // The FencedHolds namespace the seat leases were taken under.
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly namespace: string,
   ) {}
 
