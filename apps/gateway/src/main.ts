@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { ConfigError, loadConfig } from '@suite/coordination-nest';
+import { ConfigError, loadConfig, stopOnSignals } from '@suite/coordination-nest';
 import { gatewayConfigSchema } from './config/gateway.config';
 import { createGatewayApp } from './gateway.app';
 import { GatewayMetricsServer } from './metrics/gateway-metrics.server';
@@ -9,6 +9,7 @@ async function main(): Promise<void> {
   const config = loadConfig(gatewayConfigSchema, process.env, 'gateway');
   const app = await createGatewayApp(config);
   await app.listen({ host: config.HOST, port: config.PORT });
+  stopOnSignals(app, { drainMs: config.SHUTDOWN_DRAIN_MS });
   await app.get(GatewayMetricsServer).start(config.METRICS_HOST, config.METRICS_PORT);
   const url = await app.getUrl();
   new Logger('Bootstrap').log(`gateway listening on ${url}; API docs at ${url}/docs`);

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { ConfigError, createServiceApp, loadConfig } from '@suite/coordination-nest';
+import { ConfigError, createServiceApp, loadConfig, stopOnSignals } from '@suite/coordination-nest';
 import { AppModule } from './app.module';
 import { ticketingConfigSchema } from './config/ticketing.config';
 import { documentPlaceHold } from './http/ticketing.responses';
@@ -17,6 +17,7 @@ async function main(): Promise<void> {
     },
   });
   await app.listen({ host: config.HOST, port: config.PORT });
+  stopOnSignals(app, { drainMs: config.SHUTDOWN_DRAIN_MS });
   new Logger('Bootstrap').log(`ticketing listening on ${await app.getUrl()}`);
 }
 

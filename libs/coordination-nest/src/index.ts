@@ -1,5 +1,7 @@
 export { createServiceApp, initServiceApp, nestLogLevels } from './app/create-service-app';
 export type { ServiceAppOptions, ServiceRootModule } from './app/create-service-app';
+export { drainThenClose, stopOnSignals } from './app/graceful-stop';
+export type { GracefulStopOptions } from './app/graceful-stop';
 export { ConfigError } from './config/config.errors';
 export type { ConfigIssue } from './config/config.errors';
 export {
@@ -26,7 +28,7 @@ export type { ErrorResponseBody } from './errors/all-exceptions.filter';
 export { HealthModule } from './health/health.module';
 export type { HealthModuleOptions } from './health/health.module';
 export type { LivenessBody, ReadinessBody } from './health/health.http.controller';
-export { ReadinessRegistry } from './health/readiness.registry';
+export { ACCEPTING_TRAFFIC, ReadinessRegistry } from './health/readiness.registry';
 export type { ReadinessCheck, ReadinessReport } from './health/readiness.registry';
 export { AuthModule } from './auth/auth.module';
 export type { AuthModuleOptions } from './auth/auth.module';
@@ -43,6 +45,12 @@ export { IS_PUBLIC_ROUTE, Public } from './auth/public.decorator';
 export { REQUIRED_SCOPES, RequireScopes } from './auth/require-scopes.decorator';
 export { hasScope } from './auth/authenticated-user';
 export { dataSourceReadinessCheck } from './database/database-readiness';
+export {
+  MIGRATION_LOCK_KEY,
+  initializeAndMigrate,
+  migrateUnderLock,
+  migratingDataSourceFactory,
+} from './database/migrate-under-lock';
 export { runInTransaction } from './database/run-in-transaction';
 export type { TransactionOptions, UnitOfWork } from './database/run-in-transaction';
 export { typeOrmOptionsFor } from './database/typeorm-options';

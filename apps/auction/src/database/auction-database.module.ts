@@ -2,6 +2,7 @@ import { Global, Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { getDataSourceToken, InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
 import {
   dataSourceReadinessCheck,
+  migratingDataSourceFactory,
   ReadinessRegistry,
   typeOrmOptionsFor,
 } from '@suite/coordination-nest';
@@ -23,7 +24,8 @@ class DatabaseReadiness implements OnModuleInit {
   }
 }
 
-// Migrations run at start-up, before the first request; the schema is never synchronised.
+// Migrations run at start-up under the replicas' shared lock, before the first request; the
+// schema is never synchronised.
 @Global()
 @Module({
   imports: [
@@ -40,6 +42,7 @@ class DatabaseReadiness implements OnModuleInit {
         retryAttempts: 0,
         logging: false,
       }),
+      dataSourceFactory: migratingDataSourceFactory,
     }),
   ],
   providers: [

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import { migratingDataSourceFactory, typeOrmOptionsFor } from '@suite/coordination-nest';
 import type { DataSource } from 'typeorm';
 import { PAYMENTS_CONFIG, type PaymentsConfig } from '../config/payments.config';
 import { PaymentRecord, RefundRecord } from '../payments/infra/payment.record';
@@ -11,27 +12,29 @@ import { TypeOrmTransactions } from './typeorm-transactions';
 
 export const TRANSACTIONS = Symbol('TRANSACTIONS');
 
-// Migrations run at start-up, before the first request; the schema is never synchronised.
+// Migrations run at start-up under the replicas' shared lock, before the first request; the
+// schema is never synchronised.
 @Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [PAYMENTS_CONFIG],
       useFactory: (config: PaymentsConfig) => ({
-        type: 'postgres' as const,
-        url: config.DATABASE_URL,
-        entities: [PaymentRecord, RefundRecord],
-        migrations: [
-          CoordinationTables1760000001000,
-          PaymentsAndLedger1760000002000,
-          ChargeAttemptsAndTombstones1760000003000,
-          LateChargeWatches1760000004000,
-        ],
-        migrationsRun: true,
-        synchronize: false,
+        ...typeOrmOptionsFor({
+          url: config.DATABASE_URL,
+          entities: [PaymentRecord, RefundRecord],
+          migrations: [
+            CoordinationTables1760000001000,
+            PaymentsAndLedger1760000002000,
+            ChargeAttemptsAndTombstones1760000003000,
+            LateChargeWatches1760000004000,
+          ],
+          poolSize: 20,
+          applicationName: 'payments',
+        }),
         logging: false,
-        extra: { max: 20 },
       }),
+      dataSourceFactory: migratingDataSourceFactory,
     }),
   ],
   providers: [

@@ -1,4 +1,8 @@
-import { runInTransaction, typeOrmOptionsFor } from '@suite/coordination-nest';
+import {
+  initializeAndMigrate,
+  runInTransaction,
+  typeOrmOptionsFor,
+} from '@suite/coordination-nest';
 import { fromQueryRunner, type SqlExecutor, type TransactionRunner } from '@suite/coordination';
 import { DataSource } from 'typeorm';
 import { EventRecord, SeatRecord, VenueRecord } from '../events/infra/event.records';
@@ -15,7 +19,8 @@ export const TICKETING_ENTITIES = [
   TicketRecord,
 ];
 
-// Opens the pool and applies pending migrations (never synchronize).
+// Opens the pool and applies pending migrations under the replicas' shared lock (never
+// synchronize).
 export async function openTicketingDatabase(url: string, poolSize = 10): Promise<DataSource> {
   const dataSource = new DataSource(
     typeOrmOptionsFor({
@@ -26,7 +31,7 @@ export async function openTicketingDatabase(url: string, poolSize = 10): Promise
       applicationName: 'ticketing',
     }),
   );
-  return dataSource.initialize();
+  return initializeAndMigrate(dataSource);
 }
 
 // The coordination library's port over TypeORM: one transaction per unit of work.

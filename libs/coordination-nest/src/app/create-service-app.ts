@@ -34,7 +34,8 @@ export type ServiceRootModule = Type<unknown> | DynamicModule;
 
 // Builds a service exactly as it runs in production: Fastify, the service's JSON logger
 // when ObservabilityModule is imported, input guards, global validation, the global
-// exception filter and shutdown hooks. main.ts listens on it; tests inject requests into it.
+// exception filter. main.ts listens on it and installs stopOnSignals; tests inject requests
+// into it.
 export async function createServiceApp(
   rootModule: ServiceRootModule,
   options: ServiceAppOptions,
@@ -65,8 +66,7 @@ export async function createServiceApp(
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter(new Logger('ExceptionsFilter')));
   if (options.openApi) serveOpenApi(app, options.openApi);
-  // SIGTERM closes the HTTP server and runs module shutdown hooks before exit.
-  app.enableShutdownHooks();
+  // No enableShutdownHooks: main.ts installs stopOnSignals, which drains before closing.
   return app;
 }
 

@@ -9,6 +9,7 @@ import {
 } from 'typeorm';
 import { dataSourceReadinessCheck } from './database-readiness';
 import { runInTransaction } from './run-in-transaction';
+import { initializeAndMigrate } from './migrate-under-lock';
 import { typeOrmOptionsFor } from './typeorm-options';
 
 @Entity({ name: 'seats' })
@@ -59,7 +60,7 @@ describe('runInTransaction over typeOrmOptionsFor', () => {
         applicationName: 'coordination-nest-test',
       }),
     );
-    await dataSource.initialize();
+    await initializeAndMigrate(dataSource);
   });
 
   afterAll(async () => {

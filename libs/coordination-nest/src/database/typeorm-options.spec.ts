@@ -3,7 +3,7 @@ import { typeOrmOptionsFor } from './typeorm-options';
 class SeatRecord {}
 
 describe('typeOrmOptionsFor', () => {
-  it('never synchronizes and runs migrations at start-up, all or nothing', () => {
+  it('never synchronizes and leaves migrations to the locked run at start-up', () => {
     const options = typeOrmOptionsFor({
       url: 'postgres://ticketing@127.0.0.1:5432/ticketing',
       entities: [SeatRecord],
@@ -15,7 +15,7 @@ describe('typeOrmOptionsFor', () => {
       entities: [SeatRecord],
       migrations: [],
       synchronize: false,
-      migrationsRun: true,
+      migrationsRun: false,
       migrationsTransactionMode: 'all',
     });
   });

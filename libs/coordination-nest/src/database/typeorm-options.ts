@@ -11,9 +11,9 @@ export interface TypeOrmOptionsInput {
 }
 
 // DataSource options for a service's own Postgres database. The schema changes only
-// through reviewed migrations, applied at start-up in one transaction, never by
-// TypeORM comparing entities to tables. Usable as `new DataSource(...)` or
-// `TypeOrmModule.forRoot(...)`.
+// through reviewed migrations, never by TypeORM comparing entities to tables. Open the data
+// source with initializeAndMigrate (or migratingDataSourceFactory in TypeOrmModule), which
+// applies pending migrations in one transaction under a lock that replicas share.
 export function typeOrmOptionsFor(input: TypeOrmOptionsInput): PostgresConnectionOptions {
   return {
     type: 'postgres',
@@ -21,9 +21,8 @@ export function typeOrmOptionsFor(input: TypeOrmOptionsInput): PostgresConnectio
     entities: input.entities,
     migrations: input.migrations,
     synchronize: false,
-    migrationsRun: true,
-    // All pending migrations commit together or not at all, so a failed boot leaves
-    // the schema as it was.
+    // Never TypeORM's unlocked run: replicas starting together would race.
+    migrationsRun: false,
     migrationsTransactionMode: 'all',
     ...(input.poolSize === undefined ? {} : { poolSize: input.poolSize }),
     ...(input.applicationName === undefined ? {} : { applicationName: input.applicationName }),

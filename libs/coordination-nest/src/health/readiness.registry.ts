@@ -14,11 +14,23 @@ export interface ReadinessReport {
   failures: Record<string, string>;
 }
 
+// The check a stopping service fails, so a load balancer routes new requests elsewhere.
+export const ACCEPTING_TRAFFIC = 'accepting-traffic';
+
 // Modules register a named check for each dependency a request needs (Postgres,
 // Redis, Kafka), typically in onModuleInit. The service is ready only when all pass.
 @Injectable()
 export class ReadinessRegistry {
   private readonly checks = new Map<string, ReadinessCheck>();
+  private draining = false;
+
+  // From now on the service reports not ready ("accepting-traffic": down) whatever its
+  // dependencies say. Called once, when it begins to stop.
+  beginDraining(): void {
+    if (this.draining) return;
+    this.draining = true;
+    this.checks.set(ACCEPTING_TRAFFIC, () => Promise.reject(new Error('the service is stopping')));
+  }
 
   register(name: string, check: ReadinessCheck): void {
     if (this.checks.has(name)) {

@@ -54,7 +54,8 @@ async function main(): Promise<void> {
       },
     },
   });
-  // What a Nest app does on SIGTERM (enableShutdownHooks, then the workers' shutdown hook).
+  // What a service does on SIGTERM: stopOnSignals closes the app, which runs the workers'
+  // shutdown hook.
   process.once('SIGTERM', () => {
     void consumer
       .disconnect()
