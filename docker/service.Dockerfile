@@ -39,10 +39,13 @@ COPY --from=build /src/dist/apps/${APP} .
 COPY apps/gateway/rate-limits.example.json apps/rate-limiter/policies.example.json config/
 USER suite
 ENV NODE_ENV=production HOST=0.0.0.0 APP=${APP}
-# Ready means every dependency answers; the check must not need curl in the image.
+# Ready means every dependency answers. One HTTP/1.0 request from bash, not a second Node
+# process: under load, starting Node took longer than the check's timeout and healthy
+# replicas were marked unhealthy.
 HEALTHCHECK --interval=5s --timeout=3s --start-period=30s --retries=6 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# node is PID 1 and receives SIGTERM from `docker stop`: the app's shutdown hooks close the
-# HTTP server, drain the outbox relay and disconnect before the process exits.
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${PORT:-3000} && printf 'GET /health/ready HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
+# node is PID 1 and receives SIGTERM from `docker stop`: the service reports not ready, serves
+# for SHUTDOWN_DRAIN_MS, closes its listener once the requests in flight have answered, and
+# its shutdown hooks drain the outbox relay and disconnect before the process exits.
 STOPSIGNAL SIGTERM
 CMD ["node", "--enable-source-maps", "main.js"]

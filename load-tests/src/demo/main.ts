@@ -38,8 +38,8 @@ const tally = (values: (string | undefined)[]) =>
 async function main(): Promise<void> {
   const started = Date.now();
   const target: DemoTarget =
-    TARGET === 'compose'
-      ? composeTarget()
+    TARGET === 'compose' || TARGET === 'cluster'
+      ? composeTarget(TARGET)
       : await (async () => {
           console.log('starting the services on empty databases:');
           // Abandoned holds must expire while the demo watches. Each buyer is a different
@@ -78,6 +78,7 @@ async function main(): Promise<void> {
   // Graceful restarts in the middle of the sale, one service after another: a SIGTERM must
   // lose no accepted request's effects, no outbox row and no saga.
   const restarts: DemoReport['restarts'] = [];
+  const restartWindows: { service: string; from: Date; to: Date }[] = [];
   const restarting = (async () => {
     await new Promise((r) => setTimeout(r, RESTART_AFTER_MS));
     for (const service of RESTART) {
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
       const at = Date.now();
       await target.restart(service);
       restarts.push({ service, readyAfterS: (Date.now() - at) / 1000 });
+      restartWindows.push({ service, from: new Date(at - 2_000), to: new Date() });
     }
   })();
   const outcomes: BuyerOutcome[] = await runFlashSale(client, {
@@ -169,6 +171,23 @@ async function main(): Promise<void> {
         'select status, count(*) as n from saga_instances group by status',
       )
     ).rows.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: Number(r.n) }), {});
+
+    // The outbox rows each restarted service committed around its stop.
+    const outboxDb: Record<string, Pool> = {
+      ticketing: ticketingDb,
+      payments: paymentsDb,
+      auction: auctionDb,
+    };
+    for (const [index, window] of restartWindows.entries()) {
+      const db = outboxDb[window.service];
+      const restart = restarts[index];
+      if (!db || !restart) continue;
+      const { rows } = await db.query<{ n: string }>(
+        'select count(*) as n from outbox_messages where created_at between $1 and $2',
+        [window.from, window.to],
+      );
+      restart.outboxRowsAcrossStop = Number(rows[0]?.n ?? 0);
+    }
 
     const retried = outcomes.filter((o) => o.retriedWithSameKey);
     const report: DemoReport = {

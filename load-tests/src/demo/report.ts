@@ -8,8 +8,11 @@ export interface DemoReport {
   holds: Record<string, number>;
   checkouts: Record<string, number>;
   retries: { sent: number; sameOrder: number };
-  // Services restarted gracefully during the sale, and how long each took to be ready again.
-  restarts: { service: string; readyAfterS: number }[];
+  // Services restarted gracefully during the sale, how long each took to be ready again, and
+  // for a service with an outbox, the rows it committed from 2 s before its SIGTERM until it
+  // was ready again (the rows a careless stop would lose; the events verifier finds each on
+  // Kafka).
+  restarts: { service: string; readyAfterS: number; outboxRowsAcrossStop?: number }[];
   seatsSold: number;
   ticketsIssued: number;
   duplicateSeats: number;
@@ -76,7 +79,7 @@ export function formatReport(r: DemoReport): string {
     `abandoned    ${r.abandonedHoldsFreed.abandoned} holds left to expire; seats of theirs still held after the TTL: ${r.abandonedHoldsFreed.seatsStillHeld}`,
     ...(r.restarts.length > 0
       ? [
-          `restarted    ${r.restarts.map((x) => `${x.service} (ready again after ${x.readyAfterS.toFixed(1)} s)`).join(', ')} during the sale, by SIGTERM`,
+          `restarted    ${r.restarts.map((x) => `${x.service} (ready again after ${x.readyAfterS.toFixed(1)} s${x.outboxRowsAcrossStop === undefined ? '' : `; ${x.outboxRowsAcrossStop} outbox rows committed across the stop`})`).join(', ')} during the sale, by SIGTERM`,
         ]
       : []),
     '',

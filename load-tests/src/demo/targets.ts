@@ -16,7 +16,7 @@ import {
   startServices,
 } from '@suite/testing';
 
-export type TargetName = 'native' | 'compose';
+export type TargetName = 'native' | 'compose' | 'cluster';
 
 export interface DemoTarget {
   name: TargetName;
@@ -44,7 +44,7 @@ export interface DemoArgs {
   rest: string[];
 }
 
-// [--target native|compose] [--restart svc[,svc]] [positional...]
+// [--target native|compose|cluster] [--restart svc[,svc]] [positional...]
 export function parseDemoArgs(argv: readonly string[]): DemoArgs {
   const args: DemoArgs = { target: 'native', restart: [], rest: [] };
   for (let i = 0; i < argv.length; i += 1) {
@@ -56,8 +56,8 @@ export function parseDemoArgs(argv: readonly string[]): DemoArgs {
     }
     const value = inline ?? argv[++i] ?? '';
     if (flag === '--target') {
-      if (value !== 'native' && value !== 'compose') {
-        throw new Error(`--target must be native or compose, not "${value}"`);
+      if (value !== 'native' && value !== 'compose' && value !== 'cluster') {
+        throw new Error(`--target must be native, compose or cluster, not "${value}"`);
       }
       args.target = value;
     } else {
@@ -115,8 +115,9 @@ export async function nativeTarget(overrides: {
 }
 
 // The compose stack that `bash docker/compose.sh up` started (tools/demo.sh starts it fresh):
-// its published ports and the secrets in .env.
-export function composeTarget(): DemoTarget {
+// its published ports and the secrets in .env. The cluster profile publishes the same ports
+// (through its load balancer), so one target serves both; a restart stops replica 1.
+export function composeTarget(name: 'compose' | 'cluster' = 'compose'): DemoTarget {
   const env = parseEndpointsFile(readFileSync(join(ROOT, '.env'), 'utf8'));
   const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
   const pem = (value: string | undefined) =>
@@ -130,7 +131,7 @@ export function composeTarget(): DemoTarget {
     privateKeyPem: pem(env['DEV_TOKEN_PRIVATE_KEY']),
   });
   return {
-    name: 'compose',
+    name,
     gatewayUrl,
     pspUrl: `http://127.0.0.1:${port('PSP_HOST_PORT', 13003)}`,
     databases: {
@@ -146,6 +147,11 @@ export function composeTarget(): DemoTarget {
     explore: [
       `Swagger UI   ${gatewayUrl}/docs`,
       `gateway      ${gatewayUrl}   (tokens: sign with DEV_TOKEN_PRIVATE_KEY from .env)`,
+      ...(name === 'cluster'
+        ? [
+            `HAProxy      http://127.0.0.1:${port('LB_STATS_HOST_PORT', 18404)}   (replicas in rotation)`,
+          ]
+        : []),
       'Containers: `bash docker/compose.sh ps`; stop with `bash docker/compose.sh down`.',
     ],
   };
