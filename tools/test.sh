@@ -7,10 +7,28 @@ set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 started=$SECONDS
 
+compose_stage=${SUITE_COMPOSE_STAGE:-on}
+mkdir -p .local/logs
+# Each stage's wall time, printed at the end.
+stage_times=()
+stage_started=$SECONDS
+stage_done() {
+  stage_times+=("$1: $((SECONDS - stage_started)) s")
+  echo "[test] $1: $((SECONDS - stage_started)) s"
+  stage_started=$SECONDS
+}
+
+# The compose plugin's Go build takes minutes of CPU; the installs below mostly wait on the
+# network, so it starts first, beside them (the engine's start waits for it under a lock).
+if [ "$compose_stage" = on ]; then
+  bash infra/docker/engine.sh compose-plugin >>.local/logs/compose-stage.log 2>&1 &
+fi
+
 bash tools/ensure-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
 if ! bash infra/local/status.sh >/dev/null 2>&1; then
   bash infra/local/up.sh || { echo "infrastructure did not come up (see the message above)"; echo "0 passed, 1 failed"; exit 1; }
 fi
+stage_done "installs and native infrastructure"
 
 rm -rf .local/test-results
 mkdir -p .local/test-results
@@ -27,29 +45,37 @@ mkdir -p .local/test-results
 #    down. Its slow parts overlap stages that measure nothing: the engine and compose plugin
 #    install beside stage 1, the images build beside stage 4. SUITE_COMPOSE_STAGE=off skips it
 #    (for a machine that cannot run a Docker engine).
-compose_stage=${SUITE_COMPOSE_STAGE:-on}
 if [ "$compose_stage" = on ]; then
   bash infra/docker/engine.sh start >>.local/logs/compose-stage.log 2>&1 &
   engine_pid=$!
 fi
 nx_status=0
 npx nx run-many -t typecheck lint test --outputStyle=stream "$@" || nx_status=1
+stage_done "1 typecheck, lint, unit"
 if [ "$compose_stage" = on ]; then
   wait "$engine_pid" || echo "[compose] the Docker engine did not start; read .local/logs/compose-stage.log" >&2
+  stage_done "1b waiting for the Docker engine"
 fi
 npx nx run-many -t integration --parallel=1 --outputStyle=stream "$@" || nx_status=1
+stage_done "2 integration"
 npx nx run-many -t e2e --outputStyle=stream "$@" || nx_status=1
+stage_done "3 end-to-end"
 if [ "$compose_stage" = on ]; then
   bash tools/compose/stage.sh prepare &
   prepare_pid=$!
 fi
 # The fuzz stage's failures are counted from its reports, operation by operation.
 bash tools/fuzz/stage.sh
+stage_done "4 API fuzzing"
 if [ "$compose_stage" = on ]; then
   # From here a missing compose report counts as a failed test.
   touch .local/test-results/compose.expected
   wait "$prepare_pid" || echo "[compose] building the images failed; read .local/logs/compose-stage.log" >&2
+  stage_done "4b waiting for the images"
   bash tools/compose/stage.sh run
+  stage_done "5 compose"
 fi
 
+echo "[test] stage times:"
+printf '  %s\n' "${stage_times[@]}"
 node tools/test-summary.cjs "$nx_status" "$((SECONDS - started))"

@@ -5,7 +5,8 @@
 # dockerd as a process of this checkout, with its data, socket and pid file under .local/docker.
 # Nothing here touches a system-wide Docker service. Idempotent, like infra/local.
 #
-# Usage: engine.sh install|start|stop|status|env
+# Usage: engine.sh install|compose-plugin|start|stop|status|env
+#   compose-plugin builds only the compose CLI plugin (needs Go, not the engine)
 #   env prints the DOCKER_HOST and DOCKER_CONFIG lines that point a docker client at it:
 #   eval "$(bash infra/docker/engine.sh env)"
 source "$(dirname "${BASH_SOURCE[0]}")/../local/lib.sh"
@@ -32,8 +33,12 @@ install_engine() {
 
 # Compose v2 is not packaged for Debian 12. `go install` of the module is refused (its go.mod
 # has exclude directives), so the module is downloaded and ./cmd built inside its own folder.
+# Under a lock: the test command starts this build early, in the background, and a later
+# `start` waits for it rather than building a second time.
 install_compose() {
-  mkdir -p "$DOCKER_CONFIG/cli-plugins"
+  mkdir -p "$DOCKER_CONFIG/cli-plugins" "$SUITE_CACHE_DIR"
+  exec 8>"$SUITE_CACHE_DIR/compose-build.lock"
+  flock 8
   if [ ! -x "$COMPOSE_BIN" ]; then
     require_tool go compose "install Go (apt-get install golang)"
     log "compose: building $COMPOSE_VERSION from its Go module (about 3 min, cached in $SUITE_CACHE_DIR/bin)"
@@ -49,6 +54,8 @@ install_compose() {
     mv "$COMPOSE_BIN.tmp" "$COMPOSE_BIN"
   fi
   ln -sf "$COMPOSE_BIN" "$DOCKER_CONFIG/cli-plugins/docker-compose"
+  flock -u 8
+  exec 8>&-
 }
 
 # With a registry, `docker pull debian:trixie-slim` gives the same tag; without one, a minimal
@@ -129,6 +136,7 @@ case "${1:-}" in
     install_engine
     install_compose
     ;;
+  compose-plugin) install_compose ;;
   start) start ;;
   stop) stop ;;
   status) status ;;
@@ -137,7 +145,7 @@ case "${1:-}" in
     echo "export DOCKER_CONFIG='$DOCKER_CONFIG'"
     ;;
   *)
-    echo "usage: $0 install|start|stop|status|env" >&2
+    echo "usage: $0 install|compose-plugin|start|stop|status|env" >&2
     exit 2
     ;;
 esac
