@@ -1,10 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { descriptorKey, type RateLimitDescriptor } from '@suite/contracts';
-import type { RedisClient } from '@suite/coordination';
-import { RATE_LIMITER_CONFIG, type RateLimiterConfig } from '../config/rate-limiter.config';
 import { PolicyRegistry } from '../policies/policy-registry';
-import { REDIS } from '../rate-limiter.tokens';
-import { readUsage } from './infra/usage.reader';
 
 export interface DescriptorUsage {
   descriptor: RateLimitDescriptor;
@@ -26,13 +22,11 @@ export type UsageOutcome =
 
 @Injectable()
 export class UsageUseCase {
-  constructor(
-    private readonly registry: PolicyRegistry,
-    @Inject(REDIS) private readonly redis: RedisClient,
-    @Inject(RATE_LIMITER_CONFIG) private readonly config: RateLimiterConfig,
-  ) {}
+  constructor(private readonly registry: PolicyRegistry) {}
 
-  // Read-only: nothing is spent, no window is rolled over.
+  // Read-only: each policy's limiter peeks, with its own key layout and window math, and
+  // within the limiter's Redis timeout (REDIS_TIMEOUT_MS). Nothing is spent, no window is
+  // rolled over.
   async execute(domain: string, descriptors: RateLimitDescriptor[]): Promise<UsageOutcome> {
     const set = this.registry.current;
     if (!set.hasDomain(domain)) return { kind: 'unknown-domain', domain, known: set.domainNames() };
@@ -41,12 +35,21 @@ export class UsageUseCase {
         descriptors.map(async (descriptor): Promise<DescriptorUsage> => {
           const policy = set.select(domain, descriptor);
           if (!policy) return { descriptor, policy: null };
-          const read = await withTimeout(
-            readUsage(this.redis, policy, descriptorKey(descriptor)),
-            this.config.REDIS_TIMEOUT_MS,
+          const { used, remaining, resetMs, nowMs } = await policy.limiter.peek(
+            descriptorKey(descriptor),
           );
           const { algorithm, limit, windowMs } = policy.definition;
-          return { descriptor, policy: policy.name, algorithm, limit, windowMs, ...read };
+          return {
+            descriptor,
+            policy: policy.name,
+            algorithm,
+            limit,
+            windowMs,
+            used,
+            remaining,
+            resetMs,
+            nowMs,
+          };
         }),
       );
       return { kind: 'read', domain, policiesHash: this.registry.loaded.hash, usage };
@@ -58,20 +61,4 @@ export class UsageUseCase {
       };
     }
   }
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
-    work.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
 }

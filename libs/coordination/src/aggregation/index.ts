@@ -6,7 +6,9 @@ export {
   type CreateLimiterOptions,
   type DecisionSource,
   type Limiter,
+  type PeekOptions,
   type RateLimitDecision,
+  type RateLimitUsage,
 } from './limiter';
 export { LocalSlidingLog, type LocalSlidingLogOptions } from './local-sliding-log';
 export {

@@ -10,6 +10,7 @@ const scripts = {
   gcra: LuaScript.fromFile(__dirname, 'gcra.lua'),
   'fixed-window': LuaScript.fromFile(__dirname, 'fixed-window.lua'),
 } as const;
+const peekScript = LuaScript.fromFile(__dirname, 'peek.lua');
 
 // Which path decided: the shared Redis count, the in-process fallback limiter, or the
 // policy's failure mode alone (open: admit, closed: deny) while Redis is unusable.
@@ -38,9 +39,33 @@ export interface CheckOptions {
   nowMs?: number;
 }
 
+// What a key has spent under the policy now, read without spending or changing anything.
+export interface RateLimitUsage {
+  policy: string;
+  limit: number;
+  // Units counted against the key now. Sliding counter: the weighted count, rounded up.
+  // GCRA: the units its TAT runs ahead of now, rounded up.
+  used: number;
+  // The largest cost a check would admit now.
+  remaining: number;
+  // Ms until the full limit is free again if nothing more is admitted.
+  resetMs: number;
+  // The time the usage was read at: Redis TIME (the fixed window: this process's clock,
+  // which names its window), or the nowMs override.
+  nowMs: number;
+}
+
+export interface PeekOptions {
+  // Read as of this time instead of Redis TIME, for deterministic tests and replays.
+  nowMs?: number;
+}
+
 export interface Limiter {
   readonly policy: RateLimitPolicy;
   check(key: string, options?: CheckOptions): Promise<RateLimitDecision>;
+  // Read-only. Rejects when Redis cannot answer within timeoutMs: a read has no fallback
+  // and no failure policy, since the shared count is the only truth there is.
+  peek(key: string, options?: PeekOptions): Promise<RateLimitUsage>;
 }
 
 export interface CreateLimiterOptions {
@@ -55,6 +80,7 @@ export interface CreateLimiterOptions {
 }
 
 type ScriptReply = [number, number, number, number, number];
+type PeekReply = [number, number, number, number];
 
 export function createLimiter(options: CreateLimiterOptions): Limiter {
   return new RedisLimiter(options);
@@ -64,6 +90,23 @@ export function createLimiter(options: CreateLimiterOptions): Limiter {
 // {policy:key}, so each script touches one slot.
 export function limiterKeyBase(policy: string, key: string): string {
   return `rl:{${policy}:${key}}`;
+}
+
+// The one key an algorithm keeps a client's state in. The decision and the peek both take
+// it from here, so a read always looks where the last decision wrote. Only the fixed
+// window's key depends on `atMs`, the caller's clock: it names the window.
+function limiterStateKey(policy: RateLimitPolicy, key: string, atMs: number): string {
+  const base = limiterKeyBase(policy.name, key);
+  switch (policy.algorithm) {
+    case 'sliding-log':
+      return `${base}:log`;
+    case 'sliding-counter':
+      return `${base}:sc`;
+    case 'gcra':
+      return `${base}:gcra`;
+    case 'fixed-window':
+      return `${base}:fw:${fixedWindowIndex(atMs, policy.windowMs)}`;
+  }
 }
 
 class RedisLimiter implements Limiter {
@@ -104,10 +147,7 @@ class RedisLimiter implements Limiter {
         `cost must be an integer from 0 to ${this.capacity} for policy ${this.policy.name}, got ${cost}`,
       );
     }
-    if (key.length === 0) throw new RangeError('rate-limit key must not be empty');
-    if (options.nowMs !== undefined && !Number.isSafeInteger(options.nowMs)) {
-      throw new RangeError(`nowMs must be an integer of ms, got ${options.nowMs}`);
-    }
+    checkKeyAndTime(key, options.nowMs);
 
     if (this.clock.now() >= this.redisDownUntil) {
       try {
@@ -121,27 +161,43 @@ class RedisLimiter implements Limiter {
     return this.degraded(key, cost, options.nowMs);
   }
 
+  async peek(key: string, options: PeekOptions = {}): Promise<RateLimitUsage> {
+    checkKeyAndTime(key, options.nowMs);
+    const { policy } = this;
+    // As in check(): the fixed window is named by this process's clock; the others read
+    // Redis TIME unless told the time.
+    const at =
+      options.nowMs ?? (policy.algorithm === 'fixed-window' ? this.clock.now() : undefined);
+    const [used, remaining, resetMs, nowMs] = await this.withTimeout(
+      peekScript.run<PeekReply>(
+        this.redis,
+        [limiterStateKey(policy, key, at ?? 0)],
+        [at ?? '', policy.algorithm, policy.limit, policy.windowMs, this.capacity],
+      ),
+    );
+    return { policy: policy.name, limit: policy.limit, used, remaining, resetMs, nowMs };
+  }
+
   private runScript(key: string, cost: number, nowMs: number | undefined): Promise<ScriptReply> {
     const { policy } = this;
-    const base = limiterKeyBase(policy.name, key);
     const now = nowMs === undefined ? '' : nowMs;
     switch (policy.algorithm) {
       case 'sliding-log':
         return scripts['sliding-log'].run(
           this.redis,
-          [`${base}:log`],
+          [limiterStateKey(policy, key, 0)],
           [now, policy.limit, policy.windowMs, cost],
         );
       case 'sliding-counter':
         return scripts['sliding-counter'].run(
           this.redis,
-          [`${base}:sc`],
+          [limiterStateKey(policy, key, 0)],
           [now, policy.limit, policy.windowMs, cost],
         );
       case 'gcra':
         return scripts.gcra.run(
           this.redis,
-          [`${base}:gcra`],
+          [limiterStateKey(policy, key, 0)],
           [now, policy.limit, policy.windowMs, policy.burst ?? policy.limit, cost],
         );
       case 'fixed-window': {
@@ -149,7 +205,7 @@ class RedisLimiter implements Limiter {
         const at = nowMs ?? this.clock.now();
         return scripts['fixed-window'].run(
           this.redis,
-          [`${base}:fw:${fixedWindowIndex(at, policy.windowMs)}`],
+          [limiterStateKey(policy, key, at)],
           [at, policy.limit, policy.windowMs, cost],
         );
       }
@@ -221,5 +277,13 @@ class RedisLimiter implements Limiter {
       retryAfterMs: wait,
       source: 'failure-policy',
     };
+  }
+}
+
+// Bad arguments are the caller's bug: thrown, never a denial.
+function checkKeyAndTime(key: string, nowMs: number | undefined): void {
+  if (key.length === 0) throw new RangeError('rate-limit key must not be empty');
+  if (nowMs !== undefined && !Number.isSafeInteger(nowMs)) {
+    throw new RangeError(`nowMs must be an integer of ms, got ${nowMs}`);
   }
 }

@@ -5,6 +5,7 @@ import { PolicySet } from './policy-set';
 const stubLimiter = (policy: RateLimitPolicy): Limiter => ({
   policy,
   check: () => Promise.reject(new Error('not used')),
+  peek: () => Promise.reject(new Error('not used')),
 });
 
 const file = (limit: number, burst?: number): RateLimitPolicyFile => ({
