@@ -13,6 +13,8 @@ const testFiles = [
   '**/*.integration-spec.ts',
   '**/*.e2e-spec.ts',
   '**/jest/**/*.ts',
+  // Test support: harnesses, workers and fixtures that tests start.
+  '**/testing/**/*.ts',
 ];
 
 const sharedConstraints = [

@@ -6,7 +6,7 @@ import {
   type TestDatabase,
   type TestRedis,
 } from '@suite/testing';
-import { startAuctionApp, type AuctionTestApp } from './testing/jest/auction-harness';
+import { startAuctionApp, type AuctionTestApp } from './testing/auction-harness';
 
 const RFC3339_MESSAGE = (field: string) =>
   `${field} must be an RFC 3339 date-time with seconds and an offset, e.g. 2030-01-01T10:00:00Z`;

@@ -1,11 +1,11 @@
-import { bidStormHistory } from './testing/jest/bid-history';
+import { bidStormHistory } from './testing/bid-history';
 import {
   checkLinearizable,
   createTestDatabase,
   type HistoryOperation,
   type TestDatabase,
 } from '@suite/testing';
-import { startAuctionApp, type AuctionTestApp } from './testing/jest/auction-harness';
+import { startAuctionApp, type AuctionTestApp } from './testing/auction-harness';
 
 // The checker on hand-made histories first: it must accept a legal one and catch each kind
 // of illegal one, or no verdict on a real history would mean anything.

@@ -9,7 +9,7 @@ import {
   type TestRedis,
 } from '@suite/testing';
 import { verifyAuctionInvariants } from '@suite/invariants';
-import { startAuctionApp, type AuctionTestApp } from './testing/jest/auction-harness';
+import { startAuctionApp, type AuctionTestApp } from './testing/auction-harness';
 
 // The service over HTTP (in-process) against the real Postgres, Redis and Kafka, with its
 // own closer and outbox relay running.

@@ -1,7 +1,7 @@
 import { checkLinearizable, createTestDatabase, type TestDatabase } from '@suite/testing';
 import { verifyAuctionInvariants } from '@suite/invariants';
-import { startAuctionApp, type AuctionTestApp } from './testing/jest/auction-harness';
-import { bidStormHistory } from './testing/jest/bid-history';
+import { startAuctionApp, type AuctionTestApp } from './testing/auction-harness';
+import { bidStormHistory } from './testing/bid-history';
 
 // The naive variant (BID_MODE=naive: read the auction, decide in the process, write with no
 // check) under the same race as the real one. The verifier and porcupine must both catch

@@ -32,7 +32,8 @@ describe('psp-simulator', () => {
   // The one origin the simulator may call back: PSP_CALLBACK_ORIGINS.
   let hooks: Awaited<ReturnType<typeof countingListener>>;
   let n = 0;
-  const key = () => `key-${++n}`;
+  // The Idempotency-Key rule asks for 8 to 255 characters.
+  const key = () => `psp-key-${++n}`;
   const body = (over: Record<string, unknown> = {}) => ({
     amountMinor: 1250,
     currency: 'EUR',

@@ -1,5 +1,5 @@
 import { SEED_EVENT_ID } from './database/migrations';
-import { startTicketingTestApp, type TicketingTestApp } from './jest/ticketing-test-app';
+import { startTicketingTestApp, type TicketingTestApp } from './testing/ticketing-test-app';
 
 // Input that once reached Postgres and came back as a 500: each is a 400 that says what is
 // wrong, on the real service and its real database.

@@ -3,6 +3,7 @@ import {
   IDEMPOTENCY_KEY_MAX_LENGTH,
   IDEMPOTENCY_KEY_MIN_LENGTH,
   IDEMPOTENCY_KEY_PATTERN,
+  idempotencyKeyProblem,
 } from './gateway';
 
 describe('gateway contract', () => {
@@ -31,5 +32,19 @@ describe('gateway contract', () => {
   it('bounds the length so a key can be indexed', () => {
     expect(IDEMPOTENCY_KEY_MIN_LENGTH).toBeGreaterThan(0);
     expect(IDEMPOTENCY_KEY_MAX_LENGTH).toBeLessThanOrEqual(255);
+  });
+
+  it('states the one Idempotency-Key rule in every refusal, and never the key', () => {
+    const rule = 'Idempotency-Key must be 8 to 255 characters of A-Z a-z 0-9 . _ : ~ + / = -';
+    expect(idempotencyKeyProblem('a'.repeat(7))).toBe(`${rule}; this one has 7`);
+    expect(idempotencyKeyProblem('a'.repeat(256))).toBe(`${rule}; this one has 256`);
+    expect(idempotencyKeyProblem('')).toBe(`${rule}; this one has 0`);
+    const secret = 'secret token 42';
+    expect(idempotencyKeyProblem(secret)).toBe(
+      `${rule}; this one has a character outside that set`,
+    );
+    expect(idempotencyKeyProblem('a'.repeat(8))).toBeUndefined();
+    expect(idempotencyKeyProblem('a'.repeat(255))).toBeUndefined();
+    expect(idempotencyKeyProblem('3f0c2a52-8d4e-4a53-9b1c-2f7f8e1a9c10')).toBeUndefined();
   });
 });

@@ -31,6 +31,8 @@ export {
   IDEMPOTENCY_KEY_MAX_LENGTH,
   IDEMPOTENCY_KEY_MIN_LENGTH,
   IDEMPOTENCY_KEY_PATTERN,
+  IDEMPOTENCY_KEY_RULE,
+  idempotencyKeyProblem,
 } from './gateway';
 export {
   DESCRIPTOR_KEY_PATTERN,

@@ -15,7 +15,8 @@ describe('Idempotency-Key check', () => {
     expect(checkIdempotencyKey('').ok).toBe(false);
     expect(checkIdempotencyKey('short')).toEqual({
       ok: false,
-      message: 'the Idempotency-Key must be 8 to 255 characters long',
+      message:
+        'Idempotency-Key must be 8 to 255 characters of A-Z a-z 0-9 . _ : ~ + / = -; this one has 5',
     });
     expect(checkIdempotencyKey('k'.repeat(256)).ok).toBe(false);
   });

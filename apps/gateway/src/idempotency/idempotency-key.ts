@@ -1,13 +1,10 @@
-import {
-  IDEMPOTENCY_KEY_MAX_LENGTH,
-  IDEMPOTENCY_KEY_MIN_LENGTH,
-  IDEMPOTENCY_KEY_PATTERN,
-} from '@suite/contracts';
+import { idempotencyKeyProblem } from '@suite/contracts';
 
 export type IdempotencyKeyCheck = { ok: true; key: string } | { ok: false; message: string };
 
 // Routes that move money refuse to run without a usable key: without one a retry cannot
-// be told from a second payment. The value is never echoed back.
+// be told from a second payment. The bounds and characters are the contracts' one rule,
+// which every service and the idempotency store enforce too. The value is never echoed back.
 export function checkIdempotencyKey(header: string | string[] | undefined): IdempotencyKeyCheck {
   if (Array.isArray(header)) {
     return { ok: false, message: 'send exactly one Idempotency-Key header' };
@@ -19,17 +16,6 @@ export function checkIdempotencyKey(header: string | string[] | undefined): Idem
         'the Idempotency-Key header is required on this route: send a unique value (e.g. a UUID) per operation and reuse it on every retry',
     };
   }
-  if (header.length < IDEMPOTENCY_KEY_MIN_LENGTH || header.length > IDEMPOTENCY_KEY_MAX_LENGTH) {
-    return {
-      ok: false,
-      message: `the Idempotency-Key must be ${IDEMPOTENCY_KEY_MIN_LENGTH} to ${IDEMPOTENCY_KEY_MAX_LENGTH} characters long`,
-    };
-  }
-  if (!IDEMPOTENCY_KEY_PATTERN.test(header)) {
-    return {
-      ok: false,
-      message: 'the Idempotency-Key may contain only letters, digits and . _ : ~ + / = -',
-    };
-  }
-  return { ok: true, key: header };
+  const problem = idempotencyKeyProblem(header);
+  return problem === undefined ? { ok: true, key: header } : { ok: false, message: problem };
 }

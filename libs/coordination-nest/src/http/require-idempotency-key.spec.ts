@@ -1,10 +1,12 @@
 import { BadRequestException } from '@nestjs/common';
 import { requireIdempotencyKey } from './require-idempotency-key';
 
+const RULE = 'Idempotency-Key must be 8 to 255 characters of A-Z a-z 0-9 . _ : ~ + / = -';
+
 describe('requireIdempotencyKey', () => {
   it('returns the key, the first one when the header repeats', () => {
-    expect(requireIdempotencyKey('key-1')).toBe('key-1');
-    expect(requireIdempotencyKey(['key-1', 'key-2'])).toBe('key-1');
+    expect(requireIdempotencyKey('key-0001')).toBe('key-0001');
+    expect(requireIdempotencyKey(['key-0001', 'key-0002'])).toBe('key-0001');
   });
 
   it('refuses a missing or blank key with a 400 naming the header', () => {
@@ -14,13 +16,18 @@ describe('requireIdempotencyKey', () => {
     }
   });
 
-  it('refuses a key longer than 255 characters', () => {
-    expect(() => requireIdempotencyKey('k'.repeat(256))).toThrow('longer than 255 characters');
+  it("refuses a key shorter than the gateway's 8 or longer than 255 characters", () => {
+    expect(() => requireIdempotencyKey('k'.repeat(7))).toThrow(`${RULE}; this one has 7`);
+    expect(() => requireIdempotencyKey('k'.repeat(256))).toThrow(`${RULE}; this one has 256`);
+    expect(requireIdempotencyKey('k'.repeat(8))).toBe('k'.repeat(8));
+    expect(requireIdempotencyKey('k'.repeat(255))).toBe('k'.repeat(255));
   });
 
   it("refuses a key with a character outside the gateway's set", () => {
-    for (const key of ['has spaces', 'caf\u00e9', 'a"b']) {
-      expect(() => requireIdempotencyKey(key)).toThrow('may hold only');
+    for (const key of ['has spaces', 'caf\u00e9-cafe', 'a"b-quoted']) {
+      expect(() => requireIdempotencyKey(key)).toThrow(
+        `${RULE}; this one has a character outside that set`,
+      );
     }
     expect(requireIdempotencyKey('order-1:capture/A+b=')).toBe('order-1:capture/A+b=');
   });

@@ -3,7 +3,6 @@ export {
   DEFAULT_LOCK_TIMEOUT_MS,
   DEFAULT_RETENTION_MS,
   IdempotencyStore,
-  MAX_KEY_LENGTH,
   RECOVERY_POINT_STARTED,
   classifyExistingKey,
   type BeginOutcome,

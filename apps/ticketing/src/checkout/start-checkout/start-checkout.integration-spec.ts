@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { CAPTURE_PAYMENT_LIMITS } from '@suite/contracts';
 import { SEED_EVENT_ID, SEED_VENUE_ID } from '../../database/migrations';
-import { startTicketingTestApp, type TicketingTestApp } from '../../jest/ticketing-test-app';
+import { startTicketingTestApp, type TicketingTestApp } from '../../testing/ticketing-test-app';
 
 describe('checkout input bounds', () => {
   let t: TicketingTestApp;

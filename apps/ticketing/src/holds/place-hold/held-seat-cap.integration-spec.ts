@@ -1,5 +1,5 @@
 import { SEED_EVENT_ID } from '../../database/migrations';
-import { startTicketingTestApp, type TicketingTestApp } from '../../jest/ticketing-test-app';
+import { startTicketingTestApp, type TicketingTestApp } from '../../testing/ticketing-test-app';
 
 // A user holds at most MAX_HELD_SEATS_PER_USER_PER_EVENT seats of one event at once, decided
 // under a per-(user, event) lock in Postgres, with the seat leases in real Redis.

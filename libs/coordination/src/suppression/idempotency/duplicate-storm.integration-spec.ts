@@ -50,7 +50,7 @@ describe('duplicate storm on one idempotency key', () => {
 
   it('applies exactly one effect; the others get in-progress or the replayed response', async () => {
     const outcomes = await Promise.all(
-      Array.from({ length: 100 }, () => handle(request('storm-1', 4200))),
+      Array.from({ length: 100 }, () => handle(request('storm-key-1', 4200))),
     );
     const tally = outcomes.reduce<Record<string, number>>((acc, kind) => {
       acc[kind] = (acc[kind] ?? 0) + 1;
@@ -58,7 +58,7 @@ describe('duplicate storm on one idempotency key', () => {
     }, {});
 
     const effects = await db.pool.query<{ n: string }>(
-      `select count(*) as n from charges where idempotency_key = 'storm-1'`,
+      `select count(*) as n from charges where idempotency_key = 'storm-key-1'`,
     );
     expect(Number(effects.rows[0]?.n)).toBe(1);
     expect(tally['completed']).toBe(1);
@@ -68,10 +68,10 @@ describe('duplicate storm on one idempotency key', () => {
 
   it('replays the first response to every later retry, with the same charge id', async () => {
     const retries = await Promise.all(
-      Array.from({ length: 20 }, () => store.begin(db.pool, request('storm-1', 4200))),
+      Array.from({ length: 20 }, () => store.begin(db.pool, request('storm-key-1', 4200))),
     );
     const charge = await db.pool.query<{ id: string }>(
-      `select id from charges where idempotency_key = 'storm-1'`,
+      `select id from charges where idempotency_key = 'storm-key-1'`,
     );
     for (const retry of retries) {
       expect(retry).toEqual({
@@ -83,7 +83,7 @@ describe('duplicate storm on one idempotency key', () => {
 
   it('rejects the same key with a different payload as a payload mismatch, with no effect', async () => {
     const outcomes = await Promise.all(
-      Array.from({ length: 10 }, () => handle(request('storm-1', 9900))),
+      Array.from({ length: 10 }, () => handle(request('storm-key-1', 9900))),
     );
     expect(new Set(outcomes)).toEqual(new Set(['payload-mismatch']));
     const effects = await db.pool.query<{ n: string }>(`select count(*) as n from charges`);
@@ -92,7 +92,7 @@ describe('duplicate storm on one idempotency key', () => {
 
   it('treats the payload with its keys in another order as the same request', async () => {
     const reordered: IdempotentRequest = {
-      ...request('storm-1', 4200),
+      ...request('storm-key-1', 4200),
       body: { card: { last4: '4242' }, currency: 'EUR', amount: 4200 },
     };
     expect((await store.begin(db.pool, reordered)).kind).toBe('replay');

@@ -73,33 +73,33 @@ describe('idempotency store against Postgres', () => {
   });
 
   it('answers in-progress with a retry-after while the first request holds the key', async () => {
-    await acquire(req('busy'));
+    await acquire(req('busy-key'));
     clock.advance(15_000);
-    expect(await store.begin(db.pool, req('busy'))).toEqual({
+    expect(await store.begin(db.pool, req('busy-key'))).toEqual({
       kind: 'in-progress',
       retryAfterMs: LOCK_TIMEOUT - 15_000,
     });
   });
 
   it('lets a retry take over a crashed holder after the lock timeout and fences the old holder out', async () => {
-    const crashed = await acquire(req('crash'));
+    const crashed = await acquire(req('crash-key'));
     // The holder dies without releasing: nothing happens until its lock times out.
     clock.advance(LOCK_TIMEOUT - 1);
-    expect((await store.begin(db.pool, req('crash'))).kind).toBe('in-progress');
+    expect((await store.begin(db.pool, req('crash-key'))).kind).toBe('in-progress');
     clock.advance(1);
-    const retry = await store.begin(db.pool, req('crash'));
+    const retry = await store.begin(db.pool, req('crash-key'));
     expect(retry).toMatchObject({ kind: 'acquired', resumed: true, recoveryPoint: 'started' });
 
     // The old holder wakes up (a long GC pause, say): its phase commit must fail.
     const stale = await tx
       .inTransaction(async (sql) => {
-        await sql.query(`insert into effects (key, phase) values ('crash', 'charge')`);
+        await sql.query(`insert into effects (key, phase) values ('crash-key', 'charge')`);
         const moved = await store.advance(sql, crashed, 'charged');
         if (moved.kind === 'lock-lost') throw new Error('lock lost');
       })
       .catch((error: Error) => error.message);
     expect(stale).toBe('lock lost');
-    expect(await countEffects('crash')).toBe(0);
+    expect(await countEffects('crash-key')).toBe(0);
 
     const handle = (retry as Extract<BeginOutcome, { kind: 'acquired' }>).handle;
     expect(
@@ -128,31 +128,31 @@ describe('idempotency store against Postgres', () => {
     ];
     const respond = async () => ({ status: 201, body: { paid: true } });
 
-    const first = await acquire(req('multi'));
-    await expect(runRecoverable(tx, store, first, phases('multi'), respond)).rejects.toThrow(
+    const first = await acquire(req('multi-key'));
+    await expect(runRecoverable(tx, store, first, phases('multi-key'), respond)).rejects.toThrow(
       'process killed between phases',
     );
-    expect(await countEffects('multi', 'payment')).toBe(1);
-    expect(await countEffects('multi', 'charge')).toBe(0);
+    expect(await countEffects('multi-key', 'payment')).toBe(1);
+    expect(await countEffects('multi-key', 'charge')).toBe(0);
 
     // The crashed process never released the key; the client retries after the timeout.
     clock.advance(LOCK_TIMEOUT);
     crashAfterFirstPhase = false;
-    const retry = await store.begin(db.pool, req('multi'));
+    const retry = await store.begin(db.pool, req('multi-key'));
     expect(retry).toMatchObject({
       kind: 'acquired',
       resumed: true,
       recoveryPoint: 'payment_created',
     });
     const handle = (retry as Extract<BeginOutcome, { kind: 'acquired' }>).handle;
-    expect(await runRecoverable(tx, store, handle, phases('multi'), respond)).toEqual({
+    expect(await runRecoverable(tx, store, handle, phases('multi-key'), respond)).toEqual({
       kind: 'completed',
       response: { status: 201, body: { paid: true } },
       skipped: ['payment_created'],
     });
-    expect(await countEffects('multi', 'payment')).toBe(1);
-    expect(await countEffects('multi', 'charge')).toBe(1);
-    expect((await store.begin(db.pool, req('multi'))).kind).toBe('replay');
+    expect(await countEffects('multi-key', 'payment')).toBe(1);
+    expect(await countEffects('multi-key', 'charge')).toBe(1);
+    expect((await store.begin(db.pool, req('multi-key'))).kind).toBe('replay');
   });
 
   it('lets a released key be resumed at once, without waiting for the lock timeout', async () => {
@@ -169,11 +169,11 @@ describe('idempotency store against Postgres', () => {
     await db.pool.query('delete from idempotency_keys'); // count only this test's keys
     const start = clock.now();
     for (let i = 0; i < 25; i++) {
-      const handle = await acquire(req(`old-${i}`));
+      const handle = await acquire(req(`old-key-${i}`));
       await store.complete(db.pool, handle, { status: 200, body: i });
     }
     // A slow request still working when its key reaches retention keeps its key.
-    const slow = await acquire(req('slow'));
+    const slow = await acquire(req('slow-key'));
     clock.set(start + 23 * HOUR);
     for (let i = 0; i < 5; i++) await acquire(req(`recent-${i}`));
     clock.set(start + 24 * HOUR - 30_000);
@@ -184,13 +184,13 @@ describe('idempotency store against Postgres', () => {
     expect(report).toEqual({ deleted: 25, batches: 3, more: false });
 
     const left = await db.pool.query<{ key: string }>(
-      `select key from idempotency_keys where key like 'old-%' or key like 'recent-%' or key = 'slow'`,
+      `select key from idempotency_keys where key like 'old-%' or key like 'recent-%' or key = 'slow-key'`,
     );
     expect(left.rows.map((r) => r.key).sort()).toEqual(
-      ['recent-0', 'recent-1', 'recent-2', 'recent-3', 'recent-4', 'slow'].sort(),
+      ['recent-0', 'recent-1', 'recent-2', 'recent-3', 'recent-4', 'slow-key'].sort(),
     );
     // A purged key is new again: another payload under it is accepted, not a mismatch.
-    expect(await store.begin(db.pool, req('old-3', { amount: 999 }))).toMatchObject({
+    expect(await store.begin(db.pool, req('old-key-3', { amount: 999 }))).toMatchObject({
       kind: 'acquired',
       resumed: false,
     });
@@ -199,7 +199,10 @@ describe('idempotency store against Postgres', () => {
   it('stops after maxBatches and says more remain', async () => {
     clock.advance(48 * HOUR);
     for (let i = 0; i < 12; i++) {
-      await store.complete(db.pool, await acquire(req(`bulk-${i}`)), { status: 200, body: null });
+      await store.complete(db.pool, await acquire(req(`bulk-key-${i}`)), {
+        status: 200,
+        body: null,
+      });
     }
     clock.advance(25 * HOUR);
     expect(await store.purgeExpired(db.pool, { batchSize: 4, maxBatches: 2 })).toMatchObject({
@@ -210,12 +213,12 @@ describe('idempotency store against Postgres', () => {
   });
 
   it('frees a key past retention that was never purged, for a new payload', async () => {
-    await store.complete(db.pool, await acquire(req('stale', { amount: 1 })), {
+    await store.complete(db.pool, await acquire(req('stale-key', { amount: 1 })), {
       status: 200,
       body: 1,
     });
     clock.advance(24 * HOUR);
-    expect(await store.begin(db.pool, req('stale', { amount: 2 }))).toMatchObject({
+    expect(await store.begin(db.pool, req('stale-key', { amount: 2 }))).toMatchObject({
       kind: 'acquired',
       recoveryPoint: 'started',
     });
@@ -227,5 +230,21 @@ describe('idempotency store against Postgres', () => {
       reason: 'the key is empty',
     });
     expect((await store.begin(db.pool, req('x'.repeat(256)))).kind).toBe('invalid-key');
+  });
+
+  // The rule is the contracts' one, the gateway's: what a client may send is all the store
+  // takes, whoever calls it.
+  it('holds keys to the Idempotency-Key rule the gateway enforces', async () => {
+    const rule = 'Idempotency-Key must be 8 to 255 characters of A-Z a-z 0-9 . _ : ~ + / = -';
+    expect(await store.begin(db.pool, req('seven-7'))).toEqual({
+      kind: 'invalid-key',
+      reason: `${rule}; this one has 7`,
+    });
+    expect(await store.begin(db.pool, req('has a space'))).toEqual({
+      kind: 'invalid-key',
+      reason: `${rule}; this one has a character outside that set`,
+    });
+    expect((await store.begin(db.pool, req('eight-08'))).kind).toBe('acquired');
+    expect((await store.begin(db.pool, req('k'.repeat(255)))).kind).toBe('acquired');
   });
 });

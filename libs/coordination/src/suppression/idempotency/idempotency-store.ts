@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { idempotencyKeyProblem } from '@suite/contracts';
 import { systemClock, type Clock } from '../../clock/clock';
 import type { SqlExecutor } from '../../ports/sql-executor';
 import { requestFingerprint } from './fingerprint';
@@ -9,7 +10,6 @@ export const DEFAULT_RETENTION_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_LOCK_TIMEOUT_MS = 60 * 1000;
 // The recovery point of a key nobody has advanced yet.
 export const RECOVERY_POINT_STARTED = 'started';
-export const MAX_KEY_LENGTH = 255;
 
 export interface IdempotencyStoreOptions {
   clock?: Clock;
@@ -317,11 +317,9 @@ export class IdempotencyStore {
   }
 }
 
+// The contracts' one Idempotency-Key rule, the one the gateway and every service's HTTP edge
+// enforce, so the store never holds a key that a client could not have sent.
 function invalidKeyReason(key: string): string | undefined {
   if (key.length === 0) return 'the key is empty';
-  if (key.length > MAX_KEY_LENGTH) return `the key is longer than ${MAX_KEY_LENGTH} characters`;
-  // Control characters have no place in a header value and make logs ambiguous.
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(key)) return 'the key contains control characters';
-  return undefined;
+  return idempotencyKeyProblem(key);
 }
