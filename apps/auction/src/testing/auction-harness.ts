@@ -6,8 +6,8 @@ import {
   loadConfig,
 } from '@suite/coordination-nest';
 import { integrationEndpoints, type TestDatabase } from '@suite/testing';
-import { AppModule } from '../../app.module';
-import { auctionConfigSchema } from '../../config/auction.config';
+import { AppModule } from '../app.module';
+import { auctionConfigSchema } from '../config/auction.config';
 
 export interface AuctionTestApp {
   app: NestFastifyApplication;

@@ -1,6 +1,6 @@
 import { poolTransactionRunner } from '@suite/coordination';
 import { HistoryRecorder, type HistoryOperation, type TestDatabase } from '@suite/testing';
-import { closeAuction } from '../../auctions/close-auctions/close-auction';
+import { closeAuction } from '../auctions/close-auctions/close-auction';
 import type { AuctionTestApp } from './auction-harness';
 
 const INCREMENT = 10;

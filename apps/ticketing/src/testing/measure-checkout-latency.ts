@@ -5,7 +5,7 @@
 // Kafka and both relays) is what is reported. A measurement, not a test. From the root,
 // with the local stack's endpoints in the environment:
 //   set -a; . .local/endpoints.env; set +a
-//   SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register apps/ticketing/src/jest/measure-checkout-latency.ts [checkouts] [modes]
+//   SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register apps/ticketing/src/testing/measure-checkout-latency.ts [checkouts] [modes]
 // modes: comma-separated OUTBOX_WAKEUPS values, default "off,on".
 import 'reflect-metadata';
 import type { ChildProcess } from 'node:child_process';
