@@ -29,6 +29,7 @@ export {
   type DemotionReason,
   type Lease,
   type LeaderElectorOptions,
+  type LeadingLoop,
   type Timers,
 } from './leader-elector';
 export { NaiveLock } from './naive-lock';

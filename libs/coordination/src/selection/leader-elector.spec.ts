@@ -287,4 +287,135 @@ describe('LeaderElector', () => {
         }),
     ).toThrow('renewEveryMs (900) must be below ttlMs - safetyMarginMs (800)');
   });
+
+  describe('whileLeading', () => {
+    // A loop that records each term it runs and returns when asked to, not before: `hold`
+    // keeps a loop running past its abort, as a batch in flight would.
+    const recordingLoop = () => {
+      const runs: { token: number; signal: AbortSignal; returned: boolean }[] = [];
+      let hold: Promise<void> | undefined;
+      const loop = async (lease: Lease, signal: AbortSignal) => {
+        const run = { token: lease.token, signal, returned: false };
+        runs.push(run);
+        await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()));
+        if (hold) await hold;
+        run.returned = true;
+      };
+      return { runs, loop, holdWith: (gate: Promise<void>) => (hold = gate) };
+    };
+
+    it('runs the loop for each term it leads, aborted at the demotion, with that term token', async () => {
+      const { clock, timers, leases, elector } = setup();
+      const { runs, loop } = recordingLoop();
+      elector.whileLeading(loop).start();
+      await timers.advance(0);
+      expect(runs.map((r) => [r.token, r.signal.aborted])).toEqual([[2 ** 32 + 1, false]]);
+      // node-b takes the lease: the renewal finds it lost and the loop is told to stop.
+      leases.holder = { owner: 'node-b', until: clock.now() + 3_000 };
+      await timers.advance(1_000);
+      expect(runs.map((r) => [r.token, r.signal.aborted, r.returned])).toEqual([
+        [2 ** 32 + 1, true, true],
+      ]);
+      // Elected again once node-b's lease runs out: a new loop with the new token.
+      await timers.advance(3_100);
+      expect(runs.map((r) => [r.token, r.signal.aborted])).toEqual([
+        [2 ** 32 + 1, true],
+        [2 ** 32 + 2, false],
+      ]);
+      await elector.stop();
+      expect(runs.every((r) => r.signal.aborted && r.returned)).toBe(true);
+    });
+
+    it('ends the loop at the renewal deadline, Redis unreachable', async () => {
+      const { timers, leases, elector } = setup();
+      const { runs, loop } = recordingLoop();
+      elector.whileLeading(loop).start();
+      await timers.advance(0);
+      leases.unreachable = true;
+      await timers.advance(2_399);
+      expect(runs[0]?.signal.aborted).toBe(false);
+      await timers.advance(1);
+      expect(runs[0]?.signal.aborted).toBe(true);
+    });
+
+    it('returns from stop() only once the loop has returned, for every caller', async () => {
+      const { timers, elector } = setup();
+      const { runs, loop, holdWith } = recordingLoop();
+      let finish = (): void => undefined;
+      holdWith(new Promise<void>((resolve) => (finish = resolve)));
+      elector.whileLeading(loop).start();
+      await timers.advance(0);
+      let stopped = 0;
+      void elector.stop().then(() => stopped++);
+      void elector.stop().then(() => stopped++);
+      await timers.advance(100);
+      expect(runs[0]?.signal.aborted).toBe(true);
+      expect(stopped).toBe(0);
+      finish();
+      await timers.advance(0);
+      expect(stopped).toBe(2);
+      expect(runs[0]?.returned).toBe(true);
+    });
+
+    it("starts a new term's loop only once the previous term's has returned", async () => {
+      const { clock, timers, leases, elector } = setup();
+      const { runs, loop, holdWith } = recordingLoop();
+      let finish = (): void => undefined;
+      holdWith(new Promise<void>((resolve) => (finish = resolve)));
+      elector.whileLeading(loop).start();
+      await timers.advance(0);
+      // Demoted, and elected again while the first loop is still finishing its batch.
+      leases.holder = { owner: 'node-b', until: clock.now() + 1_500 };
+      await timers.advance(1_000);
+      await timers.advance(1_000);
+      expect(elector.currentToken()).toBe(2 ** 32 + 2);
+      expect(runs).toHaveLength(1);
+      finish();
+      await timers.advance(0);
+      expect(runs.map((r) => [r.token, r.returned])).toEqual([
+        [2 ** 32 + 1, true],
+        [2 ** 32 + 2, false],
+      ]);
+      await elector.stop();
+    });
+
+    it('reports a loop that throws, and runs it again in the next term', async () => {
+      const { clock, timers, leases } = setup();
+      const errors: unknown[] = [];
+      let calls = 0;
+      const elector = new LeaderElector({
+        holds: leases,
+        name: 'n',
+        owner: 'x',
+        ttlMs: 3_000,
+        renewEveryMs: 1_000,
+        safetyMarginMs: 600,
+        timers,
+        clock,
+        onError: (e) => errors.push(e),
+      }).whileLeading(async () => {
+        calls++;
+        throw new Error('loop broke');
+      });
+      elector.start();
+      await timers.advance(0);
+      expect(errors).toEqual([new Error('loop broke')]);
+      // Still leader: a loop that returns ends only its own work, not the term.
+      expect(elector.isLeader()).toBe(true);
+      leases.holder = { owner: 'y', until: clock.now() + 1_500 };
+      await timers.advance(2_000);
+      expect(calls).toBe(2);
+      await elector.stop();
+    });
+
+    it('takes one loop, set before start()', () => {
+      const { elector } = setup();
+      elector.whileLeading(async () => undefined);
+      expect(() => elector.whileLeading(async () => undefined)).toThrow('already set');
+      const { elector: started } = setup();
+      started.start();
+      expect(() => started.whileLeading(async () => undefined)).toThrow('before start()');
+      void started.stop();
+    });
+  });
 });

@@ -43,11 +43,16 @@ export interface LeaderElectorOptions {
   retryEveryMs?: number;
   clock?: Clock;
   timers?: Timers;
-  onElected(lease: Lease): void;
-  onDemoted(reason: DemotionReason): void;
-  // Redis errors and exceptions thrown by the callbacks. Default: ignored.
+  onElected?(lease: Lease): void;
+  onDemoted?(reason: DemotionReason): void;
+  // Redis errors, and exceptions thrown by the callbacks or the leading loop. Default: ignored.
   onError?(error: unknown): void;
 }
+
+// The work a leader does during one term: it runs from the election until `signal` aborts
+// (demotion or stop()), and should return soon after. Writes it makes are fenced with
+// lease.token; the signal only stops the loop, the token is what keeps a late write out.
+export type LeadingLoop = (lease: Lease, signal: AbortSignal) => Promise<void>;
 
 const RESOURCE = 'leader';
 
@@ -74,6 +79,12 @@ export class LeaderElector {
   private resigning: Promise<unknown> = Promise.resolve();
   private stepTimer: unknown;
   private deadlineTimer: unknown;
+  private loop: LeadingLoop | undefined;
+  // Aborts the current term's loop.
+  private leading: AbortController | undefined;
+  // Every term's loop, chained: one starts only after the previous term's has returned, so
+  // at most one runs at a time, and stop() can wait for the last.
+  private looping: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: LeaderElectorOptions) {
     const { ttlMs } = options;
@@ -95,6 +106,16 @@ export class LeaderElector {
     }
   }
 
+  // Run `loop` during every term this elector leads. Set it before start(); one per elector.
+  whileLeading(loop: LeadingLoop): this {
+    if (this.loop)
+      throw new Error(`LeaderElector ${this.options.name}: whileLeading was already set`);
+    if (this.running)
+      throw new Error(`LeaderElector ${this.options.name}: set whileLeading before start()`);
+    this.loop = loop;
+    return this;
+  }
+
   // Campaign: try now, then keep trying until elected; renew while elected.
   start(): void {
     if (this.running) return;
@@ -102,9 +123,11 @@ export class LeaderElector {
     this.schedule(0, () => this.campaign());
   }
 
-  // Resign: stop campaigning and renewing, release the lease if held.
+  // Resign: stop campaigning and renewing, end the leading loop, release the lease if held.
+  // Returns once the loop has returned too, so no work of a term runs after stop(), however
+  // many callers wait for it.
   async stop(): Promise<void> {
-    if (!this.running) return;
+    if (!this.running) return this.looping;
     this.running = false;
     this.run++;
     this.timers.clearTimeout(this.stepTimer);
@@ -116,6 +139,7 @@ export class LeaderElector {
         .catch((error: unknown) => this.report(error));
       await this.resigning;
     }
+    await this.looping;
   }
 
   isLeader(): boolean {
@@ -209,7 +233,22 @@ export class LeaderElector {
     };
     this.armDeadline();
     this.schedule(this.renewEveryMs, () => this.renew());
-    this.call(() => this.options.onElected({ ...(this.lease as Lease) }));
+    if (this.loop) this.lead(this.loop, { ...this.lease });
+    this.call(() => this.options.onElected?.({ ...(this.lease as Lease) }));
+  }
+
+  private lead(loop: LeadingLoop, lease: Lease): void {
+    const leading = new AbortController();
+    this.leading = leading;
+    this.looping = this.looping.then(async () => {
+      // A term that ended while the previous term's loop was still returning runs nothing.
+      if (leading.signal.aborted) return;
+      try {
+        await loop(lease, leading.signal);
+      } catch (error) {
+        this.report(error);
+      }
+    });
   }
 
   private endTerm(reason: DemotionReason): void {
@@ -218,7 +257,9 @@ export class LeaderElector {
     this.lease = undefined;
     this.timers.clearTimeout(this.deadlineTimer);
     this.timers.clearTimeout(this.stepTimer);
-    this.call(() => this.options.onDemoted(reason));
+    this.leading?.abort();
+    this.leading = undefined;
+    this.call(() => this.options.onDemoted?.(reason));
     if (this.running) this.schedule(0, () => this.campaign());
   }
 

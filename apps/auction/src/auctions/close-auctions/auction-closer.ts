@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { AuctionClosedEvent } from '@suite/contracts';
 import {
   LeaderElector,
@@ -35,9 +36,6 @@ export interface AuctionCloserOptions {
 // due auction with a fenced write, and stops closing the moment it is no longer leader.
 export class AuctionCloser {
   private readonly elector: LeaderElector;
-  private readonly stopped = new AbortController();
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
 
   constructor(private readonly options: AuctionCloserOptions) {
     this.elector = new LeaderElector({
@@ -45,25 +43,18 @@ export class AuctionCloser {
       name: CLOSER_LEASE,
       owner: options.owner,
       ttlMs: options.leaseTtlMs,
-      onElected: (lease) => {
-        options.onElected?.(lease);
-        this.wake?.();
-      },
+      onElected: (lease) => options.onElected?.(lease),
       onDemoted: (reason) => options.onDemoted?.(reason),
       onError: (error) => options.onError?.(error),
-    });
+    }).whileLeading((_lease, signal) => this.closeWhileLeading(signal));
   }
 
   start(): void {
-    if (this.loop) return;
     this.elector.start();
-    this.loop = this.run();
   }
 
+  // Returns once a pass that was running has finished.
   async stop(): Promise<void> {
-    this.stopped.abort();
-    this.wake?.();
-    await this.loop;
     await this.elector.stop();
   }
 
@@ -96,31 +87,22 @@ export class AuctionCloser {
     }
   }
 
-  private async run(): Promise<void> {
-    const signal = this.stopped.signal;
+  // One term: close what is due, sleep until the next end, until demoted or stopped.
+  private async closeWhileLeading(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       let waitMs = this.options.pollMs;
       try {
-        if (this.elector.isLeader()) {
-          await this.closeDue();
-          const { rows } = await this.options.sql.query<{ ms: number | null }>(NEXT_END_IN_MS);
-          const next = rows[0]?.ms;
-          // At least a few ms: a due auction that could not be closed must not spin the loop.
-          if (next !== null && next !== undefined)
-            waitMs = Math.max(5, Math.min(waitMs, Math.ceil(next)));
-        }
+        await this.closeDue();
+        const { rows } = await this.options.sql.query<{ ms: number | null }>(NEXT_END_IN_MS);
+        const next = rows[0]?.ms;
+        // At least a few ms: a due auction that could not be closed must not spin the loop.
+        if (next !== null && next !== undefined)
+          waitMs = Math.max(5, Math.min(waitMs, Math.ceil(next)));
       } catch (error) {
         this.options.onError?.(error);
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, waitMs);
-        this.wake = done;
-        function done() {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      this.wake = undefined;
+      // Rejects when the signal aborts, which only ends the wait.
+      await delay(waitMs, undefined, { signal }).catch(() => undefined);
     }
   }
 }

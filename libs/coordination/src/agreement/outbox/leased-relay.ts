@@ -30,9 +30,9 @@ const fenceResource = (shard: number) => `outbox-relay/shard-${shard}`;
 // that lost its lease while paused cannot publish or mark anything once a newer leader has.
 export class LeasedOutboxRelay {
   private readonly elector: LeaderElector;
-  private current: { relay: OutboxRelay; stop: AbortController; done: Promise<void> } | undefined;
+  // The relay of the term being led, if any.
+  private live: OutboxRelay | undefined;
   private readonly totals: RelayStats = { batches: 0, published: 0, failures: 0, lastError: null };
-  private halting: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly tx: TransactionRunner,
@@ -44,22 +44,20 @@ export class LeasedOutboxRelay {
       name: relayLeaseName(options.shard),
       owner: options.owner,
       ttlMs: options.ttlMs ?? 10_000,
-      onElected: (lease) => this.lead(lease),
-      onDemoted: (reason) => {
-        void this.follow();
-        options.onDemoted?.(reason);
-      },
+      ...(options.onElected ? { onElected: options.onElected } : {}),
+      ...(options.onDemoted ? { onDemoted: options.onDemoted } : {}),
       ...(options.onError ? { onError: options.onError } : {}),
-    });
+    }).whileLeading((lease, signal) => this.lead(lease, signal));
   }
 
   start(): void {
     this.elector.start();
   }
 
+  // Returns once the loop of the last term has finished: no batch of an old term is still
+  // publishing.
   async stop(): Promise<void> {
     await this.elector.stop();
-    await this.follow();
   }
 
   isLeading(): boolean {
@@ -68,7 +66,7 @@ export class LeasedOutboxRelay {
 
   // Totals over every term this process led.
   stats(): RelayStats {
-    const live = this.current?.relay.stats();
+    const live = this.live?.stats();
     return live
       ? {
           batches: this.totals.batches + live.batches,
@@ -79,33 +77,24 @@ export class LeasedOutboxRelay {
       : { ...this.totals };
   }
 
-  private lead(lease: Lease): void {
+  // One term: relay the shard with this term's token as the fence until demoted.
+  private async lead(lease: Lease, signal: AbortSignal): Promise<void> {
     const { shard } = this.options;
     const relay = new OutboxRelay(this.tx, this.producer, {
       ...this.options,
       shard,
       fence: async (tx) => (await checkFence(tx, fenceResource(shard), lease.token)).ok,
     });
-    const stop = new AbortController();
-    this.current = { relay, stop, done: relay.run(stop.signal, this.options.timing) };
-    this.options.onElected?.(lease);
-  }
-
-  // Ends the current term's loop. Called by a demotion and by stop(), often both: the second
-  // call must wait for the same loop to finish, or stop() could return while a batch of the
-  // old term is still publishing.
-  private follow(): Promise<void> {
-    const current = this.current;
-    if (!current) return this.halting;
-    this.current = undefined;
-    current.stop.abort();
-    this.halting = current.done.then(() => {
-      const s = current.relay.stats();
+    this.live = relay;
+    try {
+      await relay.run(signal, this.options.timing);
+    } finally {
+      this.live = undefined;
+      const s = relay.stats();
       this.totals.batches += s.batches;
       this.totals.published += s.published;
       this.totals.failures += s.failures;
       this.totals.lastError = s.lastError ?? this.totals.lastError;
-    });
-    return this.halting;
+    }
   }
 }

@@ -26,8 +26,6 @@ export interface SagaRecovererOptions {
 // deposed leader still finishing a round cannot apply a wake-up twice.
 export class SagaRecoverer {
   private readonly elector: LeaderElector;
-  private current: { stop: AbortController; done: Promise<void> } | undefined;
-  private halting: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly orchestrator: SagaOrchestrator,
@@ -38,45 +36,28 @@ export class SagaRecoverer {
       name: `saga-recoverer:${options.name}`,
       owner: options.owner,
       ttlMs: options.ttlMs ?? 10_000,
-      onElected: (lease) => {
-        const stop = new AbortController();
-        const done = runSagaRecoverer(this.orchestrator, stop.signal, {
-          ...(options.intervalMs !== undefined ? { intervalMs: options.intervalMs } : {}),
-          ...(options.onProcessed ? { onProcessed: options.onProcessed } : {}),
-          ...(options.onError ? { onError: options.onError } : {}),
-        });
-        this.current = { stop, done };
-        options.onElected?.(lease);
-      },
-      onDemoted: (reason) => {
-        void this.halt();
-        options.onDemoted?.(reason);
-      },
+      ...(options.onElected ? { onElected: options.onElected } : {}),
+      ...(options.onDemoted ? { onDemoted: options.onDemoted } : {}),
       ...(options.onError ? { onError: options.onError } : {}),
-    });
+    }).whileLeading((_lease, signal) =>
+      runSagaRecoverer(this.orchestrator, signal, {
+        ...(options.intervalMs !== undefined ? { intervalMs: options.intervalMs } : {}),
+        ...(options.onProcessed ? { onProcessed: options.onProcessed } : {}),
+        ...(options.onError ? { onError: options.onError } : {}),
+      }),
+    );
   }
 
   start(): void {
     this.elector.start();
   }
 
+  // Returns once the round of the last term has finished.
   async stop(): Promise<void> {
     await this.elector.stop();
-    await this.halt();
   }
 
   isLeading(): boolean {
     return this.elector.isLeader();
-  }
-
-  // Called by a demotion and by stop(), often both: the second call waits for the same
-  // round to finish, so stop() never returns while a round of the old term still runs.
-  private halt(): Promise<void> {
-    const current = this.current;
-    if (!current) return this.halting;
-    this.current = undefined;
-    current.stop.abort();
-    this.halting = current.done;
-    return this.halting;
   }
 }
