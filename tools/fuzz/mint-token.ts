@@ -1,7 +1,7 @@
 // Prints a bearer token for the fuzz stage, signed with the stack's development key
 // (.local/keys, the key the running services verify with). It carries every scope a route
 // can require, so each operation is fuzzed past authorization into its own logic.
-import { DevTokenSigner } from '@suite/coordination-nest';
+import { DevTokenSigner } from '@suite/service-kit';
 import { SCOPES } from '@suite/contracts';
 import { ensureJwtKeys } from '../../libs/testing/src/stack/jwt-keys';
 

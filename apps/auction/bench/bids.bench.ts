@@ -13,7 +13,7 @@ import {
   generateEs256KeyPair,
   initServiceApp,
   loadConfig,
-} from '@suite/coordination-nest';
+} from '@suite/service-kit';
 import { Client } from 'pg';
 import { AppModule } from '../src/app.module';
 import { auctionConfigSchema } from '../src/config/auction.config';

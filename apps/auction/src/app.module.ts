@@ -1,5 +1,5 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { AuthModule, HealthModule, ObservabilityModule } from '@suite/coordination-nest';
+import { AuthModule, HealthModule, ObservabilityModule } from '@suite/service-kit';
 import { AuctionWorkers } from './auctions/auction.workers';
 import { CreateAuctionHttpController } from './auctions/create-auction/create-auction.http.controller';
 import { CreateAuctionUseCase } from './auctions/create-auction/create-auction.use-case';

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { ConfigError, createServiceApp, loadConfig, stopOnSignals } from '@suite/coordination-nest';
+import { ConfigError, createServiceApp, loadConfig, stopOnSignals } from '@suite/service-kit';
 import { AppModule } from './app.module';
 import { auctionConfigSchema } from './config/auction.config';
 

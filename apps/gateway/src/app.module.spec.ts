@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { generateEs256KeyPair, loadConfig } from '@suite/coordination-nest';
+import { generateEs256KeyPair, loadConfig } from '@suite/service-kit';
 import { GATEWAY_CONFIG, gatewayConfigSchema } from './config/gateway.config';
 import { initGatewayApp } from './gateway.app';
 import { GatewayMetricsServer } from './metrics/gateway-metrics.server';

@@ -1,10 +1,5 @@
 import { Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
-import {
-  AuthModule,
-  DevTokenSigner,
-  HealthModule,
-  ObservabilityModule,
-} from '@suite/coordination-nest';
+import { AuthModule, DevTokenSigner, HealthModule, ObservabilityModule } from '@suite/service-kit';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway.config';
 import {
   DEV_TOKEN_SIGNER,

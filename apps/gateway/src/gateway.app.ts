@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createServiceApp, type ServiceAppOptions } from '@suite/coordination-nest';
+import { createServiceApp, type ServiceAppOptions } from '@suite/service-kit';
 import { AppModule } from './app.module';
 import type { GatewayConfig } from './config/gateway.config';
 import { GATEWAY_OPENAPI } from './openapi/openapi';

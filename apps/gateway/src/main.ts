@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { ConfigError, loadConfig, stopOnSignals } from '@suite/coordination-nest';
+import { ConfigError, loadConfig, stopOnSignals } from '@suite/service-kit';
 import { gatewayConfigSchema } from './config/gateway.config';
 import { createGatewayApp } from './gateway.app';
 import { GatewayMetricsServer } from './metrics/gateway-metrics.server';

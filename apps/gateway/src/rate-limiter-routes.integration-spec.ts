@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DevTokenSigner, generateEs256KeyPair, loadConfig } from '@suite/coordination-nest';
+import { DevTokenSigner, generateEs256KeyPair, loadConfig } from '@suite/service-kit';
 import { createTestRedis, integrationEndpoints, type TestRedis } from '@suite/testing';
 import { gatewayConfigSchema } from './config/gateway.config';
 import { initGatewayApp } from './gateway.app';

@@ -8,7 +8,7 @@ import {
   type RateLimitDescriptor,
 } from '@suite/contracts';
 import { createLimiter, type Limiter } from '@suite/coordination';
-import { DevTokenSigner, generateEs256KeyPair, loadConfig } from '@suite/coordination-nest';
+import { DevTokenSigner, generateEs256KeyPair, loadConfig } from '@suite/service-kit';
 import { createTestRedis, integrationEndpoints, type TestRedis } from '@suite/testing';
 import { readFileSync } from 'node:fs';
 import { gatewayConfigSchema } from './config/gateway.config';

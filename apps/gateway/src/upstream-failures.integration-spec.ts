@@ -1,10 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import {
-  DevTokenSigner,
-  generateEs256KeyPair,
-  HttpMetrics,
-  loadConfig,
-} from '@suite/coordination-nest';
+import { DevTokenSigner, generateEs256KeyPair, HttpMetrics, loadConfig } from '@suite/service-kit';
 import { createTestRedis, integrationEndpoints, type TestRedis } from '@suite/testing';
 import { gatewayConfigSchema } from './config/gateway.config';
 import { initGatewayApp } from './gateway.app';

@@ -1,5 +1,5 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { AuthModule, HealthModule, ObservabilityModule } from '@suite/coordination-nest';
+import { AuthModule, HealthModule, ObservabilityModule } from '@suite/service-kit';
 import { PAYMENTS_CONFIG, type PaymentsConfig } from './config/payments.config';
 import { DatabaseReadiness } from './database/database-readiness';
 import { PaymentsDatabaseModule } from './database/payments-database.module';

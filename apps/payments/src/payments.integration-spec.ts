@@ -14,7 +14,7 @@ import {
   generateEs256KeyPair,
   initServiceApp,
   loadConfig,
-} from '@suite/coordination-nest';
+} from '@suite/service-kit';
 import {
   consumeUntil,
   createTestDatabase,

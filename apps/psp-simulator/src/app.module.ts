@@ -1,6 +1,6 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuthModule, HealthModule, ObservabilityModule } from '@suite/coordination-nest';
+import { AuthModule, HealthModule, ObservabilityModule } from '@suite/service-kit';
 import { CallbackSender } from './callbacks/callback-sender';
 import { CreateChargeHttpController } from './charges/create-charge/create-charge.http.controller';
 import { CreateChargeUseCase } from './charges/create-charge/create-charge.use-case';

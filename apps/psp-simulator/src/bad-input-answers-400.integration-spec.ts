@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { initServiceApp, loadConfig } from '@suite/coordination-nest';
+import { initServiceApp, loadConfig } from '@suite/service-kit';
 import { createTestDatabase, TestTokens, type TestDatabase } from '@suite/testing';
 import { AppModule } from './app.module';
 import { pspSimulatorConfigSchema } from './config/psp-simulator.config';

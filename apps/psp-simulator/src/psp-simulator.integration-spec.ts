@@ -1,7 +1,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { initServiceApp, loadConfig } from '@suite/coordination-nest';
+import { initServiceApp, loadConfig } from '@suite/service-kit';
 import { createTestDatabase, TestTokens, type TestDatabase } from '@suite/testing';
 import { AppModule } from './app.module';
 import { pspSimulatorConfigSchema } from './config/psp-simulator.config';

@@ -18,7 +18,7 @@ import {
   type RateLimitPolicyFile,
 } from '@suite/contracts';
 import { createLimiter } from '@suite/coordination';
-import { DevTokenSigner, generateEs256KeyPair } from '@suite/coordination-nest';
+import { DevTokenSigner, generateEs256KeyPair } from '@suite/service-kit';
 import autocannon from 'autocannon';
 import Redis from 'ioredis';
 

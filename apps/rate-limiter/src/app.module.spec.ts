@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { initServiceApp, loadConfig } from '@suite/coordination-nest';
+import { initServiceApp, loadConfig } from '@suite/service-kit';
 import { TestTokens } from '@suite/testing';
 import { AppModule } from './app.module';
 import { RATE_LIMITER_CONFIG, rateLimiterConfigSchema } from './config/rate-limiter.config';

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { AuthModule, HealthModule, ObservabilityModule } from '@suite/coordination-nest';
+import { AuthModule, HealthModule, ObservabilityModule } from '@suite/service-kit';
 import { CheckHttpController } from './check/check.http.controller';
 import { CheckUseCase } from './check/check.use-case';
 import { DecisionMetrics } from './check/decision.metrics';

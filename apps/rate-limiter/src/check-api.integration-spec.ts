@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { RateLimitPolicyFile } from '@suite/contracts';
-import { initServiceApp, loadConfig } from '@suite/coordination-nest';
+import { initServiceApp, loadConfig } from '@suite/service-kit';
 import { createTestRedis, integrationEndpoints, TestTokens, type TestRedis } from '@suite/testing';
 import { AppModule } from './app.module';
 import { rateLimiterConfigSchema } from './config/rate-limiter.config';

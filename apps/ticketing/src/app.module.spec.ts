@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { generateEs256KeyPair, initServiceApp, loadConfig } from '@suite/coordination-nest';
+import { generateEs256KeyPair, initServiceApp, loadConfig } from '@suite/service-kit';
 import { AppModule } from './app.module';
 import { TICKETING_CONFIG, ticketingConfigSchema } from './config/ticketing.config';
 

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { AuthModule, HealthModule, ObservabilityModule } from '@suite/coordination-nest';
+import { AuthModule, HealthModule, ObservabilityModule } from '@suite/service-kit';
 import { TICKETING_CONFIG, type TicketingConfig } from './config/ticketing.config';
 import { TicketingModule } from './ticketing.module';
 

@@ -21,7 +21,7 @@ import {
   createRedisClient,
   dataSourceReadinessCheck,
   redisReadinessCheck,
-} from '@suite/coordination-nest';
+} from '@suite/service-kit';
 import { Counter } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { checkoutSaga } from './checkout/domain/checkout.saga';

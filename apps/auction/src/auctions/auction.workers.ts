@@ -16,7 +16,7 @@ import {
   type IdempotentProducer,
   type RedisClient,
 } from '@suite/coordination';
-import { createRedisClient } from '@suite/coordination-nest';
+import { createRedisClient } from '@suite/service-kit';
 import { Kafka, logLevel } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { AUCTION_CONFIG, type AuctionConfig } from '../config/auction.config';

@@ -8,7 +8,7 @@ import {
   POSTGRES_PROTOCOLS,
   REDIS_PROTOCOLS,
   urlVar,
-} from '@suite/coordination-nest';
+} from '@suite/service-kit';
 import { z } from 'zod';
 
 const onOff = (fallback: 'on' | 'off') => z.enum(['on', 'off']).default(fallback);

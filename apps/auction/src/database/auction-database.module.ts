@@ -5,7 +5,7 @@ import {
   migratingDataSourceFactory,
   ReadinessRegistry,
   typeOrmOptionsFor,
-} from '@suite/coordination-nest';
+} from '@suite/service-kit';
 import type { DataSource } from 'typeorm';
 import { AuctionRecord, BidRecord } from '../auctions/infra/auction.record';
 import { AuctionsRepository } from '../auctions/infra/auctions.repository';

@@ -1,5 +1,5 @@
 import type { SqlExecutor, TransactionRunner } from '@suite/coordination';
-import { runInTransaction } from '@suite/coordination-nest';
+import { runInTransaction } from '@suite/service-kit';
 import type { DataSource } from 'typeorm';
 
 // The coordination library takes a TransactionRunner and an SqlExecutor; both are served

@@ -4,7 +4,7 @@ import {
   generateEs256KeyPair,
   initServiceApp,
   loadConfig,
-} from '@suite/coordination-nest';
+} from '@suite/service-kit';
 import { integrationEndpoints, type TestDatabase } from '@suite/testing';
 import { AppModule } from '../app.module';
 import { auctionConfigSchema } from '../config/auction.config';

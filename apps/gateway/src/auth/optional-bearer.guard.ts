@@ -4,7 +4,7 @@ import {
   type CanActivate,
   type ExecutionContext,
 } from '@nestjs/common';
-import { JwtVerifier, type AuthenticatedUser } from '@suite/coordination-nest';
+import { JwtVerifier, type AuthenticatedUser } from '@suite/service-kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 const BEARER = /^Bearer ([^\s]+)$/i;

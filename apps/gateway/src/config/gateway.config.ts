@@ -8,7 +8,7 @@ import {
   portVar,
   REDIS_PROTOCOLS,
   urlVar,
-} from '@suite/coordination-nest';
+} from '@suite/service-kit';
 import { z } from 'zod';
 import type { UpstreamName } from '../routes/gateway-routes';
 import { isLoopbackHost, parseTrustedProxies } from '../rate-limits/client-address';

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, HttpStatus, Inject, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { DevTokenSigner, Public } from '@suite/coordination-nest';
+import { DevTokenSigner, Public } from '@suite/service-kit';
 import { DevTokenResponse, IssueDevTokenRequest } from './issue-dev-token.request';
 
 export const DEV_TOKEN_SIGNER = Symbol('DEV_TOKEN_SIGNER');

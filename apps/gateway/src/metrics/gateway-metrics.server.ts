@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { HttpMetrics } from '@suite/coordination-nest';
+import { HttpMetrics } from '@suite/service-kit';
 
 // Prometheus metrics on a port of their own (METRICS_HOST:METRICS_PORT, loopback by
 // default), so the API port, which faces clients, has no /metrics. GET /metrics only;

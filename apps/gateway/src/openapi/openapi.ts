@@ -1,5 +1,5 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { describeRequestSchema, type OpenApiOptions } from '@suite/coordination-nest';
+import { describeRequestSchema, type OpenApiOptions } from '@suite/service-kit';
 
 export const OPENAPI_JSON_PATH = 'docs/openapi.json';
 

@@ -7,7 +7,7 @@ import {
   Logger,
 } from '@nestjs/common';
 import { retryAfterSeconds } from '@suite/contracts';
-import { propagationHeaders, type AuthenticatedUser } from '@suite/coordination-nest';
+import { propagationHeaders, type AuthenticatedUser } from '@suite/service-kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { upstreamPath, type GatewayRoute } from '../routes/gateway-routes';
 import { clientResponseHeaders, upstreamRequestHeaders } from './forwarded-headers';

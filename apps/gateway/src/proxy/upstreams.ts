@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { HttpMetrics } from '@suite/coordination-nest';
+import { HttpMetrics } from '@suite/service-kit';
 import { Gauge } from 'prom-client';
 import {
   GATEWAY_CONFIG,

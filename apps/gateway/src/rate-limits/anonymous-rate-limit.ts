@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { routeDescriptorValue } from '@suite/contracts';
-import { JwtVerifier } from '@suite/coordination-nest';
+import { JwtVerifier } from '@suite/service-kit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
 import { ClientAddress } from './client-address';

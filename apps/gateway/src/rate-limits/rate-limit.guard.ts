@@ -6,7 +6,7 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { AuthenticatedUser } from '@suite/coordination-nest';
+import type { AuthenticatedUser } from '@suite/service-kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GATEWAY_ROUTE, routeDescriptor, type GatewayRoute } from '../routes/gateway-routes';
 import { rateLimitDenial } from './rate-limit-denial';

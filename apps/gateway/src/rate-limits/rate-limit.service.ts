@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { HttpMetrics } from '@suite/coordination-nest';
+import { HttpMetrics } from '@suite/service-kit';
 import { Counter } from 'prom-client';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
 import { GatewayRedis } from '../redis/gateway-redis';

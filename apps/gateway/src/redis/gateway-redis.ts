@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { RedisClient } from '@suite/coordination';
-import { createRedisClient } from '@suite/coordination-nest';
+import { createRedisClient } from '@suite/service-kit';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
 
 // The gateway's one Redis connection: rate-limit counters only. Connected on first use,

@@ -12,7 +12,7 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { Public } from '@suite/coordination-nest';
+import { Public } from '@suite/service-kit';
 import { OptionalBearerGuard } from '../auth/optional-bearer.guard';
 import { IdempotencyKeyGuard } from '../idempotency/idempotency-key.guard';
 import { ErrorResponse } from '../proxy/dto/error.response';

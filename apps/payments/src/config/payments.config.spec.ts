@@ -1,4 +1,4 @@
-import { generateEs256KeyPair, loadConfig } from '@suite/coordination-nest';
+import { generateEs256KeyPair, loadConfig } from '@suite/service-kit';
 import { paymentsConfigSchema } from './payments.config';
 
 const load = (env: Record<string, string>) => loadConfig(paymentsConfigSchema, env, 'payments');

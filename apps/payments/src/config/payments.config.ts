@@ -8,7 +8,7 @@ import {
   portVar,
   POSTGRES_PROTOCOLS,
   urlVar,
-} from '@suite/coordination-nest';
+} from '@suite/service-kit';
 import { z } from 'zod';
 import type { LateChargeSchedule } from '../payments/domain/late-charge-schedule';
 

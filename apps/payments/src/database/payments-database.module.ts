@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
-import { migratingDataSourceFactory, typeOrmOptionsFor } from '@suite/coordination-nest';
+import { migratingDataSourceFactory, typeOrmOptionsFor } from '@suite/service-kit';
 import type { DataSource } from 'typeorm';
 import { PAYMENTS_CONFIG, type PaymentsConfig } from '../config/payments.config';
 import { PaymentRecord, RefundRecord } from '../payments/infra/payment.record';

@@ -1,4 +1,4 @@
-import type { AuthenticatedUser } from '@suite/coordination-nest';
+import type { AuthenticatedUser } from '@suite/service-kit';
 
 // An HTTP caller's keys live in a scope of its own, named by the verified token's subject:
 // two callers who pick the same key get two payments and never see each other's response.

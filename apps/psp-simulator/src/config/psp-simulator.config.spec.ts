@@ -1,4 +1,4 @@
-import { generateEs256KeyPair, loadConfig } from '@suite/coordination-nest';
+import { generateEs256KeyPair, loadConfig } from '@suite/service-kit';
 import { pspSimulatorConfigSchema } from './psp-simulator.config';
 
 const load = (env: Record<string, string>) =>

@@ -6,7 +6,7 @@ import {
   portVar,
   POSTGRES_PROTOCOLS,
   urlVar,
-} from '@suite/coordination-nest';
+} from '@suite/service-kit';
 import { z } from 'zod';
 
 const rate = () => z.coerce.number().min(0).max(1).default(0);

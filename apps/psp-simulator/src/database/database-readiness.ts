@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { dataSourceReadinessCheck, ReadinessRegistry } from '@suite/coordination-nest';
+import { dataSourceReadinessCheck, ReadinessRegistry } from '@suite/service-kit';
 import type { DataSource } from 'typeorm';
 
 // Registers the shared Postgres readiness check for this app's data source.

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { migratingDataSourceFactory, typeOrmOptionsFor } from '@suite/coordination-nest';
+import { migratingDataSourceFactory, typeOrmOptionsFor } from '@suite/service-kit';
 import { ChargeRecord, RefundRecord } from '../charges/infra/charge.record';
 import { PSP_SIMULATOR_CONFIG, type PspSimulatorConfig } from '../config/psp-simulator.config';
 import { ChargesAndRefunds1760000000000 } from './migrations/1760000000000-charges-and-refunds';

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Put } from '@nestjs/common';
 import { SCOPES } from '@suite/contracts';
-import { RequireScopes } from '@suite/coordination-nest';
+import { RequireScopes } from '@suite/service-kit';
 import { FaultPlan, type FaultSettings } from './domain/fault-plan';
 import { UpdateFaultsRequest } from './update-faults.request';
 import { ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';

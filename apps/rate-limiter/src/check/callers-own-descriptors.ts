@@ -1,5 +1,5 @@
 import { REQUEST_DESCRIPTOR_KEYS, SCOPES, type RateLimitDescriptor } from '@suite/contracts';
-import { hasScope, type AuthenticatedUser } from '@suite/coordination-nest';
+import { hasScope, type AuthenticatedUser } from '@suite/service-kit';
 
 export type DescriptorOwnership = { ok: true } | { ok: false; message: string };
 

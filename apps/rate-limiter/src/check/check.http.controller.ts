@@ -1,11 +1,11 @@
 import { Body, Controller, ForbiddenException, HttpCode, Post, Res } from '@nestjs/common';
-import { CurrentUser, type AuthenticatedUser } from '@suite/coordination-nest';
+import { CurrentUser, type AuthenticatedUser } from '@suite/service-kit';
 import type { FastifyReply } from 'fastify';
 import { callersOwnDescriptors } from './callers-own-descriptors';
 import { CheckRequest } from './check.request';
 import { CheckUseCase } from './check.use-case';
 import { ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '@suite/coordination-nest';
+import { ApiErrors } from '@suite/service-kit';
 import { CheckDecisionResponse } from '../http/rate-limiter.responses';
 
 // 200 when admitted, 429 when denied, with the same body either way, so a caller can act

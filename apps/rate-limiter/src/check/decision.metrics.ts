@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { HttpMetrics } from '@suite/coordination-nest';
+import { HttpMetrics } from '@suite/service-kit';
 import type { RateLimitDecision } from '@suite/coordination';
 import { Counter } from 'prom-client';
 

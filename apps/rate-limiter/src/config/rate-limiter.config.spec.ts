@@ -1,4 +1,4 @@
-import { generateEs256KeyPair, loadConfig } from '@suite/coordination-nest';
+import { generateEs256KeyPair, loadConfig } from '@suite/service-kit';
 import { rateLimiterConfigSchema } from './rate-limiter.config';
 
 const { publicKeyPem } = generateEs256KeyPair();

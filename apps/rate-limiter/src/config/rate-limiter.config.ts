@@ -7,7 +7,7 @@ import {
   portVar,
   REDIS_PROTOCOLS,
   urlVar,
-} from '@suite/coordination-nest';
+} from '@suite/service-kit';
 import { z } from 'zod';
 
 export const rateLimiterConfigSchema = baseServiceConfig.extend({

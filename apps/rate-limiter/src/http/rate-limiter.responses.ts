@@ -4,7 +4,7 @@ import {
   RATE_LIMIT_ALGORITHMS,
   RATE_LIMIT_DESCRIPTOR_JSON_SCHEMA,
 } from '@suite/contracts';
-import { describeValidator } from '@suite/coordination-nest';
+import { describeValidator } from '@suite/service-kit';
 import { MAX_DESCRIPTORS } from '../check/check.request';
 import { UsageQuery } from '../usage/usage.request';
 

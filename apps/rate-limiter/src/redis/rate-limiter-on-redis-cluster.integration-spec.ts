@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { descriptorKey, type RateLimitPolicyFile } from '@suite/contracts';
 import { limiterKeyBase } from '@suite/coordination';
-import { initServiceApp, loadConfig } from '@suite/coordination-nest';
+import { initServiceApp, loadConfig } from '@suite/service-kit';
 import { DisposableRedisCluster, TestTokens } from '@suite/testing';
 import { rateLimiterConfigSchema } from '../config/rate-limiter.config';
 import { AppModule } from '../app.module';

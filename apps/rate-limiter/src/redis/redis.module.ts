@@ -7,11 +7,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import type { RedisClient } from '@suite/coordination';
-import {
-  ReadinessRegistry,
-  createRedisClient,
-  redisReadinessCheck,
-} from '@suite/coordination-nest';
+import { ReadinessRegistry, createRedisClient, redisReadinessCheck } from '@suite/service-kit';
 import type { RateLimiterConfig } from '../config/rate-limiter.config';
 import { REDIS } from '../rate-limiter.tokens';
 

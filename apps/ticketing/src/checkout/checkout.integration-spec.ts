@@ -14,7 +14,11 @@ import { holdScope } from '../holds/domain/hold';
 import { FENCED_HOLDS } from '../ticketing.tokens';
 import { HoldsRepository } from '../holds/infra/holds.repository';
 import { verifyTicketingInvariants } from '@suite/invariants';
-import { startTicketingTestApp, waitFor, type TicketingTestApp } from '../testing/ticketing-test-app';
+import {
+  startTicketingTestApp,
+  waitFor,
+  type TicketingTestApp,
+} from '../testing/ticketing-test-app';
 import { ticketingStepHandlers } from './saga-steps/ticketing-steps.handlers';
 
 const DECLINED = 'tok_declined';

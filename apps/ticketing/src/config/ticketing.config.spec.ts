@@ -1,4 +1,4 @@
-import { generateEs256KeyPair, loadConfig } from '@suite/coordination-nest';
+import { generateEs256KeyPair, loadConfig } from '@suite/service-kit';
 import { consumerFailoverBoundMs, consumerGroupTiming, stepBudgetMs } from '@suite/coordination';
 import { checkoutStepPolicies } from '../checkout/domain/checkout.saga';
 import { FAILOVER_MARGIN, ticketingConfigSchema } from './ticketing.config';

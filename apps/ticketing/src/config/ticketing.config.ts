@@ -8,7 +8,7 @@ import {
   POSTGRES_PROTOCOLS,
   REDIS_PROTOCOLS,
   urlVar,
-} from '@suite/coordination-nest';
+} from '@suite/service-kit';
 import { consumerFailoverBoundMs, consumerGroupTiming, stepBudgetMs } from '@suite/coordination';
 import { z } from 'zod';
 import { checkoutStepPolicies } from '../checkout/domain/checkout.saga';

@@ -1,8 +1,4 @@
-import {
-  initializeAndMigrate,
-  runInTransaction,
-  typeOrmOptionsFor,
-} from '@suite/coordination-nest';
+import { initializeAndMigrate, runInTransaction, typeOrmOptionsFor } from '@suite/service-kit';
 import { fromQueryRunner, type SqlExecutor, type TransactionRunner } from '@suite/coordination';
 import { DataSource } from 'typeorm';
 import { EventRecord, SeatRecord, VenueRecord } from '../events/infra/event.records';

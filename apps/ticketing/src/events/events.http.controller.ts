@@ -4,7 +4,7 @@ import { EventsRepository, type EventSummary } from './infra/events.repository';
 import { ListSeatsQuery } from './list-seats/list-seats.query';
 import { ListSeatsUseCase, type SeatView } from './list-seats/list-seats.use-case';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '@suite/coordination-nest';
+import { ApiErrors } from '@suite/service-kit';
 import { EventListResponse, SeatListResponse } from '../http/ticketing.responses';
 
 @ApiTags('events')

@@ -10,7 +10,7 @@ import {
   Post,
   BadRequestException,
 } from '@nestjs/common';
-import { CurrentUser, type AuthenticatedUser } from '@suite/coordination-nest';
+import { CurrentUser, type AuthenticatedUser } from '@suite/service-kit';
 import { IdParams } from '../http/id.params';
 import type { HoldView } from './domain/hold.view';
 import { GetHoldUseCase } from './get-hold/get-hold.use-case';
@@ -18,7 +18,7 @@ import { PlaceHoldRequest } from './place-hold/place-hold.request';
 import { PlaceHoldUseCase } from './place-hold/place-hold.use-case';
 import { ReleaseHoldUseCase } from './release-hold/release-hold.use-case';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '@suite/coordination-nest';
+import { ApiErrors } from '@suite/service-kit';
 import { HoldResponse } from '../http/ticketing.responses';
 
 @ApiTags('holds')

@@ -1,5 +1,9 @@
 import { SEED_EVENT_ID, SEED_SEAT_COUNT } from '../database/migrations';
-import { startTicketingTestApp, waitFor, type TicketingTestApp } from '../testing/ticketing-test-app';
+import {
+  startTicketingTestApp,
+  waitFor,
+  type TicketingTestApp,
+} from '../testing/ticketing-test-app';
 
 describe('seat holds', () => {
   let t: TicketingTestApp;

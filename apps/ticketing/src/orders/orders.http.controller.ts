@@ -1,9 +1,9 @@
 import { Controller, Get, NotFoundException, Param } from '@nestjs/common';
-import { CurrentUser, type AuthenticatedUser } from '@suite/coordination-nest';
+import { CurrentUser, type AuthenticatedUser } from '@suite/service-kit';
 import { IdParams } from '../http/id.params';
 import { GetOrderUseCase, type OrderView } from './get-order/get-order.use-case';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '@suite/coordination-nest';
+import { ApiErrors } from '@suite/service-kit';
 import { OrderResponse } from '../http/ticketing.responses';
 
 @ApiTags('orders')

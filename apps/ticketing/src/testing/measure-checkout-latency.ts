@@ -11,7 +11,7 @@ import 'reflect-metadata';
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { DevTokenSigner, generateEs256KeyPair } from '@suite/coordination-nest';
+import { DevTokenSigner, generateEs256KeyPair } from '@suite/service-kit';
 import {
   createTestDatabase,
   createTestRedis,

@@ -6,7 +6,7 @@ import {
   generateEs256KeyPair,
   initServiceApp,
   loadConfig,
-} from '@suite/coordination-nest';
+} from '@suite/service-kit';
 import {
   createTestDatabase,
   createTestRedis,

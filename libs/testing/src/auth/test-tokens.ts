@@ -11,7 +11,7 @@ const TTL_SECONDS = 3_600;
 // A token issuer for tests: boot the service under test with `publicKeyPem`, then send
 // `bearer(...)` headers. A shopper's token carries no scope unless asked; `operator`
 // carries ops:admin. Tokens have the claims the gateway's development tokens have. (The
-// signer is not coordination-nest's: that library's own tests depend on this one.)
+// signer is not service-kit's: that library's own tests depend on this one.)
 export class TestTokens {
   private readonly key: KeyObject;
 

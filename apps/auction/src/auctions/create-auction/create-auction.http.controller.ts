@@ -1,5 +1,5 @@
 import { Body, Controller, Post, Res } from '@nestjs/common';
-import { CurrentUser, type AuthenticatedUser } from '@suite/coordination-nest';
+import { CurrentUser, type AuthenticatedUser } from '@suite/service-kit';
 import type { FastifyReply } from 'fastify';
 import { problem, send } from '../../http/send';
 import { toAuctionView } from '../auction.view';
@@ -7,7 +7,7 @@ import type { NewAuctionProblem } from '../domain/auction';
 import { CreateAuctionRequest } from './create-auction.request';
 import { CreateAuctionUseCase } from './create-auction.use-case';
 import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '@suite/coordination-nest';
+import { ApiErrors } from '@suite/service-kit';
 import { AuctionResponse } from '../auction.responses';
 
 const MESSAGES: Record<NewAuctionProblem, string> = {

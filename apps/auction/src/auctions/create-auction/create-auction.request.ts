@@ -1,5 +1,5 @@
 import { AUCTION_LIMITS, MAX_SAFE_MINOR_UNITS } from '@suite/contracts';
-import { IsRfc3339DateTime } from '@suite/coordination-nest';
+import { IsRfc3339DateTime } from '@suite/service-kit';
 import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 
 export class CreateAuctionRequest {

@@ -1,9 +1,9 @@
 import { Controller, Get, NotFoundException, Param, ParseUUIDPipe } from '@nestjs/common';
-import { Public } from '@suite/coordination-nest';
+import { Public } from '@suite/service-kit';
 import { toAuctionView, type AuctionView } from '../auction.view';
 import { AuctionsRepository } from '../infra/auctions.repository';
 import { ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '@suite/coordination-nest';
+import { ApiErrors } from '@suite/service-kit';
 import { AuctionResponse } from '../auction.responses';
 
 // Public: anyone may watch an auction.

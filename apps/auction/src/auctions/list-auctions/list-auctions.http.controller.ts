@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { Public } from '@suite/coordination-nest';
+import { Public } from '@suite/service-kit';
 import { toAuctionView, type AuctionView } from '../auction.view';
 import { AuctionsRepository } from '../infra/auctions.repository';
 import { ListAuctionsRequest } from './list-auctions.request';

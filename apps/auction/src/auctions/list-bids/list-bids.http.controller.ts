@@ -1,10 +1,10 @@
 import { Controller, Get, NotFoundException, Param, ParseUUIDPipe, Query } from '@nestjs/common';
-import { Public } from '@suite/coordination-nest';
+import { Public } from '@suite/service-kit';
 import { toBidView, type BidView } from '../auction.view';
 import { AuctionsRepository } from '../infra/auctions.repository';
 import { ListBidsRequest } from './list-bids.request';
 import { ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '@suite/coordination-nest';
+import { ApiErrors } from '@suite/service-kit';
 import { BidListResponse } from '../auction.responses';
 
 // Public: anyone may watch an auction.

@@ -1,5 +1,5 @@
 import { Body, Controller, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
-import { CurrentUser, type AuthenticatedUser } from '@suite/coordination-nest';
+import { CurrentUser, type AuthenticatedUser } from '@suite/service-kit';
 import type { FastifyReply } from 'fastify';
 import { problem, send } from '../../http/send';
 import type { BidRejection } from '../domain/auction';

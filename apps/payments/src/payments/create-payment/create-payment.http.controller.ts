@@ -4,7 +4,7 @@ import {
   CurrentUser,
   RequireScopes,
   requireIdempotencyKey,
-} from '@suite/coordination-nest';
+} from '@suite/service-kit';
 import { SCOPES } from '@suite/contracts';
 import type { FastifyReply } from 'fastify';
 import { callerScope } from '../../http/idempotency-key';
@@ -12,7 +12,7 @@ import { problem, send, sendKeyRefusal } from '../../http/send';
 import { CreatePaymentRequest } from './create-payment.request';
 import { CreatePaymentUseCase } from './create-payment.use-case';
 import { ApiCreatedResponse, ApiHeader, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, IDEMPOTENCY_KEY_HEADER_DOC } from '@suite/coordination-nest';
+import { ApiErrors, IDEMPOTENCY_KEY_HEADER_DOC } from '@suite/service-kit';
 import { PaymentFailedResponse, PaymentResponse } from '../../http/payments.responses';
 
 @ApiTags('payments')

@@ -1,11 +1,11 @@
 import { Controller, Get, NotFoundException, Param } from '@nestjs/common';
-import { CurrentUser, type AuthenticatedUser } from '@suite/coordination-nest';
+import { CurrentUser, type AuthenticatedUser } from '@suite/service-kit';
 import { callerScope } from '../../http/idempotency-key';
 import { PaymentIdParams } from '../../http/payment-id.params';
 import type { PaymentView } from '../domain/payment-view';
 import { GetPaymentUseCase } from './get-payment.use-case';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '@suite/coordination-nest';
+import { ApiErrors } from '@suite/service-kit';
 import { PaymentResponse } from '../../http/payments.responses';
 
 @ApiTags('payments')

@@ -1,5 +1,5 @@
 import CircuitBreaker from 'opossum';
-import { propagationHeaders } from '@suite/coordination-nest';
+import { propagationHeaders } from '@suite/service-kit';
 import type {
   ChargeLookup,
   ChargeOutcome,

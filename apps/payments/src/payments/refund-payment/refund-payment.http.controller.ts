@@ -4,7 +4,7 @@ import {
   CurrentUser,
   RequireScopes,
   requireIdempotencyKey,
-} from '@suite/coordination-nest';
+} from '@suite/service-kit';
 import { SCOPES } from '@suite/contracts';
 import type { FastifyReply } from 'fastify';
 import { callerScope } from '../../http/idempotency-key';
@@ -13,7 +13,7 @@ import { PaymentIdParams } from '../../http/payment-id.params';
 import { RefundPaymentRequest } from './refund-payment.request';
 import { RefundPaymentUseCase } from './refund-payment.use-case';
 import { ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, IDEMPOTENCY_KEY_HEADER_DOC } from '@suite/coordination-nest';
+import { ApiErrors, IDEMPOTENCY_KEY_HEADER_DOC } from '@suite/service-kit';
 import { RefundResponse } from '../../http/payments.responses';
 
 @ApiTags('payments')

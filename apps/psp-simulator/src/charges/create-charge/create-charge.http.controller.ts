@@ -1,11 +1,11 @@
 import { Body, Controller, Headers, HttpStatus, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Pauses } from '../../faults/pauses';
-import { Public, requireIdempotencyKey } from '@suite/coordination-nest';
+import { Public, requireIdempotencyKey } from '@suite/service-kit';
 import { CreateChargeRequest } from './create-charge.request';
 import { CreateChargeUseCase } from './create-charge.use-case';
 import { ApiCreatedResponse, ApiHeader, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, IDEMPOTENCY_KEY_HEADER_DOC } from '@suite/coordination-nest';
+import { ApiErrors, IDEMPOTENCY_KEY_HEADER_DOC } from '@suite/service-kit';
 import { ChargeDeclinedResponse, ChargeResponse } from '../psp.responses';
 
 @ApiTags('charges')

@@ -1,11 +1,11 @@
 import { Body, Controller, Headers, HttpStatus, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { Public, requireIdempotencyKey } from '@suite/coordination-nest';
+import { Public, requireIdempotencyKey } from '@suite/service-kit';
 import { send } from '../create-charge/create-charge.http.controller';
 import { CreateRefundRequest } from './create-refund.request';
 import { CreateRefundUseCase } from './create-refund.use-case';
 import { ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, IDEMPOTENCY_KEY_HEADER_DOC } from '@suite/coordination-nest';
+import { ApiErrors, IDEMPOTENCY_KEY_HEADER_DOC } from '@suite/service-kit';
 import { RefundResponse } from '../psp.responses';
 
 @ApiTags('refunds')

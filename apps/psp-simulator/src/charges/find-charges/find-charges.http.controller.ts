@@ -1,4 +1,4 @@
-import { Public } from '@suite/coordination-nest';
+import { Public } from '@suite/service-kit';
 import { Controller, Get, Query } from '@nestjs/common';
 import { FaultPlan } from '../../faults/domain/fault-plan';
 import { Pauses } from '../../faults/pauses';

@@ -8,11 +8,7 @@ import {
   Res,
   UnprocessableEntityException,
 } from '@nestjs/common';
-import {
-  CurrentUser,
-  requireIdempotencyKey,
-  type AuthenticatedUser,
-} from '@suite/coordination-nest';
+import { CurrentUser, requireIdempotencyKey, type AuthenticatedUser } from '@suite/service-kit';
 import type { FastifyReply } from 'fastify';
 import { StartCheckoutRequest } from './start-checkout.request';
 import { StartCheckoutUseCase } from './start-checkout.use-case';
@@ -23,7 +19,7 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { ApiErrors, IDEMPOTENCY_KEY_HEADER_DOC } from '@suite/coordination-nest';
+import { ApiErrors, IDEMPOTENCY_KEY_HEADER_DOC } from '@suite/service-kit';
 import { CheckoutPendingResponse, OrderResponse } from '../../http/ticketing.responses';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';

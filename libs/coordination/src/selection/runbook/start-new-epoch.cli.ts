@@ -44,7 +44,7 @@ async function main(argv: readonly string[]): Promise<void> {
   }
 }
 
-// The same client the services build (coordination-nest's createRedisClient), kept local so
+// The same client the services build (service-kit's createRedisClient), kept local so
 // this tool needs nothing but the library.
 function connect(redisUrl: string, keyPrefix: string, seeds: string | undefined): RedisClient {
   const options = { maxRetriesPerRequest: 2 };

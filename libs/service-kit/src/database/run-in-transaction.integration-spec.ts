@@ -57,7 +57,7 @@ describe('runInTransaction over typeOrmOptionsFor', () => {
         migrations: [CreateSeatsAndOutbox1700000000000],
         // One connection: a unit of work that kept its connection would hang the next.
         poolSize: 1,
-        applicationName: 'coordination-nest-test',
+        applicationName: 'service-kit-test',
       }),
     );
     await initializeAndMigrate(dataSource);
