@@ -20,6 +20,7 @@ describe('psp-simulator config', () => {
       PORT: 3003,
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
+      SHUTDOWN_DRAIN_MS: 0,
       PSP_LATENCY_MS: 0,
       PSP_ERROR_RATE: 0,
       PSP_DECLINE_RATE: 0,

@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       PORT: 3001,
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
+      SHUTDOWN_DRAIN_MS: 0,
       DATABASE_URL: 'postgres://app@127.0.0.1:5432/ticketing',
       KAFKA_BROKERS: ['127.0.0.1:9092'],
     });
