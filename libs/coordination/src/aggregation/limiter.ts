@@ -4,13 +4,15 @@ import { LocalSlidingLog } from './local-sliding-log';
 import { parseRateLimitPolicy, type RateLimitPolicy } from './policy';
 import { fixedWindowIndex } from './window-math';
 
+// The clock and the sliding counter's window math, shared by the decisions and the peek.
+const WINDOW_LIB = ['window-lib.lua'];
 const scripts = {
-  'sliding-log': LuaScript.fromFile(__dirname, 'sliding-log.lua'),
-  'sliding-counter': LuaScript.fromFile(__dirname, 'sliding-counter.lua'),
-  gcra: LuaScript.fromFile(__dirname, 'gcra.lua'),
+  'sliding-log': LuaScript.fromFile(__dirname, 'sliding-log.lua', WINDOW_LIB),
+  'sliding-counter': LuaScript.fromFile(__dirname, 'sliding-counter.lua', WINDOW_LIB),
+  gcra: LuaScript.fromFile(__dirname, 'gcra.lua', WINDOW_LIB),
   'fixed-window': LuaScript.fromFile(__dirname, 'fixed-window.lua'),
 } as const;
-const peekScript = LuaScript.fromFile(__dirname, 'peek.lua');
+const peekScript = LuaScript.fromFile(__dirname, 'peek.lua', WINDOW_LIB);
 
 // Which path decided: the shared Redis count, the in-process fallback limiter, or the
 // policy's failure mode alone (open: admit, closed: deny) while Redis is unusable.

@@ -1,7 +1,7 @@
 #!lua flags=no-writes
--- Read-only usage of one client under one policy. It repeats the window math of the
--- decision script of the same algorithm with cost 0, but never prunes, rolls a window over
--- or sets an expiry, so looking never changes what a later decision sees. The no-writes
+-- Read-only usage of one client under one policy, by the window math of the decision script
+-- of the same algorithm with cost 0 (the shared parts in window-lib.lua). It never prunes,
+-- rolls a window over or sets an expiry, so looking never changes what a later decision sees. The no-writes
 -- flag makes Redis refuse any write from this script (and lets it run on a replica).
 --
 -- KEYS[1]  the state key the decision script of this algorithm writes (limiter.ts builds
@@ -17,13 +17,7 @@
 --
 -- Returns {used units, remaining units, resetMs, nowMs used}.
 
-local now
-if ARGV[1] ~= '' then
-  now = tonumber(ARGV[1])
-else
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
+local now = clock_ms(ARGV[1])
 local algorithm = ARGV[2]
 local limit = tonumber(ARGV[3])
 local window = tonumber(ARGV[4])
@@ -43,24 +37,7 @@ end
 
 if algorithm == 'sliding-counter' then
   -- As sliding-counter.lua up to its decision, with the roll-over computed, not written.
-  local start = now - (now % window)
-  local state = redis.call('HMGET', KEYS[1], 'w', 'c', 'p')
-  local stored = tonumber(state[1])
-  local previous = 0
-  local current = 0
-  if stored ~= nil then
-    if stored == start then
-      previous = tonumber(state[3]) or 0
-      current = tonumber(state[2]) or 0
-    elseif stored == start - window then
-      previous = tonumber(state[2]) or 0
-    elseif stored > start then
-      -- The clock went back (failover, override): the decision counts in the stored window.
-      start = stored
-      previous = tonumber(state[3]) or 0
-      current = tonumber(state[2]) or 0
-    end
-  end
+  local start, previous, current = sliding_counter_state(KEYS[1], now, window)
   local elapsed = math.max(0, now - start)
   local scaled = previous * (window - elapsed) + current * window
   local reset = 0

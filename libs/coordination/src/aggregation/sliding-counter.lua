@@ -15,35 +15,12 @@
 --
 -- Returns {allowed 0|1, remaining units, resetMs, retryAfterMs, nowMs used}.
 
-local now
-if ARGV[1] ~= '' then
-  now = tonumber(ARGV[1])
-else
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
+local now = clock_ms(ARGV[1])
 local limit = tonumber(ARGV[2])
 local window = tonumber(ARGV[3])
 local cost = tonumber(ARGV[4])
 
-local start = now - (now % window)
-local state = redis.call('HMGET', KEYS[1], 'w', 'c', 'p')
-local stored = tonumber(state[1])
-local previous = 0
-local current = 0
-if stored ~= nil then
-  if stored == start then
-    previous = tonumber(state[3]) or 0
-    current = tonumber(state[2]) or 0
-  elseif stored == start - window then
-    previous = tonumber(state[2]) or 0
-  elseif stored > start then
-    -- The clock went back (failover, override): keep counting in the stored window.
-    start = stored
-    previous = tonumber(state[3]) or 0
-    current = tonumber(state[2]) or 0
-  end
-end
+local start, previous, current = sliding_counter_state(KEYS[1], now, window)
 
 local elapsed = math.max(0, now - start)
 local scaled = previous * (window - elapsed) + current * window

@@ -1,4 +1,7 @@
 import { createTestRedis, type TestRedis } from '@suite/testing';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { LuaScript } from './lua-script';
 
 describe('LuaScript', () => {
@@ -36,5 +39,32 @@ describe('LuaScript', () => {
     await expect(broken.run(redis.client, [], [])).rejects.toThrow(
       /Unknown Redis command|unknown command/i,
     );
+  });
+
+  describe('fromFile with shared files included', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lua-include-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, 'lib.lua'), 'local function twice(x) return x * 2 end\n');
+    writeFileSync(
+      join(dir, 'read.lua'),
+      '#!lua flags=no-writes\nreturn twice(tonumber(ARGV[1]))\n',
+    );
+    writeFileSync(
+      join(dir, 'write.lua'),
+      "#!lua flags=no-writes\nredis.call('SET', KEYS[1], twice(1)) return 1\n",
+    );
+
+    it('runs the script with the shared functions defined before it', async () => {
+      const script = LuaScript.fromFile(dir, 'read.lua', ['lib.lua']);
+      expect(await script.run(redis.client, [], [21])).toBe(42);
+    });
+
+    it("keeps the script's flags line first, so Redis still applies it", async () => {
+      const script = LuaScript.fromFile(dir, 'write.lua', ['lib.lua']);
+      expect(script.source.startsWith('#!lua flags=no-writes\n')).toBe(true);
+      await expect(script.run(redis.client, ['w'], [])).rejects.toThrow(
+        /Write commands are not allowed/i,
+      );
+    });
   });
 });

@@ -18,9 +18,15 @@ export class LuaScript {
     this.sha = createHash('sha1').update(source).digest('hex');
   }
 
-  // Reads `<dir>/<file>` once, at module load of the mechanism that owns it.
-  static fromFile(dir: string, file: string): LuaScript {
-    return new LuaScript(file, readFileSync(`${dir}/${file}`, 'utf8'));
+  // Reads `<dir>/<file>` once, at module load of the mechanism that owns it. Files named in
+  // `include` (shared local functions) come first in the source Redis runs, after the
+  // script's own `#!lua` flags line if it has one: Redis reads flags from the first line only.
+  static fromFile(dir: string, file: string, include: readonly string[] = []): LuaScript {
+    const script = readFileSync(`${dir}/${file}`, 'utf8');
+    if (include.length === 0) return new LuaScript(file, script);
+    const flags = script.startsWith('#!') ? script.slice(0, script.indexOf('\n') + 1) : '';
+    const shared = include.map((name) => readFileSync(`${dir}/${name}`, 'utf8'));
+    return new LuaScript(file, [flags, ...shared, script.slice(flags.length)].join('\n'));
   }
 
   async run<T>(
