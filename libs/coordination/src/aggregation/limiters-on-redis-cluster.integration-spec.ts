@@ -1,5 +1,5 @@
 import { DisposableRedisCluster } from '@suite/testing';
-import { Cluster } from 'ioredis';
+import type { Cluster } from 'ioredis';
 import { createLimiter, limiterKeyBase } from './limiter';
 import type { RateLimitAlgorithm } from './policy';
 
@@ -20,13 +20,9 @@ describe('limiters on a Redis Cluster', () => {
 
   beforeAll(async () => {
     cluster = await DisposableRedisCluster.start();
-    redis = new Cluster(
-      cluster.ports.map((port) => ({ host: '127.0.0.1', port })),
-      { keyPrefix: PREFIX },
-    );
+    redis = cluster.connect({ keyPrefix: PREFIX });
   });
   afterAll(async () => {
-    redis?.disconnect();
     await cluster?.stop();
   });
 

@@ -1,5 +1,5 @@
 import { DisposableRedisCluster } from '@suite/testing';
-import { Cluster } from 'ioredis';
+import type { Cluster } from 'ioredis';
 import { LuaScript } from './lua-script';
 
 const PREFIX = 'lua-proof:';
@@ -17,13 +17,9 @@ describe('Lua scripts on a Redis Cluster', () => {
 
   beforeAll(async () => {
     cluster = await DisposableRedisCluster.start();
-    redis = new Cluster(
-      cluster.ports.map((port) => ({ host: '127.0.0.1', port })),
-      { keyPrefix: PREFIX },
-    );
+    redis = cluster.connect({ keyPrefix: PREFIX });
   });
   afterAll(async () => {
-    redis?.disconnect();
     await cluster?.stop();
   });
 

@@ -7,7 +7,7 @@ import {
   findWorkspaceRoot,
   type TestDatabase,
 } from '@suite/testing';
-import { Cluster } from 'ioredis';
+import type { Cluster } from 'ioredis';
 import { decodeToken } from './fencing-token';
 import { applyFencingSchema, PostgresEpochs } from './epochs';
 import { epochKey, FencedHolds, fenceKey, leaseKey } from './fenced-holds';
@@ -32,14 +32,10 @@ describe('selection on a Redis Cluster', () => {
     cluster = await DisposableRedisCluster.start();
     db = await createTestDatabase('selection on cluster');
     await applyFencingSchema(db.pool);
-    redis = new Cluster(
-      cluster.ports.map((port) => ({ host: '127.0.0.1', port })),
-      { keyPrefix: PREFIX },
-    );
+    redis = cluster.connect({ keyPrefix: PREFIX });
     holds = new FencedHolds({ namespace: NS, redis, epochs: new PostgresEpochs(db.pool) });
   });
   afterAll(async () => {
-    redis?.disconnect();
     await cluster?.stop();
     await db?.drop();
   });

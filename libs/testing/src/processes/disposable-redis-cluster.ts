@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import Redis from 'ioredis';
+import Redis, { Cluster, type ClusterOptions } from 'ioredis';
 import { freePorts } from './free-port';
 import { killRedisServer, launchRedisServer } from './redis-server';
 
@@ -25,6 +25,7 @@ export interface DisposableRedisClusterOptions {
  */
 export class DisposableRedisCluster {
   private processes: (ChildProcess | undefined)[] = [];
+  private readonly clients: Cluster[] = [];
 
   private constructor(
     readonly ports: readonly number[],
@@ -101,8 +102,22 @@ export class DisposableRedisCluster {
     await killRedisServer(child);
   }
 
-  /** Kills every node (as a crash would) and deletes their folders. Safe to call twice. */
+  /** An ioredis Cluster client seeded with every node; stop() disconnects it. */
+  connect(options: ClusterOptions = {}): Cluster {
+    const client = new Cluster(
+      this.ports.map((port) => ({ host: '127.0.0.1', port })),
+      options,
+    );
+    this.clients.push(client);
+    return client;
+  }
+
+  /**
+   * Disconnects the clients connect() made, kills every node (as a crash would) and deletes
+   * their folders. Safe to call twice.
+   */
   async stop(): Promise<void> {
+    for (const client of this.clients.splice(0)) client.disconnect();
     const processes = this.processes;
     this.processes = [];
     await Promise.all(processes.map((child) => killRedisServer(child)));
