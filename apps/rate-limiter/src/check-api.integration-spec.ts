@@ -1,12 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { RateLimitPolicyFile } from '@suite/contracts';
-import { initServiceApp, loadConfig } from '@suite/service-kit';
-import { createTestRedis, integrationEndpoints, TestTokens, type TestRedis } from '@suite/testing';
-import { AppModule } from './app.module';
-import { rateLimiterConfigSchema } from './config/rate-limiter.config';
+import { createTestRedis, integrationEndpoints, type TestRedis } from '@suite/testing';
+import { RateLimiterTestApps } from './testing/rate-limiter-test-apps';
 
 const file: RateLimitPolicyFile = {
   domains: [
@@ -38,9 +33,8 @@ const file: RateLimitPolicyFile = {
 
 describe('check and usage API against Redis', () => {
   let redis: TestRedis;
-  let dir: string;
+  let apps: RateLimiterTestApps;
   let app: NestFastifyApplication;
-  const tokens = new TestTokens();
   // Most tests check descriptors of many clients, as a trusted caller would: an operator.
   let operator: { authorization: string };
 
@@ -60,28 +54,18 @@ describe('check and usage API against Redis', () => {
 
   beforeAll(async () => {
     redis = createTestRedis('rate-limiter check api');
-    dir = mkdtempSync(join(tmpdir(), 'rate-limiter-check-'));
-    writeFileSync(join(dir, 'policies.json'), JSON.stringify(file));
-    const config = loadConfig(
-      rateLimiterConfigSchema,
-      {
-        LOG_LEVEL: 'fatal',
-        REDIS_URL: integrationEndpoints().redisUrl,
-        REDIS_KEY_PREFIX: redis.prefix,
-        POLICY_FILE: join(dir, 'policies.json'),
-        POLICY_RELOAD_INTERVAL_MS: '0',
-        JWT_PUBLIC_KEY: tokens.publicKeyPem,
-      },
-      'rate-limiter',
-    );
-    app = await initServiceApp(AppModule.register(config), { logLevel: 'fatal' });
-    operator = await tokens.operator();
+    apps = new RateLimiterTestApps({
+      REDIS_URL: integrationEndpoints().redisUrl,
+      REDIS_KEY_PREFIX: redis.prefix,
+    });
+    apps.writePolicies(file);
+    app = await apps.boot();
+    operator = await apps.tokens.operator();
   });
 
   afterAll(async () => {
-    await app.close();
+    await apps.close();
     await redis.cleanup();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('denies with 429, the RateLimit headers and Retry-After once the limit is spent', async () => {
@@ -207,7 +191,7 @@ describe('check and usage API against Redis', () => {
     });
 
     it('refuses-a-shopper-spending-another-users-budget-with-403-and-leaves-it-unspent', async () => {
-      const mallory = await tokens.bearer('mallory', ['tickets:buy']);
+      const mallory = await apps.tokens.bearer('mallory', ['tickets:buy']);
       const response = await check([victimsCheckout], 1, mallory);
       expect(response.statusCode).toBe(403);
       expect(response.json()).toEqual({
@@ -218,13 +202,13 @@ describe('check and usage API against Redis', () => {
       });
       expect(await victimsUsed()).toBe(0);
       // The victim's one checkout a minute is still there for the victim.
-      const victim = await tokens.bearer('victim');
+      const victim = await apps.tokens.bearer('victim');
       expect((await check([victimsCheckout], 1, victim)).statusCode).toBe(200);
       expect(await victimsUsed()).toBe(1);
     });
 
     it('refuses a shopper a descriptor without a user: a budget shared with others', async () => {
-      const mallory = await tokens.bearer('mallory');
+      const mallory = await apps.tokens.bearer('mallory');
       const response = await check([{ user: 'mallory' }, { sliding_log: 'shared' }], 1, mallory);
       expect(response.statusCode).toBe(403);
       expect(response.json().message).toMatch(/^descriptors\.1 has no "user" entry: /);
@@ -232,7 +216,7 @@ describe('check and usage API against Redis', () => {
     });
 
     it('refuses-a-shopper-reading-another-users-usage-with-403', async () => {
-      const mallory = await tokens.bearer('mallory');
+      const mallory = await apps.tokens.bearer('mallory');
       const response = await usage('descriptor=user:victim,route:POST%20/checkout', mallory);
       expect(response.statusCode).toBe(403);
       expect(response.json().message).toMatch(/^descriptor\.0 names another user: /);
@@ -240,7 +224,7 @@ describe('check and usage API against Redis', () => {
 
     it('lets a shopper check and read its own descriptors', async () => {
       const own = { user: 'shopper-own', route: 'POST /checkout' };
-      const shopper = await tokens.bearer('shopper-own', ['tickets:buy']);
+      const shopper = await apps.tokens.bearer('shopper-own', ['tickets:buy']);
       expect((await check([own], 1, shopper)).statusCode).toBe(200);
       expect((await check([own], 1, shopper)).statusCode).toBe(429);
       const read = await usage('descriptor=user:shopper-own,route:POST%20/checkout', shopper);
@@ -249,7 +233,7 @@ describe('check and usage API against Redis', () => {
     });
 
     it('keeps the admin routes to operators: 401 without a token, 403 for a shopper', async () => {
-      const shopper = await tokens.bearer('shopper-admin', ['tickets:buy']);
+      const shopper = await apps.tokens.bearer('shopper-admin', ['tickets:buy']);
       for (const [method, url] of [
         ['GET', '/admin/policies'],
         ['POST', '/admin/policies/reload'],

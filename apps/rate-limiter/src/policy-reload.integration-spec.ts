@@ -1,12 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { RateLimitPolicyFile } from '@suite/contracts';
-import { initServiceApp, loadConfig } from '@suite/service-kit';
-import { createTestRedis, integrationEndpoints, TestTokens, type TestRedis } from '@suite/testing';
-import { AppModule } from './app.module';
-import { rateLimiterConfigSchema } from './config/rate-limiter.config';
+import { createTestRedis, integrationEndpoints, type TestRedis } from '@suite/testing';
+import { RateLimiterTestApps } from './testing/rate-limiter-test-apps';
 
 const policies = (version: string, limit: number): RateLimitPolicyFile => ({
   version,
@@ -29,64 +24,48 @@ const policies = (version: string, limit: number): RateLimitPolicyFile => ({
 
 describe('policy file reload', () => {
   let redis: TestRedis;
-  let dir: string;
-  let file: string;
-  const apps: NestFastifyApplication[] = [];
-  const tokens = new TestTokens();
+  let apps: RateLimiterTestApps;
 
-  const boot = async (reloadIntervalMs: number) => {
-    const config = loadConfig(
-      rateLimiterConfigSchema,
-      {
-        LOG_LEVEL: 'fatal',
-        REDIS_URL: integrationEndpoints().redisUrl,
-        REDIS_KEY_PREFIX: redis.prefix,
-        POLICY_FILE: file,
-        POLICY_RELOAD_INTERVAL_MS: String(reloadIntervalMs),
-        JWT_PUBLIC_KEY: tokens.publicKeyPem,
-      },
-      'rate-limiter',
-    );
-    const app = await initServiceApp(AppModule.register(config), { logLevel: 'fatal' });
-    apps.push(app);
-    return app;
-  };
+  const boot = (reloadIntervalMs: number) =>
+    apps.boot({ POLICY_RELOAD_INTERVAL_MS: String(reloadIntervalMs) });
   const check = async (app: NestFastifyApplication, user: string) =>
     app.inject({
       method: 'POST',
       url: '/check',
-      headers: await tokens.bearer(user),
+      headers: await apps.tokens.bearer(user),
       payload: { domain: 'api', descriptors: [{ user }] },
     });
   const loaded = async (app: NestFastifyApplication) =>
     (
-      await app.inject({ method: 'GET', url: '/admin/policies', headers: await tokens.operator() })
+      await app.inject({
+        method: 'GET',
+        url: '/admin/policies',
+        headers: await apps.tokens.operator(),
+      })
     ).json();
 
   beforeAll(() => {
     redis = createTestRedis('rate-limiter reload');
-    dir = mkdtempSync(join(tmpdir(), 'rate-limiter-reload-'));
-    file = join(dir, 'policies.json');
+    apps = new RateLimiterTestApps({
+      REDIS_URL: integrationEndpoints().redisUrl,
+      REDIS_KEY_PREFIX: redis.prefix,
+    });
   });
 
   afterAll(async () => {
-    for (const app of apps) await app.close();
+    await apps.close();
     await redis.cleanup();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('refuses to boot on an invalid file, listing every issue', async () => {
-    writeFileSync(
-      file,
-      JSON.stringify({ domains: [{ domain: 'api', policies: [{ name: 'x' }] }] }),
-    );
+    apps.writePolicies(JSON.stringify({ domains: [{ domain: 'api', policies: [{ name: 'x' }] }] }));
     await expect(boot(0)).rejects.toThrow(
       /policy file .* is invalid:\n {2}domains\.0\.policies\.0\.match: Required/,
     );
   });
 
   it('applies a valid new file on POST /admin/policies/reload and refuses an invalid one, keeping the old policies', async () => {
-    writeFileSync(file, JSON.stringify(policies('v1', 2)));
+    apps.writePolicies(JSON.stringify(policies('v1', 2)));
     const app = await boot(0);
     const v1 = (await loaded(app)).loaded;
     expect(v1.version).toBe('v1');
@@ -96,11 +75,11 @@ describe('policy file reload', () => {
     expect((await check(app, 'a')).statusCode).toBe(429);
 
     // Valid: a higher limit takes effect on the same counts (same policy name, same keys).
-    writeFileSync(file, JSON.stringify(policies('v2', 4)));
+    apps.writePolicies(JSON.stringify(policies('v2', 4)));
     const reloaded = await app.inject({
       method: 'POST',
       url: '/admin/policies/reload',
-      headers: await tokens.operator(),
+      headers: await apps.tokens.operator(),
     });
     expect(reloaded.statusCode).toBe(200);
     expect(reloaded.json()).toMatchObject({ status: 'reloaded', loaded: { version: 'v2' } });
@@ -110,11 +89,11 @@ describe('policy file reload', () => {
     expect(afterReload.headers['ratelimit-policy']).toBe('"api.per-user";q=4;w=60');
 
     // Invalid: refused with its issues; v2 stays in force and keeps deciding.
-    writeFileSync(file, JSON.stringify(policies('v3', 0)));
+    apps.writePolicies(JSON.stringify(policies('v3', 0)));
     const refused = await app.inject({
       method: 'POST',
       url: '/admin/policies/reload',
-      headers: await tokens.operator(),
+      headers: await apps.tokens.operator(),
     });
     expect(refused.statusCode).toBe(422);
     expect(refused.json()).toMatchObject({
@@ -122,11 +101,11 @@ describe('policy file reload', () => {
       message: ['domains.0.policies.0.limit: Number must be greater than 0'],
       loaded: { version: 'v2' },
     });
-    writeFileSync(file, '{ "domains": [');
+    apps.writePolicies('{ "domains": [');
     const broken = await app.inject({
       method: 'POST',
       url: '/admin/policies/reload',
-      headers: await tokens.operator(),
+      headers: await apps.tokens.operator(),
     });
     expect(broken.statusCode).toBe(422);
     expect(broken.json().message[0]).toMatch(/^not valid JSON/);
@@ -138,14 +117,14 @@ describe('policy file reload', () => {
   });
 
   it('picks up a changed file by itself when watching, and ignores a bad edit', async () => {
-    writeFileSync(file, JSON.stringify(policies('w1', 1)));
+    apps.writePolicies(JSON.stringify(policies('w1', 1)));
     const app = await boot(100);
-    writeFileSync(file, '{ not json');
+    apps.writePolicies('{ not json');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await loaded(app)).loaded.version).toBe('w1');
     expect((await loaded(app)).lastRejected).not.toBeNull();
 
-    writeFileSync(file, JSON.stringify(policies('w2', 7)));
+    apps.writePolicies(JSON.stringify(policies('w2', 7)));
     const deadline = Date.now() + 5_000;
     while ((await loaded(app)).loaded.version !== 'w2') {
       if (Date.now() > deadline) throw new Error('the watcher did not load w2 within 5 s');

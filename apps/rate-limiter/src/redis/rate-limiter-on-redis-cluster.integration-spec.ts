@@ -1,13 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { descriptorKey, type RateLimitPolicyFile } from '@suite/contracts';
 import { limiterKeyBase } from '@suite/coordination';
-import { initServiceApp, loadConfig } from '@suite/service-kit';
-import { DisposableRedisCluster, TestTokens } from '@suite/testing';
-import { rateLimiterConfigSchema } from '../config/rate-limiter.config';
-import { AppModule } from '../app.module';
+import { DisposableRedisCluster } from '@suite/testing';
+import { RateLimiterTestApps } from '../testing/rate-limiter-test-apps';
 
 const PREFIX = 'rl-cluster:';
 const file: RateLimitPolicyFile = {
@@ -32,39 +27,28 @@ const file: RateLimitPolicyFile = {
 // decision through ioredis' Cluster client, readiness that follows the cluster.
 describe('rate-limiter on a Redis Cluster', () => {
   let cluster: DisposableRedisCluster;
-  let dir: string;
+  let apps: RateLimiterTestApps;
   let app: NestFastifyApplication;
-  const tokens = new TestTokens();
   let operator: { authorization: string };
 
   beforeAll(async () => {
     cluster = await DisposableRedisCluster.start();
-    dir = mkdtempSync(join(tmpdir(), 'rate-limiter-cluster-'));
-    writeFileSync(join(dir, 'policies.json'), JSON.stringify(file));
-    const config = loadConfig(
-      rateLimiterConfigSchema,
-      {
-        LOG_LEVEL: 'fatal',
-        // Only its scheme and credentials count once seeds are given.
-        REDIS_URL: 'redis://127.0.0.1:6379',
-        REDIS_CLUSTER_NODES: cluster.nodes.join(','),
-        REDIS_KEY_PREFIX: PREFIX,
-        // Generous: the first decision also loads the cluster's slot map.
-        REDIS_TIMEOUT_MS: '5000',
-        POLICY_FILE: join(dir, 'policies.json'),
-        POLICY_RELOAD_INTERVAL_MS: '0',
-        JWT_PUBLIC_KEY: tokens.publicKeyPem,
-      },
-      'rate-limiter',
-    );
-    expect(config.REDIS_CLUSTER_NODES).toEqual(cluster.nodes);
-    app = await initServiceApp(AppModule.register(config), { logLevel: 'fatal' });
-    operator = await tokens.operator();
+    apps = new RateLimiterTestApps({
+      // Only its scheme and credentials count once seeds are given.
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_CLUSTER_NODES: cluster.nodes.join(','),
+      REDIS_KEY_PREFIX: PREFIX,
+      // Generous: the first decision also loads the cluster's slot map.
+      REDIS_TIMEOUT_MS: '5000',
+    });
+    apps.writePolicies(file);
+    expect(apps.config().REDIS_CLUSTER_NODES).toEqual(cluster.nodes);
+    app = await apps.boot();
+    operator = await apps.tokens.operator();
   });
   afterAll(async () => {
-    await app?.close();
+    await apps?.close();
     await cluster?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   const check = (user: string) =>
