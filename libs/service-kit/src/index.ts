@@ -51,6 +51,11 @@ export {
   migrateUnderLock,
   migratingDataSourceFactory,
 } from './database/migrate-under-lock';
+export {
+  coordinationTablesMigration,
+  type CoordinationTables,
+  type MigrationClass,
+} from './database/coordination-tables';
 export { runInTransaction } from './database/run-in-transaction';
 export type { TransactionOptions, UnitOfWork } from './database/run-in-transaction';
 export { typeOrmOptionsFor } from './database/typeorm-options';

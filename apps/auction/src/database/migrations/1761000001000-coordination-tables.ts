@@ -1,18 +1,8 @@
-import { FENCING_SCHEMA_SQL, OUTBOX_MIGRATIONS } from '@suite/coordination';
-import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { coordinationTablesMigration } from '@suite/service-kit';
 
-// The coordination library's tables, in the library's own forward-only SQL:
-// coordination_fences and the epoch sequence (selection: the closer's fenced close and
-// its lease tokens), outbox_messages (agreement: AuctionClosed).
-export class CoordinationTables1761000001000 implements MigrationInterface {
-  name = 'CoordinationTables1761000001000';
-
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(FENCING_SCHEMA_SQL);
-    for (const migration of OUTBOX_MIGRATIONS) await queryRunner.query(migration.sql);
-  }
-
-  async down(): Promise<void> {
-    throw new Error('forward-only migration');
-  }
-}
+// Fences and the epoch sequence (the closer's fenced close and its lease tokens) and the
+// outbox (AuctionClosed).
+export const CoordinationTables1761000001000 = coordinationTablesMigration(1761000001000, [
+  'fencing',
+  'outbox',
+]);

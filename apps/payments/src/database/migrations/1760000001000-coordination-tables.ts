@@ -1,18 +1,8 @@
-import { OUTBOX_MIGRATIONS, SUPPRESSION_MIGRATIONS } from '@suite/coordination';
-import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { coordinationTablesMigration } from '@suite/service-kit';
 
-// The coordination library's tables, in the library's own forward-only SQL:
-// idempotency_keys and inbox_messages (suppression), outbox_messages (agreement).
-export class CoordinationTables1760000001000 implements MigrationInterface {
-  name = 'CoordinationTables1760000001000';
-
-  async up(queryRunner: QueryRunner): Promise<void> {
-    for (const migration of [...SUPPRESSION_MIGRATIONS, ...OUTBOX_MIGRATIONS]) {
-      await queryRunner.query(migration.sql);
-    }
-  }
-
-  async down(): Promise<void> {
-    throw new Error('forward-only migration');
-  }
-}
+// Idempotency keys and the inbox (suppression) and the outbox (payment events and saga
+// replies).
+export const CoordinationTables1760000001000 = coordinationTablesMigration(1760000001000, [
+  'suppression',
+  'outbox',
+]);
