@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DevTokenSigner, generateEs256KeyPair, loadConfig } from '@suite/service-kit';
+import { DevTokenSigner, generateEs256KeyPair, JwtVerifier, loadConfig } from '@suite/service-kit';
 import { createTestRedis, integrationEndpoints, type TestRedis } from '@suite/testing';
 import { gatewayConfigSchema } from './config/gateway.config';
 import { initGatewayApp } from './gateway.app';
@@ -104,6 +104,18 @@ describe('limits before authentication', () => {
     const served = await events(gateway, '198.51.100.3', valid);
     expect(served.statusCode).toBe(200);
     expect(served.headers['ratelimit-policy']).toMatch(/^"gateway.per-user";/);
+  });
+
+  it('verifies a valid token once per request, though the limit and the route both check it', async () => {
+    const verifier = gateway.get(JwtVerifier);
+    const verify = jest.spyOn(verifier, 'verify');
+    try {
+      const valid = { authorization: `Bearer ${await signer.sign({ userId: 'buyer-2' })}` };
+      expect((await events(gateway, '198.51.100.9', valid)).statusCode).toBe(200);
+      expect(verify).toHaveBeenCalledTimes(1);
+    } finally {
+      verify.mockRestore();
+    }
   });
 
   it('ignores X-Forwarded-For unless the peer is a trusted proxy', async () => {

@@ -30,7 +30,7 @@ export class OptionalBearerGuard implements CanActivate {
         'invalid_request',
       );
     }
-    const outcome = await this.verifier.verify(token);
+    const outcome = await this.verifier.verifyFor(request, token);
     if (!outcome.ok) {
       throw unauthorized(http.getResponse<FastifyReply>(), outcome.reason, 'invalid_token');
     }

@@ -42,7 +42,7 @@ export class AnonymousRateLimit implements OnModuleInit {
   private async limit(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const pattern = request.routeOptions.url;
     if (pattern !== undefined && UNLIMITED_ROUTES.has(pattern)) return;
-    if (await this.carriesValidToken(request.headers.authorization)) return;
+    if (await this.carriesValidToken(request)) return;
     const outcome = await this.limits.check({
       route: routeDescriptorValue(request.method, pattern ?? UNMATCHED),
       clientIp: this.clientAddress.of(request.ip, request.headers['x-forwarded-for']),
@@ -57,8 +57,10 @@ export class AnonymousRateLimit implements OnModuleInit {
     }
   }
 
-  private async carriesValidToken(header: string | undefined): Promise<boolean> {
+  // The route's guard verifies the same token again; verifyFor does the work once.
+  private async carriesValidToken(request: FastifyRequest): Promise<boolean> {
+    const header = request.headers.authorization;
     const token = header === undefined ? undefined : BEARER.exec(header.trim())?.[1];
-    return token !== undefined && (await this.verifier.verify(token)).ok;
+    return token !== undefined && (await this.verifier.verifyFor(request, token)).ok;
   }
 }

@@ -57,7 +57,7 @@ export class JwtAuthGuard implements CanActivate {
     if (token === undefined) {
       throw unauthorized(reply, 'Authorization header must be "Bearer <token>"', 'invalid_request');
     }
-    const outcome = await this.verifier.verify(token);
+    const outcome = await this.verifier.verifyFor(request, token);
     if (!outcome.ok) {
       throw unauthorized(reply, outcome.reason, 'invalid_token');
     }

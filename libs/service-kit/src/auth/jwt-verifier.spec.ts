@@ -201,3 +201,24 @@ describe('key handling', () => {
     expect(other.publicKeyPem).not.toBe(keys.publicKeyPem);
   });
 });
+
+describe('JwtVerifier.verifyFor: one verification per request', () => {
+  it('gives a second check of the same request and token the first outcome', async () => {
+    const token = await signer().sign({ userId: 'user-9', scopes: [] });
+    const request = {};
+    const first = verifier.verifyFor(request, token);
+    expect(verifier.verifyFor(request, token)).toBe(first);
+    await expect(first).resolves.toMatchObject({ ok: true, user: { userId: 'user-9' } });
+  });
+
+  it('verifies again for another request, or another token on the same request', async () => {
+    const token = await signer().sign({ userId: 'user-9', scopes: [] });
+    const other = await signer().sign({ userId: 'user-10', scopes: [] });
+    const request = {};
+    const first = verifier.verifyFor(request, token);
+    expect(verifier.verifyFor({}, token)).not.toBe(first);
+    const second = verifier.verifyFor(request, other);
+    expect(second).not.toBe(first);
+    await expect(second).resolves.toMatchObject({ ok: true, user: { userId: 'user-10' } });
+  });
+});

@@ -31,6 +31,12 @@ export class JwtVerifier {
   private readonly audience: string | string[];
   private readonly clockToleranceSeconds: number;
   private readonly maxTokenAgeSeconds: number;
+  // The outcome for each request still in flight, so that two checks on one request (the
+  // gateway's anonymous limit, then the route's guard) verify the signature once.
+  private readonly perRequest = new WeakMap<
+    object,
+    { token: string; outcome: Promise<VerifyOutcome> }
+  >();
 
   constructor(options: JwtVerifierOptions) {
     this.key = es256PublicKey(options.publicKeyPem);
@@ -38,6 +44,16 @@ export class JwtVerifier {
     this.audience = options.audience;
     this.clockToleranceSeconds = options.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS;
     this.maxTokenAgeSeconds = options.maxTokenAgeSeconds ?? DEFAULT_MAX_TOKEN_AGE_SECONDS;
+  }
+
+  // verify(), once per request and token: a second call for the same request object and the
+  // same token gets the first call's outcome. The entry goes when the request is collected.
+  verifyFor(request: object, token: string): Promise<VerifyOutcome> {
+    const cached = this.perRequest.get(request);
+    if (cached?.token === token) return cached.outcome;
+    const outcome = this.verify(token);
+    this.perRequest.set(request, { token, outcome });
+    return outcome;
   }
 
   async verify(token: string): Promise<VerifyOutcome> {
