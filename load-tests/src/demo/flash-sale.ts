@@ -54,10 +54,12 @@ async function waitForOrder(
   }
 }
 
-async function buyer(
+// One buyer's whole visit; the demo runs many at once, and the load runs' flash-sale scenario
+// runs one per arrival.
+export async function buyer(
   client: GatewayClient,
   index: number,
-  options: FlashSaleOptions,
+  options: Pick<FlashSaleOptions, 'seatPool' | 'eventId' | 'abandonRate' | 'retryRate'>,
   deadline: number,
 ): Promise<BuyerOutcome> {
   const token = await client.token(`buyer-${index}`);

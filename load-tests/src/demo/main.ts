@@ -2,21 +2,14 @@
 // scripted flash sale through the gateway, the invariant verifiers, and a report. The stack
 // is left running for exploring; `npm run demo:stop` stops the services.
 // `npm run demo -- --target compose` runs the same against the compose stack instead.
-import { Pool } from 'pg';
-import { TOPICS } from '@suite/contracts';
-import {
-  verifyAuctionInvariants,
-  verifyEventsOnKafka,
-  verifyMoneyTrail,
-  verifyPaymentInvariants,
-  verifyTicketingInvariants,
-} from '@suite/invariants';
+import type { Pool } from 'pg';
 import { runFlashSale, type BuyerOutcome } from './flash-sale';
 import { runAuctionRace } from './auction-race';
 import { runRateLimitBurst } from './rate-limit-burst';
 import { formatReport, totalViolations, type DemoReport } from './report';
 import { GatewayClient } from '../lib/gateway-client';
 import { summarize } from '../lib/stats';
+import { verifyRun, withRunDatabases } from '../lib/verify-run';
 import { composeTarget, nativeTarget, parseDemoArgs, type DemoTarget } from './targets';
 
 const { target: TARGET, restart: RESTART, rest: ARGS } = parseDemoArgs(process.argv.slice(2));
@@ -115,74 +108,39 @@ async function main(): Promise<void> {
   );
   const stillHeld = after.body.seats.filter((s) => s.availability === 'held').length;
 
-  const ticketingDb = new Pool({ connectionString: target.databases.ticketing });
-  const paymentsDb = new Pool({ connectionString: target.databases.payments });
-  const pspDb = new Pool({ connectionString: target.databases.psp });
-  const auctionDb = new Pool({ connectionString: target.databases.auction });
-  try {
-    // Money is judged once the sagas are over: wait for them, within a bound.
-    const settleStarted = Date.now();
-    const running = async () =>
-      Number(
-        (
-          await ticketingDb.query<{ n: string }>(
-            "select count(*) as n from saga_instances where status in ('running', 'compensating')",
-          )
-        ).rows[0]?.n ?? 0,
-      );
-    while ((await running()) > 0 && Date.now() - settleStarted < SETTLE_DEADLINE_MS) {
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    const settledInS = (Date.now() - settleStarted) / 1000;
-
-    const ticketing = await verifyTicketingInvariants(ticketingDb);
-    const payments = await verifyPaymentInvariants(paymentsDb, pspDb);
-    const auctions = await verifyAuctionInvariants(auctionDb, TOPICS.auctionEvents);
-    // What the outside world sees. Kafka's topics outlive the demo's fresh databases, so
-    // only this run's records count.
-    const onKafka = await verifyEventsOnKafka({
+  await withRunDatabases(target.databases, async (db) => {
+    const {
+      settledInS,
+      ticketing,
+      payments,
+      onKafka,
+      trail,
+      seatsSold,
+      tickets,
+      captured,
+      refunded,
+      balanced,
+      sagas,
+      violations,
+    } = await verifyRun(db, {
       kafkaBrokers: target.kafkaBrokers,
-      databases: { ticketing: ticketingDb, payments: paymentsDb, auction: auctionDb },
-      settleMs: OUTBOX_SETTLE_MS,
       since: new Date(started),
+      settleDeadlineMs: SETTLE_DEADLINE_MS,
+      outboxSettleMs: OUTBOX_SETTLE_MS,
+      ticketPriceMinor: event.priceMinor,
     });
-    const trail = await verifyMoneyTrail({
-      psp: pspDb,
-      payments: paymentsDb,
-      ticketing: ticketingDb,
-    });
-    const one = async (pool: Pool, sql: string) =>
-      Number((await pool.query<{ n: string }>(sql)).rows[0]?.n ?? 0);
-    const seatsSold = await one(
-      ticketingDb,
-      "select count(*) as n from seats where status = 'sold'",
-    );
-    const tickets = await one(ticketingDb, 'select count(*) as n from tickets');
-    const captured = await one(
-      paymentsDb,
-      "select coalesce(sum(amount_minor), 0) as n from payments where status in ('captured', 'partially_refunded', 'refunded')",
-    );
-    const refunded = await one(
-      paymentsDb,
-      'select coalesce(sum(refunded_minor), 0) as n from payments',
-    );
-    const sagas = (
-      await ticketingDb.query<{ status: string; n: string }>(
-        'select status, count(*) as n from saga_instances group by status',
-      )
-    ).rows.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: Number(r.n) }), {});
 
     // The outbox rows each restarted service committed around its stop.
     const outboxDb: Record<string, Pool> = {
-      ticketing: ticketingDb,
-      payments: paymentsDb,
-      auction: auctionDb,
+      ticketing: db.ticketing,
+      payments: db.payments,
+      auction: db.auction,
     };
     for (const [index, window] of restartWindows.entries()) {
-      const db = outboxDb[window.service];
+      const pool = outboxDb[window.service];
       const restart = restarts[index];
-      if (!db || !restart) continue;
-      const { rows } = await db.query<{ n: string }>(
+      if (!pool || !restart) continue;
+      const { rows } = await pool.query<{ n: string }>(
         'select count(*) as n from outbox_messages where created_at between $1 and $2',
         [window.from, window.to],
       );
@@ -212,7 +170,7 @@ async function main(): Promise<void> {
         captured,
         refunded,
         ticketsValue: tickets * event.priceMinor,
-        balanced: captured === tickets * event.priceMinor + refunded,
+        balanced,
         doubleCharges: payments.paymentsChargedTwice,
         unbalancedEntries: payments.unbalancedEntries,
       },
@@ -245,29 +203,14 @@ async function main(): Promise<void> {
           .filter(([label]) => label !== 'order.poll')
           .map(([label, samples]) => [label, summarize(samples)]),
       ),
-      violations: {
-        seatsSoldTwice: ticketing.seatsSoldTwice,
-        ticketsWithoutSoldSeat: ticketing.ticketsWithoutSoldSeat,
-        soldSeatsWithoutTicket: ticketing.soldSeatsWithoutTicket,
-        seatsSoldToUndoneOrders: ticketing.seatsSoldToUndoneOrders,
-        doubleCharges: payments.paymentsChargedTwice,
-        unbalancedLedgerEntries: payments.unbalancedEntries,
-        paymentsBookedTwice: payments.paymentsBookedTwice,
-        moneyMismatch: captured === tickets * event.priceMinor + refunded ? 0 : 1,
-        auctionViolations: auctions.total,
-        ...onKafka.violations,
-        // Sagas not terminal, failed and quarantined come from here.
-        ...trail.violations,
-      },
+      violations,
       elapsedS: (Date.now() - started) / 1000,
     };
     console.log(formatReport(report));
     console.log(`\nThe ${target.name} stack is still running. Explore it:`);
     for (const line of target.explore) console.log(`  ${line}`);
     process.exitCode = totalViolations(report) === 0 ? 0 : 1;
-  } finally {
-    await Promise.all([ticketingDb.end(), paymentsDb.end(), pspDb.end(), auctionDb.end()]);
-  }
+  });
 }
 
 main().catch((error: unknown) => {

@@ -1,0 +1,207 @@
+// `npm run load -- <scenario> [--rate N] [--duration S] [--vus N] [--target native|compose]`:
+// runs one scenario from load-tests/scenarios against a fresh stack (tools/load.sh brings the
+// infrastructure up; the services are started here on empty databases, as the demo does),
+// shows progress, runs the invariant verifiers, prints a summary, writes the run's JSON to
+// load-tests/results/runs/ and exits 1 when a threshold failed (2 on a bad command line).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { findWorkspaceRoot } from '@suite/testing';
+import { SCENARIOS } from '../../scenarios';
+import { GatewayClient } from '../lib/gateway-client';
+import { totalOf, verifyRun, withRunDatabases } from '../lib/verify-run';
+import { composeTarget, nativeTarget, type DemoTarget } from '../demo/targets';
+import { parseLoadArgs, UsageError, type LoadArgs } from './args';
+import { realClock } from './clock';
+import { runClosed, runOpen, type Iteration } from './engine';
+import { buildReport, formatReport, progressLine } from './report';
+import { IterationClient, type Scenario } from './scenario';
+import { reshape, stageWindows, totalDurationS, type LoadModel } from './stages';
+import { evaluateThresholds, validateThresholds } from './thresholds';
+
+const ROOT = findWorkspaceRoot(__dirname);
+const PROGRESS_EVERY_MS = 5_000;
+const GRACEFUL_STOP_MS = 30_000;
+// After the traffic: the sagas' time to finish, and the relays' time to publish.
+const SETTLE_DEADLINE_MS = 60_000;
+const OUTBOX_SETTLE_MS = 10_000;
+
+function describeLoad(load: LoadModel): string {
+  if (load.model === 'closed') {
+    return `closed: ${load.vus} users for ${load.durationS} s${load.iterations ? ` or ${load.iterations} iterations` : ''}${load.thinkTimeMs ? `, ${load.thinkTimeMs} ms think time` : ''}`;
+  }
+  const stages = stageWindows(load.stages)
+    .map((w) => {
+      const rate = (n: number) => +n.toFixed(2);
+      return `${w.from === w.to ? rate(w.from) : `${rate(w.from)}→${rate(w.to)}`}/s for ${+((w.endMs - w.startMs) / 1000).toFixed(1)} s`;
+    })
+    .join(', then ');
+  return `open: ${stages} (at most ${load.maxInFlight} in flight)`;
+}
+
+function usage(): string {
+  return [
+    'usage: npm run load -- <scenario> [--rate N] [--duration S] [--vus N] [--target native|compose]',
+    '',
+    '  --rate N        open model: the peak arrival rate per second (every stage scaled alike)',
+    "  --duration S    the run's length in seconds (every stage stretched alike)",
+    '  --vus N         closed model: the number of virtual users',
+    '  --target        native (default: services as local processes, started on empty',
+    '                  databases) or compose (the compose stack, already up)',
+    '',
+    'scenarios (defaults):',
+    ...Object.values(SCENARIOS).flatMap((s) => [
+      `  ${s.name.padEnd(18)} ${s.description}`,
+      `  ${''.padEnd(18)} ${describeLoad(s.load)}, ${totalDurationS(s.load)} s`,
+      `  ${''.padEnd(18)} thresholds: ${Object.entries(s.thresholds)
+        .map(([metric, conditions]) => `${metric} ${(conditions ?? []).join(' ')}`)
+        .join('; ')}`,
+    ]),
+  ].join('\n');
+}
+
+function loadFor(scenario: Scenario<unknown>, args: LoadArgs): LoadModel {
+  const { load } = scenario;
+  if (load.model === 'open') {
+    if (args.vus !== undefined)
+      throw new UsageError(`${scenario.name} is an open model: --vus does not apply, use --rate`);
+    return reshape(load, {
+      ...(args.rate === undefined ? {} : { rate: args.rate }),
+      ...(args.durationS === undefined ? {} : { durationS: args.durationS }),
+    });
+  }
+  if (args.rate !== undefined)
+    throw new UsageError(`${scenario.name} is a closed model: --rate does not apply, use --vus`);
+  return {
+    ...load,
+    ...(args.vus === undefined ? {} : { vus: args.vus }),
+    ...(args.durationS === undefined ? {} : { durationS: args.durationS }),
+  };
+}
+
+// `--check` first: only judge the command line (tools/load.sh asks before it starts anything).
+async function main(argv: readonly string[]): Promise<number> {
+  const checkOnly = argv[0] === '--check';
+  if (checkOnly) argv = argv.slice(1);
+  let args: LoadArgs;
+  let load: LoadModel;
+  let scenario: Scenario<unknown>;
+  try {
+    const parsed = parseLoadArgs(argv, Object.keys(SCENARIOS));
+    if (parsed.help) {
+      console.log(usage());
+      return 0;
+    }
+    args = parsed.args;
+    scenario = SCENARIOS[args.scenario] as Scenario<unknown>;
+    load = loadFor(scenario, args);
+    validateThresholds(scenario.thresholds);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(
+      `npm run load: ${error.message}\n(npm run load -- --help lists the scenarios and options)`,
+    );
+    return 2;
+  }
+  if (checkOnly) return 0;
+
+  const started = new Date();
+  const target: DemoTarget =
+    args.target === 'compose'
+      ? composeTarget('compose')
+      : await (async () => {
+          console.log('starting the services on empty databases:');
+          return nativeTarget({ ticketing: scenario.services?.ticketing ?? {} });
+        })();
+  const client = new GatewayClient(target.gatewayUrl, target.userToken);
+  const state = await scenario.setup(target, client);
+
+  console.log(
+    `\n${scenario.name} against ${target.name} (${target.gatewayUrl}): ${describeLoad(load)}`,
+  );
+  const runStarted = new Date();
+  const iteration: Iteration = (ctx) =>
+    scenario.iteration(
+      state,
+      new IterationClient(target.gatewayUrl, target.userToken, ctx, scenario.expect ?? {}),
+      ctx,
+    );
+  const options = {
+    clock: realClock,
+    progressEveryMs: PROGRESS_EVERY_MS,
+    gracefulStopMs: GRACEFUL_STOP_MS,
+    onProgress: (recorder: Parameters<typeof progressLine>[0], elapsedMs: number) =>
+      console.log(progressLine(recorder, elapsedMs, PROGRESS_EVERY_MS / 1000)),
+  };
+  const result =
+    load.model === 'open'
+      ? await runOpen(load, iteration, options)
+      : await runClosed(load, iteration, options);
+
+  console.log('traffic done; running the verifiers (the sagas settle first)');
+  const verification = await withRunDatabases(target.databases, (db) =>
+    verifyRun(db, {
+      kafkaBrokers: target.kafkaBrokers,
+      since: started,
+      settleDeadlineMs: SETTLE_DEADLINE_MS,
+      outboxSettleMs: OUTBOX_SETTLE_MS,
+      ticketPriceMinor: scenario.ticketPriceMinor?.(state) ?? 0,
+    }),
+  );
+
+  const seconds = result.recorder.perSecond();
+  const sum = (pick: (s: (typeof seconds)[number]) => number) =>
+    seconds.reduce((n, s) => n + pick(s), 0);
+  const thresholds = evaluateThresholds(scenario.thresholds, {
+    ...result.recorder.forThresholds(),
+    requestsTotal: sum((s) => s.requests),
+    errorsTotal: sum((s) => s.errors),
+    scheduled: sum((s) => s.scheduled),
+    dropped: sum((s) => s.dropped),
+    violations: totalOf(verification.violations),
+  });
+  const report = buildReport({
+    scenario: scenario.name,
+    description: scenario.description,
+    target: target.name,
+    startedAt: runStarted,
+    load,
+    result,
+    thresholds,
+    verifiers: {
+      ran: true,
+      violations: verification.violations,
+      details: {
+        seatsSold: verification.seatsSold,
+        tickets: verification.tickets,
+        capturedMinor: verification.captured,
+        refundedMinor: verification.refunded,
+        sagas: verification.sagas,
+        settledInS: verification.settledInS,
+      },
+    },
+  });
+  console.log(formatReport(report));
+  const dir = join(ROOT, 'load-tests/results/runs');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${scenario.name}-${runStarted.toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\nreport: ${file}`);
+  console.log(
+    `sagas ${JSON.stringify(verification.sagas)}; seats sold ${verification.seatsSold}, tickets ${verification.tickets}`,
+  );
+  if (target.name === 'native')
+    console.log('The services are still running; `npm run services:stop` stops them.');
+  for (const failed of thresholds.filter((t) => !t.passed)) {
+    console.error(
+      `threshold failed: ${failed.metric}: ${failed.condition} (actual ${failed.actual ?? failed.reason})`,
+    );
+  }
+  return report.passed ? 0 : 1;
+}
+
+main(process.argv.slice(2))
+  .then((code) => process.exit(code))
+  .catch((error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exit(1);
+  });
