@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigError, createServiceApp, loadConfig, stopOnSignals } from '@suite/service-kit';
 import { AppModule } from './app.module';
-import { documentCallbackOrigins } from './charges/psp.responses';
+import { documentCallbackOrigins } from './http/psp-simulator.responses';
 import { pspSimulatorConfigSchema } from './config/psp-simulator.config';
 
 async function main(): Promise<void> {

@@ -1,27 +1,9 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { initServiceApp, loadConfig } from '@suite/service-kit';
 import { createTestDatabase, TestTokens, type TestDatabase } from '@suite/testing';
 import { AppModule } from './app.module';
 import { pspSimulatorConfigSchema } from './config/psp-simulator.config';
-
-// A loopback HTTP listener that counts what reaches it and answers every request with
-// `answer` (a webhook receiver, or one that redirects elsewhere).
-async function countingListener(answer: (res: ServerResponse) => void = (res) => res.end()) {
-  const received: unknown[] = [];
-  const server: Server = createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c) => (raw += c));
-    req.on('end', () => {
-      received.push(raw ? JSON.parse(raw) : null);
-      answer(res);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { received, origin, close: () => new Promise((r) => server.close(r)) };
-}
+import { countingListener } from './testing/counting-listener';
 
 // The simulator against its real Postgres: one charge per key whatever the faults do.
 describe('psp-simulator', () => {
@@ -109,6 +91,9 @@ describe('psp-simulator', () => {
 
   it('makes one charge for concurrent duplicates of a key', async () => {
     const k = key();
+    // Connections opened beforehand, so no duplicate waits for one while another inserts:
+    // every duplicate looks the key up before any has inserted it.
+    await Promise.all(Array.from({ length: 10 }, () => chargesUnder(k)));
     const answers = await Promise.all(Array.from({ length: 8 }, () => charge(k, body())));
     expect(new Set(answers.map((a) => a.json().id)).size).toBe(1);
     expect(await chargesUnder(k)).toHaveLength(1);
@@ -210,6 +195,69 @@ describe('psp-simulator', () => {
       })
     ).json().data;
     expect(byRef.refundedMinor).toBe(1000);
+  });
+
+  it('concurrent-refunds-of-one-charge-never-exceed-it', async () => {
+    const charged = (await charge(key(), body({ amountMinor: 1000 }))).json();
+    // Eight refunds of 300 against 1000 at once: the charge's row lock lets three in.
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        app.inject({
+          method: 'POST',
+          url: '/refunds',
+          headers: { 'idempotency-key': key() },
+          payload: { chargeId: charged.id, amountMinor: 300 },
+        }),
+      ),
+    );
+    const statuses = answers.map((a) => a.statusCode).sort();
+    expect(statuses).toEqual([201, 201, 201, 422, 422, 422, 422, 422]);
+    const [after] = (
+      await app.inject({
+        method: 'GET',
+        url: `/charges?merchantReference=${charged.merchantReference}`,
+      })
+    ).json().data;
+    expect(after.refundedMinor).toBe(900);
+  });
+
+  it('answers each refund refusal with its status and error code', async () => {
+    const refund = (k: string, chargeId: string, amountMinor = 100) =>
+      app.inject({
+        method: 'POST',
+        url: '/refunds',
+        headers: { 'idempotency-key': k },
+        payload: { chargeId, amountMinor },
+      });
+    const made = (await charge(key(), body())).json();
+    await faults({ nextDeclines: 1 });
+    const declined = (await charge(key(), body())).json().charge;
+    const rk = key();
+    await refund(rk, made.id);
+    const answers = [
+      await refund(key(), 'ch_missing'),
+      await refund(key(), declined.id),
+      await refund(rk, made.id, 200),
+    ].map((a) => a.json());
+    expect(answers).toEqual([
+      { statusCode: 404, error: 'charge_not_found', message: 'no charge ch_missing' },
+      {
+        statusCode: 409,
+        error: 'charge_not_refundable',
+        message: 'only a succeeded charge can be refunded',
+      },
+      {
+        statusCode: 422,
+        error: 'idempotency_key_reused',
+        message: 'this Idempotency-Key was used for a different refund',
+      },
+    ]);
+    await faults({ errorRate: 1 });
+    const broken = await refund(key(), made.id);
+    expect({ status: broken.statusCode, error: broken.json().error }).toEqual({
+      status: 503,
+      error: 'processing_error',
+    });
   });
 
   it('sends the webhook twice when duplicate callbacks are on', async () => {

@@ -79,5 +79,3 @@ export const pspSimulatorConfigSchema = baseServiceConfig.extend({
 });
 
 export type PspSimulatorConfig = z.infer<typeof pspSimulatorConfigSchema>;
-
-export const PSP_SIMULATOR_CONFIG = Symbol('PSP_SIMULATOR_CONFIG');

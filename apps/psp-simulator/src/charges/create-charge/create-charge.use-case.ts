@@ -1,16 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CallbackSender } from '../../callbacks/callback-sender';
-import { PSP_SIMULATOR_CONFIG, type PspSimulatorConfig } from '../../config/psp-simulator.config';
+import type { SqlExecutor } from '@suite/coordination';
+import type { PspSimulatorConfig } from '../../config/psp-simulator.config';
 import { FaultPlan } from '../../faults/domain/fault-plan';
-import { Pauses } from '../../faults/pauses';
+import { Pauses } from '../../faults/infra/pauses';
+import { AUTOCOMMIT, PSP_SIMULATOR_CONFIG } from '../../psp-simulator.tokens';
 import {
   DECLINED_SOURCE_TOKEN,
   sameCharge,
+  toChargeView,
+  type Charge,
   type ChargeRequest,
   type ChargeView,
 } from '../domain/charge';
-import { toChargeView } from '../infra/charge.mapper';
-import type { ChargeRecord } from '../infra/charge.record';
+import { CallbackSender } from '../infra/callback-sender';
 import { ChargesRepository } from '../infra/charges.repository';
 
 export type CreateChargeResult =
@@ -32,6 +34,7 @@ export class CreateChargeUseCase {
 
   constructor(
     @Inject(PSP_SIMULATOR_CONFIG) config: PspSimulatorConfig,
+    @Inject(AUTOCOMMIT) private readonly sql: SqlExecutor,
     private readonly charges: ChargesRepository,
     private readonly faults: FaultPlan,
     private readonly pauses: Pauses,
@@ -50,19 +53,20 @@ export class CreateChargeUseCase {
       }
     }
     await this.pauses.pause(this.faults.latencyMs);
-    const existing = await this.charges.findChargeByKey(request.idempotencyKey);
+    const existing = await this.charges.findByKey(this.sql, request.idempotencyKey);
     if (existing) return this.replay(existing, request);
 
     const fault = this.faults.nextCharge();
     if (fault === 'error') return { kind: 'unavailable' };
     const declined = fault === 'decline' || request.sourceToken === DECLINED_SOURCE_TOKEN;
-    const created = await this.charges.insertChargeIfAbsent(
+    const created = await this.charges.insertIfAbsent(
+      this.sql,
       request,
       declined ? 'declined' : 'succeeded',
     );
     if (!created) {
       // A concurrent duplicate inserted first; answer as its replay.
-      const winner = await this.charges.findChargeByKey(request.idempotencyKey);
+      const winner = await this.charges.findByKey(this.sql, request.idempotencyKey);
       if (!winner) throw new Error(`charge for key ${request.idempotencyKey} vanished`);
       return this.replay(winner, request);
     }
@@ -79,7 +83,7 @@ export class CreateChargeUseCase {
     return { kind: 'succeeded', charge, replayed: false, holdMs };
   }
 
-  private replay(existing: ChargeRecord, request: ChargeRequest): CreateChargeResult {
+  private replay(existing: Charge, request: ChargeRequest): CreateChargeResult {
     if (!sameCharge(existing, request)) return { kind: 'key-reused' };
     const charge = toChargeView(existing);
     return existing.status === 'succeeded'

@@ -19,6 +19,28 @@ export interface RefundView {
   createdAt: string;
 }
 
+// A charge as stored: the view's fields plus what the simulator keeps to itself.
+export interface Charge {
+  id: string;
+  idempotencyKey: string;
+  amountMinor: number;
+  currency: string;
+  sourceToken: string;
+  merchantReference: string;
+  status: ChargeStatus;
+  refundedMinor: number;
+  callbackUrl: string | null;
+  createdAt: Date;
+}
+
+export interface Refund {
+  id: string;
+  idempotencyKey: string;
+  chargeId: string;
+  amountMinor: number;
+  createdAt: Date;
+}
+
 export interface ChargeRequest {
   idempotencyKey: string;
   amountMinor: number;
@@ -56,4 +78,40 @@ export function sameRefund(
   request: RefundRequest,
 ): boolean {
   return stored.chargeId === request.chargeId && stored.amountMinor === request.amountMinor;
+}
+
+// Why a refund of amountMinor cannot be made against the charge; null when it can.
+export type RefundRefusal =
+  | { kind: 'not-refundable' }
+  | { kind: 'exceeds-charge'; refundableMinor: number };
+
+export function refundRefusal(
+  charge: Pick<Charge, 'status' | 'amountMinor' | 'refundedMinor'>,
+  amountMinor: number,
+): RefundRefusal | null {
+  if (charge.status !== 'succeeded') return { kind: 'not-refundable' };
+  const refundableMinor = charge.amountMinor - charge.refundedMinor;
+  if (amountMinor > refundableMinor) return { kind: 'exceeds-charge', refundableMinor };
+  return null;
+}
+
+export function toChargeView(charge: Charge): ChargeView {
+  return {
+    id: charge.id,
+    status: charge.status,
+    amountMinor: charge.amountMinor,
+    currency: charge.currency,
+    merchantReference: charge.merchantReference,
+    refundedMinor: charge.refundedMinor,
+    createdAt: charge.createdAt.toISOString(),
+  };
+}
+
+export function toRefundView(refund: Refund): RefundView {
+  return {
+    id: refund.id,
+    chargeId: refund.chargeId,
+    amountMinor: refund.amountMinor,
+    createdAt: refund.createdAt.toISOString(),
+  };
 }

@@ -1,10 +1,10 @@
 import { Body, Controller, Delete, Get, Put } from '@nestjs/common';
 import { SCOPES } from '@suite/contracts';
 import { RequireScopes } from '@suite/service-kit';
-import { FaultPlan, type FaultSettings } from './domain/fault-plan';
+import { FaultPlan, type FaultSettings } from '../domain/fault-plan';
 import { UpdateFaultsRequest } from './update-faults.request';
 import { ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { FaultSettingsResponse } from '../charges/psp.responses';
+import { FaultSettingsResponse } from '../../http/psp-simulator.responses';
 
 // The admin API of the fault plan, for operators and test drivers only: an operator's token
 // (scope ops:admin) is required even on the local network.

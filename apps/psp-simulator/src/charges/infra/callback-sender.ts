@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { ChargeView } from '../charges/domain/charge';
+import type { ChargeView } from '../domain/charge';
 
 export interface ChargeCallback {
   type: 'charge.succeeded' | 'charge.declined';
