@@ -13,6 +13,11 @@ export default defineScenario({
     'error_rate{request:honest.seats}': ['rate<0.01'],
     'latency{request:honest.seats}': ['p(99)<500'],
     'error_rate{request:abuser.hold}': ['rate==0'],
+    // The place-hold limit: 20 holds per user in any 60 s (so at most 20 in a run of up to
+    // 60 s; a longer --duration must expect 20 more per minute), and every refusal says when
+    // to come back.
+    'outcomes{outcome:abuser admitted}': ['count<=20'],
+    'outcomes{outcome:abuser refused without Retry-After}': ['count==0'],
     dropped: ['count==0'],
     violations: ['count==0'],
   },

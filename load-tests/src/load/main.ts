@@ -158,6 +158,8 @@ async function main(argv: readonly string[]): Promise<number> {
     scheduled: sum((s) => s.scheduled),
     dropped: sum((s) => s.dropped),
     violations: totalOf(verification.violations),
+    outcomes: result.recorder.outcomes,
+    completed: sum((s) => s.completed),
   });
   const report = buildReport({
     scenario: scenario.name,

@@ -24,6 +24,8 @@ const run = (overrides: Partial<MeasuredRun> = {}): MeasuredRun => {
     scheduled: 110,
     dropped: 0,
     violations: 0,
+    outcomes: { 'abuser refused': 30, 'abuser admitted': 20, 'honest served': 50 },
+    completed: 100,
     ...overrides,
   };
 };
@@ -79,6 +81,22 @@ describe('thresholds', () => {
       ['dropped', 3, false],
       ['violations', 1, false],
     ]);
+  });
+
+  it('judges what the iterations returned', () => {
+    const results = evaluateThresholds(
+      {
+        'outcomes{outcome:abuser admitted}': ['count<=20', 'rate<0.2'],
+        'outcomes{outcome:honest refused}': ['count==0'],
+      },
+      run(),
+    );
+    expect(results.map((r) => [r.condition, r.actual, r.passed])).toEqual([
+      ['count<=20', 20, true],
+      ['rate<0.2', 0.2, false],
+      ['count==0', 0, true],
+    ]);
+    expect(() => parseCondition('outcomes{outcome:x}', 'p(99)<1')).toThrow(/outcomes has no p/);
   });
 
   it('fails a threshold on a request never made or on verifiers that did not run', () => {

@@ -1,6 +1,7 @@
 // Thresholds in the manner of k6: a metric, optionally narrowed to one named request, and
 // conditions on it. `latency{request:hold}: ['p(99)<800']`, `error_rate: ['rate<0.01']`,
-// `violations: ['count==0']` (every invariant verifier at 0), `dropped: ['count==0']`.
+// `violations: ['count==0']` (every invariant verifier at 0), `dropped: ['count==0']`, and
+// on what iterations returned: `outcomes{outcome:abuser admitted}: ['count<=20']`.
 import type { LatencyStats } from './histogram';
 
 export type ThresholdMetric =
@@ -9,7 +10,8 @@ export type ThresholdMetric =
   | 'error_rate'
   | `error_rate{request:${string}}`
   | 'dropped'
-  | 'violations';
+  | 'violations'
+  | `outcomes{outcome:${string}}`;
 
 export type Thresholds = Partial<Record<ThresholdMetric, readonly string[]>>;
 
@@ -25,7 +27,8 @@ export interface ParsedCondition {
 
 const CONDITION =
   /^\s*(avg|min|max|med|rate|count|p\((\d+(?:\.\d+)?)\))\s*(<=|>=|==|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/;
-const METRIC = /^(latency|error_rate|dropped|violations)(?:\{request:([^}]+)\})?$/;
+const METRIC =
+  /^(?:(latency|error_rate|dropped|violations)(?:\{request:([^}]+)\})?|(outcomes)\{outcome:([^}]+)\})$/;
 
 // Which aggregates each metric has.
 const ALLOWED: Record<string, readonly string[]> = {
@@ -33,6 +36,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   error_rate: ['rate', 'count'],
   dropped: ['count', 'rate'],
   violations: ['count'],
+  // count: iterations with that outcome; rate: their share of the iterations that finished.
+  outcomes: ['count', 'rate'],
 };
 
 export function parseCondition(metric: string, text: string): ParsedCondition {
@@ -48,8 +53,9 @@ export function parseCondition(metric: string, text: string): ParsedCondition {
     );
   const aggregate = c[1] as Aggregate;
   const kind = aggregate.startsWith('p(') ? 'p' : aggregate;
-  if (!ALLOWED[m[1] ?? '']?.includes(kind)) {
-    throw new Error(`threshold "${metric}: ${text}": ${m[1]} has no ${aggregate}`);
+  const name = m[1] ?? m[3] ?? '';
+  if (!ALLOWED[name]?.includes(kind)) {
+    throw new Error(`threshold "${metric}: ${text}": ${name} has no ${aggregate}`);
   }
   const percentile = c[2] === undefined ? undefined : Number(c[2]);
   if (percentile !== undefined && (percentile <= 0 || percentile > 100)) {
@@ -83,6 +89,9 @@ export interface MeasuredRun {
   dropped: number;
   // null when the run did not verify (the verifiers were skipped).
   violations: number | null;
+  // What the finished iterations returned, and how many finished.
+  outcomes: Record<string, number>;
+  completed: number;
 }
 
 export interface ThresholdResult {
@@ -105,7 +114,11 @@ const compare = (actual: number, op: Operator, value: number) =>
           : actual === value;
 
 function actualOf(run: MeasuredRun, metric: string, c: ParsedCondition): number | null {
-  const [, name, request] = METRIC.exec(metric) ?? [];
+  const [, name, request, , outcome] = METRIC.exec(metric) ?? [];
+  if (outcome !== undefined) {
+    const n = run.outcomes[outcome] ?? 0;
+    return c.aggregate === 'rate' ? (run.completed ? n / run.completed : 0) : n;
+  }
   if (name === 'violations') return run.violations;
   if (name === 'dropped') {
     return c.aggregate === 'rate' ? (run.scheduled ? run.dropped / run.scheduled : 0) : run.dropped;
