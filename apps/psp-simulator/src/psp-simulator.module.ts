@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
-import { migratingDataSourceFactory } from '@suite/service-kit';
+import { autocommit, migratingDataSourceFactory, typeOrmTransactions } from '@suite/service-kit';
 import { CreateChargeHttpController } from './charges/create-charge/create-charge.http.controller';
 import { CreateChargeUseCase } from './charges/create-charge/create-charge.use-case';
 import { CreateRefundHttpController } from './charges/create-refund/create-refund.http.controller';
@@ -10,12 +10,7 @@ import { FindChargesUseCase } from './charges/find-charges/find-charges.use-case
 import { CallbackSender } from './charges/infra/callback-sender';
 import { ChargesRepository } from './charges/infra/charges.repository';
 import type { PspSimulatorConfig } from './config/psp-simulator.config';
-import {
-  autocommit,
-  DatabaseReadiness,
-  pspSimulatorDatabaseOptions,
-  typeOrmTransactions,
-} from './database/psp-simulator-database';
+import { DatabaseReadiness, pspSimulatorDatabaseOptions } from './database/psp-simulator-database';
 import { FaultsHttpController } from './faults/admin/faults.http.controller';
 import { FaultPlan } from './faults/domain/fault-plan';
 import { Pauses } from './faults/infra/pauses';

@@ -18,9 +18,11 @@ import {
 import {
   HttpMetrics,
   ReadinessRegistry,
+  autocommit,
   createRedisClient,
   dataSourceReadinessCheck,
   redisReadinessCheck,
+  typeOrmTransactions,
 } from '@suite/service-kit';
 import { Counter } from 'prom-client';
 import type { DataSource } from 'typeorm';
@@ -30,11 +32,7 @@ import { StartCheckoutUseCase } from './checkout/start-checkout/start-checkout.u
 import { TicketingWorkers } from './checkout/ticketing.workers';
 import { TICKETING_CONFIG, type TicketingConfig } from './config/ticketing.config';
 import { outboxWriteOptions } from './outbox/ticketing-events';
-import {
-  autocommit,
-  openTicketingDatabase,
-  typeOrmTransactions,
-} from './database/ticketing-database';
+import { openTicketingDatabase } from './database/ticketing-database';
 import { EventsHttpController } from './events/events.http.controller';
 import { EventsRepository } from './events/infra/events.repository';
 import { SeatsRepository } from './events/infra/seats.repository';

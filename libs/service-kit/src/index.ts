@@ -56,6 +56,7 @@ export {
   type CoordinationTables,
   type MigrationClass,
 } from './database/coordination-tables';
+export { autocommit, typeOrmTransactions } from './database/ports-over-typeorm';
 export { runInTransaction } from './database/run-in-transaction';
 export type { TransactionOptions, UnitOfWork } from './database/run-in-transaction';
 export { typeOrmOptionsFor } from './database/typeorm-options';

@@ -1,12 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { fromQueryRunner, type SqlExecutor, type TransactionRunner } from '@suite/coordination';
-import {
-  dataSourceReadinessCheck,
-  ReadinessRegistry,
-  runInTransaction,
-  typeOrmOptionsFor,
-} from '@suite/service-kit';
+import { dataSourceReadinessCheck, ReadinessRegistry, typeOrmOptionsFor } from '@suite/service-kit';
 import type { DataSource } from 'typeorm';
 import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import type { PspSimulatorConfig } from '../config/psp-simulator.config';
@@ -14,7 +8,8 @@ import { PSP_SIMULATOR_MIGRATIONS } from './migrations';
 
 // TypeORM holds the pool, runs the transactions and applies the migrations (at start-up,
 // under the replicas' shared lock, through migratingDataSourceFactory; never synchronize).
-// It maps no entities: the repositories write their SQL by hand on the ports below.
+// It maps no entities: the repositories write their SQL by hand on the library's ports
+// (typeOrmTransactions and autocommit from the service kit).
 export function pspSimulatorDatabaseOptions(config: PspSimulatorConfig): PostgresConnectionOptions {
   return {
     ...typeOrmOptionsFor({
@@ -25,27 +20,6 @@ export function pspSimulatorDatabaseOptions(config: PspSimulatorConfig): Postgre
       applicationName: 'psp-simulator',
     }),
     logging: false,
-  };
-}
-
-// The coordination library's port over TypeORM: one transaction per unit of work.
-export function typeOrmTransactions(dataSource: DataSource): TransactionRunner {
-  return {
-    inTransaction: (work) => runInTransaction(dataSource, ({ sql }) => work(sql)),
-  };
-}
-
-// Single statements outside any transaction, each on a pooled connection.
-export function autocommit(dataSource: DataSource): SqlExecutor {
-  return {
-    async query(sql, params) {
-      const runner = dataSource.createQueryRunner();
-      try {
-        return await fromQueryRunner(runner).query(sql, params);
-      } finally {
-        await runner.release();
-      }
-    },
   };
 }
 

@@ -1,5 +1,4 @@
-import { initializeAndMigrate, runInTransaction, typeOrmOptionsFor } from '@suite/service-kit';
-import { fromQueryRunner, type SqlExecutor, type TransactionRunner } from '@suite/coordination';
+import { initializeAndMigrate, typeOrmOptionsFor } from '@suite/service-kit';
 import { DataSource } from 'typeorm';
 import { EventRecord, SeatRecord, VenueRecord } from '../events/infra/event.records';
 import { HoldRecord } from '../holds/infra/hold.record';
@@ -28,25 +27,4 @@ export async function openTicketingDatabase(url: string, poolSize = 10): Promise
     }),
   );
   return initializeAndMigrate(dataSource);
-}
-
-// The coordination library's port over TypeORM: one transaction per unit of work.
-export function typeOrmTransactions(dataSource: DataSource): TransactionRunner {
-  return {
-    inTransaction: (work) => runInTransaction(dataSource, ({ sql }) => work(sql)),
-  };
-}
-
-// Single statements outside any transaction (epoch reads, idempotency begin, reads).
-export function autocommit(dataSource: DataSource): SqlExecutor {
-  return {
-    async query(sql, params) {
-      const runner = dataSource.createQueryRunner();
-      try {
-        return await fromQueryRunner(runner).query(sql, params);
-      } finally {
-        await runner.release();
-      }
-    },
-  };
 }
