@@ -1,7 +1,11 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { AuthModule, HealthModule, ObservabilityModule } from '@suite/service-kit';
+import {
+  AuthModule,
+  HealthModule,
+  ObservabilityModule,
+  PostgresReadiness,
+} from '@suite/service-kit';
 import { PAYMENTS_CONFIG, type PaymentsConfig } from './config/payments.config';
-import { DatabaseReadiness } from './database/database-readiness';
 import { PaymentsDatabaseModule } from './database/payments-database.module';
 import { CreatePaymentHttpController } from './payments/create-payment/create-payment.http.controller';
 import { GetPaymentHttpController } from './payments/get-payment/get-payment.http.controller';
@@ -46,7 +50,7 @@ export class AppModule {
         RefundPaymentHttpController,
         GetPaymentHttpController,
       ],
-      providers: [DatabaseReadiness, ...paymentsProviders, PaymentsWorkers],
+      providers: [PostgresReadiness, ...paymentsProviders, PaymentsWorkers],
     };
   }
 }

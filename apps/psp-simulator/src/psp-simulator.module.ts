@@ -1,6 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
-import { autocommit, migratingDataSourceFactory, typeOrmTransactions } from '@suite/service-kit';
+import {
+  autocommit,
+  migratingDataSourceFactory,
+  PostgresReadiness,
+  typeOrmTransactions,
+} from '@suite/service-kit';
 import { CreateChargeHttpController } from './charges/create-charge/create-charge.http.controller';
 import { CreateChargeUseCase } from './charges/create-charge/create-charge.use-case';
 import { CreateRefundHttpController } from './charges/create-refund/create-refund.http.controller';
@@ -10,7 +15,7 @@ import { FindChargesUseCase } from './charges/find-charges/find-charges.use-case
 import { CallbackSender } from './charges/infra/callback-sender';
 import { ChargesRepository } from './charges/infra/charges.repository';
 import type { PspSimulatorConfig } from './config/psp-simulator.config';
-import { DatabaseReadiness, pspSimulatorDatabaseOptions } from './database/psp-simulator-database';
+import { pspSimulatorDatabaseOptions } from './database/psp-simulator-database';
 import { FaultsHttpController } from './faults/admin/faults.http.controller';
 import { FaultPlan } from './faults/domain/fault-plan';
 import { Pauses } from './faults/infra/pauses';
@@ -52,7 +57,7 @@ export class PspSimulatorModule {
             }),
         },
         { provide: ChargesRepository, useValue: new ChargesRepository() },
-        DatabaseReadiness,
+        PostgresReadiness,
         Pauses,
         CallbackSender,
         CreateChargeUseCase,

@@ -44,7 +44,7 @@ export type { JwtVerifierOptions, VerifyOutcome } from './auth/jwt-verifier';
 export { IS_PUBLIC_ROUTE, Public } from './auth/public.decorator';
 export { REQUIRED_SCOPES, RequireScopes } from './auth/require-scopes.decorator';
 export { hasScope } from './auth/authenticated-user';
-export { dataSourceReadinessCheck } from './database/database-readiness';
+export { dataSourceReadinessCheck, PostgresReadiness } from './database/database-readiness';
 export {
   MIGRATION_LOCK_KEY,
   initializeAndMigrate,

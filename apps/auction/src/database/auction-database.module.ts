@@ -1,9 +1,8 @@
-import { Global, Injectable, Module, type OnModuleInit } from '@nestjs/common';
-import { getDataSourceToken, InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
+import { Global, Module } from '@nestjs/common';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import {
-  dataSourceReadinessCheck,
   migratingDataSourceFactory,
-  ReadinessRegistry,
+  PostgresReadiness,
   typeOrmOptionsFor,
 } from '@suite/service-kit';
 import type { DataSource } from 'typeorm';
@@ -11,18 +10,6 @@ import { AuctionRecord, BidRecord } from '../auctions/infra/auction.record';
 import { AuctionsRepository } from '../auctions/infra/auctions.repository';
 import { AUCTION_CONFIG, type AuctionConfig } from '../config/auction.config';
 import { AUCTION_MIGRATIONS } from './auction-migrations';
-
-@Injectable()
-class DatabaseReadiness implements OnModuleInit {
-  constructor(
-    private readonly registry: ReadinessRegistry,
-    @InjectDataSource() private readonly db: DataSource,
-  ) {}
-
-  onModuleInit(): void {
-    this.registry.register('postgres', dataSourceReadinessCheck(this.db));
-  }
-}
 
 // Migrations run at start-up under the replicas' shared lock, before the first request; the
 // schema is never synchronised.
@@ -46,7 +33,7 @@ class DatabaseReadiness implements OnModuleInit {
     }),
   ],
   providers: [
-    DatabaseReadiness,
+    PostgresReadiness,
     {
       provide: AuctionsRepository,
       inject: [getDataSourceToken()],

@@ -1,7 +1,4 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { dataSourceReadinessCheck, ReadinessRegistry, typeOrmOptionsFor } from '@suite/service-kit';
-import type { DataSource } from 'typeorm';
+import { typeOrmOptionsFor } from '@suite/service-kit';
 import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import type { PspSimulatorConfig } from '../config/psp-simulator.config';
 import { PSP_SIMULATOR_MIGRATIONS } from './migrations';
@@ -21,17 +18,4 @@ export function pspSimulatorDatabaseOptions(config: PspSimulatorConfig): Postgre
     }),
     logging: false,
   };
-}
-
-// Registers the shared Postgres readiness check for this app's data source.
-@Injectable()
-export class DatabaseReadiness implements OnModuleInit {
-  constructor(
-    private readonly registry: ReadinessRegistry,
-    @InjectDataSource() private readonly db: DataSource,
-  ) {}
-
-  onModuleInit(): void {
-    this.registry.register('postgres', dataSourceReadinessCheck(this.db));
-  }
 }
