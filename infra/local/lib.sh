@@ -120,3 +120,19 @@ apt_install() {
 require_tool() {
   command -v "$1" >/dev/null 2>&1 || fail "$2" "" "'$1' is not installed; $3"
 }
+
+# The headless browser the load report's page test drives (Debian's /usr/bin/chromium).
+ensure_chromium() {
+  [ -x /usr/bin/chromium ] || apt_install chromium
+}
+
+# Run directly, the file installs what is named: `bash infra/local/lib.sh chromium`.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  case "${1:-}" in
+    chromium) ensure_chromium ;;
+    *)
+      echo "usage: bash infra/local/lib.sh chromium" >&2
+      exit 2
+      ;;
+  esac
+fi
