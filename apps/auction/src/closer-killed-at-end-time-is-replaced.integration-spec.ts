@@ -10,7 +10,7 @@ import {
   type TestDatabase,
   type TestRedis,
 } from '@suite/testing';
-import { AUCTION_MIGRATIONS } from './database/auction-migrations';
+import { AUCTION_MIGRATIONS } from './database/migrations';
 import { verifyAuctionInvariants } from '@suite/invariants';
 
 type Message = {

@@ -54,5 +54,3 @@ export const auctionConfigSchema = baseServiceConfig
   });
 
 export type AuctionConfig = z.infer<typeof auctionConfigSchema>;
-
-export const AUCTION_CONFIG = Symbol('AUCTION_CONFIG');

@@ -4,7 +4,7 @@
 import { FencedHolds, PostgresEpochs, poolTransactionRunner } from '@suite/coordination';
 import Redis from 'ioredis';
 import { Pool } from 'pg';
-import { AuctionCloser } from '../auctions/close-auctions/auction-closer';
+import { AuctionCloser } from '../workers/auction-closer';
 
 const [
   redisUrl = '',

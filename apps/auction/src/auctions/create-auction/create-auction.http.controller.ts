@@ -1,22 +1,11 @@
 import { Body, Controller, Post, Res } from '@nestjs/common';
-import { CurrentUser, type AuthenticatedUser } from '@suite/service-kit';
+import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, CurrentUser, type AuthenticatedUser } from '@suite/service-kit';
 import type { FastifyReply } from 'fastify';
-import { problem, send } from '../../http/send';
-import { toAuctionView } from '../auction.view';
-import type { NewAuctionProblem } from '../domain/auction';
+import { answerOf, HTTP_ANSWERS, send } from '../../http/auction.answers';
+import { AuctionResponse } from '../../http/auction.responses';
 import { CreateAuctionRequest } from './create-auction.request';
 import { CreateAuctionUseCase } from './create-auction.use-case';
-import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '@suite/service-kit';
-import { AuctionResponse } from '../auction.responses';
-
-const MESSAGES: Record<NewAuctionProblem, string> = {
-  'ends-before-start': 'endsAt must be after startsAt',
-  'ends-in-the-past': 'endsAt must be in the future',
-  'increment-not-positive': 'bidIncrement must be positive',
-  'reserve-negative': 'reservePrice must not be negative',
-  'window-too-long': 'extensionWindowMs must be at most one day',
-};
 
 @ApiTags('auctions')
 @Controller('auctions')
@@ -62,9 +51,6 @@ export class CreateAuctionHttpController {
       },
       now,
     );
-    if (outcome.kind === 'invalid') {
-      return send(reply, 422, problem(422, 'invalid_auction', MESSAGES[outcome.problem]));
-    }
-    return send(reply, 201, toAuctionView(outcome.auction, now));
+    await send(reply, answerOf(HTTP_ANSWERS.createAuction, outcome));
   }
 }

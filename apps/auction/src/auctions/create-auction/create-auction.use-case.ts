@@ -1,23 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import {
-  validateNewAuction,
-  type AuctionState,
-  type NewAuction,
-  type NewAuctionProblem,
-} from '../domain/auction';
+import { validateNewAuction, type NewAuction, type NewAuctionProblem } from '../domain/auction';
+import { toAuctionView, type AuctionView } from '../domain/auction.view';
 import { AuctionsRepository } from '../infra/auctions.repository';
 
 export type CreateAuctionOutcome =
-  | { kind: 'created'; auction: AuctionState }
+  | { kind: 'created'; auction: AuctionView }
   | { kind: 'invalid'; problem: NewAuctionProblem };
 
 @Injectable()
 export class CreateAuctionUseCase {
   constructor(private readonly auctions: AuctionsRepository) {}
 
+  // The new auction as seen at `now`, the instant its times were checked against.
   async execute(auction: NewAuction, now = Date.now()): Promise<CreateAuctionOutcome> {
     const problem = validateNewAuction(auction, now);
     if (problem) return { kind: 'invalid', problem };
-    return { kind: 'created', auction: await this.auctions.create(auction) };
+    return { kind: 'created', auction: toAuctionView(await this.auctions.create(auction), now) };
   }
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '@suite/testing';
-import { AUCTION_MIGRATIONS } from '../../database/auction-migrations';
+import { AUCTION_MIGRATIONS } from '../../database/migrations';
 import { AuctionRecord, BidRecord } from '../infra/auction.record';
 import { AuctionsRepository } from '../infra/auctions.repository';
 import { PLACE_BID } from '../infra/auctions.sql';

@@ -1,27 +1,26 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { Public } from '@suite/service-kit';
-import { toAuctionView, type AuctionView } from '../auction.view';
-import { AuctionsRepository } from '../infra/auctions.repository';
-import { ListAuctionsRequest } from './list-auctions.request';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { AuctionListResponse } from '../auction.responses';
+import { Public } from '@suite/service-kit';
+import { AuctionListResponse } from '../../http/auction.responses';
+import type { AuctionView } from '../domain/auction.view';
+import { ListAuctionsRequest } from './list-auctions.request';
+import { ListAuctionsUseCase } from './list-auctions.use-case';
 
 // Public: anyone may watch an auction.
 @Public()
 @ApiTags('auctions')
 @Controller('auctions')
 export class ListAuctionsHttpController {
-  constructor(private readonly auctions: AuctionsRepository) {}
+  constructor(private readonly listAuctions: ListAuctionsUseCase) {}
 
   // Newest first, with each auction's current high bid.
   @Get()
   @ApiOkResponse({ type: AuctionListResponse })
   async list(@Query() query: ListAuctionsRequest): Promise<{ auctions: AuctionView[] }> {
-    const states = await this.auctions.list({
+    const auctions = await this.listAuctions.execute({
       ...(query.status ? { status: query.status } : {}),
       limit: query.limit ?? 20,
     });
-    const now = Date.now();
-    return { auctions: states.map((s) => toAuctionView(s, now)) };
+    return { auctions };
   }
 }

@@ -1,18 +1,18 @@
-import { Controller, Get, NotFoundException, Param, ParseUUIDPipe, Query } from '@nestjs/common';
-import { Public } from '@suite/service-kit';
-import { toBidView, type BidView } from '../auction.view';
-import { AuctionsRepository } from '../infra/auctions.repository';
-import { ListBidsRequest } from './list-bids.request';
+import { Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '@suite/service-kit';
-import { BidListResponse } from '../auction.responses';
+import { ApiErrors, Public } from '@suite/service-kit';
+import type { FastifyReply } from 'fastify';
+import { answerOf, HTTP_ANSWERS, send } from '../../http/auction.answers';
+import { BidListResponse } from '../../http/auction.responses';
+import { ListBidsRequest } from './list-bids.request';
+import { ListBidsUseCase } from './list-bids.use-case';
 
 // Public: anyone may watch an auction.
 @Public()
 @ApiTags('bids')
 @Controller('auctions')
 export class ListBidsHttpController {
-  constructor(private readonly auctions: AuctionsRepository) {}
+  constructor(private readonly listBids: ListBidsUseCase) {}
 
   // Accepted bids, in the order they were accepted.
   @ApiParam({ name: 'auctionId', type: 'string', format: 'uuid' })
@@ -22,11 +22,9 @@ export class ListBidsHttpController {
   async list(
     @Param('auctionId', new ParseUUIDPipe()) auctionId: string,
     @Query() query: ListBidsRequest,
-  ): Promise<{ auctionId: string; bids: BidView[] }> {
-    if (!(await this.auctions.get(auctionId))) {
-      throw new NotFoundException(`auction ${auctionId} does not exist`);
-    }
-    const bids = await this.auctions.history(auctionId, query.afterSeq ?? 0, query.limit ?? 100);
-    return { auctionId, bids: bids.map(toBidView) };
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const outcome = await this.listBids.execute(auctionId, query.afterSeq ?? 0, query.limit ?? 100);
+    await send(reply, answerOf(HTTP_ANSWERS.listBids, outcome));
   }
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AUCTION_CONFIG, type AuctionConfig } from '../../config/auction.config';
+import { AUCTION_CONFIG } from '../../auction.tokens';
+import type { AuctionConfig } from '../../config/auction.config';
 import type { BidOutcome } from '../domain/auction';
 import { AuctionsRepository } from '../infra/auctions.repository';
 
@@ -9,6 +10,11 @@ export interface PlaceBidCommand {
   amount: number;
 }
 
+// An accepted bid says whose bid and how much, for the answer; a rejected one why.
+export type PlaceBidOutcome =
+  | (Extract<BidOutcome, { kind: 'accepted' }> & { bidderId: string; amount: number })
+  | Extract<BidOutcome, { kind: 'rejected' }>;
+
 @Injectable()
 export class PlaceBidUseCase {
   constructor(
@@ -17,10 +23,12 @@ export class PlaceBidUseCase {
   ) {}
 
   // Accepted or rejected with a reason; throws only when the database is broken.
-  execute(command: PlaceBidCommand): Promise<BidOutcome> {
+  async execute(command: PlaceBidCommand): Promise<PlaceBidOutcome> {
     const { auctionId, bidderId, amount } = command;
-    return this.config.BID_MODE === 'naive'
-      ? this.auctions.placeBidNaive(auctionId, bidderId, amount)
-      : this.auctions.placeBid(auctionId, bidderId, amount);
+    const outcome =
+      this.config.BID_MODE === 'naive'
+        ? await this.auctions.placeBidNaive(auctionId, bidderId, amount)
+        : await this.auctions.placeBid(auctionId, bidderId, amount);
+    return outcome.kind === 'accepted' ? { ...outcome, bidderId, amount } : outcome;
   }
 }

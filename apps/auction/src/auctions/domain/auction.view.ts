@@ -4,7 +4,7 @@ import {
   type AcceptedBid,
   type AuctionPhase,
   type AuctionState,
-} from './domain/auction';
+} from './auction';
 
 // What clients see of an auction. The reserve stays private: only whether it is met.
 export interface AuctionView {

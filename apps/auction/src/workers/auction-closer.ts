@@ -8,8 +8,8 @@ import {
   type SqlExecutor,
   type TransactionRunner,
 } from '@suite/coordination';
-import { DUE_AUCTIONS, NEXT_END_IN_MS } from '../infra/auctions.sql';
-import { closeAuction } from './close-auction';
+import { DUE_AUCTIONS, NEXT_END_IN_MS } from '../auctions/infra/auctions.sql';
+import { closeAuction } from '../auctions/close-auctions/close-auction';
 
 export const CLOSER_LEASE = 'auction-closer';
 

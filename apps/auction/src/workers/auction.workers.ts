@@ -7,7 +7,6 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import {
   FencedHolds,
   LeasedOutboxRelay,
@@ -15,13 +14,14 @@ import {
   createIdempotentProducer,
   type IdempotentProducer,
   type RedisClient,
+  type SqlExecutor,
+  type TransactionRunner,
 } from '@suite/coordination';
 import { createRedisClient } from '@suite/service-kit';
 import { Kafka, logLevel } from 'kafkajs';
-import type { DataSource } from 'typeorm';
-import { AUCTION_CONFIG, type AuctionConfig } from '../config/auction.config';
-import { autocommitExecutor, dataSourceTransactions } from '../database/sql-executors';
-import { AuctionCloser } from './close-auctions/auction-closer';
+import { AUCTION_CONFIG, AUTOCOMMIT, TRANSACTIONS } from '../auction.tokens';
+import type { AuctionConfig } from '../config/auction.config';
+import { AuctionCloser } from './auction-closer';
 
 // The background work of an instance, each part switchable in config: the closer (acts
 // only while it holds the closer lease) and the outbox relay (only while it holds the
@@ -37,19 +37,18 @@ export class AuctionWorkers implements OnApplicationBootstrap, BeforeApplication
 
   constructor(
     @Inject(AUCTION_CONFIG) private readonly config: AuctionConfig,
-    @InjectDataSource() private readonly db: DataSource,
+    @Inject(TRANSACTIONS) private readonly tx: TransactionRunner,
+    @Inject(AUTOCOMMIT) private readonly sql: SqlExecutor,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const { config } = this;
+    const { config, sql, tx } = this;
     if (config.CLOSER === 'off' && config.OUTBOX_RELAY === 'off') return;
     this.redis = createRedisClient({
       url: config.REDIS_URL,
       clusterNodes: config.REDIS_CLUSTER_NODES,
       keyPrefix: config.REDIS_KEY_PREFIX,
     });
-    const sql = autocommitExecutor(this.db);
-    const tx = dataSourceTransactions(this.db);
     // Auction's closer and relay leases (and their epochs) live under its own namespace, so
     // they never meet ticketing's in a shared Redis.
     const holds = new FencedHolds({

@@ -1,0 +1,65 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import {
+  autocommit,
+  migratingDataSourceFactory,
+  PostgresReadiness,
+  typeOrmTransactions,
+} from '@suite/service-kit';
+import type { DataSource } from 'typeorm';
+import { AUCTION_CONFIG, AUTOCOMMIT, TRANSACTIONS } from './auction.tokens';
+import { CreateAuctionHttpController } from './auctions/create-auction/create-auction.http.controller';
+import { CreateAuctionUseCase } from './auctions/create-auction/create-auction.use-case';
+import { GetAuctionHttpController } from './auctions/get-auction/get-auction.http.controller';
+import { GetAuctionUseCase } from './auctions/get-auction/get-auction.use-case';
+import { AuctionsRepository } from './auctions/infra/auctions.repository';
+import { ListAuctionsHttpController } from './auctions/list-auctions/list-auctions.http.controller';
+import { ListAuctionsUseCase } from './auctions/list-auctions/list-auctions.use-case';
+import { ListBidsHttpController } from './auctions/list-bids/list-bids.http.controller';
+import { ListBidsUseCase } from './auctions/list-bids/list-bids.use-case';
+import { PlaceBidHttpController } from './auctions/place-bid/place-bid.http.controller';
+import { PlaceBidUseCase } from './auctions/place-bid/place-bid.use-case';
+import type { AuctionConfig } from './config/auction.config';
+import { auctionDatabaseOptions } from './database/auction-database';
+import { AuctionWorkers } from './workers/auction.workers';
+
+// Auctions, their bids and the closer over the service's own Postgres database.
+@Module({})
+export class AuctionModule {
+  static register(config: AuctionConfig): DynamicModule {
+    return {
+      module: AuctionModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          // No retries at boot: a database that is not there fails the start at once.
+          useFactory: () => ({ ...auctionDatabaseOptions(config), retryAttempts: 0 }),
+          dataSourceFactory: migratingDataSourceFactory,
+        }),
+      ],
+      controllers: [
+        CreateAuctionHttpController,
+        ListAuctionsHttpController,
+        GetAuctionHttpController,
+        PlaceBidHttpController,
+        ListBidsHttpController,
+      ],
+      providers: [
+        { provide: AUCTION_CONFIG, useValue: config },
+        { provide: TRANSACTIONS, inject: [getDataSourceToken()], useFactory: typeOrmTransactions },
+        { provide: AUTOCOMMIT, inject: [getDataSourceToken()], useFactory: autocommit },
+        {
+          provide: AuctionsRepository,
+          inject: [getDataSourceToken()],
+          useFactory: (db: DataSource) => new AuctionsRepository(db),
+        },
+        PostgresReadiness,
+        CreateAuctionUseCase,
+        GetAuctionUseCase,
+        ListAuctionsUseCase,
+        ListBidsUseCase,
+        PlaceBidUseCase,
+        AuctionWorkers,
+      ],
+    };
+  }
+}

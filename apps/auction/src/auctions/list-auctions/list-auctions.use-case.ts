@@ -1,0 +1,15 @@
+import { Injectable } from '@nestjs/common';
+import { toAuctionView, type AuctionView } from '../domain/auction.view';
+import { AuctionsRepository } from '../infra/auctions.repository';
+
+// Newest first, with each auction's current high bid.
+@Injectable()
+export class ListAuctionsUseCase {
+  constructor(private readonly auctions: AuctionsRepository) {}
+
+  async execute(filter: { status?: 'open' | 'closed'; limit: number }): Promise<AuctionView[]> {
+    const states = await this.auctions.list(filter);
+    const now = Date.now();
+    return states.map((state) => toAuctionView(state, now));
+  }
+}
