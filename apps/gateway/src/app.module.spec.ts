@@ -1,7 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { generateEs256KeyPair, loadConfig } from '@suite/service-kit';
-import { GATEWAY_CONFIG, gatewayConfigSchema } from './config/gateway.config';
+import { gatewayConfigSchema } from './config/gateway.config';
 import { initGatewayApp } from './gateway.app';
+import { GATEWAY_CONFIG } from './gateway.tokens';
 import { GatewayMetricsServer } from './metrics/gateway-metrics.server';
 
 describe('gateway app', () => {

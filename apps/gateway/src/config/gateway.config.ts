@@ -125,8 +125,6 @@ export const gatewayConfigSchema = baseServiceConfig
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 
-export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
-
 export function upstreamTimeoutMs(config: GatewayConfig, upstreamName: UpstreamName): number {
   const specific: Record<UpstreamName, number | undefined> = {
     ticketing: config.TICKETING_TIMEOUT_MS,

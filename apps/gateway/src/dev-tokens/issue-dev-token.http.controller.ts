@@ -1,12 +1,10 @@
 import { Body, Controller, HttpCode, HttpStatus, Inject, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DevTokenSigner, Public } from '@suite/service-kit';
+import { DEV_TOKEN_SIGNER, DEV_TOKEN_TTL_SECONDS } from '../gateway.tokens';
 import { DevTokenResponse, IssueDevTokenRequest } from './issue-dev-token.request';
 
-export const DEV_TOKEN_SIGNER = Symbol('DEV_TOKEN_SIGNER');
-export const DEV_TOKEN_TTL_SECONDS = Symbol('DEV_TOKEN_TTL_SECONDS');
-
-// Mints a token for any user id: for the demo and local exploration only. The app
+// Mints a token for any user id: for the demo and local exploration only. The module
 // registers this controller only when DEV_TOKENS=on, so otherwise the route is a 404.
 @ApiTags('development')
 @Public()

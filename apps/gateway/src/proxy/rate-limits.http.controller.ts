@@ -11,7 +11,8 @@ import {
 } from '@nestjs/swagger';
 import { DESCRIPTOR_PARAM_PATTERN, RATE_LIMIT_DOMAIN_NAME } from '@suite/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
+import type { GatewayConfig } from '../config/gateway.config';
+import { GATEWAY_CONFIG } from '../gateway.tokens';
 import { ROUTES } from '../routes/gateway-routes';
 import { ProxyRoute } from '../routes/proxy-route.decorator';
 import { ErrorResponse } from './dto/error.response';

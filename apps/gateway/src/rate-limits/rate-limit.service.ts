@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HttpMetrics } from '@suite/service-kit';
 import { Counter } from 'prom-client';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
-import { GatewayRedis } from '../redis/gateway-redis';
+import type { RedisClient } from '@suite/coordination';
+import type { GatewayConfig } from '../config/gateway.config';
+import { GATEWAY_CONFIG, REDIS } from '../gateway.tokens';
 import {
   GatewayRateLimiter,
   type RateLimitOutcome,
@@ -19,11 +20,11 @@ export class RateLimitService {
 
   constructor(
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
-    redis: GatewayRedis,
+    @Inject(REDIS) redis: RedisClient,
     metrics: HttpMetrics,
   ) {
     this.limiter = new GatewayRateLimiter({
-      redis: redis.client,
+      redis,
       limits: config.RATE_LIMITS,
       timeoutMs: config.RATE_LIMIT_REDIS_TIMEOUT_MS,
       recheckMs: config.RATE_LIMIT_RECHECK_MS,
