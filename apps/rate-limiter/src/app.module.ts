@@ -1,13 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule, HealthModule, ObservabilityModule } from '@suite/service-kit';
-import { CheckHttpController } from './check/check.http.controller';
-import { CheckUseCase } from './check/check.use-case';
-import { DecisionMetrics } from './check/decision.metrics';
+import { CheckHttpController } from './policies/check/check.http.controller';
+import { CheckUseCase } from './policies/check/check.use-case';
+import { DecisionMetrics } from './policies/infra/decision.metrics';
 import { RATE_LIMITER_CONFIG, type RateLimiterConfig } from './config/rate-limiter.config';
 import { PoliciesModule } from './policies/policies.module';
 import { RedisModule } from './redis/redis.module';
-import { UsageHttpController } from './usage/usage.http.controller';
-import { UsageUseCase } from './usage/usage.use-case';
+import { UsageHttpController } from './policies/usage/usage.http.controller';
+import { UsageUseCase } from './policies/usage/usage.use-case';
 
 @Module({})
 export class AppModule {

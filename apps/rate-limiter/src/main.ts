@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigError, createServiceApp, loadConfig, stopOnSignals } from '@suite/service-kit';
 import { AppModule } from './app.module';
-import { PolicyFileError } from './policies/policy-registry';
+import { PolicyFileError } from './policies/infra/policy-registry';
 import { rateLimiterConfigSchema } from './config/rate-limiter.config';
 
 async function main(): Promise<void> {

@@ -5,8 +5,8 @@ import {
   RATE_LIMIT_DESCRIPTOR_JSON_SCHEMA,
 } from '@suite/contracts';
 import { describeValidator } from '@suite/service-kit';
-import { MAX_DESCRIPTORS } from '../check/check.request';
-import { UsageQuery } from '../usage/usage.request';
+import { MAX_DESCRIPTORS } from '../policies/check/check.request';
+import { UsageQuery } from '../policies/usage/usage.query';
 
 // What the rate limiter's routes answer, for its OpenAPI document: a check's decision,
 // usage, and the policy admin views. A field added to one of them belongs here too, or

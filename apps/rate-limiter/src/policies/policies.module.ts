@@ -3,7 +3,7 @@ import { createLimiter, type RedisClient } from '@suite/coordination';
 import type { RateLimiterConfig } from '../config/rate-limiter.config';
 import { REDIS } from '../rate-limiter.tokens';
 import { PoliciesHttpController } from './admin/policies.http.controller';
-import { PolicyRegistry } from './policy-registry';
+import { PolicyRegistry } from './infra/policy-registry';
 
 @Module({})
 export class PoliciesModule implements OnApplicationShutdown {

@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
 import { SCOPES } from '@suite/contracts';
 import { RequireScopes } from '@suite/service-kit';
 import type { FastifyReply } from 'fastify';
-import { PolicyRegistry } from '../policy-registry';
+import { PolicyRegistry } from '../infra/policy-registry';
 import { ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   PoliciesResponse,

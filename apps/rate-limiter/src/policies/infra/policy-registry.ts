@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { PolicySet, type LimiterFactory } from './domain/policy-set';
-import { readPolicyFile } from './infra/policy-file.reader';
+import { PolicySet, type LimiterFactory } from '../domain/policy-set';
+import { readPolicyFile } from './policy-file.reader';
 
 // What is loaded now, shown by GET /admin/policies and stamped on every decision.
 export interface LoadedVersion {

@@ -1,12 +1,12 @@
 import { Body, Controller, ForbiddenException, HttpCode, Post, Res } from '@nestjs/common';
 import { CurrentUser, type AuthenticatedUser } from '@suite/service-kit';
 import type { FastifyReply } from 'fastify';
-import { callersOwnDescriptors } from './callers-own-descriptors';
+import { callersOwnDescriptors } from '../domain/callers-own-descriptors';
 import { CheckRequest } from './check.request';
 import { CheckUseCase } from './check.use-case';
 import { ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '@suite/service-kit';
-import { CheckDecisionResponse } from '../http/rate-limiter.responses';
+import { CheckDecisionResponse } from '../../http/rate-limiter.responses';
 
 // 200 when admitted, 429 when denied, with the same body either way, so a caller can act
 // on the status alone (an nginx auth_request, curl -f) or read the decision. A valid token

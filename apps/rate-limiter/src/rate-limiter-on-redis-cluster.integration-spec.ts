@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { descriptorKey, type RateLimitPolicyFile } from '@suite/contracts';
 import { limiterKeyBase } from '@suite/coordination';
 import { DisposableRedisCluster } from '@suite/testing';
-import { RateLimiterTestApps } from '../testing/rate-limiter-test-apps';
+import { RateLimiterTestApps } from './testing/rate-limiter-test-apps';
 
 const PREFIX = 'rl-cluster:';
 const file: RateLimitPolicyFile = {

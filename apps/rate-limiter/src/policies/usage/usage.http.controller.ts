@@ -2,12 +2,12 @@ import { Controller, ForbiddenException, Get, Query, Res } from '@nestjs/common'
 import type { RateLimitDescriptor } from '@suite/contracts';
 import { CurrentUser, type AuthenticatedUser } from '@suite/service-kit';
 import type { FastifyReply } from 'fastify';
-import { callersOwnDescriptors } from '../check/callers-own-descriptors';
-import { parseDescriptorParam, UsageQuery } from './usage.request';
+import { callersOwnDescriptors } from '../domain/callers-own-descriptors';
+import { parseDescriptorParam, UsageQuery } from './usage.query';
 import { UsageUseCase } from './usage.use-case';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '@suite/service-kit';
-import { UsageResponse } from '../http/rate-limiter.responses';
+import { UsageResponse } from '../../http/rate-limiter.responses';
 
 // GET /usage?domain=api&descriptor=user:42&descriptor=route:POST%20/holds
 // As for /check: a valid token, and only an operator reads descriptors not its own (403).

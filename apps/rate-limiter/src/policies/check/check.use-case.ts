@@ -7,9 +7,9 @@ import {
   type RateLimitDescriptor,
 } from '@suite/contracts';
 import type { DecisionSource, RateLimitDecision } from '@suite/coordination';
-import type { ActivePolicy } from '../policies/domain/policy-set';
-import { PolicyRegistry } from '../policies/policy-registry';
-import { DecisionMetrics } from './decision.metrics';
+import type { ActivePolicy } from '../domain/policy-set';
+import { PolicyRegistry } from '../infra/policy-registry';
+import { DecisionMetrics } from '../infra/decision.metrics';
 
 export interface CheckCommand {
   domain: string;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { descriptorKey, type RateLimitDescriptor } from '@suite/contracts';
-import { PolicyRegistry } from '../policies/policy-registry';
+import { PolicyRegistry } from '../infra/policy-registry';
 
 export interface DescriptorUsage {
   descriptor: RateLimitDescriptor;
