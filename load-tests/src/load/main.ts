@@ -1,15 +1,18 @@
 // `npm run load -- <scenario> [--rate N] [--duration S] [--vus N] [--target native|compose]`:
 // runs one scenario from load-tests/scenarios against a fresh stack (tools/load.sh brings the
 // infrastructure up; the services are started here on empty databases, as the demo does),
-// shows progress, runs the invariant verifiers, prints a summary, writes the run's JSON to
-// load-tests/results/runs/ and exits 1 when a threshold failed (2 on a bad command line).
+// shows progress, runs the invariant verifiers, prints a summary, writes the run's JSON and
+// its HTML page to load-tests/results/runs/ and exits 1 when a threshold failed (2 on a bad
+// command line).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findWorkspaceRoot } from '@suite/testing';
+import { START_ORDER, findWorkspaceRoot, running } from '@suite/testing';
 import { SCENARIOS } from '../../scenarios';
 import { GatewayClient } from '../lib/gateway-client';
 import { totalOf, verifyRun, withRunDatabases } from '../lib/verify-run';
 import { composeTarget, nativeTarget, type DemoTarget } from '../demo/targets';
+import { htmlPathFor, renderHtmlReport } from '../report/html-report';
+import { MemorySampler } from '../report/memory-sampler';
 import { parseLoadArgs, UsageError, type LoadArgs } from './args';
 import { realClock } from './clock';
 import { runClosed, runOpen, type Iteration } from './engine';
@@ -118,6 +121,16 @@ async function main(argv: readonly string[]): Promise<number> {
   console.log(
     `\n${scenario.name} against ${target.name} (${target.gatewayUrl}): ${describeLoad(load)}`,
   );
+  // The native services' pids are known: their memory is sampled while the traffic runs.
+  const memory =
+    target.name === 'native'
+      ? new MemorySampler(() =>
+          START_ORDER.flatMap((service) => {
+            const entry = running(service);
+            return entry ? [{ service, pid: entry.pid }] : [];
+          }),
+        ).start()
+      : undefined;
   const runStarted = new Date();
   const iteration: Iteration = (ctx) =>
     scenario.iteration(
@@ -136,6 +149,7 @@ async function main(argv: readonly string[]): Promise<number> {
     load.model === 'open'
       ? await runOpen(load, iteration, options)
       : await runClosed(load, iteration, options);
+  const memorySeries = memory?.stop(result.startMs) ?? [];
 
   console.log('traffic done; running the verifiers (the sagas settle first)');
   const verification = await withRunDatabases(target.databases, (db) =>
@@ -181,12 +195,15 @@ async function main(argv: readonly string[]): Promise<number> {
         settledInS: verification.settledInS,
       },
     },
+    memory: memorySeries,
   });
   console.log(formatReport(report));
   const dir = join(ROOT, 'load-tests/results/runs');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${scenario.name}-${runStarted.toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  const page = htmlPathFor(file);
+  writeFileSync(page, renderHtmlReport(report));
   console.log(`\nreport: ${file}`);
   console.log(
     `sagas ${JSON.stringify(verification.sagas)}; seats sold ${verification.seatsSold}, tickets ${verification.tickets}`,
@@ -198,6 +215,7 @@ async function main(argv: readonly string[]): Promise<number> {
       `threshold failed: ${failed.metric}: ${failed.condition} (actual ${failed.actual ?? failed.reason})`,
     );
   }
+  console.log(`\npage: ${page}`);
   return report.passed ? 0 : 1;
 }
 

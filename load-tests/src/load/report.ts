@@ -1,5 +1,6 @@
 // A run's report: the JSON a later HTML page reads (load-tests/results/runs/), and the
 // terminal summary. Both come from one object.
+import type { MemorySeries } from '../report/memory-sampler';
 import type { LatencyStats } from './histogram';
 import type { RunResult } from './engine';
 import type { Recorder, RequestStats, SecondBucket, StageStats } from './recorder';
@@ -34,6 +35,16 @@ export interface RunReport {
   thresholds: ThresholdResult[];
   verifiers: { ran: boolean; violations: Record<string, number | null>; details?: unknown };
   passed: boolean;
+  // Each service's memory, seconds from the run's start (the native stack's services only).
+  memory?: MemorySeries[];
+  // Windows in which a fault was injected, seconds from the run's start.
+  faults?: FaultWindow[];
+}
+
+export interface FaultWindow {
+  name: string;
+  atS: number;
+  forS: number;
 }
 
 export function buildReport(input: {
@@ -45,6 +56,8 @@ export function buildReport(input: {
   result: RunResult;
   thresholds: ThresholdResult[];
   verifiers: RunReport['verifiers'];
+  memory?: MemorySeries[];
+  faults?: FaultWindow[];
 }): RunReport {
   const { recorder } = input.result;
   const seconds = recorder.perSecond();
@@ -81,6 +94,8 @@ export function buildReport(input: {
     thresholds: input.thresholds,
     verifiers: input.verifiers,
     passed: input.thresholds.every((t) => t.passed),
+    ...(input.memory ? { memory: input.memory } : {}),
+    ...(input.faults ? { faults: input.faults } : {}),
   };
 }
 
