@@ -6,7 +6,6 @@ import {
   PostgresReadiness,
   typeOrmTransactions,
 } from '@suite/service-kit';
-import type { DataSource } from 'typeorm';
 import { AUCTION_CONFIG, AUTOCOMMIT, TRANSACTIONS } from './auction.tokens';
 import { CreateAuctionHttpController } from './auctions/create-auction/create-auction.http.controller';
 import { CreateAuctionUseCase } from './auctions/create-auction/create-auction.use-case';
@@ -47,11 +46,7 @@ export class AuctionModule {
         { provide: AUCTION_CONFIG, useValue: config },
         { provide: TRANSACTIONS, inject: [getDataSourceToken()], useFactory: typeOrmTransactions },
         { provide: AUTOCOMMIT, inject: [getDataSourceToken()], useFactory: autocommit },
-        {
-          provide: AuctionsRepository,
-          inject: [getDataSourceToken()],
-          useFactory: (db: DataSource) => new AuctionsRepository(db),
-        },
+        { provide: AuctionsRepository, useValue: new AuctionsRepository() },
         PostgresReadiness,
         CreateAuctionUseCase,
         GetAuctionUseCase,

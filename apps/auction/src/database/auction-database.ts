@@ -1,6 +1,5 @@
 import { typeOrmOptionsFor } from '@suite/service-kit';
 import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
-import { AuctionRecord, BidRecord } from '../auctions/infra/auction.record';
 import type { AuctionConfig } from '../config/auction.config';
 import { AUCTION_MIGRATIONS } from './migrations';
 
@@ -12,7 +11,7 @@ export function auctionDatabaseOptions(config: AuctionConfig): PostgresConnectio
   return {
     ...typeOrmOptionsFor({
       url: config.DATABASE_URL,
-      entities: [AuctionRecord, BidRecord],
+      entities: [],
       migrations: AUCTION_MIGRATIONS,
       poolSize: config.DATABASE_POOL_SIZE,
       applicationName: 'auction',

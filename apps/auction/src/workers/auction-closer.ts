@@ -8,8 +8,8 @@ import {
   type SqlExecutor,
   type TransactionRunner,
 } from '@suite/coordination';
-import { DUE_AUCTIONS, NEXT_END_IN_MS } from '../auctions/infra/auctions.sql';
 import { closeAuction } from '../auctions/close-auctions/close-auction';
+import { AuctionsRepository } from '../auctions/infra/auctions.repository';
 
 export const CLOSER_LEASE = 'auction-closer';
 
@@ -36,6 +36,7 @@ export interface AuctionCloserOptions {
 // due auction with a fenced write, and stops closing the moment it is no longer leader.
 export class AuctionCloser {
   private readonly elector: LeaderElector;
+  private readonly auctions = new AuctionsRepository();
 
   constructor(private readonly options: AuctionCloserOptions) {
     this.elector = new LeaderElector({
@@ -69,8 +70,8 @@ export class AuctionCloser {
     for (;;) {
       const token = this.elector.currentToken();
       if (token === undefined) return closed;
-      const { rows } = await this.options.sql.query<{ id: string }>(DUE_AUCTIONS, [batch]);
-      for (const { id } of rows) {
+      const due = await this.auctions.due(this.options.sql, batch);
+      for (const id of due) {
         // Checked again per auction: leadership can end in the middle of a batch.
         const current = this.elector.currentToken();
         if (current === undefined) return closed;
@@ -83,7 +84,7 @@ export class AuctionCloser {
           this.options.onClosed?.(outcome.event);
         }
       }
-      if (rows.length < batch) return closed;
+      if (due.length < batch) return closed;
     }
   }
 
@@ -93,11 +94,9 @@ export class AuctionCloser {
       let waitMs = this.options.pollMs;
       try {
         await this.closeDue();
-        const { rows } = await this.options.sql.query<{ ms: number | null }>(NEXT_END_IN_MS);
-        const next = rows[0]?.ms;
+        const next = await this.auctions.nextEndInMs(this.options.sql);
         // At least a few ms: a due auction that could not be closed must not spin the loop.
-        if (next !== null && next !== undefined)
-          waitMs = Math.max(5, Math.min(waitMs, Math.ceil(next)));
+        if (next !== null) waitMs = Math.max(5, Math.min(waitMs, Math.ceil(next)));
       } catch (error) {
         this.options.onError?.(error);
       }

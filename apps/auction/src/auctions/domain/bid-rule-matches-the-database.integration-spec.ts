@@ -1,10 +1,10 @@
+import type { SqlExecutor } from '@suite/coordination';
+import { autocommit } from '@suite/service-kit';
+import { createTestDatabase, type TestDatabase } from '@suite/testing';
 import fc from 'fast-check';
 import { DataSource } from 'typeorm';
-import { createTestDatabase, type TestDatabase } from '@suite/testing';
 import { AUCTION_MIGRATIONS } from '../../database/migrations';
-import { AuctionRecord, BidRecord } from '../infra/auction.record';
-import { AuctionsRepository } from '../infra/auctions.repository';
-import { PLACE_BID } from '../infra/auctions.sql';
+import { AuctionsRepository, PLACE_BID } from '../infra/auctions.repository';
 import {
   decideBid,
   minimumBid,
@@ -193,7 +193,8 @@ function situationsOf(state: AuctionState, bid: Bid, now: number, db: BidOutcome
 describe('the bid rule in TypeScript and in the database', () => {
   let db: TestDatabase;
   let fixedClock: DataSource;
-  let repository: AuctionsRepository;
+  const repository = new AuctionsRepository();
+  let sql: SqlExecutor;
   let sequence = 0;
 
   beforeAll(async () => {
@@ -205,14 +206,14 @@ describe('the bid rule in TypeScript and in the database', () => {
     fixedClock = new DataSource({
       type: 'postgres',
       url: db.url,
-      entities: [AuctionRecord, BidRecord],
+      entities: [],
       synchronize: false,
       poolSize: 1,
       // Unqualified clock_timestamp() in auction_place_bid resolves to the fixed clock.
       extra: { options: '-c search_path=fixed_clock,pg_catalog,public' },
     });
     await fixedClock.initialize();
-    repository = new AuctionsRepository(fixedClock);
+    sql = autocommit(fixedClock);
   }, 30_000);
 
   afterAll(async () => {
@@ -272,7 +273,7 @@ describe('the bid rule in TypeScript and in the database', () => {
         async (auction, plan) => {
           let state = await insertAuction(auction);
           // The row as the service reads it is the state both rules start from.
-          expect(await repository.get(state.id)).toEqual(state);
+          expect(await repository.get(sql, state.id)).toEqual(state);
           const firstSeq = state.bidCount;
           const accepted: AcceptedBid[] = [];
           let now = T0 - 3_000;
@@ -291,7 +292,7 @@ describe('the bid rule in TypeScript and in the database', () => {
             const bid = { bidderId: step.bidderId, amount };
 
             await db.pool.query('update fixed_clock.now set at = $1', [iso(now)]);
-            const fromDatabase = await repository.placeBid(state.id, bid.bidderId, bid.amount);
+            const fromDatabase = await repository.placeBid(sql, state.id, bid.bidderId, bid.amount);
             const fromTypeScript = outcomeOf(state, bid, now);
             expect({ state, bid, now, outcome: fromDatabase }).toEqual({
               state,
@@ -321,8 +322,8 @@ describe('the bid rule in TypeScript and in the database', () => {
             }
           }
           // What the function wrote is what the model holds.
-          expect(await repository.get(state.id)).toEqual(state);
-          expect(await repository.history(state.id, firstSeq, 100)).toEqual(accepted);
+          expect(await repository.get(sql, state.id)).toEqual(state);
+          expect(await repository.history(sql, state.id, firstSeq, 100)).toEqual(accepted);
         },
       ),
       { seed: 20_261_130, numRuns: 300 },

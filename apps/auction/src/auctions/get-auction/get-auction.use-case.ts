@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { SqlExecutor } from '@suite/coordination';
+import { AUTOCOMMIT } from '../../auction.tokens';
 import { toAuctionView, type AuctionView } from '../domain/auction.view';
 import { AuctionsRepository } from '../infra/auctions.repository';
 
@@ -8,10 +10,13 @@ export type GetAuctionOutcome =
 
 @Injectable()
 export class GetAuctionUseCase {
-  constructor(private readonly auctions: AuctionsRepository) {}
+  constructor(
+    @Inject(AUTOCOMMIT) private readonly sql: SqlExecutor,
+    private readonly auctions: AuctionsRepository,
+  ) {}
 
   async execute(auctionId: string): Promise<GetAuctionOutcome> {
-    const auction = await this.auctions.get(auctionId);
+    const auction = await this.auctions.get(this.sql, auctionId);
     if (!auction) return { kind: 'not-found', auctionId };
     return { kind: 'found', auction: toAuctionView(auction, Date.now()) };
   }

@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { SqlExecutor } from '@suite/coordination';
+import { AUTOCOMMIT } from '../../auction.tokens';
 import { toBidView, type BidView } from '../domain/auction.view';
 import { AuctionsRepository } from '../infra/auctions.repository';
 
@@ -9,11 +11,14 @@ export type ListBidsOutcome =
 // Accepted bids, in the order they were accepted, after a sequence number.
 @Injectable()
 export class ListBidsUseCase {
-  constructor(private readonly auctions: AuctionsRepository) {}
+  constructor(
+    @Inject(AUTOCOMMIT) private readonly sql: SqlExecutor,
+    private readonly auctions: AuctionsRepository,
+  ) {}
 
   async execute(auctionId: string, afterSeq: number, limit: number): Promise<ListBidsOutcome> {
-    if (!(await this.auctions.get(auctionId))) return { kind: 'not-found', auctionId };
-    const bids = await this.auctions.history(auctionId, afterSeq, limit);
+    if (!(await this.auctions.get(this.sql, auctionId))) return { kind: 'not-found', auctionId };
+    const bids = await this.auctions.history(this.sql, auctionId, afterSeq, limit);
     return { kind: 'listed', auctionId, bids: bids.map(toBidView) };
   }
 }

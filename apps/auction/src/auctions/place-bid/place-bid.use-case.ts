@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AUCTION_CONFIG } from '../../auction.tokens';
+import type { SqlExecutor } from '@suite/coordination';
+import { AUCTION_CONFIG, AUTOCOMMIT } from '../../auction.tokens';
 import type { AuctionConfig } from '../../config/auction.config';
 import type { BidOutcome } from '../domain/auction';
 import { AuctionsRepository } from '../infra/auctions.repository';
@@ -18,6 +19,7 @@ export type PlaceBidOutcome =
 @Injectable()
 export class PlaceBidUseCase {
   constructor(
+    @Inject(AUTOCOMMIT) private readonly sql: SqlExecutor,
     private readonly auctions: AuctionsRepository,
     @Inject(AUCTION_CONFIG) private readonly config: AuctionConfig,
   ) {}
@@ -27,8 +29,8 @@ export class PlaceBidUseCase {
     const { auctionId, bidderId, amount } = command;
     const outcome =
       this.config.BID_MODE === 'naive'
-        ? await this.auctions.placeBidNaive(auctionId, bidderId, amount)
-        : await this.auctions.placeBid(auctionId, bidderId, amount);
+        ? await this.auctions.placeBidNaive(this.sql, auctionId, bidderId, amount)
+        : await this.auctions.placeBid(this.sql, auctionId, bidderId, amount);
     return outcome.kind === 'accepted' ? { ...outcome, bidderId, amount } : outcome;
   }
 }
