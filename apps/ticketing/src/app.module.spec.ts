@@ -1,7 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { generateEs256KeyPair, initServiceApp, loadConfig } from '@suite/service-kit';
 import { AppModule } from './app.module';
-import { TICKETING_CONFIG, ticketingConfigSchema } from './config/ticketing.config';
+import { ticketingConfigSchema } from './config/ticketing.config';
+import { TICKETING_CONFIG } from './ticketing.tokens';
 
 describe('ticketing app', () => {
   const config = loadConfig(

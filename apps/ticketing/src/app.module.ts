@@ -1,7 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule, HealthModule, ObservabilityModule } from '@suite/service-kit';
-import { TICKETING_CONFIG, type TicketingConfig } from './config/ticketing.config';
+import type { TicketingConfig } from './config/ticketing.config';
 import { TicketingModule } from './ticketing.module';
+import { TICKETING_CONFIG } from './ticketing.tokens';
 
 @Module({})
 export class AppModule {

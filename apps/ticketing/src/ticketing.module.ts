@@ -30,7 +30,7 @@ import { checkoutSaga } from './checkout/domain/checkout.saga';
 import { StartCheckoutHttpController } from './checkout/start-checkout/start-checkout.http.controller';
 import { StartCheckoutUseCase } from './checkout/start-checkout/start-checkout.use-case';
 import { TicketingWorkers } from './checkout/ticketing.workers';
-import { TICKETING_CONFIG, type TicketingConfig } from './config/ticketing.config';
+import type { TicketingConfig } from './config/ticketing.config';
 import { outboxWriteOptions } from './outbox/ticketing-events';
 import { openTicketingDatabase } from './database/ticketing-database';
 import { EventsHttpController } from './events/events.http.controller';
@@ -44,7 +44,7 @@ import { HoldsRepository } from './holds/infra/holds.repository';
 import { SeatLeases } from './holds/infra/seat-leases';
 import { PlaceHoldUseCase } from './holds/place-hold/place-hold.use-case';
 import { ReleaseHoldUseCase } from './holds/release-hold/release-hold.use-case';
-import { GetOrderUseCase, ORCHESTRATOR } from './orders/get-order/get-order.use-case';
+import { GetOrderUseCase } from './orders/get-order/get-order.use-case';
 import { OrdersRepository } from './orders/infra/orders.repository';
 import { OrdersHttpController } from './orders/orders.http.controller';
 import {
@@ -52,7 +52,9 @@ import {
   CLOCK,
   DATA_SOURCE,
   FENCED_HOLDS,
+  ORCHESTRATOR,
   REDIS,
+  TICKETING_CONFIG,
   TRANSACTIONS,
 } from './ticketing.tokens';
 

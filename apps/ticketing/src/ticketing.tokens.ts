@@ -1,4 +1,5 @@
-// Injection tokens of the service's infrastructure.
+// Injection tokens of the service: its config, its connections and the ports built on them.
+export const TICKETING_CONFIG = Symbol('TICKETING_CONFIG');
 export const DATA_SOURCE = Symbol('DATA_SOURCE');
 export const REDIS = Symbol('REDIS');
 // TransactionRunner over the DataSource.
@@ -7,3 +8,5 @@ export const TRANSACTIONS = Symbol('TRANSACTIONS');
 export const AUTOCOMMIT = Symbol('AUTOCOMMIT');
 export const FENCED_HOLDS = Symbol('FENCED_HOLDS');
 export const CLOCK = Symbol('CLOCK');
+// The SagaOrchestrator that runs checkouts.
+export const ORCHESTRATOR = Symbol('ORCHESTRATOR');

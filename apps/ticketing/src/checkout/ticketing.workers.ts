@@ -20,14 +20,13 @@ import {
 } from '@suite/coordination';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
-import { TICKETING_CONFIG, type TicketingConfig } from '../config/ticketing.config';
+import type { TicketingConfig } from '../config/ticketing.config';
 import { SeatsRepository } from '../events/infra/seats.repository';
 import { ExpireHoldsUseCase } from '../holds/expire-holds/expire-holds.use-case';
 import { HoldsRepository } from '../holds/infra/holds.repository';
 import { SeatLeases } from '../holds/infra/seat-leases';
-import { ORCHESTRATOR } from '../orders/get-order/get-order.use-case';
 import { outboxWriteOptions } from '../outbox/ticketing-events';
-import { FENCED_HOLDS, TRANSACTIONS } from '../ticketing.tokens';
+import { FENCED_HOLDS, ORCHESTRATOR, TICKETING_CONFIG, TRANSACTIONS } from '../ticketing.tokens';
 import { ticketingStepHandlers } from './saga-steps/ticketing-steps.handlers';
 
 // The service's background work, started after boot and stopped before shutdown:

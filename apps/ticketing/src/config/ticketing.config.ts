@@ -132,5 +132,3 @@ export const ticketingConfigSchema = ticketingConfigFields.superRefine((config, 
 });
 
 export type TicketingConfig = z.infer<typeof ticketingConfigSchema>;
-
-export const TICKETING_CONFIG = Symbol('TICKETING_CONFIG');

@@ -1,10 +1,12 @@
-import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { IdParams } from '../http/id.params';
 import { EventsRepository, type EventSummary } from './infra/events.repository';
 import { ListSeatsQuery } from './list-seats/list-seats.query';
-import { ListSeatsUseCase, type SeatView } from './list-seats/list-seats.use-case';
+import { ListSeatsUseCase } from './list-seats/list-seats.use-case';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '@suite/service-kit';
+import { answerOf, HTTP_ANSWERS, send } from '../http/ticketing.answers';
 import { EventListResponse, SeatListResponse } from '../http/ticketing.responses';
 
 @ApiTags('events')
@@ -36,15 +38,13 @@ export class EventsHttpController {
   async seats(
     @Param() params: IdParams,
     @Query() query: ListSeatsQuery,
-  ): Promise<{ eventId: string; total: number; seats: SeatView[] }> {
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const result = await this.listSeats.execute(params.id, {
       ...(query.section !== undefined ? { section: query.section } : {}),
       limit: query.limit,
       offset: query.offset,
     });
-    if (result.kind === 'event-not-found') {
-      throw new NotFoundException(`event ${params.id} does not exist`);
-    }
-    return { eventId: result.eventId, total: result.total, seats: result.seats };
+    await send(reply, answerOf(HTTP_ANSWERS.listSeats, result));
   }
 }

@@ -1,24 +1,14 @@
-import {
-  Body,
-  ConflictException,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  NotFoundException,
-  Param,
-  Post,
-  BadRequestException,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { CurrentUser, type AuthenticatedUser } from '@suite/service-kit';
 import { IdParams } from '../http/id.params';
-import type { HoldView } from './domain/hold.view';
 import { GetHoldUseCase } from './get-hold/get-hold.use-case';
 import { PlaceHoldRequest } from './place-hold/place-hold.request';
 import { PlaceHoldUseCase } from './place-hold/place-hold.use-case';
 import { ReleaseHoldUseCase } from './release-hold/release-hold.use-case';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '@suite/service-kit';
+import { answerOf, HTTP_ANSWERS, send } from '../http/ticketing.answers';
 import { HoldResponse } from '../http/ticketing.responses';
 
 @ApiTags('holds')
@@ -48,44 +38,22 @@ export class HoldsHttpController {
   async place(
     @Body() body: PlaceHoldRequest,
     @CurrentUser() user: AuthenticatedUser,
-  ): Promise<HoldView> {
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const result = await this.placeHold.execute({ ...body, userId: user.userId });
-    switch (result.kind) {
-      case 'placed':
-        return result.hold;
-      case 'event-not-found':
-        throw new NotFoundException(`event ${body.eventId} does not exist`);
-      case 'unknown-seats':
-        throw new NotFoundException({
-          message: `event ${body.eventId} has no seats ${result.seatIds.join(', ')}`,
-          seatIds: result.seatIds,
-        });
-      case 'too-many-seats':
-        throw new BadRequestException(`a hold takes at most ${result.max} seats`);
-      case 'duplicate-seats':
-        throw new BadRequestException('seatIds must not repeat a seat');
-      case 'seats-taken':
-        throw new ConflictException({
-          message: `seats already taken: ${result.seatIds.join(', ')}`,
-          seatIds: result.seatIds,
-        });
-      case 'held-seat-cap':
-        throw new ConflictException(
-          `one user may hold at most ${result.max} seats of an event at once: you hold ${result.held}, ` +
-            `this hold asks for ${result.wanted} more; check out or release a hold first`,
-        );
-    }
+    await send(reply, answerOf(HTTP_ANSWERS.placeHold, result));
   }
 
   @Get(':id')
   @ApiOkResponse({ type: HoldResponse })
   @ApiErrors({ 404: 'No such hold of the caller' })
-  async get(@Param() params: IdParams, @CurrentUser() user: AuthenticatedUser): Promise<HoldView> {
+  async get(
+    @Param() params: IdParams,
+    @CurrentUser() user: AuthenticatedUser,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const result = await this.getHold.execute(params.id, user.userId);
-    // Another user's hold answers as a missing one: a 403 would confirm that the id exists.
-    if (result.kind === 'not-found' || result.kind === 'not-owner')
-      throw new NotFoundException(`hold ${params.id} does not exist`);
-    return result.hold;
+    await send(reply, answerOf(HTTP_ANSWERS.getHold, result));
   }
 
   @Delete(':id')
@@ -95,16 +63,12 @@ export class HoldsHttpController {
     404: 'No such hold of the caller',
     409: 'The hold is no longer active',
   })
-  async release(@Param() params: IdParams, @CurrentUser() user: AuthenticatedUser): Promise<void> {
+  async release(
+    @Param() params: IdParams,
+    @CurrentUser() user: AuthenticatedUser,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const result = await this.releaseHold.execute(params.id, user.userId);
-    switch (result.kind) {
-      case 'released':
-        return;
-      case 'not-found':
-      case 'not-owner':
-        throw new NotFoundException(`hold ${params.id} does not exist`);
-      case 'not-releasable':
-        throw new ConflictException(`the hold is ${result.status} and can no longer be released`);
-    }
+    await send(reply, answerOf(HTTP_ANSWERS.releaseHold, result));
   }
 }

@@ -200,12 +200,22 @@ describe('seat holds', () => {
     expect(empty.json().message).toEqual(['seatIds must contain at least 1 elements']);
     const unknownSeat = await placeHold('alice', ['Z-9-9']);
     expect(unknownSeat.statusCode).toBe(404);
+    expect(unknownSeat.json()).toEqual({
+      statusCode: 404,
+      error: 'Not Found',
+      message: `event ${SEED_EVENT_ID} has no seats Z-9-9`,
+      seatIds: ['Z-9-9'],
+    });
     const unknownEvent = await placeHold(
       'alice',
       ['A-1-1'],
       '00000000-0000-4000-8000-000000000000',
     );
-    expect(unknownEvent.statusCode).toBe(404);
+    expect(unknownEvent.json()).toEqual({
+      statusCode: 404,
+      error: 'Not Found',
+      message: 'event 00000000-0000-4000-8000-000000000000 does not exist',
+    });
     const badId = await t.app.inject({
       method: 'GET',
       url: '/holds/not-a-uuid',
@@ -219,6 +229,11 @@ describe('seat holds', () => {
       headers: await t.authAs('alice'),
     });
     expect(unknownHold.statusCode).toBe(404);
+    expect(unknownHold.json()).toEqual({
+      statusCode: 404,
+      error: 'Not Found',
+      message: 'hold 00000000-0000-4000-8000-000000000000 does not exist',
+    });
   });
 });
 

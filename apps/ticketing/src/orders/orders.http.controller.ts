@@ -1,9 +1,11 @@
-import { Controller, Get, NotFoundException, Param } from '@nestjs/common';
+import { Controller, Get, Param, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { CurrentUser, type AuthenticatedUser } from '@suite/service-kit';
 import { IdParams } from '../http/id.params';
-import { GetOrderUseCase, type OrderView } from './get-order/get-order.use-case';
+import { GetOrderUseCase } from './get-order/get-order.use-case';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '@suite/service-kit';
+import { answerOf, HTTP_ANSWERS, send } from '../http/ticketing.answers';
 import { OrderResponse } from '../http/ticketing.responses';
 
 @ApiTags('orders')
@@ -14,11 +16,12 @@ export class OrdersHttpController {
   @Get(':id')
   @ApiOkResponse({ type: OrderResponse })
   @ApiErrors({ 404: 'No such order of the caller' })
-  async get(@Param() params: IdParams, @CurrentUser() user: AuthenticatedUser): Promise<OrderView> {
+  async get(
+    @Param() params: IdParams,
+    @CurrentUser() user: AuthenticatedUser,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const result = await this.getOrder.execute(params.id, user.userId);
-    // Another user's order answers as a missing one: a 403 would confirm that the id exists.
-    if (result.kind === 'not-found' || result.kind === 'not-owner')
-      throw new NotFoundException(`order ${params.id} does not exist`);
-    return result.order;
+    await send(reply, answerOf(HTTP_ANSWERS.getOrder, result));
   }
 }

@@ -1,13 +1,4 @@
-import {
-  BadRequestException,
-  Body,
-  ConflictException,
-  Controller,
-  Headers,
-  Post,
-  Res,
-  UnprocessableEntityException,
-} from '@nestjs/common';
+import { Body, Controller, Headers, Post, Res } from '@nestjs/common';
 import { CurrentUser, requireIdempotencyKey, type AuthenticatedUser } from '@suite/service-kit';
 import type { FastifyReply } from 'fastify';
 import { StartCheckoutRequest } from './start-checkout.request';
@@ -20,6 +11,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiErrors, IDEMPOTENCY_KEY_HEADER_DOC } from '@suite/service-kit';
+import { answerOf, HTTP_ANSWERS, send } from '../../http/ticketing.answers';
 import { CheckoutPendingResponse, OrderResponse } from '../../http/ticketing.responses';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
@@ -46,27 +38,13 @@ export class StartCheckoutHttpController {
     @Body() body: StartCheckoutRequest,
     @CurrentUser() user: AuthenticatedUser,
     @Headers(IDEMPOTENCY_KEY_HEADER) idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<unknown> {
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const result = await this.startCheckout.execute({
       ...body,
       userId: user.userId,
       idempotencyKey: requireIdempotencyKey(idempotencyKey),
     });
-    switch (result.kind) {
-      case 'payload-mismatch':
-        throw new UnprocessableEntityException(
-          'this Idempotency-Key was used with a different request body',
-        );
-      case 'in-progress':
-        void reply.header('retry-after', Math.max(1, Math.ceil(result.retryAfterMs / 1000)));
-        throw new ConflictException('a request with this Idempotency-Key is still in progress');
-      case 'invalid-key':
-        throw new BadRequestException(`invalid Idempotency-Key: ${result.reason}`);
-      case 'respond':
-        void reply.status(result.response.status);
-        if (result.response.location) void reply.header('location', result.response.location);
-        return result.response.body;
-    }
+    await send(reply, answerOf(HTTP_ANSWERS.startCheckout, result));
   }
 }

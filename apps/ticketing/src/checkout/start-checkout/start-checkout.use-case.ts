@@ -10,17 +10,19 @@ import {
   type SqlExecutor,
   type TransactionRunner,
 } from '@suite/coordination';
-import { TICKETING_CONFIG, type TicketingConfig } from '../../config/ticketing.config';
+import type { TicketingConfig } from '../../config/ticketing.config';
 import { EventsRepository } from '../../events/infra/events.repository';
 import { checkoutEligibility } from '../../holds/domain/hold';
 import { HoldsRepository } from '../../holds/infra/holds.repository';
-import {
-  GetOrderUseCase,
-  ORCHESTRATOR,
-  type OrderView,
-} from '../../orders/get-order/get-order.use-case';
+import { GetOrderUseCase, type OrderView } from '../../orders/get-order/get-order.use-case';
 import { OrdersRepository } from '../../orders/infra/orders.repository';
-import { AUTOCOMMIT, CLOCK, TRANSACTIONS } from '../../ticketing.tokens';
+import {
+  AUTOCOMMIT,
+  CLOCK,
+  ORCHESTRATOR,
+  TICKETING_CONFIG,
+  TRANSACTIONS,
+} from '../../ticketing.tokens';
 import { CHECKOUT_SAGA, type CheckoutContext } from '../domain/checkout.saga';
 
 export interface StartCheckoutCommand {

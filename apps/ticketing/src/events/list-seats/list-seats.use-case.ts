@@ -17,7 +17,7 @@ export interface SeatView {
 
 export type ListSeatsResult =
   | { kind: 'found'; eventId: string; total: number; seats: SeatView[] }
-  | { kind: 'event-not-found' };
+  | { kind: 'event-not-found'; eventId: string };
 
 // Availability joins two stores: sold is in Postgres, held is a live lease in Redis (so a
 // seat is free again the moment its hold's TTL runs out, with no cleanup).
@@ -34,7 +34,7 @@ export class ListSeatsUseCase {
     eventId: string,
     filter: { section?: string; limit: number; offset: number },
   ): Promise<ListSeatsResult> {
-    if (!(await this.events.find(eventId))) return { kind: 'event-not-found' };
+    if (!(await this.events.find(eventId))) return { kind: 'event-not-found', eventId };
     const page = await this.seats.page(this.sql, eventId, filter);
     const held = await this.leases.holders(
       eventId,

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { TICKETING_EVENT_TYPES } from '@suite/contracts';
 import type { Clock, TransactionRunner } from '@suite/coordination';
-import { TICKETING_CONFIG, type TicketingConfig } from '../../config/ticketing.config';
+import type { TicketingConfig } from '../../config/ticketing.config';
 import { emitEvent, outboxWriteOptions } from '../../outbox/ticketing-events';
-import { CLOCK, TRANSACTIONS } from '../../ticketing.tokens';
+import { CLOCK, TICKETING_CONFIG, TRANSACTIONS } from '../../ticketing.tokens';
 import { HoldsRepository } from '../infra/holds.repository';
 
 // Redis lets a hold's seats go by itself when the lease's TTL runs out; this only notices

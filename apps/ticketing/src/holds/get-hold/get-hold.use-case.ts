@@ -6,8 +6,8 @@ import { HoldsRepository } from '../infra/holds.repository';
 
 export type GetHoldResult =
   | { kind: 'found'; hold: HoldView }
-  | { kind: 'not-found' }
-  | { kind: 'not-owner' };
+  | { kind: 'not-found'; holdId: string }
+  | { kind: 'not-owner'; holdId: string };
 
 @Injectable()
 export class GetHoldUseCase {
@@ -19,8 +19,8 @@ export class GetHoldUseCase {
 
   async execute(holdId: string, userId: string): Promise<GetHoldResult> {
     const hold = await this.holds.find(this.sql, holdId);
-    if (!hold) return { kind: 'not-found' };
-    if (hold.userId !== userId) return { kind: 'not-owner' };
+    if (!hold) return { kind: 'not-found', holdId };
+    if (hold.userId !== userId) return { kind: 'not-owner', holdId };
     return { kind: 'found', hold: toHoldView(hold, this.clock.now()) };
   }
 }

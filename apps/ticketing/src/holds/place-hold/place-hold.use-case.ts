@@ -8,11 +8,17 @@ import {
   type SqlExecutor,
   type TransactionRunner,
 } from '@suite/coordination';
-import { TICKETING_CONFIG, type TicketingConfig } from '../../config/ticketing.config';
+import type { TicketingConfig } from '../../config/ticketing.config';
 import { EventsRepository } from '../../events/infra/events.repository';
 import { SeatsRepository } from '../../events/infra/seats.repository';
 import { emitEvent, outboxWriteOptions } from '../../outbox/ticketing-events';
-import { AUTOCOMMIT, CLOCK, FENCED_HOLDS, TRANSACTIONS } from '../../ticketing.tokens';
+import {
+  AUTOCOMMIT,
+  CLOCK,
+  FENCED_HOLDS,
+  TICKETING_CONFIG,
+  TRANSACTIONS,
+} from '../../ticketing.tokens';
 import { holdScope, seatFence, type Hold } from '../domain/hold';
 import { toHoldView, type HoldView } from '../domain/hold.view';
 import { HoldsRepository } from '../infra/holds.repository';
@@ -26,10 +32,10 @@ export interface PlaceHoldCommand {
 
 export type PlaceHoldResult =
   | { kind: 'placed'; hold: HoldView }
-  | { kind: 'event-not-found' }
+  | { kind: 'event-not-found'; eventId: string }
   | { kind: 'too-many-seats'; max: number }
   | { kind: 'duplicate-seats' }
-  | { kind: 'unknown-seats'; seatIds: string[] }
+  | { kind: 'unknown-seats'; eventId: string; seatIds: string[] }
   | { kind: 'seats-taken'; seatIds: string[] }
   | { kind: 'held-seat-cap'; max: number; held: number; wanted: number };
 
@@ -59,10 +65,10 @@ export class PlaceHoldUseCase {
       return { kind: 'too-many-seats', max: this.config.MAX_SEATS_PER_HOLD };
     }
     if (new Set(seatIds).size !== seatIds.length) return { kind: 'duplicate-seats' };
-    if (!(await this.events.find(eventId))) return { kind: 'event-not-found' };
+    if (!(await this.events.find(eventId))) return { kind: 'event-not-found', eventId };
     const statuses = await this.seats.statuses(this.sql, eventId, seatIds);
     const unknown = seatIds.filter((id) => !statuses.has(id));
-    if (unknown.length > 0) return { kind: 'unknown-seats', seatIds: unknown };
+    if (unknown.length > 0) return { kind: 'unknown-seats', eventId, seatIds: unknown };
     const sold = seatIds.filter((id) => statuses.get(id) === 'sold');
     if (sold.length > 0) return { kind: 'seats-taken', seatIds: sold };
     // Early answer without taking any lease; the decision is made again under the lock.

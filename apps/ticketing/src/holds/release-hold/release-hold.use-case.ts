@@ -6,8 +6,8 @@ import { HoldsRepository } from '../infra/holds.repository';
 
 export type ReleaseHoldResult =
   | { kind: 'released' }
-  | { kind: 'not-found' }
-  | { kind: 'not-owner' }
+  | { kind: 'not-found'; holdId: string }
+  | { kind: 'not-owner'; holdId: string }
   | { kind: 'not-releasable'; status: string };
 
 // The owner gives the seats back before the TTL would. Releasing a hold that already
@@ -23,8 +23,8 @@ export class ReleaseHoldUseCase {
   execute(holdId: string, userId: string): Promise<ReleaseHoldResult> {
     return this.tx.inTransaction(async (sql) => {
       const hold = await this.holds.find(sql, holdId, true);
-      if (!hold) return { kind: 'not-found' };
-      if (hold.userId !== userId) return { kind: 'not-owner' };
+      if (!hold) return { kind: 'not-found', holdId };
+      if (hold.userId !== userId) return { kind: 'not-owner', holdId };
       if (hold.status === 'released' || hold.status === 'expired') return { kind: 'released' };
       if (hold.status !== 'active') return { kind: 'not-releasable', status: hold.status };
       // Only this hold's own leases go: the script checks the owner on every key.

@@ -6,10 +6,8 @@ import {
   type OrderFailureCode,
   type OrderStatus,
 } from '../../checkout/domain/order-status';
-import { AUTOCOMMIT } from '../../ticketing.tokens';
+import { AUTOCOMMIT, ORCHESTRATOR } from '../../ticketing.tokens';
 import { OrdersRepository, type Ticket } from '../infra/orders.repository';
-
-export const ORCHESTRATOR = Symbol('ORCHESTRATOR');
 
 export interface OrderView {
   orderId: string;
@@ -27,8 +25,8 @@ export interface OrderView {
 
 export type GetOrderResult =
   | { kind: 'found'; order: OrderView }
-  | { kind: 'not-found' }
-  | { kind: 'not-owner' };
+  | { kind: 'not-found'; orderId: string }
+  | { kind: 'not-owner'; orderId: string };
 
 @Injectable()
 export class GetOrderUseCase {
@@ -40,8 +38,8 @@ export class GetOrderUseCase {
 
   async execute(orderId: string, userId?: string): Promise<GetOrderResult> {
     const order = await this.orders.find(this.sql, orderId);
-    if (!order) return { kind: 'not-found' };
-    if (userId !== undefined && order.userId !== userId) return { kind: 'not-owner' };
+    if (!order) return { kind: 'not-found', orderId };
+    if (userId !== undefined && order.userId !== userId) return { kind: 'not-owner', orderId };
     const saga = await this.orchestrator.get(this.sql, orderId);
     // The saga commits in the order's own transaction, so it is there; pending is a safe default.
     const status: OrderStatus = saga ? orderStatusOf(saga) : 'pending';
