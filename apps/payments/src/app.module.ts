@@ -1,29 +1,7 @@
-import { Global, Module, type DynamicModule } from '@nestjs/common';
-import {
-  AuthModule,
-  HealthModule,
-  ObservabilityModule,
-  PostgresReadiness,
-} from '@suite/service-kit';
-import { PAYMENTS_CONFIG, type PaymentsConfig } from './config/payments.config';
-import { PaymentsDatabaseModule } from './database/payments-database.module';
-import { CreatePaymentHttpController } from './payments/create-payment/create-payment.http.controller';
-import { GetPaymentHttpController } from './payments/get-payment/get-payment.http.controller';
-import { paymentsProviders } from './payments/payments.providers';
-import { PaymentsWorkers } from './payments/payments.workers';
-import { RefundPaymentHttpController } from './payments/refund-payment/refund-payment.http.controller';
-
-@Global()
-@Module({})
-class PaymentsConfigModule {
-  static register(config: PaymentsConfig): DynamicModule {
-    return {
-      module: PaymentsConfigModule,
-      providers: [{ provide: PAYMENTS_CONFIG, useValue: config }],
-      exports: [PAYMENTS_CONFIG],
-    };
-  }
-}
+import { Module, type DynamicModule } from '@nestjs/common';
+import { AuthModule, HealthModule, ObservabilityModule } from '@suite/service-kit';
+import type { PaymentsConfig } from './config/payments.config';
+import { PaymentsModule } from './payments.module';
 
 @Module({})
 export class AppModule {
@@ -32,8 +10,10 @@ export class AppModule {
   static register(config: PaymentsConfig): DynamicModule {
     return {
       module: AppModule,
+      // The service's module first: the OpenAPI document lists routes in import order, the
+      // service's own before the chassis' health routes.
       imports: [
-        PaymentsConfigModule.register(config),
+        PaymentsModule.register(config),
         ObservabilityModule.forService('payments', { logLevel: config.LOG_LEVEL }),
         HealthModule.forService('payments'),
         // Every route needs the caller's bearer token, verified here with the issuer's public
@@ -43,14 +23,7 @@ export class AppModule {
           issuer: config.JWT_ISSUER,
           audience: config.JWT_AUDIENCE,
         }),
-        PaymentsDatabaseModule,
       ],
-      controllers: [
-        CreatePaymentHttpController,
-        RefundPaymentHttpController,
-        GetPaymentHttpController,
-      ],
-      providers: [PostgresReadiness, ...paymentsProviders, PaymentsWorkers],
     };
   }
 }

@@ -30,14 +30,14 @@ import {
 import { AppModule } from './app.module';
 import { paymentsConfigSchema } from './config/payments.config';
 import { verifyPaymentInvariants } from '@suite/invariants';
-import { TRANSACTIONS } from './database/payments-database.module';
 import { CreatePaymentUseCase } from './payments/create-payment/create-payment.use-case';
-import { PSP_GATEWAY, type PspGateway } from './payments/domain/psp.port';
+import type { PspGateway } from './payments/domain/psp.port';
 import { HttpPspGateway } from './payments/infra/http-psp.gateway';
 import { LateCharges } from './payments/infra/late-charges';
 import { PaymentSettlement } from './payments/infra/payment-settlement';
 import { PaymentsRepository } from './payments/infra/payments.repository';
 import { ReconcilePaymentsUseCase } from './payments/reconcile-payments/reconcile-payments.use-case';
+import { AUTOCOMMIT, PSP_GATEWAY, TRANSACTIONS } from './payments.tokens';
 
 // Payments against the real Postgres and Kafka, with the PSP simulator as a separate
 // process on its own port and database.
@@ -188,6 +188,7 @@ describe('payments', () => {
     const payments = app.get(PaymentsRepository);
     return new CreatePaymentUseCase(
       app.get(TRANSACTIONS),
+      app.get(AUTOCOMMIT),
       app.get(IdempotencyStore),
       payments,
       app.get(PaymentSettlement),

@@ -108,8 +108,6 @@ export const paymentsConfigSchema = paymentsConfigFields.superRefine((config, ct
 
 export type PaymentsConfig = z.infer<typeof paymentsConfigSchema>;
 
-export const PAYMENTS_CONFIG = Symbol('PAYMENTS_CONFIG');
-
 // The longest a PSP charge call can take: every attempt timing out, the backoff between
 // them, and the lookup by key at the end. A charge attempt that began longer ago than this
 // is over; only then may "the PSP holds no charge" be believed.

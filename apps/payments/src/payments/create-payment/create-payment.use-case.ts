@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
 import {
+  IdempotencyStore,
   runRecoverable,
-  type IdempotencyStore,
   type SqlExecutor,
   type StoredResponse,
+  type TransactionRunner,
 } from '@suite/coordination';
-import type { TypeOrmTransactions } from '../../database/typeorm-transactions';
+import { AUTOCOMMIT, PSP_GATEWAY, TRANSACTIONS } from '../../payments.tokens';
 import { paymentResponse } from '../domain/payment-view';
 import type { PspGateway } from '../domain/psp.port';
-import type { LateCharges } from '../infra/late-charges';
-import type { PaymentRecord } from '../infra/payment.record';
-import type { PaymentSettlement } from '../infra/payment-settlement';
-import type { PaymentsRepository } from '../infra/payments.repository';
+import { LateCharges } from '../infra/late-charges';
+import type { Payment } from '../domain/payment';
+import { PaymentSettlement } from '../infra/payment-settlement';
+import { PaymentsRepository } from '../infra/payments.repository';
 
 export interface CreatePaymentInput {
   // Whose key it is (an HTTP caller, or the saga): keys of two scopes never collide.
@@ -60,7 +62,7 @@ const keyReused: StoredResponse = {
 
 type PaymentBody = Omit<CreatePaymentInput, 'scope' | 'key'>;
 
-const isRequestOf = (payment: PaymentRecord, body: PaymentBody) =>
+const isRequestOf = (payment: Payment, body: PaymentBody) =>
   payment.amountMinor === body.amountMinor &&
   payment.currency === body.currency &&
   payment.sourceToken === body.sourceToken &&
@@ -76,19 +78,21 @@ const isRequestOf = (payment: PaymentRecord, body: PaymentBody) =>
 //                     stored response
 // A key whose idempotency record was purged starts again at the first phase and meets its
 // payment there: nothing is inserted or charged twice.
+@Injectable()
 export class CreatePaymentUseCase {
   constructor(
-    private readonly transactions: TypeOrmTransactions,
+    @Inject(TRANSACTIONS) private readonly transactions: TransactionRunner,
+    @Inject(AUTOCOMMIT) private readonly autocommit: SqlExecutor,
     private readonly store: IdempotencyStore,
     private readonly payments: PaymentsRepository,
     private readonly settlement: PaymentSettlement,
-    private readonly psp: PspGateway,
+    @Inject(PSP_GATEWAY) private readonly psp: PspGateway,
     private readonly lateCharges: LateCharges,
   ) {}
 
   async execute(input: CreatePaymentInput): Promise<CreatePaymentOutcome> {
     const { scope, key, ...body } = input;
-    const begun = await this.store.begin(this.transactions.autocommit(), {
+    const begun = await this.store.begin(this.autocommit, {
       scope,
       key,
       method: 'POST',
@@ -165,7 +169,7 @@ export class CreatePaymentUseCase {
       return { kind: 'responded', response: outcome.response, replayed: false };
     } catch (error) {
       // Free the key so the client's retry resumes now instead of after the lock timeout.
-      await this.store.release(this.transactions.autocommit(), begun.handle).catch(() => undefined);
+      await this.store.release(this.autocommit, begun.handle).catch(() => undefined);
       if (error instanceof OutcomeUnknown) {
         return { kind: 'outcome-unknown', paymentId: error.paymentId, reason: error.reason };
       }
@@ -183,7 +187,7 @@ export class CreatePaymentUseCase {
   // timeout) gets the PSP's first answer back. The attempt is stamped and committed first,
   // under the row lock and only while the payment is still processing, so the reconciler
   // and a refund never call it "not charged" while this call may still land.
-  private async charge(sql: SqlExecutor, payment: PaymentRecord): Promise<PaymentRecord> {
+  private async charge(sql: SqlExecutor, payment: Payment): Promise<Payment> {
     const stamped = await this.transactions.inTransaction((own) =>
       this.payments.stampChargeAttempt(own, payment.id, new Date()),
     );

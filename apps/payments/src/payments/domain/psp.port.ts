@@ -45,5 +45,3 @@ export interface PspGateway {
   findCharge(key: string): Promise<ChargeLookup>;
   refund(request: { key: string; chargeId: string; amountMinor: number }): Promise<RefundOutcome>;
 }
-
-export const PSP_GATEWAY = Symbol('PSP_GATEWAY');

@@ -1,10 +1,9 @@
-import type { SqlExecutor } from '@suite/coordination';
-import type { TypeOrmTransactions } from '../../database/typeorm-transactions';
-import type { PaymentRecord } from '../infra/payment.record';
+import type { SqlExecutor, TransactionRunner } from '@suite/coordination';
+import type { Payment } from '../domain/payment';
 import type { PaymentsRepository } from '../infra/payments.repository';
 import { GetPaymentUseCase } from './get-payment.use-case';
 
-const payment = (id: string, idempotencyScope: string): PaymentRecord => ({
+const payment = (id: string, idempotencyScope: string): Payment => ({
   id,
   idempotencyScope,
   idempotencyKey: 'k-1',
@@ -29,9 +28,9 @@ const stored = new Map([
   [SAGAS, payment(SAGAS, 'saga')],
 ]);
 const sql: SqlExecutor = { query: async () => ({ rows: [], rowCount: 0 }) };
-const transactions = {
+const transactions: TransactionRunner = {
   inTransaction: <T>(work: (tx: SqlExecutor) => Promise<T>) => work(sql),
-} as Pick<TypeOrmTransactions, 'inTransaction'> as TypeOrmTransactions;
+};
 const payments = {
   findById: async (_sql: SqlExecutor, id: string) => stored.get(id) ?? null,
 } as Pick<PaymentsRepository, 'findById'> as PaymentsRepository;

@@ -1,7 +1,9 @@
-import type { TypeOrmTransactions } from '../../database/typeorm-transactions';
+import { Inject, Injectable } from '@nestjs/common';
+import type { TransactionRunner } from '@suite/coordination';
+import { TRANSACTIONS } from '../../payments.tokens';
 import { isOwnedBy } from '../domain/payment-owner';
 import { toPaymentView, type PaymentView } from '../domain/payment-view';
-import type { PaymentsRepository } from '../infra/payments.repository';
+import { PaymentsRepository } from '../infra/payments.repository';
 
 export interface GetPaymentInput {
   // The caller's scope (`user:<sub>`): only the payment's owner sees it.
@@ -11,9 +13,10 @@ export interface GetPaymentInput {
 
 // GET /payments/:id. null for an unknown payment and for one the caller does not own:
 // the two must be indistinguishable, or a payment's existence leaks.
+@Injectable()
 export class GetPaymentUseCase {
   constructor(
-    private readonly transactions: TypeOrmTransactions,
+    @Inject(TRANSACTIONS) private readonly transactions: TransactionRunner,
     private readonly payments: PaymentsRepository,
   ) {}
 

@@ -1,6 +1,8 @@
-import type { TypeOrmTransactions } from '../../database/typeorm-transactions';
+import { Inject, Injectable } from '@nestjs/common';
+import type { TransactionRunner } from '@suite/coordination';
+import { PSP_GATEWAY, TRANSACTIONS } from '../../payments.tokens';
 import type { PspGateway } from '../domain/psp.port';
-import type { PaymentsRepository } from './payments.repository';
+import { PaymentsRepository } from './payments.repository';
 
 export interface LateChargesReport {
   returned: number;
@@ -15,11 +17,12 @@ export interface LateChargesReport {
 // so running this from the capture that found the late charge, from the saga's refund and
 // from the reconciliation job at once refunds the money once. No ledger entry: the payment
 // stays failed, and the money went back out the way it came in.
+@Injectable()
 export class LateCharges {
   constructor(
-    private readonly transactions: TypeOrmTransactions,
+    @Inject(TRANSACTIONS) private readonly transactions: TransactionRunner,
     private readonly payments: PaymentsRepository,
-    private readonly psp: PspGateway,
+    @Inject(PSP_GATEWAY) private readonly psp: PspGateway,
   ) {}
 
   async returnPending(options: { paymentId?: string; limit: number }): Promise<LateChargesReport> {

@@ -1,6 +1,6 @@
 import { PAYMENT_EVENT_TYPES, type PaymentEvent, type PaymentEventType } from '@suite/contracts';
 import { writeOutbox, type OutboxWriteOptions, type SqlExecutor } from '@suite/coordination';
-import type { PaymentRecord } from './payment.record';
+import type { Payment } from '../domain/payment';
 
 // Events leave through the outbox, in the transaction that changed the payment: an event
 // exists exactly when its change committed. Keyed by payment id, so a payment's events
@@ -14,7 +14,7 @@ export class PaymentEventsOutbox {
   async record(
     sql: SqlExecutor,
     type: PaymentEventType,
-    payment: PaymentRecord,
+    payment: Payment,
     extra: Pick<PaymentEvent, 'refundId' | 'refundedMinor' | 'reason'> = {},
   ): Promise<void> {
     const event: PaymentEvent = {

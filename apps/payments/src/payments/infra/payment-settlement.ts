@@ -7,7 +7,7 @@ import { firstCheckAt, type LateChargeSchedule } from '../domain/late-charge-sch
 import type { ChargeOutcome } from '../domain/psp.port';
 import type { LateChargeWatchesRepository } from './late-charge-watches.repository';
 import type { PaymentEventsOutbox } from './payment-events.outbox';
-import type { PaymentRecord } from './payment.record';
+import type { Payment } from '../domain/payment';
 import type { PaymentsRepository } from './payments.repository';
 
 export type DefinitiveCharge = Exclude<ChargeOutcome, { kind: 'unknown' }>;
@@ -39,7 +39,7 @@ export class PaymentSettlement {
     paymentId: string,
     outcome: DefinitiveCharge,
     options: SettleOptions = {},
-  ): Promise<PaymentRecord> {
+  ): Promise<Payment> {
     const payment = await this.payments.findById(sql, paymentId, true);
     if (!payment) throw new Error(`payment ${paymentId} vanished`);
     if (payment.status === 'failed' && outcome.kind === 'succeeded') {

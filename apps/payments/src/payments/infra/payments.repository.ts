@@ -1,51 +1,156 @@
 import type { SqlExecutor } from '@suite/coordination';
-import { entityManagerOf } from '../../database/typeorm-transactions';
+import type { Payment, Refund, RefundStatus } from '../domain/payment';
+import type { PaymentStatus } from '../domain/payment-status';
 import { transition, type PaymentEvent } from '../domain/payment-status';
-import { PaymentRecord, RefundRecord } from './payment.record';
 
 // The refunds that give back a charge which landed after its payment had failed.
 export const LATE_CHARGE_SCOPE = 'late-charge';
 
-// The payment aggregate (a payment and its refunds). Every method runs on the caller's
-// transaction; `forUpdate` takes the row lock that serialises settlement, refunds and
-// the reconciliation job on one payment.
+interface PaymentRow {
+  id: string;
+  idempotency_scope: string;
+  idempotency_key: string;
+  psp_key: string;
+  amount_minor: string;
+  currency: string;
+  source_token: string;
+  merchant_reference: string;
+  status: PaymentStatus;
+  psp_charge_id: string | null;
+  failure_reason: string | null;
+  refunded_minor: string;
+  charge_attempted_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+interface RefundRow {
+  id: string;
+  payment_id: string;
+  idempotency_scope: string;
+  idempotency_key: string;
+  amount_minor: string;
+  status: RefundStatus;
+  psp_refund_id: string | null;
+  failure_reason: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+// pg returns bigint as a string; amounts stay far below 2^53.
+const toPayment = (r: PaymentRow): Payment => ({
+  id: r.id,
+  idempotencyScope: r.idempotency_scope,
+  idempotencyKey: r.idempotency_key,
+  pspKey: r.psp_key,
+  amountMinor: Number(r.amount_minor),
+  currency: r.currency,
+  sourceToken: r.source_token,
+  merchantReference: r.merchant_reference,
+  status: r.status,
+  pspChargeId: r.psp_charge_id,
+  failureReason: r.failure_reason,
+  refundedMinor: Number(r.refunded_minor),
+  chargeAttemptedAt: r.charge_attempted_at,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+const toRefund = (r: RefundRow): Refund => ({
+  id: r.id,
+  paymentId: r.payment_id,
+  idempotencyScope: r.idempotency_scope,
+  idempotencyKey: r.idempotency_key,
+  amountMinor: Number(r.amount_minor),
+  status: r.status,
+  pspRefundId: r.psp_refund_id,
+  failureReason: r.failure_reason,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+const lockedIf = (forUpdate: boolean) => (forUpdate ? ' for update' : '');
+
+// The payment aggregate (a payment and its refunds), in hand-written SQL. Every method
+// runs on the caller's executor, so the use case decides the transaction; `forUpdate`
+// takes the row lock that serialises settlement, refunds and the reconciliation job on
+// one payment.
 export class PaymentsRepository {
-  async insert(sql: SqlExecutor, payment: PaymentRecord): Promise<void> {
-    await entityManagerOf(sql).getRepository(PaymentRecord).insert(payment);
+  async insert(sql: SqlExecutor, payment: Payment): Promise<void> {
+    await sql.query(
+      `insert into payments (id, idempotency_scope, idempotency_key, psp_key, amount_minor,
+                             currency, source_token, merchant_reference, status, psp_charge_id,
+                             failure_reason, refunded_minor, charge_attempted_at, created_at,
+                             updated_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+      [
+        payment.id,
+        payment.idempotencyScope,
+        payment.idempotencyKey,
+        payment.pspKey,
+        payment.amountMinor,
+        payment.currency,
+        payment.sourceToken,
+        payment.merchantReference,
+        payment.status,
+        payment.pspChargeId,
+        payment.failureReason,
+        payment.refundedMinor,
+        payment.chargeAttemptedAt,
+        payment.createdAt,
+        payment.updatedAt,
+      ],
+    );
   }
 
-  findById(sql: SqlExecutor, id: string, forUpdate = false): Promise<PaymentRecord | null> {
-    return entityManagerOf(sql)
-      .getRepository(PaymentRecord)
-      .findOne({ where: { id }, ...(forUpdate ? { lock: { mode: 'pessimistic_write' } } : {}) });
+  async findById(sql: SqlExecutor, id: string, forUpdate = false): Promise<Payment | null> {
+    const { rows } = await sql.query<PaymentRow>(
+      `select * from payments where id = $1${lockedIf(forUpdate)}`,
+      [id],
+    );
+    return rows[0] ? toPayment(rows[0]) : null;
   }
 
-  findByKey(
+  async findByKey(
     sql: SqlExecutor,
     scope: string,
     key: string,
     forUpdate = false,
-  ): Promise<PaymentRecord | null> {
-    return entityManagerOf(sql)
-      .getRepository(PaymentRecord)
-      .findOne({
-        where: { idempotencyScope: scope, idempotencyKey: key },
-        ...(forUpdate ? { lock: { mode: 'pessimistic_write' } } : {}),
-      });
+  ): Promise<Payment | null> {
+    const { rows } = await sql.query<PaymentRow>(
+      `select * from payments
+        where idempotency_scope = $1 and idempotency_key = $2${lockedIf(forUpdate)}`,
+      [scope, key],
+    );
+    return rows[0] ? toPayment(rows[0]) : null;
   }
 
-  // Moves the status through the transition table; an illegal move throws.
+  // Moves the status through the transition table; an illegal move throws. The payment
+  // given is updated in place and returned.
   async apply(
     sql: SqlExecutor,
-    payment: PaymentRecord,
+    payment: Payment,
     event: PaymentEvent,
-    changes: Partial<Pick<PaymentRecord, 'pspChargeId' | 'failureReason' | 'refundedMinor'>> = {},
-  ): Promise<PaymentRecord> {
+    changes: Partial<Pick<Payment, 'pspChargeId' | 'failureReason' | 'refundedMinor'>> = {},
+  ): Promise<Payment> {
     const next = Object.assign(payment, changes, {
       status: transition(payment.status, event),
       updatedAt: new Date(),
     });
-    await entityManagerOf(sql).getRepository(PaymentRecord).save(next);
+    await sql.query(
+      `update payments
+          set status = $2, psp_charge_id = $3, failure_reason = $4, refunded_minor = $5,
+              updated_at = $6
+        where id = $1`,
+      [
+        next.id,
+        next.status,
+        next.pspChargeId,
+        next.failureReason,
+        next.refundedMinor,
+        next.updatedAt,
+      ],
+    );
     return next;
   }
 
@@ -84,7 +189,7 @@ export class PaymentsRepository {
   // refund under the late-charge scope (one per payment) says the money must go back.
   async recordLateCharge(
     sql: SqlExecutor,
-    payment: PaymentRecord,
+    payment: Payment,
     chargeId: string,
     refundId: string,
     at: Date,
@@ -108,18 +213,16 @@ export class PaymentsRepository {
   async pendingLateChargeRefunds(
     sql: SqlExecutor,
     options: { paymentId?: string; limit: number },
-  ): Promise<RefundRecord[]> {
-    return entityManagerOf(sql)
-      .getRepository(RefundRecord)
-      .find({
-        where: {
-          idempotencyScope: LATE_CHARGE_SCOPE,
-          status: 'pending',
-          ...(options.paymentId ? { paymentId: options.paymentId } : {}),
-        },
-        order: { createdAt: 'ASC' },
-        take: options.limit,
-      });
+  ): Promise<Refund[]> {
+    const { rows } = await sql.query<RefundRow>(
+      `select * from payment_refunds
+        where idempotency_scope = $1 and status = 'pending'
+          and ($2::uuid is null or payment_id = $2::uuid)
+        order by created_at
+        limit $3`,
+      [LATE_CHARGE_SCOPE, options.paymentId ?? null, options.limit],
+    );
+    return rows.map(toRefund);
   }
 
   // Unsettled payments untouched since `before`, oldest first, skipping rows another
@@ -138,27 +241,50 @@ export class PaymentsRepository {
     return result.rows.map((row) => row.id);
   }
 
-  async insertRefund(sql: SqlExecutor, refund: RefundRecord): Promise<void> {
-    await entityManagerOf(sql).getRepository(RefundRecord).insert(refund);
+  async insertRefund(sql: SqlExecutor, refund: Refund): Promise<void> {
+    await sql.query(
+      `insert into payment_refunds (id, payment_id, idempotency_scope, idempotency_key,
+                                    amount_minor, status, psp_refund_id, failure_reason,
+                                    created_at, updated_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [
+        refund.id,
+        refund.paymentId,
+        refund.idempotencyScope,
+        refund.idempotencyKey,
+        refund.amountMinor,
+        refund.status,
+        refund.pspRefundId,
+        refund.failureReason,
+        refund.createdAt,
+        refund.updatedAt,
+      ],
+    );
   }
 
-  findRefundByKey(
+  async findRefundByKey(
     sql: SqlExecutor,
     scope: string,
     key: string,
     forUpdate = false,
-  ): Promise<RefundRecord | null> {
-    return entityManagerOf(sql)
-      .getRepository(RefundRecord)
-      .findOne({
-        where: { idempotencyScope: scope, idempotencyKey: key },
-        ...(forUpdate ? { lock: { mode: 'pessimistic_write' } } : {}),
-      });
+  ): Promise<Refund | null> {
+    const { rows } = await sql.query<RefundRow>(
+      `select * from payment_refunds
+        where idempotency_scope = $1 and idempotency_key = $2${lockedIf(forUpdate)}`,
+      [scope, key],
+    );
+    return rows[0] ? toRefund(rows[0]) : null;
   }
 
-  async saveRefund(sql: SqlExecutor, refund: RefundRecord): Promise<void> {
+  // Writes the refund's outcome (status, PSP refund id, failure reason).
+  async saveRefund(sql: SqlExecutor, refund: Refund): Promise<void> {
     refund.updatedAt = new Date();
-    await entityManagerOf(sql).getRepository(RefundRecord).save(refund);
+    await sql.query(
+      `update payment_refunds
+          set status = $2, psp_refund_id = $3, failure_reason = $4, updated_at = $5
+        where id = $1`,
+      [refund.id, refund.status, refund.pspRefundId, refund.failureReason, refund.updatedAt],
+    );
   }
 
   // Money promised to refunds that have not failed: what a new refund must fit beside.

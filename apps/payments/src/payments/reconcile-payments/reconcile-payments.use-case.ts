@@ -1,9 +1,11 @@
-import type { TypeOrmTransactions } from '../../database/typeorm-transactions';
+import { Inject, Injectable } from '@nestjs/common';
+import type { TransactionRunner } from '@suite/coordination';
+import { PSP_GATEWAY, TRANSACTIONS } from '../../payments.tokens';
 import { chargeOutcomeOf, type PspGateway } from '../domain/psp.port';
-import type { LateCharges } from '../infra/late-charges';
-import type { PaymentSettlement } from '../infra/payment-settlement';
-import type { PaymentsRepository } from '../infra/payments.repository';
-import type { LateChargeSweep } from './late-charge-sweep';
+import { LateCharges } from '../infra/late-charges';
+import { PaymentSettlement } from '../infra/payment-settlement';
+import { PaymentsRepository } from '../infra/payments.repository';
+import { LateChargeSweep } from '../../workers/late-charge-sweep';
 
 export interface ReconcileReport {
   examined: number;
@@ -26,12 +28,13 @@ export interface ReconcileReport {
 // attempt began that long before the lookup, checked under the row lock, since an attempt
 // in flight may still land. A charge that lands nevertheless is given back (LateCharges),
 // and one the PSP makes after it was asked is looked for by the sweep (LateChargeSweep).
+@Injectable()
 export class ReconcilePaymentsUseCase {
   constructor(
-    private readonly transactions: TypeOrmTransactions,
+    @Inject(TRANSACTIONS) private readonly transactions: TransactionRunner,
     private readonly payments: PaymentsRepository,
     private readonly settlement: PaymentSettlement,
-    private readonly psp: PspGateway,
+    @Inject(PSP_GATEWAY) private readonly psp: PspGateway,
     private readonly lateCharges: LateCharges,
     private readonly sweep: LateChargeSweep,
   ) {}

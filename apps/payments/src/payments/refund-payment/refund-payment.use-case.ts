@@ -1,21 +1,23 @@
 import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
 import { PAYMENT_EVENT_TYPES } from '@suite/contracts';
 import {
+  IdempotencyStore,
   runRecoverable,
-  type IdempotencyStore,
   type SqlExecutor,
   type StoredResponse,
+  type TransactionRunner,
 } from '@suite/coordination';
-import type { TypeOrmTransactions } from '../../database/typeorm-transactions';
 import { refundEntry } from '../../ledger/domain/journal-entry';
-import type { LedgerRepository } from '../../ledger/infra/ledger.repository';
+import { LedgerRepository } from '../../ledger/infra/ledger.repository';
+import { AUTOCOMMIT, PSP_GATEWAY, TRANSACTIONS } from '../../payments.tokens';
 import { isOwnedBy } from '../domain/payment-owner';
 import { isRefundable } from '../domain/payment-status';
 import { toPaymentView } from '../domain/payment-view';
 import type { PspGateway } from '../domain/psp.port';
-import type { PaymentEventsOutbox } from '../infra/payment-events.outbox';
-import type { PaymentRecord, RefundRecord } from '../infra/payment.record';
-import type { PaymentsRepository } from '../infra/payments.repository';
+import { PaymentEventsOutbox } from '../infra/payment-events.outbox';
+import type { Payment, Refund } from '../domain/payment';
+import { PaymentsRepository } from '../infra/payments.repository';
 
 export interface RefundPaymentInput {
   // The caller's scope (`user:<sub>`, or the saga's): it must be the payment's owner's.
@@ -50,19 +52,21 @@ const error = (status: number, code: string, message: string): StoredResponse =>
 //   (final)         the keyed PSP refund, then in ONE transaction the refund's outcome,
 //                   the payment's refunded amount and status, the ledger entry, the
 //                   outbox event and the stored response
+@Injectable()
 export class RefundPaymentUseCase {
   constructor(
-    private readonly transactions: TypeOrmTransactions,
+    @Inject(TRANSACTIONS) private readonly transactions: TransactionRunner,
+    @Inject(AUTOCOMMIT) private readonly autocommit: SqlExecutor,
     private readonly store: IdempotencyStore,
     private readonly payments: PaymentsRepository,
     private readonly ledger: LedgerRepository,
     private readonly events: PaymentEventsOutbox,
-    private readonly psp: PspGateway,
+    @Inject(PSP_GATEWAY) private readonly psp: PspGateway,
   ) {}
 
   async execute(input: RefundPaymentInput): Promise<RefundPaymentOutcome> {
     const { scope, key, paymentId, amountMinor } = input;
-    const begun = await this.store.begin(this.transactions.autocommit(), {
+    const begun = await this.store.begin(this.autocommit, {
       scope,
       key,
       method: 'POST',
@@ -138,7 +142,7 @@ export class RefundPaymentUseCase {
       if (outcome.kind === 'lock-lost') return { kind: 'in-progress', retryAfterMs: 1_000 };
       return { kind: 'responded', response: outcome.response, replayed: false };
     } catch (failure) {
-      await this.store.release(this.transactions.autocommit(), begun.handle).catch(() => undefined);
+      await this.store.release(this.autocommit, begun.handle).catch(() => undefined);
       if (failure instanceof OutcomeUnknown) {
         return { kind: 'outcome-unknown', reason: failure.message };
       }
@@ -149,7 +153,7 @@ export class RefundPaymentUseCase {
   private async check(
     sql: SqlExecutor,
     scope: string,
-    payment: PaymentRecord | null,
+    payment: Payment | null,
     amountMinor: number | undefined,
   ): Promise<{ kind: 'ok'; amountMinor: number } | { kind: 'rejected'; response: StoredResponse }> {
     // Someone else's payment answers exactly like one that does not exist.
@@ -178,7 +182,7 @@ export class RefundPaymentUseCase {
     return { kind: 'ok', amountMinor: amount };
   }
 
-  private async refundAtPsp(sql: SqlExecutor, refund: RefundRecord): Promise<void> {
+  private async refundAtPsp(sql: SqlExecutor, refund: Refund): Promise<void> {
     const payment = await this.payments.findById(sql, refund.paymentId);
     if (!payment?.pspChargeId) throw new Error(`payment ${refund.paymentId} has no PSP charge`);
     const answer = await this.psp.refund({
@@ -212,7 +216,7 @@ export class RefundPaymentUseCase {
     });
   }
 
-  private async respond(sql: SqlExecutor, refund: RefundRecord): Promise<StoredResponse> {
+  private async respond(sql: SqlExecutor, refund: Refund): Promise<StoredResponse> {
     if (refund.status === 'failed') {
       return error(409, 'refund_rejected', `the PSP refused the refund: ${refund.failureReason}`);
     }

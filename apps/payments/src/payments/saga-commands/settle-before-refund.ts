@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { TypeOrmTransactions } from '../../database/typeorm-transactions';
+import type { TransactionRunner } from '@suite/coordination';
 import { CAPTURE_ABANDONED } from '../create-payment/create-payment.use-case';
 import { chargeOutcomeOf, type PspGateway } from '../domain/psp.port';
 import type { LateCharges } from '../infra/late-charges';
-import type { PaymentRecord } from '../infra/payment.record';
+import type { Payment } from '../domain/payment';
 import type { PaymentSettlement } from '../infra/payment-settlement';
 import type { PaymentsRepository } from '../infra/payments.repository';
 
@@ -24,7 +24,7 @@ export type SettleBeforeRefundOutcome =
 //   failed with a late charge           the charge is given back first
 export class SettleBeforeRefund {
   constructor(
-    private readonly transactions: TypeOrmTransactions,
+    private readonly transactions: TransactionRunner,
     private readonly payments: PaymentsRepository,
     private readonly settlement: PaymentSettlement,
     private readonly psp: PspGateway,
@@ -72,7 +72,7 @@ export class SettleBeforeRefund {
     scope: string;
     captureKey: string;
     paymentId?: string;
-  }): Promise<PaymentRecord | null> {
+  }): Promise<Payment | null> {
     if (target.paymentId) {
       const id = target.paymentId;
       return this.transactions.inTransaction((sql) => this.payments.findById(sql, id));
@@ -93,7 +93,7 @@ export class SettleBeforeRefund {
     });
   }
 
-  private async abandonIfPending(id: string): Promise<PaymentRecord['status']> {
+  private async abandonIfPending(id: string): Promise<Payment['status']> {
     return this.transactions.inTransaction(async (sql) => {
       const locked = await this.payments.findById(sql, id, true);
       if (!locked) throw new Error(`payment ${id} vanished`);

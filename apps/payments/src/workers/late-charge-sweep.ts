@@ -1,15 +1,15 @@
-import type { TypeOrmTransactions } from '../../database/typeorm-transactions';
+import type { TransactionRunner } from '@suite/coordination';
 import {
   afterNoCharge,
   afterUnanswered,
   type LateChargeSchedule,
-} from '../domain/late-charge-schedule';
-import type { PspGateway } from '../domain/psp.port';
+} from '../payments/domain/late-charge-schedule';
+import type { PspGateway } from '../payments/domain/psp.port';
 import type {
   LateChargeWatch,
   LateChargeWatchesRepository,
-} from '../infra/late-charge-watches.repository';
-import type { PaymentSettlement } from '../infra/payment-settlement';
+} from '../payments/infra/late-charge-watches.repository';
+import type { PaymentSettlement } from '../payments/infra/payment-settlement';
 
 export interface LateChargeSweepReport {
   // Watches whose PSP lookup answered this round.
@@ -33,7 +33,7 @@ const CLAIM_MS = 120_000;
 // (LateChargeSchedule).
 export class LateChargeSweep {
   constructor(
-    private readonly transactions: TypeOrmTransactions,
+    private readonly transactions: TransactionRunner,
     private readonly watches: LateChargeWatchesRepository,
     private readonly settlement: PaymentSettlement,
     private readonly psp: PspGateway,
