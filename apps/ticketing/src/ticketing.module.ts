@@ -33,20 +33,24 @@ import { TicketingWorkers } from './checkout/ticketing.workers';
 import type { TicketingConfig } from './config/ticketing.config';
 import { outboxWriteOptions } from './outbox/ticketing-events';
 import { openTicketingDatabase } from './database/ticketing-database';
-import { EventsHttpController } from './events/events.http.controller';
+import { ListEventsHttpController } from './events/list-events/list-events.http.controller';
+import { ListEventsUseCase } from './events/list-events/list-events.use-case';
+import { ListSeatsHttpController } from './events/list-seats/list-seats.http.controller';
 import { EventsRepository } from './events/infra/events.repository';
 import { SeatsRepository } from './events/infra/seats.repository';
 import { ListSeatsUseCase } from './events/list-seats/list-seats.use-case';
 import { ExpireHoldsUseCase } from './holds/expire-holds/expire-holds.use-case';
 import { GetHoldUseCase } from './holds/get-hold/get-hold.use-case';
-import { HoldsHttpController } from './holds/holds.http.controller';
+import { GetHoldHttpController } from './holds/get-hold/get-hold.http.controller';
 import { HoldsRepository } from './holds/infra/holds.repository';
 import { SeatLeases } from './holds/infra/seat-leases';
+import { PlaceHoldHttpController } from './holds/place-hold/place-hold.http.controller';
 import { PlaceHoldUseCase } from './holds/place-hold/place-hold.use-case';
+import { ReleaseHoldHttpController } from './holds/release-hold/release-hold.http.controller';
 import { ReleaseHoldUseCase } from './holds/release-hold/release-hold.use-case';
+import { GetOrderHttpController } from './orders/get-order/get-order.http.controller';
 import { GetOrderUseCase } from './orders/get-order/get-order.use-case';
 import { OrdersRepository } from './orders/infra/orders.repository';
-import { OrdersHttpController } from './orders/orders.http.controller';
 import {
   AUTOCOMMIT,
   CLOCK,
@@ -82,10 +86,13 @@ export class TicketingModule {
     return {
       module: TicketingModule,
       controllers: [
-        EventsHttpController,
-        HoldsHttpController,
+        ListEventsHttpController,
+        ListSeatsHttpController,
+        PlaceHoldHttpController,
+        GetHoldHttpController,
+        ReleaseHoldHttpController,
         StartCheckoutHttpController,
-        OrdersHttpController,
+        GetOrderHttpController,
       ],
       providers: [
         { provide: TICKETING_CONFIG, useValue: config },
@@ -162,6 +169,7 @@ export class TicketingModule {
         { provide: HoldsRepository, useValue: new HoldsRepository() },
         { provide: OrdersRepository, useValue: new OrdersRepository() },
         TicketingConnections,
+        ListEventsUseCase,
         ListSeatsUseCase,
         PlaceHoldUseCase,
         GetHoldUseCase,

@@ -1,16 +1,15 @@
 import { Controller, Get, Param, Res } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
-import { CurrentUser, type AuthenticatedUser } from '@suite/service-kit';
-import { IdParams } from '../http/id.params';
-import { GetOrderUseCase } from './get-order/get-order.use-case';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '@suite/service-kit';
-import { answerOf, HTTP_ANSWERS, send } from '../http/ticketing.answers';
-import { OrderResponse } from '../http/ticketing.responses';
+import { ApiErrors, CurrentUser, type AuthenticatedUser } from '@suite/service-kit';
+import type { FastifyReply } from 'fastify';
+import { IdParams } from '../../http/id.params';
+import { answerOf, HTTP_ANSWERS, send } from '../../http/ticketing.answers';
+import { OrderResponse } from '../../http/ticketing.responses';
+import { GetOrderUseCase } from './get-order.use-case';
 
 @ApiTags('orders')
 @Controller('orders')
-export class OrdersHttpController {
+export class GetOrderHttpController {
   constructor(private readonly getOrder: GetOrderUseCase) {}
 
   @Get(':id')

@@ -1,0 +1,38 @@
+import { Body, Controller, Post, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, CurrentUser, type AuthenticatedUser } from '@suite/service-kit';
+import type { FastifyReply } from 'fastify';
+import { answerOf, HTTP_ANSWERS, send } from '../../http/ticketing.answers';
+import { HoldResponse } from '../../http/ticketing.responses';
+import { PlaceHoldRequest } from './place-hold.request';
+import { PlaceHoldUseCase } from './place-hold.use-case';
+
+@ApiTags('holds')
+@Controller('holds')
+export class PlaceHoldHttpController {
+  constructor(private readonly placeHold: PlaceHoldUseCase) {}
+
+  @Post()
+  @ApiCreatedResponse({
+    type: HoldResponse,
+    links: {
+      theHold: {
+        operationId: 'GetHoldHttpController_get',
+        parameters: { id: '$response.body#/holdId' },
+      },
+    },
+  })
+  @ApiErrors({
+    400: 'Too many seats, or a seat named twice',
+    404: 'No such event, or the event has no such seat',
+    409: 'A seat is already held or sold, or the caller holds as many seats of the event as allowed',
+  })
+  async place(
+    @Body() body: PlaceHoldRequest,
+    @CurrentUser() user: AuthenticatedUser,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const result = await this.placeHold.execute({ ...body, userId: user.userId });
+    await send(reply, answerOf(HTTP_ANSWERS.placeHold, result));
+  }
+}
