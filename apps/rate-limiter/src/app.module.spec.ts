@@ -2,7 +2,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { initServiceApp, loadConfig } from '@suite/service-kit';
 import { TestTokens } from '@suite/testing';
 import { AppModule } from './app.module';
-import { RATE_LIMITER_CONFIG, rateLimiterConfigSchema } from './config/rate-limiter.config';
+import { rateLimiterConfigSchema } from './config/rate-limiter.config';
+import { RATE_LIMITER_CONFIG } from './rate-limiter.tokens';
 
 describe('rate-limiter app', () => {
   const tokens = new TestTokens();

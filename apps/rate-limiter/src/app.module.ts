@@ -1,13 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule, HealthModule, ObservabilityModule } from '@suite/service-kit';
-import { CheckHttpController } from './policies/check/check.http.controller';
-import { CheckUseCase } from './policies/check/check.use-case';
-import { DecisionMetrics } from './policies/infra/decision.metrics';
-import { RATE_LIMITER_CONFIG, type RateLimiterConfig } from './config/rate-limiter.config';
-import { PoliciesModule } from './policies/policies.module';
-import { RedisModule } from './redis/redis.module';
-import { UsageHttpController } from './policies/usage/usage.http.controller';
-import { UsageUseCase } from './policies/usage/usage.use-case';
+import type { RateLimiterConfig } from './config/rate-limiter.config';
+import { RateLimiterModule } from './rate-limiter.module';
 
 @Module({})
 export class AppModule {
@@ -16,25 +10,19 @@ export class AppModule {
   static register(config: RateLimiterConfig): DynamicModule {
     return {
       module: AppModule,
+      // The service's module first: the OpenAPI document lists routes in import order, the
+      // service's own before the chassis' health routes.
       imports: [
+        RateLimiterModule.register(config),
         ObservabilityModule.forService('rate-limiter', { logLevel: config.LOG_LEVEL }),
         HealthModule.forService('rate-limiter'),
+        // /check and /usage need a valid token, /admin an operator's (ops:admin).
         AuthModule.forRoot({
           publicKeyPem: config.JWT_PUBLIC_KEY,
           issuer: config.JWT_ISSUER,
           audience: config.JWT_AUDIENCE,
         }),
-        RedisModule.register(config),
-        PoliciesModule.register(config),
       ],
-      controllers: [CheckHttpController, UsageHttpController],
-      providers: [
-        { provide: RATE_LIMITER_CONFIG, useValue: config },
-        CheckUseCase,
-        DecisionMetrics,
-        UsageUseCase,
-      ],
-      exports: [RATE_LIMITER_CONFIG],
     };
   }
 }

@@ -42,5 +42,3 @@ export const rateLimiterConfigSchema = baseServiceConfig.extend({
 });
 
 export type RateLimiterConfig = z.infer<typeof rateLimiterConfigSchema>;
-
-export const RATE_LIMITER_CONFIG = Symbol('RATE_LIMITER_CONFIG');

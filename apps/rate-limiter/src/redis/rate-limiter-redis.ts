@@ -1,15 +1,7 @@
-import {
-  Inject,
-  Logger,
-  Module,
-  type DynamicModule,
-  type OnApplicationShutdown,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import type { RedisClient } from '@suite/coordination';
-import { ReadinessRegistry, createRedisClient, redisReadinessCheck } from '@suite/service-kit';
+import { createRedisClient } from '@suite/service-kit';
 import type { RateLimiterConfig } from '../config/rate-limiter.config';
-import { REDIS } from '../rate-limiter.tokens';
 
 // The one server at REDIS_URL, or a Redis Cluster when REDIS_CLUSTER_NODES is set.
 export function createRateLimiterRedis(config: RateLimiterConfig): RedisClient {
@@ -36,29 +28,4 @@ export function createRateLimiterRedis(config: RateLimiterConfig): RedisClient {
     down = false;
   });
   return client;
-}
-
-@Module({})
-export class RedisModule implements OnModuleInit, OnApplicationShutdown {
-  constructor(
-    @Inject(REDIS) private readonly redis: RedisClient,
-    private readonly readiness: ReadinessRegistry,
-  ) {}
-
-  static register(config: RateLimiterConfig): DynamicModule {
-    return {
-      module: RedisModule,
-      global: true,
-      providers: [{ provide: REDIS, useFactory: () => createRateLimiterRedis(config) }],
-      exports: [REDIS],
-    };
-  }
-
-  onModuleInit(): void {
-    this.readiness.register('redis', redisReadinessCheck(this.redis));
-  }
-
-  onApplicationShutdown(): void {
-    this.redis.disconnect();
-  }
 }
