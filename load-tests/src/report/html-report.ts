@@ -59,21 +59,21 @@ export function chartsOf(report: RunReport): Chart[] {
   const charts: Chart[] = [
     {
       id: 'rate',
-      title: 'Iterations per second: requested, started and finished',
+      title: 'Iterations per second: sent and completed, against the requested rate',
       unit: 'per second',
       x,
       series: [
-        {
-          label: 'requested',
-          color: '#7f7f7f',
-          dashed: true,
-          values: seconds.map((s) => s.scheduled),
-        },
         { label: 'sent', color: PALETTE[0] as string, values: seconds.map((s) => s.sent) },
         {
           label: 'completed',
           color: PALETTE[2] as string,
           values: seconds.map((s) => s.completed),
+        },
+        {
+          label: 'requested',
+          color: '#444444',
+          dashed: true,
+          values: seconds.map((s) => s.scheduled),
         },
       ],
     },

@@ -66,15 +66,18 @@ export class MemorySampler {
   }
 
   // Stops sampling; the points are given in seconds from `originMs` (the run's start, on the
-  // same clock), those taken before it left out.
+  // same clock). Of those taken before it only the last is kept, so the line starts at 0 s.
   stop(originMs: number): MemorySeries[] {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     return [...this.samples.entries()].map(([service, points]) => ({
       service,
       points: points
-        .filter((p) => p.atMs >= originMs)
-        .map((p) => ({ tS: (p.atMs - originMs) / 1000, rssMiB: +p.rssMiB.toFixed(1) })),
+        .filter((p) => p.atMs > originMs - this.everyMs)
+        .map((p) => ({
+          tS: +((p.atMs - originMs) / 1000).toFixed(3),
+          rssMiB: +p.rssMiB.toFixed(1),
+        })),
     }));
   }
 }
