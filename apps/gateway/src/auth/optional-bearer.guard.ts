@@ -1,13 +1,17 @@
-import {
-  Injectable,
-  UnauthorizedException,
-  type CanActivate,
-  type ExecutionContext,
-} from '@nestjs/common';
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { JwtVerifier, type AuthenticatedUser } from '@suite/service-kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { answerOf, HTTP_ANSWERS, refusedBy } from '../http/gateway.answers';
 
 const BEARER = /^Bearer ([^\s]+)$/i;
+
+// A token was sent and cannot be used: a 401 (http/gateway.answers.ts), the error code
+// (RFC 6750) and the reason.
+export interface BearerRefused {
+  kind: 'bearer-refused';
+  error: 'invalid_request' | 'invalid_token';
+  message: string;
+}
 
 // For routes the owning service serves to anyone (the global JWT guard skips them): no
 // token is fine, but a token that is sent must be valid, so a client never mistakes a bad
@@ -39,11 +43,9 @@ export class OptionalBearerGuard implements CanActivate {
   }
 }
 
-// The same 401 as the JWT guard's: RFC 6750 WWW-Authenticate with the reason.
-function unauthorized(reply: FastifyReply, message: string, error: string): UnauthorizedException {
-  void reply.header(
-    'www-authenticate',
-    `Bearer error="${error}", error_description="${message.replace(/"/g, "'")}"`,
+function unauthorized(reply: FastifyReply, message: string, error: BearerRefused['error']): Error {
+  return refusedBy(
+    reply,
+    answerOf(HTTP_ANSWERS.refusal, { kind: 'bearer-refused', error, message }),
   );
-  return new UnauthorizedException(message);
 }

@@ -1,11 +1,7 @@
-import {
-  BadRequestException,
-  Injectable,
-  type CanActivate,
-  type ExecutionContext,
-} from '@nestjs/common';
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { answerOf, HTTP_ANSWERS, refusedBy } from '../http/gateway.answers';
 import { GATEWAY_ROUTE, type GatewayRoute } from '../routes/gateway-routes';
 import { checkIdempotencyKey } from './idempotency-key';
 
@@ -21,10 +17,14 @@ export class IdempotencyKeyGuard implements CanActivate {
     if (route === undefined || !route.movesMoney) {
       return true;
     }
-    const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const check = checkIdempotencyKey(request.headers['idempotency-key']);
+    const http = context.switchToHttp();
+    const check = checkIdempotencyKey(http.getRequest<FastifyRequest>().headers['idempotency-key']);
     if (!check.ok) {
-      throw new BadRequestException(check.message);
+      const answer = answerOf(HTTP_ANSWERS.refusal, {
+        kind: 'idempotency-key-refused',
+        message: check.message,
+      });
+      throw refusedBy(http.getResponse<FastifyReply>(), answer);
     }
     return true;
   }

@@ -1,5 +1,11 @@
 import { idempotencyKeyProblem } from '@suite/contracts';
 
+// A request refused for its key before it reaches the service: a 400 (http/gateway.answers.ts).
+export interface IdempotencyKeyRefused {
+  kind: 'idempotency-key-refused';
+  message: string;
+}
+
 export type IdempotencyKeyCheck = { ok: true; key: string } | { ok: false; message: string };
 
 // Routes that move money refuse to run without a usable key: without one a retry cannot

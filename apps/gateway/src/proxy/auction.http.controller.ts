@@ -13,6 +13,7 @@ import {
 } from '@nestjs/swagger';
 import { AUCTION_LIMITS } from '@suite/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { answerOf, HTTP_ANSWERS, send } from '../http/gateway.answers';
 import { ROUTES } from '../routes/gateway-routes';
 import { ProxyRoute } from '../routes/proxy-route.decorator';
 import {
@@ -46,8 +47,9 @@ export class AuctionHttpController {
     description: 'Impossible terms (ends before it starts, in the past…)',
     type: ErrorResponse,
   })
-  createAuction(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.relay.forward(ROUTES.createAuction, request, reply);
+  async createAuction(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const outcome = await this.relay.forward(ROUTES.createAuction, request);
+    await send(reply, answerOf(HTTP_ANSWERS.proxy, outcome));
   }
 
   @ProxyRoute(ROUTES.listAuctions)
@@ -59,16 +61,18 @@ export class AuctionHttpController {
   })
   @ApiOkResponse({ type: AuctionListResponse })
   @ApiBadRequestResponse(INVALID_FIELD)
-  listAuctions(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.relay.forward(ROUTES.listAuctions, request, reply);
+  async listAuctions(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const outcome = await this.relay.forward(ROUTES.listAuctions, request);
+    await send(reply, answerOf(HTTP_ANSWERS.proxy, outcome));
   }
 
   @ProxyRoute(ROUTES.getAuction)
   @ApiOkResponse({ type: AuctionResponse })
   @ApiBadRequestResponse({ description: 'The id is not a UUID', type: ErrorResponse })
   @ApiNotFoundResponse(NO_AUCTION)
-  getAuction(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.relay.forward(ROUTES.getAuction, request, reply);
+  async getAuction(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const outcome = await this.relay.forward(ROUTES.getAuction, request);
+    await send(reply, answerOf(HTTP_ANSWERS.proxy, outcome));
   }
 
   @ProxyRoute(ROUTES.placeBid)
@@ -81,8 +85,9 @@ export class AuctionHttpController {
   })
   @ApiForbiddenResponse({ description: 'The seller cannot bid', type: BidRejectedResponse })
   @ApiNotFoundResponse({ description: 'No such auction', type: BidRejectedResponse })
-  placeBid(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.relay.forward(ROUTES.placeBid, request, reply);
+  async placeBid(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const outcome = await this.relay.forward(ROUTES.placeBid, request);
+    await send(reply, answerOf(HTTP_ANSWERS.proxy, outcome));
   }
 
   @ProxyRoute(ROUTES.listBids)
@@ -98,7 +103,8 @@ export class AuctionHttpController {
   })
   @ApiOkResponse({ type: BidHistoryResponse })
   @ApiNotFoundResponse(NO_AUCTION)
-  listBids(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.relay.forward(ROUTES.listBids, request, reply);
+  async listBids(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const outcome = await this.relay.forward(ROUTES.listBids, request);
+    await send(reply, answerOf(HTTP_ANSWERS.proxy, outcome));
   }
 }

@@ -9,6 +9,7 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { answerOf, HTTP_ANSWERS, send } from '../http/gateway.answers';
 import { ROUTES } from '../routes/gateway-routes';
 import { ProxyRoute } from '../routes/proxy-route.decorator';
 import { ErrorResponse } from './dto/error.response';
@@ -37,8 +38,9 @@ export class PaymentsHttpController {
     type: ErrorResponse,
   })
   @ApiUnprocessableEntityResponse(KEY_REUSED)
-  createPayment(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.relay.forward(ROUTES.createPayment, request, reply);
+  async createPayment(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const outcome = await this.relay.forward(ROUTES.createPayment, request);
+    await send(reply, answerOf(HTTP_ANSWERS.proxy, outcome));
   }
 
   @ProxyRoute(ROUTES.refundPayment)
@@ -46,14 +48,16 @@ export class PaymentsHttpController {
   @ApiCreatedResponse({ type: PaymentResponse })
   @ApiNotFoundResponse({ type: ErrorResponse })
   @ApiUnprocessableEntityResponse(KEY_REUSED)
-  refundPayment(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.relay.forward(ROUTES.refundPayment, request, reply);
+  async refundPayment(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const outcome = await this.relay.forward(ROUTES.refundPayment, request);
+    await send(reply, answerOf(HTTP_ANSWERS.proxy, outcome));
   }
 
   @ProxyRoute(ROUTES.getPayment)
   @ApiOkResponse({ type: PaymentResponse })
   @ApiNotFoundResponse({ type: ErrorResponse })
-  getPayment(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.relay.forward(ROUTES.getPayment, request, reply);
+  async getPayment(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const outcome = await this.relay.forward(ROUTES.getPayment, request);
+    await send(reply, answerOf(HTTP_ANSWERS.proxy, outcome));
   }
 }

@@ -1,29 +1,33 @@
-import {
-  BadGatewayException,
-  GatewayTimeoutException,
-  HttpException,
-  HttpStatus,
-  Injectable,
-  Logger,
-} from '@nestjs/common';
-import { retryAfterSeconds } from '@suite/contracts';
+import { Injectable, Logger } from '@nestjs/common';
 import { propagationHeaders, type AuthenticatedUser } from '@suite/service-kit';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { upstreamPath, type GatewayRoute } from '../routes/gateway-routes';
 import { clientResponseHeaders, upstreamRequestHeaders } from './forwarded-headers';
-import type { UpstreamRequest } from './http-upstream';
-import { sanitizeUpstreamError } from './sanitize-upstream-error';
+import type { UpstreamRequest, UpstreamResponse } from './http-upstream';
+import { sanitizeUpstreamError, type ErrorBody } from './sanitize-upstream-error';
 import {
   isUpstreamError,
   UpstreamCircuitOpenError,
+  UpstreamResponseTooLargeError,
   UpstreamTimeoutError,
   type UpstreamError,
 } from './upstream.errors';
 import { Upstreams } from './upstreams';
 
-// The HTTP edge of proxying: turns the matched request into an upstream call, writes the
-// upstream's answer back (5xx bodies sanitised), and maps a call that produced no answer
-// to 502, 503 or 504 with a message that names the service but nothing inside it.
+type ClientHeaders = Record<string, string | string[]>;
+
+// What came of one proxied call: the upstream's answer, passed on (a 5xx with its body
+// sanitised), or why there is none.
+export type ProxyOutcome =
+  | { kind: 'answered'; status: number; headers: ClientHeaders; body: Buffer }
+  | { kind: 'upstream-error'; status: number; headers: ClientHeaders; error: ErrorBody }
+  | { kind: 'timed-out'; upstream: string; timeoutMs: number }
+  | { kind: 'circuit-open'; upstream: string; retryAfterMs: number }
+  | { kind: 'unreachable'; upstream: string }
+  | { kind: 'response-too-large'; upstream: string };
+
+// Proxying: turns the matched request into an upstream call and says what came of it. A
+// 5xx body is reduced to what names the service but nothing inside it.
 @Injectable()
 export class ProxyRelay {
   private readonly logger = new Logger(ProxyRelay.name);
@@ -35,8 +39,7 @@ export class ProxyRelay {
   async forward(
     route: GatewayRoute,
     request: FastifyRequest & { user?: AuthenticatedUser },
-    reply: FastifyReply,
-  ): Promise<void> {
+  ): Promise<ProxyOutcome> {
     const headers = upstreamRequestHeaders(request.headers, {
       identity: request.user,
       propagation: propagationHeaders(),
@@ -52,59 +55,45 @@ export class ProxyRelay {
       headers,
       ...(body !== undefined ? { body } : {}),
     };
-    let response;
+    let response: UpstreamResponse;
     try {
       response = await this.upstreams.send(route.upstream, upstreamRequest);
     } catch (error) {
-      throw this.toHttpException(error, reply);
+      if (!isUpstreamError(error)) throw error;
+      this.logger.warn(`${error.code}: ${error.message}`);
+      return noAnswer(error);
     }
     const responseHeaders = clientResponseHeaders(response.headers);
     if (response.status >= 500) {
-      const sanitized = sanitizeUpstreamError(
+      const error = sanitizeUpstreamError(
         route.upstream,
         response.status,
         response.body,
         firstValue(response.headers['content-type']),
       );
       delete responseHeaders['content-type'];
-      await reply
-        .status(response.status)
-        .headers(responseHeaders)
-        .type('application/json')
-        .send(sanitized);
-      return;
+      return { kind: 'upstream-error', status: response.status, headers: responseHeaders, error };
     }
-    await reply.status(response.status).headers(responseHeaders).send(response.body);
-  }
-
-  private toHttpException(error: unknown, reply: FastifyReply): unknown {
-    if (!isUpstreamError(error)) {
-      return error;
-    }
-    this.logger.warn(`${error.code}: ${error.message}`);
-    if (error instanceof UpstreamCircuitOpenError) {
-      void reply.header('retry-after', String(retryAfterSeconds(error.retryAfterMs)));
-    }
-    return upstreamFailure(error);
+    return {
+      kind: 'answered',
+      status: response.status,
+      headers: responseHeaders,
+      body: response.body,
+    };
   }
 }
 
-function upstreamFailure(error: UpstreamError): HttpException {
+function noAnswer(error: UpstreamError): ProxyOutcome {
   if (error instanceof UpstreamTimeoutError) {
-    return new GatewayTimeoutException(error.message);
+    return { kind: 'timed-out', upstream: error.upstream, timeoutMs: error.timeoutMs };
   }
   if (error instanceof UpstreamCircuitOpenError) {
-    return new HttpException(
-      {
-        statusCode: HttpStatus.SERVICE_UNAVAILABLE,
-        error: 'Service Unavailable',
-        message: `${error.message}; retry after ${retryAfterSeconds(error.retryAfterMs)} s`,
-      },
-      HttpStatus.SERVICE_UNAVAILABLE,
-    );
+    return { kind: 'circuit-open', upstream: error.upstream, retryAfterMs: error.retryAfterMs };
   }
-  // Unreachable or an oversized answer: the socket code stays in the log.
-  return new BadGatewayException(`${error.upstream} could not be reached`);
+  if (error instanceof UpstreamResponseTooLargeError) {
+    return { kind: 'response-too-large', upstream: error.upstream };
+  }
+  return { kind: 'unreachable', upstream: error.upstream };
 }
 
 // Fastify parsed the JSON body; it is sent on as JSON. Routes without a body send none.

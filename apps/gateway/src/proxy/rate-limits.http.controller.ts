@@ -1,4 +1,4 @@
-import { Controller, ForbiddenException, Inject, Req, Res } from '@nestjs/common';
+import { Controller, Inject, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -13,6 +13,7 @@ import { DESCRIPTOR_PARAM_PATTERN, RATE_LIMIT_DOMAIN_NAME } from '@suite/contrac
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayConfig } from '../config/gateway.config';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
+import { answerOf, HTTP_ANSWERS, send } from '../http/gateway.answers';
 import { ROUTES } from '../routes/gateway-routes';
 import { ProxyRoute } from '../routes/proxy-route.decorator';
 import { ErrorResponse } from './dto/error.response';
@@ -22,6 +23,12 @@ import {
   RateLimitUsageResponse,
 } from './dto/rate-limits.dto';
 import { ProxyRelay } from './proxy-relay';
+
+// A descriptor of the gateway's own domain: refused before the rate limiter is asked.
+export interface OwnDomainRefused {
+  kind: 'own-domain';
+  domain: string;
+}
 
 const OWN_DOMAIN = {
   description:
@@ -58,9 +65,13 @@ export class RateLimitsHttpController {
     type: ErrorResponse,
   })
   @ApiForbiddenResponse(OWN_DOMAIN)
-  check(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    this.refuseOwnDomain((request.body as { domain?: unknown } | null | undefined)?.domain);
-    return this.relay.forward(ROUTES.checkRateLimit, request, reply);
+  async check(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const refused = this.ownDomainIn(
+      (request.body as { domain?: unknown } | null | undefined)?.domain,
+    );
+    if (refused !== undefined) return send(reply, answerOf(HTTP_ANSWERS.refusal, refused));
+    const outcome = await this.relay.forward(ROUTES.checkRateLimit, request);
+    await send(reply, answerOf(HTTP_ANSWERS.proxy, outcome));
   }
 
   @ProxyRoute(ROUTES.rateLimitUsage)
@@ -87,17 +98,17 @@ export class RateLimitsHttpController {
   @ApiBadRequestResponse({ description: 'Malformed query or descriptor', type: ErrorResponse })
   @ApiUnprocessableEntityResponse({ description: 'A domain with no policies', type: ErrorResponse })
   @ApiForbiddenResponse(OWN_DOMAIN)
-  usage(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    this.refuseOwnDomain((request.query as { domain?: unknown }).domain);
-    return this.relay.forward(ROUTES.rateLimitUsage, request, reply);
+  async usage(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const refused = this.ownDomainIn((request.query as { domain?: unknown }).domain);
+    if (refused !== undefined) return send(reply, answerOf(HTTP_ANSWERS.refusal, refused));
+    const outcome = await this.relay.forward(ROUTES.rateLimitUsage, request);
+    await send(reply, answerOf(HTTP_ANSWERS.proxy, outcome));
   }
 
-  private refuseOwnDomain(domain: unknown): void {
+  private ownDomainIn(domain: unknown): OwnDomainRefused | undefined {
     const domains = Array.isArray(domain) ? domain : [domain];
-    if (domains.includes(this.ownDomain)) {
-      throw new ForbiddenException(
-        `domain "${this.ownDomain}" holds the gateway's own limits and cannot be used through this route`,
-      );
-    }
+    return domains.includes(this.ownDomain)
+      ? { kind: 'own-domain', domain: this.ownDomain }
+      : undefined;
   }
 }

@@ -14,6 +14,7 @@ import {
 } from '@nestjs/swagger';
 import { LIST_SEATS_LIMITS } from '@suite/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { answerOf, HTTP_ANSWERS, send } from '../http/gateway.answers';
 import { ROUTES } from '../routes/gateway-routes';
 import { ProxyRoute } from '../routes/proxy-route.decorator';
 import { ErrorResponse } from './dto/error.response';
@@ -38,8 +39,9 @@ export class TicketingHttpController {
 
   @ProxyRoute(ROUTES.listEvents)
   @ApiOkResponse({ type: EventListResponse })
-  listEvents(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.relay.forward(ROUTES.listEvents, request, reply);
+  async listEvents(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const outcome = await this.relay.forward(ROUTES.listEvents, request);
+    await send(reply, answerOf(HTTP_ANSWERS.proxy, outcome));
   }
 
   @ProxyRoute(ROUTES.listSeats)
@@ -60,8 +62,9 @@ export class TicketingHttpController {
   })
   @ApiOkResponse({ type: SeatListResponse })
   @ApiNotFoundResponse({ type: ErrorResponse })
-  listSeats(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.relay.forward(ROUTES.listSeats, request, reply);
+  async listSeats(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const outcome = await this.relay.forward(ROUTES.listSeats, request);
+    await send(reply, answerOf(HTTP_ANSWERS.proxy, outcome));
   }
 
   @ProxyRoute(ROUTES.placeHold)
@@ -77,23 +80,26 @@ export class TicketingHttpController {
       'A seat is already held or sold, or the caller holds as many seats of the event as allowed',
     type: ErrorResponse,
   })
-  placeHold(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.relay.forward(ROUTES.placeHold, request, reply);
+  async placeHold(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const outcome = await this.relay.forward(ROUTES.placeHold, request);
+    await send(reply, answerOf(HTTP_ANSWERS.proxy, outcome));
   }
 
   @ProxyRoute(ROUTES.getHold)
   @ApiOkResponse({ type: HoldResponse })
   @ApiNotFoundResponse({ type: ErrorResponse })
-  getHold(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.relay.forward(ROUTES.getHold, request, reply);
+  async getHold(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const outcome = await this.relay.forward(ROUTES.getHold, request);
+    await send(reply, answerOf(HTTP_ANSWERS.proxy, outcome));
   }
 
   @ProxyRoute(ROUTES.releaseHold)
   @ApiNoContentResponse({ description: 'Released; its seats are free again' })
   @ApiNotFoundResponse({ description: 'No such hold of the caller', type: ErrorResponse })
   @ApiConflictResponse({ description: 'The hold is no longer active', type: ErrorResponse })
-  releaseHold(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.relay.forward(ROUTES.releaseHold, request, reply);
+  async releaseHold(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const outcome = await this.relay.forward(ROUTES.releaseHold, request);
+    await send(reply, answerOf(HTTP_ANSWERS.proxy, outcome));
   }
 
   @ProxyRoute(ROUTES.checkout)
@@ -115,14 +121,16 @@ export class TicketingHttpController {
       'The Idempotency-Key was used with a different request, or the order cannot be paid',
     type: ErrorResponse,
   })
-  checkout(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.relay.forward(ROUTES.checkout, request, reply);
+  async checkout(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const outcome = await this.relay.forward(ROUTES.checkout, request);
+    await send(reply, answerOf(HTTP_ANSWERS.proxy, outcome));
   }
 
   @ProxyRoute(ROUTES.getOrder)
   @ApiOkResponse({ type: OrderResponse })
   @ApiNotFoundResponse({ type: ErrorResponse })
-  getOrder(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.relay.forward(ROUTES.getOrder, request, reply);
+  async getOrder(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const outcome = await this.relay.forward(ROUTES.getOrder, request);
+    await send(reply, answerOf(HTTP_ANSWERS.proxy, outcome));
   }
 }

@@ -5,8 +5,8 @@ import { JwtVerifier } from '@suite/service-kit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayConfig } from '../config/gateway.config';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
+import { answerOf, HTTP_ANSWERS, send } from '../http/gateway.answers';
 import { ClientAddress } from './client-address';
-import { rateLimitDenial } from './rate-limit-denial';
 import { rateLimitHeaders } from './rate-limit-headers';
 import { RateLimitService } from './rate-limit.service';
 
@@ -50,11 +50,11 @@ export class AnonymousRateLimit implements OnModuleInit {
     });
     void reply.headers(rateLimitHeaders(outcome.checked));
     if (!outcome.allowed) {
-      const denial = rateLimitDenial(outcome.deniedBy);
-      await reply
-        .code(denial.body.statusCode)
-        .header('retry-after', String(denial.retryAfterSeconds))
-        .send(denial.body);
+      const answer = answerOf(HTTP_ANSWERS.refusal, {
+        kind: 'rate-limited',
+        deniedBy: outcome.deniedBy,
+      });
+      await send(reply, answer);
     }
   }
 

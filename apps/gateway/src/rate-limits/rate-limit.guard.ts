@@ -1,15 +1,9 @@
-import {
-  HttpException,
-  HttpStatus,
-  Injectable,
-  type CanActivate,
-  type ExecutionContext,
-} from '@nestjs/common';
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { AuthenticatedUser } from '@suite/service-kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { answerOf, HTTP_ANSWERS, refusedBy } from '../http/gateway.answers';
 import { GATEWAY_ROUTE, routeDescriptor, type GatewayRoute } from '../routes/gateway-routes';
-import { rateLimitDenial } from './rate-limit-denial';
 import { rateLimitHeaders } from './rate-limit-headers';
 import { RateLimitService } from './rate-limit.service';
 
@@ -40,9 +34,11 @@ export class RateLimitGuard implements CanActivate {
     });
     void reply.headers(rateLimitHeaders(outcome.checked));
     if (!outcome.allowed) {
-      const denial = rateLimitDenial(outcome.deniedBy);
-      void reply.header('retry-after', String(denial.retryAfterSeconds));
-      throw new HttpException(denial.body, HttpStatus.TOO_MANY_REQUESTS);
+      const answer = answerOf(HTTP_ANSWERS.refusal, {
+        kind: 'rate-limited',
+        deniedBy: outcome.deniedBy,
+      });
+      throw refusedBy(reply, answer);
     }
     return true;
   }
