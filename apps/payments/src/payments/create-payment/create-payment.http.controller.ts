@@ -8,7 +8,7 @@ import {
 import { SCOPES } from '@suite/contracts';
 import type { FastifyReply } from 'fastify';
 import { callerScope } from '../../http/idempotency-key';
-import { problem, send, sendKeyRefusal } from '../../http/send';
+import { answerOf, HTTP_ANSWERS, send } from '../../http/payments.answers';
 import { CreatePaymentRequest } from './create-payment.request';
 import { CreatePaymentUseCase } from './create-payment.use-case';
 import { ApiCreatedResponse, ApiHeader, ApiResponse, ApiTags } from '@nestjs/swagger';
@@ -53,29 +53,6 @@ export class CreatePaymentHttpController {
   ): Promise<void> {
     const key = requireIdempotencyKey(keyHeader);
     const outcome = await this.createPayment.execute({ scope: callerScope(user), key, ...body });
-    switch (outcome.kind) {
-      case 'responded':
-        return send(
-          reply,
-          outcome.response.status,
-          outcome.response.body,
-          outcome.replayed ? { 'idempotent-replayed': 'true' } : {},
-        );
-      case 'in-progress':
-      case 'payload-mismatch':
-      case 'invalid-key':
-        return sendKeyRefusal(reply, outcome);
-      case 'outcome-unknown':
-        return send(
-          reply,
-          503,
-          problem(
-            503,
-            'payment_outcome_unknown',
-            `the card processor did not answer; retry with the same Idempotency-Key (payment ${outcome.paymentId})`,
-          ),
-          { 'retry-after': '1' },
-        );
-    }
+    return send(reply, answerOf(HTTP_ANSWERS.createPayment, outcome));
   }
 }

@@ -1,8 +1,9 @@
-import { Controller, Get, NotFoundException, Param } from '@nestjs/common';
+import { Controller, Get, Param, Res } from '@nestjs/common';
 import { CurrentUser, type AuthenticatedUser } from '@suite/service-kit';
 import { callerScope } from '../../http/idempotency-key';
 import { PaymentIdParams } from '../../http/payment-id.params';
-import type { PaymentView } from '../domain/payment-view';
+import type { FastifyReply } from 'fastify';
+import { answerOf, HTTP_ANSWERS, send } from '../../http/payments.answers';
 import { GetPaymentUseCase } from './get-payment.use-case';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '@suite/service-kit';
@@ -20,12 +21,12 @@ export class GetPaymentHttpController {
   async get(
     @Param() params: PaymentIdParams,
     @CurrentUser() user: AuthenticatedUser,
-  ): Promise<PaymentView> {
-    const payment = await this.getPayment.execute({
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const outcome = await this.getPayment.execute({
       scope: callerScope(user),
       paymentId: params.id,
     });
-    if (!payment) throw new NotFoundException(`no payment ${params.id}`);
-    return payment;
+    return send(reply, answerOf(HTTP_ANSWERS.getPayment, outcome));
   }
 }

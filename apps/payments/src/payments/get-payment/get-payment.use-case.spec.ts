@@ -39,24 +39,22 @@ const getPayment = new GetPaymentUseCase(transactions, payments);
 describe('get payment', () => {
   it('shows the payment to the caller whose scope created it', async () => {
     expect(await getPayment.execute({ scope: 'user:alice', paymentId: ALICES })).toMatchObject({
-      id: ALICES,
-      status: 'captured',
-      amountMinor: 2500,
+      kind: 'found',
+      payment: { id: ALICES, status: 'captured', amountMinor: 2500 },
     });
   });
 
   it("answers another caller's payment exactly like an unknown one", async () => {
-    const unknown = await getPayment.execute({
-      scope: 'user:bob',
-      paymentId: '33333333-3333-4333-8333-333333333333',
-    });
+    const UNKNOWN = '33333333-3333-4333-8333-333333333333';
+    const unknown = await getPayment.execute({ scope: 'user:bob', paymentId: UNKNOWN });
     const notBobs = await getPayment.execute({ scope: 'user:bob', paymentId: ALICES });
-    expect(unknown).toBeNull();
-    expect(notBobs).toBeNull();
+    expect(unknown).toEqual({ kind: 'not-found', paymentId: UNKNOWN });
+    expect(notBobs).toEqual({ kind: 'not-found', paymentId: ALICES });
   });
 
   it('shows a saga-created payment to no HTTP caller', async () => {
-    expect(await getPayment.execute({ scope: 'user:alice', paymentId: SAGAS })).toBeNull();
-    expect(await getPayment.execute({ scope: 'user:saga', paymentId: SAGAS })).toBeNull();
+    const notFound = { kind: 'not-found', paymentId: SAGAS };
+    expect(await getPayment.execute({ scope: 'user:alice', paymentId: SAGAS })).toEqual(notFound);
+    expect(await getPayment.execute({ scope: 'user:saga', paymentId: SAGAS })).toEqual(notFound);
   });
 });

@@ -11,7 +11,11 @@ export interface GetPaymentInput {
   paymentId: string;
 }
 
-// GET /payments/:id. null for an unknown payment and for one the caller does not own:
+export type GetPaymentOutcome =
+  | { kind: 'found'; payment: PaymentView }
+  | { kind: 'not-found'; paymentId: string };
+
+// GET /payments/:id. Not found for an unknown payment and for one the caller does not own:
 // the two must be indistinguishable, or a payment's existence leaks.
 @Injectable()
 export class GetPaymentUseCase {
@@ -20,10 +24,12 @@ export class GetPaymentUseCase {
     private readonly payments: PaymentsRepository,
   ) {}
 
-  async execute(input: GetPaymentInput): Promise<PaymentView | null> {
+  async execute(input: GetPaymentInput): Promise<GetPaymentOutcome> {
     const payment = await this.transactions.inTransaction((sql) =>
       this.payments.findById(sql, input.paymentId),
     );
-    return payment && isOwnedBy(payment, input.scope) ? toPaymentView(payment) : null;
+    return payment && isOwnedBy(payment, input.scope)
+      ? { kind: 'found', payment: toPaymentView(payment) }
+      : { kind: 'not-found', paymentId: input.paymentId };
   }
 }

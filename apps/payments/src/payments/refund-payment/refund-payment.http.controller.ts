@@ -8,7 +8,7 @@ import {
 import { SCOPES } from '@suite/contracts';
 import type { FastifyReply } from 'fastify';
 import { callerScope } from '../../http/idempotency-key';
-import { problem, send, sendKeyRefusal } from '../../http/send';
+import { answerOf, HTTP_ANSWERS, send } from '../../http/payments.answers';
 import { PaymentIdParams } from '../../http/payment-id.params';
 import { RefundPaymentRequest } from './refund-payment.request';
 import { RefundPaymentUseCase } from './refund-payment.use-case';
@@ -46,31 +46,6 @@ export class RefundPaymentHttpController {
       paymentId: params.id,
       amountMinor: body.amountMinor,
     });
-    switch (outcome.kind) {
-      case 'responded':
-        return send(
-          reply,
-          outcome.response.status,
-          outcome.response.body,
-          outcome.replayed ? { 'idempotent-replayed': 'true' } : {},
-        );
-      case 'in-progress':
-      case 'payload-mismatch':
-      case 'invalid-key':
-        return sendKeyRefusal(reply, outcome);
-      case 'outcome-unknown':
-        return send(
-          reply,
-          503,
-          problem(
-            503,
-            'refund_outcome_unknown',
-            'the card processor did not answer; retry with the same Idempotency-Key',
-          ),
-          {
-            'retry-after': '1',
-          },
-        );
-    }
+    return send(reply, answerOf(HTTP_ANSWERS.refundPayment, outcome));
   }
 }
