@@ -31,7 +31,7 @@ import { StartCheckoutHttpController } from './checkout/start-checkout/start-che
 import { StartCheckoutUseCase } from './checkout/start-checkout/start-checkout.use-case';
 import { TicketingWorkers } from './checkout/ticketing.workers';
 import type { TicketingConfig } from './config/ticketing.config';
-import { outboxWriteOptions } from './outbox/ticketing-events';
+import { outboxWriteOptions } from './checkout/infra/ticketing-events';
 import { openTicketingDatabase } from './database/ticketing-database';
 import { ListEventsHttpController } from './events/list-events/list-events.http.controller';
 import { ListEventsUseCase } from './events/list-events/list-events.use-case';

@@ -25,7 +25,7 @@ import { SeatsRepository } from '../events/infra/seats.repository';
 import { ExpireHoldsUseCase } from '../holds/expire-holds/expire-holds.use-case';
 import { HoldsRepository } from '../holds/infra/holds.repository';
 import { SeatLeases } from '../holds/infra/seat-leases';
-import { outboxWriteOptions } from '../outbox/ticketing-events';
+import { outboxWriteOptions } from './infra/ticketing-events';
 import { FENCED_HOLDS, ORCHESTRATOR, TICKETING_CONFIG, TRANSACTIONS } from '../ticketing.tokens';
 import { ticketingStepHandlers } from './saga-steps/ticketing-steps.handlers';
 

@@ -13,7 +13,7 @@ import type { SeatsRepository } from '../../events/infra/seats.repository';
 import { checkoutEligibility, holdScope, seatFence } from '../../holds/domain/hold';
 import type { HoldsRepository } from '../../holds/infra/holds.repository';
 import type { SeatLeases } from '../../holds/infra/seat-leases';
-import { emitEvent } from '../../outbox/ticketing-events';
+import { emitEvent } from '../infra/ticketing-events';
 
 export interface TicketingStepDeps {
   holds: HoldsRepository;

@@ -18,7 +18,7 @@ import { holdScope, seatFence } from '../../holds/domain/hold';
 import { HoldsRepository } from '../../holds/infra/holds.repository';
 import { SeatLeases } from '../../holds/infra/seat-leases';
 import { startTicketingTestApp, type TicketingTestApp } from '../../testing/ticketing-test-app';
-import { eventMessageId } from '../../outbox/event-id';
+import { eventMessageId } from '../domain/event-id';
 import { FENCED_HOLDS } from '../../ticketing.tokens';
 import { ticketingStepHandlers } from './ticketing-steps.handlers';
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { TICKETING_EVENT_TYPES } from '@suite/contracts';
 import type { Clock, TransactionRunner } from '@suite/coordination';
 import type { TicketingConfig } from '../../config/ticketing.config';
-import { emitEvent, outboxWriteOptions } from '../../outbox/ticketing-events';
+import { emitEvent, outboxWriteOptions } from '../../checkout/infra/ticketing-events';
 import { CLOCK, TICKETING_CONFIG, TRANSACTIONS } from '../../ticketing.tokens';
 import { HoldsRepository } from '../infra/holds.repository';
 

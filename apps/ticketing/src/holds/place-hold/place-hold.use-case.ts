@@ -11,7 +11,7 @@ import {
 import type { TicketingConfig } from '../../config/ticketing.config';
 import { EventsRepository } from '../../events/infra/events.repository';
 import { SeatsRepository } from '../../events/infra/seats.repository';
-import { emitEvent, outboxWriteOptions } from '../../outbox/ticketing-events';
+import { emitEvent, outboxWriteOptions } from '../../checkout/infra/ticketing-events';
 import {
   AUTOCOMMIT,
   CLOCK,

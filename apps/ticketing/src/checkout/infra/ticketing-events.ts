@@ -1,7 +1,7 @@
 import type { TicketingEvent } from '@suite/contracts';
 import { writeOutbox, type OutboxWriteOptions, type SqlExecutor } from '@suite/coordination';
-import type { TicketingConfig } from '../config/ticketing.config';
-import { eventMessageId } from './event-id';
+import type { TicketingConfig } from '../../config/ticketing.config';
+import { eventMessageId } from '../domain/event-id';
 
 // How every outbox write of the service is made: with OUTBOX_WAKEUPS=on it wakes the relay
 // when its transaction commits. Writers and the relay share the default shard count (1).
