@@ -1,16 +1,15 @@
 // Lock throughput: acquire + release per second of the fenced hold, raw SET NX PX + DEL, and
 // node-redlock (one instance), at the same concurrency, against the same Redis, in one run.
-// Not a test. Run from the workspace root:
-//   SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register libs/coordination/bench/locks.bench.ts [seconds] [concurrency] [rounds] [pipelined]
+// Not a test: it prints the table and writes load-tests/results/locks-<date>.md.
+//   npm run bench:locks -- [seconds] [concurrency] [rounds] [pipelined]
 // Each worker locks its own resource, so this measures the cost of the mechanism, not contention.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import Redlock from 'redlock';
-import { FencedHolds } from '../src/selection';
+import { FencedHolds } from '@suite/coordination';
+import { endpoint, libraryVersion, runContext, writeResults } from '../lib/results';
+import { percentile } from '../lib/stats';
 
-const root = join(__dirname, '../../..');
 const seconds = Number(process.argv[2] ?? 2);
 const concurrency = Number(process.argv[3] ?? 50);
 const rounds = Number(process.argv[4] ?? 8);
@@ -18,13 +17,6 @@ const rounds = Number(process.argv[4] ?? 8);
 // write, which moves the bottleneck from this process's syscalls to Redis itself.
 const pipelined = process.argv[5] === 'pipelined';
 const TTL_MS = 10_000;
-
-function redisUrl(): string {
-  const env = readFileSync(join(root, '.local/endpoints.env'), 'utf8');
-  const line = env.split('\n').find((l) => l.startsWith('REDIS_URL='));
-  if (!line) throw new Error('.local/endpoints.env has no REDIS_URL; run npm run infra:up');
-  return line.slice('REDIS_URL='.length).trim();
-}
 
 type Cycle = (worker: number) => Promise<void>;
 
@@ -44,14 +36,19 @@ async function measure(
     }),
   );
   latencies.sort((a, b) => a - b);
-  const at = (q: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { ops: latencies.length / (ms / 1000), p50: at(0.5), p99: at(0.99) };
+  return {
+    ops: latencies.length / (ms / 1000),
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+  };
 }
 
 async function main(): Promise<void> {
   const prefix = `bench-locks-${randomBytes(4).toString('hex')}:`;
-  const redis = new Redis(redisUrl(), { keyPrefix: prefix, enableAutoPipelining: pipelined });
+  const redis = new Redis(endpoint('REDIS_URL'), {
+    keyPrefix: prefix,
+    enableAutoPipelining: pipelined,
+  });
   // The epoch is read from Postgres once per scope (the first acquire), outside the measured
   // steady state; a constant source keeps the bench to Redis. Keys are private to this run.
   const holds = new FencedHolds({
@@ -99,16 +96,18 @@ async function main(): Promise<void> {
     perRound: rs.map((r) => Math.round(r.ops)),
   }));
   const byName = (n: string) => summary.find((s) => s.name === n)?.ops ?? NaN;
-  console.log(
-    `concurrency ${concurrency}, ${rounds} rounds of ${seconds} s per variant, one ioredis connection${pipelined ? ' with auto-pipelining' : ''}`,
-  );
-  console.log('| variant | acquire+release/s (mean) | per round | p50 ms | p99 ms |');
-  console.log('| --- | ---: | --- | ---: | ---: |');
+  const lines: string[] = [
+    `concurrency ${concurrency}, ${rounds} rounds of ${seconds} s per variant, one ioredis connection${pipelined ? ' with auto-pipelining' : ''}; redlock ${libraryVersion('redlock')}`,
+    '',
+    '| variant | acquire+release/s (mean) | per round | p50 ms | p99 ms |',
+    '| --- | ---: | --- | ---: | ---: |',
+  ];
   for (const s of summary) {
-    console.log(
+    lines.push(
       `| ${s.name} | ${Math.round(s.ops)} | ${s.perRound.join(', ')} | ${s.p50.toFixed(2)} | ${s.p99.toFixed(2)} |`,
     );
   }
+  lines.push('');
   // The machine is shared: report the ratio of means and the median of the per-round ratios
   // (each round runs the variants back to back, so a round's ratio sees similar load).
   const perRound = (n: string) => results.get(n)?.map((r) => r.ops) ?? [];
@@ -116,11 +115,22 @@ async function main(): Promise<void> {
   for (const other of ['redlock (1 instance)', 'SET NX PX + DEL']) {
     const fenced = perRound('fenced hold');
     const ratios = perRound(other).map((ops, i) => (fenced[i] ?? NaN) / ops);
-    console.log(
-      `fenced hold / ${other}: ${(byName('fenced hold') / byName(other)).toFixed(2)}x of means, ` +
+    lines.push(
+      `- fenced hold / ${other}: ${(byName('fenced hold') / byName(other)).toFixed(2)}x of means, ` +
         `median per-round ratio ${median(ratios).toFixed(2)}x (rounds: ${ratios.map((r) => r.toFixed(2)).join(', ')})`,
     );
   }
+  console.log(lines.join('\n'));
+  const report = [
+    '# Lock acquire + release: the fenced hold vs node-redlock and raw SET NX PX',
+    '',
+    runContext(),
+    '',
+    ...lines,
+    '',
+    `Reproduce: \`npm run bench:locks -- ${seconds} ${concurrency} ${rounds}${pipelined ? ' pipelined' : ''}\``,
+  ].join('\n');
+  console.log(`written ${writeResults('locks', report)}`);
 
   const keys = await redis.keys(`${prefix}*`);
   if (keys.length) await redis.del(...keys.map((k) => k.slice(prefix.length)));

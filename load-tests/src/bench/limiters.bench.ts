@@ -3,26 +3,17 @@
 // concurrency, in one run. Not a test: it prints ratios and writes
 // load-tests/results/limiters-<date>.md.
 //
-//   SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register \
-//     libs/coordination/bench/limiters.bench.ts [--redis redis://host:port] [--ops 10000]
-import { execSync } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+//   npm run bench:limiters -- [--redis redis://host:port] [--ops 10000]
 import Redis from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { createLimiter } from '../src/aggregation';
-import type { RateLimitAlgorithm } from '../src/aggregation';
+import { createLimiter, type RateLimitAlgorithm } from '@suite/coordination';
+import { endpoint, libraryVersion, runContext, writeResults } from '../lib/results';
 
-const root = join(__dirname, '../../..');
 const arg = (name: string) => {
   const at = process.argv.indexOf(`--${name}`);
   return at === -1 ? undefined : process.argv[at + 1];
 };
-const redisUrl =
-  arg('redis') ??
-  /^REDIS_URL=(.*)$/m.exec(readFileSync(join(root, '.local/endpoints.env'), 'utf8'))?.[1];
-if (!redisUrl) throw new Error('no Redis: pass --redis or run `npm run infra:up`');
+const redisUrl = arg('redis') ?? endpoint('REDIS_URL');
 
 const OPS = Number(arg('ops') ?? 50_000);
 const CONCURRENCY = Number(arg('concurrency') ?? 64);
@@ -175,18 +166,11 @@ async function main() {
     }
   }
 
-  const commit = execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim();
-  const dirty = execSync('git status --porcelain', { cwd: root }).toString().trim()
-    ? ' (uncommitted changes)'
-    : '';
   const redisVersion = /redis_version:(\S+)/.exec(await redis.info('server'))?.[1] ?? 'unknown';
-  const date = new Date().toISOString().slice(0, 10);
   const report = [
     `# Limiter decisions: this library vs rate-limiter-flexible`,
     '',
-    `- date: ${new Date().toISOString()}`,
-    `- commit: ${commit}${dirty}`,
-    `- hardware: ${cpus().length} CPUs (nproc), ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory; shared with other work during the run`,
+    runContext(),
     `- Redis ${redisVersion} on the same machine (${redisUrl}), one ioredis 5 connection shared by every contender`,
     `- ${OPS} decisions per measurement after ${Math.min(1_000, OPS)} warm-up, ${CONCURRENCY} in flight, ${ROUNDS} rounds in rotating order; ratios paired per round, median and range`,
     `- baseline: rate-limiter-flexible ${libraryVersion('rate-limiter-flexible')} RateLimiterRedis (fixed window, INCRBY in one Lua call)`,
@@ -196,24 +180,12 @@ async function main() {
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
     '',
-    'Reproduce: `SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register libs/coordination/bench/limiters.bench.ts`',
+    'Reproduce: `npm run bench:limiters`',
     '',
   ].join('\n');
   console.log(printed.join('\n'));
   console.log(`decisions not from Redis: ${notFromRedis}`);
-  const dir = join(root, 'load-tests/results');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `limiters-${date}.md`);
-  writeFileSync(file, report);
-  console.log(`written ${file}`);
-}
-
-function libraryVersion(name: string): string {
-  return (
-    JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as {
-      version: string;
-    }
-  ).version;
+  console.log(`written ${writeResults('limiters', report)}`);
 }
 
 async function cleanup() {

@@ -10,59 +10,44 @@
 // Not a test: it prints the figures and writes load-tests/results/agreement-<date>.md. It
 // creates scratch databases and topics with unique names and removes them at the end.
 //
-//   SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register \
-//     libs/coordination/bench/agreement.bench.ts [--messages 5000] [--rounds 5] [--sagas 60]
-import { execSync } from 'node:child_process';
+//   npm run bench:agreement -- [--messages 5000] [--rounds 5] [--sagas 60]
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel, type Consumer, type Message, type Producer } from 'kafkajs';
 import { Pool } from 'pg';
-import { poolTransactionRunner, type TransactionRunner } from '../src/ports/transaction-runner';
-import type { SqlExecutor } from '../src/ports/sql-executor';
-import { applySuppressionMigrations } from '../src/suppression/schema/migrations';
 import {
-  createIdempotentProducer,
-  type IdempotentProducer,
-} from '../src/suppression/kafka/idempotent-producer';
-import { OutboxRelay } from '../src/agreement/outbox/outbox-relay';
-import { pgListenWakeups } from '../src/agreement/outbox/outbox-wakeups';
-import {
+  OutboxRelay,
   applyOutboxMigrations,
+  applySagaMigrations,
+  applySuppressionMigrations,
+  createIdempotentProducer,
+  idempotencyKeyFor,
   outboxWriter,
-  writeOutbox,
-} from '../src/agreement/outbox/outbox-writer';
-import { applySagaMigrations } from '../src/agreement/saga/saga.store';
-import { SagaOrchestrator } from '../src/agreement/saga/saga.orchestrator';
-import {
+  pgListenWakeups,
+  poolTransactionRunner,
   runSagaRecoverer,
+  SagaOrchestrator,
   startSagaParticipant,
   startSagaReplyConsumer,
-} from '../src/agreement/saga/saga.kafka';
-import {
-  idempotencyKeyFor,
+  writeOutbox,
+  type IdempotentProducer,
   type SagaCommandEnvelope,
+  type SagaCommandHandler,
   type SagaDefinition,
   type SagaReply,
-} from '../src/agreement/saga/saga.definition';
-import type { SagaCommandHandler } from '../src/agreement/saga/saga.messages';
+  type SqlExecutor,
+  type TransactionRunner,
+} from '@suite/coordination';
+import { endpoint, libraryVersion, runContext, writeResults } from '../lib/results';
+import { percentile } from '../lib/stats';
 
-const root = join(__dirname, '../../..');
 const arg = (name: string) => {
   const at = process.argv.indexOf(`--${name}`);
   return at === -1 ? undefined : process.argv[at + 1];
 };
-const endpoint = (name: string) =>
-  new RegExp(`^${name}=(.*)$`, 'm').exec(
-    readFileSync(join(root, '.local/endpoints.env'), 'utf8'),
-  )?.[1];
 const databaseUrl = arg('database') ?? endpoint('DATABASE_URL');
 const brokers = arg('brokers') ?? endpoint('KAFKA_BROKERS');
-if (!databaseUrl || !brokers)
-  throw new Error('no stack: pass --database/--brokers or run `npm run infra:up`');
 
 const MESSAGES = Number(arg('messages') ?? 5_000);
 const VALUE_BYTES = Number(arg('value-bytes') ?? 512);
@@ -107,13 +92,13 @@ const kafka = new Kafka({
 });
 const cleanups: (() => Promise<unknown>)[] = [];
 
-// Nearest-rank percentile of milliseconds.
+// Nearest-rank percentile of milliseconds, q in 0..1.
 function pct(values: readonly number[], q: number): number {
   if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[
-    Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))
-  ] as number;
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    q * 100,
+  );
 }
 const median = (values: readonly number[]) => pct(values, 0.5);
 const ms = (value: number) => value.toFixed(1);
@@ -637,10 +622,6 @@ async function main() {
       `| ${batch}${batch === BATCH ? ' (relay default)' : ''} | ${perSecond((r) => r.baselinePerSecond)} | ${perSecond((r) => r.relayPerSecond)} | **${median(ratiosAt(batch)).toFixed(2)}×** (${range(ratiosAt(batch))}) | ${(median(at.map((r) => r.sendShare)) * 100).toFixed(0)}% | ${perSecond((r) => r.writePerSecond)} |`,
     ];
   });
-  const commit = execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim();
-  const dirty = execSync('git status --porcelain', { cwd: root }).toString().trim()
-    ? ' (uncommitted changes)'
-    : '';
   const pgVersion =
     (await outboxPool.query<{ v: string }>("select current_setting('server_version') as v")).rows[0]
       ?.v ?? 'unknown';
@@ -652,14 +633,10 @@ async function main() {
       )
     ).rows[0]?.setting ?? 'unknown';
   const durability = `fsync ${await setting('fsync')}, synchronous_commit ${await setting('synchronous_commit')}`;
-  const date = new Date().toISOString().slice(0, 10);
-
   const report = [
     '# Agreement: outbox throughput, commit-to-publish latency, saga step overhead',
     '',
-    `- date: ${new Date().toISOString()}`,
-    `- commit: ${commit}${dirty}`,
-    `- hardware: ${cpus().length} CPUs (nproc), ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory; shared with other work during the run`,
+    runContext(),
     `- Postgres ${pgVersion} and one Kafka broker (kafkajs ${libraryVersion('kafkajs')}, pg ${libraryVersion('pg')}) on the same machine, loopback; scratch databases and topics (${PARTITIONS} partitions, replication 1) made for the run and removed after it`,
     `- Postgres durability as the local stack runs it: ${durability} (commits cost less than on a production server)`,
     `- run time: ${elapsedS.toFixed(0)} s`,
@@ -700,14 +677,11 @@ async function main() {
       )} | ${pp(s.perSaga)} |`;
     }),
     '',
-    'Reproduce: `SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register libs/coordination/bench/agreement.bench.ts`',
+    'Reproduce: `npm run bench:agreement`',
     '',
   ].join('\n');
 
-  const dir = join(root, 'load-tests/results');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `agreement-${date}.md`);
-  writeFileSync(file, report);
+  const file = writeResults('agreement', report);
   for (const batch of BATCHES)
     console.log(
       `throughput ratio relay/plain at batch ${batch}: median ${median(ratiosAt(batch)).toFixed(2)} (${range(ratiosAt(batch))})`,
@@ -716,14 +690,6 @@ async function main() {
     `throughput ratio relay/plain at the default batch: median ${median(ratios).toFixed(2)} (${range(ratios)})`,
   );
   console.log(`written ${file}`);
-}
-
-function libraryVersion(name: string): string {
-  return (
-    JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as {
-      version: string;
-    }
-  ).version;
 }
 
 async function cleanup() {

@@ -3,13 +3,11 @@
 // way the gateway embeds it), on the same Redis, at the same concurrency, in one run. Not a
 // test: it prints ratios and writes load-tests/results/rate-limiter-<date>.md.
 //
-//   SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register \
-//     apps/rate-limiter/bench/check.bench.ts [--ops 20000] [--concurrency 64] [--rounds 3]
-import { execSync, fork, type ChildProcess } from 'node:child_process';
+//   npm run bench:rate-limiter -- [--ops 20000] [--concurrency 64] [--rounds 3]
+import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   descriptorKey,
@@ -19,10 +17,16 @@ import {
 } from '@suite/contracts';
 import { createLimiter } from '@suite/coordination';
 import { DevTokenSigner, generateEs256KeyPair } from '@suite/service-kit';
-import autocannon from 'autocannon';
+import { freePort } from '@suite/testing';
 import Redis from 'ioredis';
-
-const root = join(__dirname, '../../..');
+import { autocannon, rate, type CannonRequest } from '../lib/autocannon';
+import {
+  endpoint,
+  libraryVersion,
+  runContext,
+  workspaceRoot as root,
+  writeResults,
+} from '../lib/results';
 // The bench checks many users' descriptors, as a trusted caller does: with an operator token.
 const jwtKeys = generateEs256KeyPair();
 const signer = new DevTokenSigner({
@@ -34,10 +38,7 @@ const arg = (name: string) => {
   const at = process.argv.indexOf(`--${name}`);
   return at === -1 ? undefined : process.argv[at + 1];
 };
-const redisUrl =
-  arg('redis') ??
-  /^REDIS_URL=(.*)$/m.exec(readFileSync(join(root, '.local/endpoints.env'), 'utf8'))?.[1];
-if (!redisUrl) throw new Error('no Redis: pass --redis or run `npm run infra:up`');
+const redisUrl = arg('redis') ?? endpoint('REDIS_URL');
 
 const OPS = Number(arg('ops') ?? 20_000);
 const CONCURRENCY = Number(arg('concurrency') ?? 64);
@@ -72,22 +73,12 @@ interface Sample {
   p99: number;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  return typeof address === 'object' && address ? address.port : 0;
-}
-
 async function startService(policyPath: string): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
   const child = fork(join(root, 'apps/rate-limiter/src/main.ts'), [], {
     cwd: root,
     execArgv: ['-r', '@swc-node/register'],
     env: {
-      // The bench is a script, not the service: it hands the child its own environment.
-      // eslint-disable-next-line no-restricted-properties
       ...process.env,
       SWC_NODE_PROJECT: join(root, 'tsconfig.base.json'),
       PORT: String(port),
@@ -129,18 +120,18 @@ async function throughService(url: string, ops: number): Promise<Sample> {
       {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...operator },
-        setupRequest: (request) => ({
+        setupRequest: (request: CannonRequest) => ({
           ...request,
           body: JSON.stringify({ domain: 'bench', descriptors: [{ user: `u${seq++ % KEYS}` }] }),
         }),
-        onResponse: (status) => {
+        onResponse: (status: number) => {
           if (status !== 200) notAllowed++;
         },
       },
     ],
   });
   if (notAllowed > 0 || result.non2xx > 0) throw new Error(`${notAllowed} non-200 answers`);
-  return { perSecond: result.requests.average, p99: result.latency.p99 };
+  return { perSecond: rate(result), p99: result.latency.p99 };
 }
 
 async function inProcess(redis: Redis, ops: number, run: string): Promise<Sample> {
@@ -225,21 +216,15 @@ async function main() {
     const l = library[i] as Sample;
     return `| ${i + 1} | ${s.perSecond.toFixed(0)} | ${s.p99.toFixed(1)} | ${l.perSecond.toFixed(0)} | ${l.p99.toFixed(2)} | ${(s.perSecond / l.perSecond).toFixed(2)}x | ${(s.p99 / l.p99).toFixed(1)}x |`;
   });
-  const commit = execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim();
-  const dirty = execSync('git status --porcelain', { cwd: root }).toString().trim()
-    ? ' (uncommitted changes)'
-    : '';
   const summary = `service / in-process: throughput ${ratio.toFixed(2)}x, p99 ${p99Ratio.toFixed(1)}x (median of ${ROUNDS} rounds)`;
   console.log(summary);
   const report = [
     `# Rate-limiter service vs in-process library`,
     '',
-    `- date: ${new Date().toISOString()}`,
-    `- commit: ${commit}${dirty}`,
-    `- hardware: ${cpus().length} CPUs (nproc), ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory; shared with other work during the run`,
-    `- Node ${process.version}; Redis at ${redisUrl} (local, native)`,
+    runContext(),
+    `- Redis at ${redisUrl} (local, native)`,
     `- workload: ${OPS} decisions per side per round, ${CONCURRENCY} in flight, ${KEYS} users, every decision an admit, policy sliding-log (limit 1,000,000 / 60 s, failure closed)`,
-    `- service: one rate-limiter process (NestJS 11 on Fastify, LOG_LEVEL=warn), driven by autocannon 8.0.0 over HTTP/1.1 keep-alive (${CONCURRENCY} connections) from the bench process`,
+    `- service: one rate-limiter process (NestJS 11 on Fastify, LOG_LEVEL=warn), driven by autocannon ${libraryVersion('autocannon')} over HTTP/1.1 keep-alive (${CONCURRENCY} connections) from the bench process`,
     `- in-process: createLimiter(...).check() on one ioredis connection, ${CONCURRENCY} concurrent lanes, in the bench process`,
     '',
     '| round | service decisions/s | service p99 ms | in-process decisions/s | in-process p99 ms | throughput ratio | p99 ratio |',
@@ -248,14 +233,10 @@ async function main() {
     '',
     `**${summary}.**`,
     '',
-    `Command: \`SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register apps/rate-limiter/bench/check.bench.ts --ops ${OPS} --concurrency ${CONCURRENCY} --rounds ${ROUNDS}\``,
+    `Reproduce: \`npm run bench:rate-limiter -- --ops ${OPS} --concurrency ${CONCURRENCY} --rounds ${ROUNDS}\``,
     '',
   ].join('\n');
-  const out = join(root, 'load-tests/results');
-  mkdirSync(out, { recursive: true });
-  const file = join(out, `rate-limiter-${new Date().toISOString().slice(0, 10)}.md`);
-  writeFileSync(file, report);
-  console.log(`wrote ${file}`);
+  console.log(`written ${writeResults('rate-limiter', report)}`);
 }
 
 main().catch((error: unknown) => {

@@ -1,35 +1,24 @@
 // Bid throughput and latency of POST /auctions/:id/bids, straight to the service (no
-// gateway yet): the atomic bid (row-locked SQL function) against the naive read-then-write
-// measured in the same run, on one hot auction and spread over 50. Not a test. From the root:
-//   SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register apps/auction/bench/bids.bench.ts [seconds] [concurrency] [rounds]
-import 'reflect-metadata';
-import { readFileSync } from 'node:fs';
+// gateway): the atomic bid (row-locked SQL function) against the naive read-then-write, both
+// the real auction service started as a child process, measured in the same run on one hot
+// auction and spread over 50. Not a test: it prints the table and writes
+// load-tests/results/auction-bids-<date>.md.
+//   npm run bench:auction -- [seconds] [concurrency] [rounds]
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import {
-  DevTokenSigner,
-  generateEs256KeyPair,
-  initServiceApp,
-  loadConfig,
-} from '@suite/service-kit';
+import { DevTokenSigner, generateEs256KeyPair } from '@suite/service-kit';
+import { freePort } from '@suite/testing';
 import { Client } from 'pg';
-import { AppModule } from '../src/app.module';
-import { auctionConfigSchema } from '../src/config/auction.config';
+import { endpoint, runContext, workspaceRoot as root, writeResults } from '../lib/results';
+import { percentile } from '../lib/stats';
 
-const root = join(__dirname, '../../..');
 const seconds = Number(process.argv[2] ?? 4);
 const concurrency = Number(process.argv[3] ?? 50);
 const rounds = Number(process.argv[4] ?? 3);
-
-const endpoints = Object.fromEntries(
-  readFileSync(join(root, '.local/endpoints.env'), 'utf8')
-    .split('\n')
-    .filter((l) => l.includes('=') && !l.startsWith('#'))
-    .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1).trim()]),
-);
-const adminUrl = endpoints['DATABASE_URL'] ?? '';
+const adminUrl = endpoint('DATABASE_URL');
 
 async function admin(sql: string): Promise<void> {
   const client = new Client({ connectionString: adminUrl });
@@ -40,7 +29,12 @@ async function admin(sql: string): Promise<void> {
 
 const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
 
-function post(port: number, path: string, authorization: string, body: object): Promise<number> {
+function post(
+  port: number,
+  path: string,
+  authorization: string,
+  body: object,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const payload = JSON.stringify(body);
     const req = request(
@@ -57,8 +51,11 @@ function post(port: number, path: string, authorization: string, body: object): 
         },
       },
       (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }),
+        );
       },
     );
     req.on('error', reject);
@@ -69,21 +66,27 @@ function post(port: number, path: string, authorization: string, body: object): 
 interface Target {
   name: string;
   port: number;
-  app: NestFastifyApplication;
+  child: ChildProcess;
   dbName: string;
 }
 
+// The service as it ships its configuration: environment variables, its own database.
 async function boot(name: string, mode: 'atomic' | 'naive', publicKeyPem: string): Promise<Target> {
   const dbName = `bench_bids_${name}_${randomBytes(3).toString('hex')}`;
   await admin(`create database ${dbName}`);
   const url = new URL(adminUrl);
   url.pathname = `/${dbName}`;
-  const config = loadConfig(
-    auctionConfigSchema,
-    {
+  const port = await freePort();
+  const child = fork(join(root, 'apps/auction/src/main.ts'), [], {
+    cwd: root,
+    execArgv: ['-r', '@swc-node/register'],
+    env: {
+      ...process.env,
+      SWC_NODE_PROJECT: join(root, 'tsconfig.base.json'),
+      PORT: String(port),
       DATABASE_URL: url.toString(),
-      REDIS_URL: endpoints['REDIS_URL'],
-      KAFKA_BROKERS: endpoints['KAFKA_BROKERS'],
+      REDIS_URL: endpoint('REDIS_URL'),
+      KAFKA_BROKERS: endpoint('KAFKA_BROKERS'),
       JWT_PUBLIC_KEY: publicKeyPem,
       LOG_LEVEL: 'fatal',
       BID_MODE: mode,
@@ -91,12 +94,20 @@ async function boot(name: string, mode: 'atomic' | 'naive', publicKeyPem: string
       OUTBOX_RELAY: 'off',
       DATABASE_POOL_SIZE: '20',
     },
-    'auction',
-  );
-  const app = await initServiceApp(AppModule.register(config), { logLevel: 'fatal' });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const port = Number(new URL(await app.getUrl()).port);
-  return { name, port, app, dbName };
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const deadline = Date.now() + 60_000;
+  while (
+    !(await fetch(`http://127.0.0.1:${port}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
+    if (child.exitCode !== null) throw new Error(`the ${name} auction service exited`);
+    if (Date.now() > deadline) throw new Error(`the ${name} auction service did not start in 60 s`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return { name, port, child, dbName };
 }
 
 async function main(): Promise<void> {
@@ -122,26 +133,24 @@ async function main(): Promise<void> {
   const createAuctions = async (t: Target, n: number): Promise<string[]> => {
     const ids: string[] = [];
     for (let i = 0; i < n; i++) {
-      const response = await t.app.inject({
-        method: 'POST',
-        url: '/auctions',
-        headers: { authorization: seller },
-        payload: {
-          title: `bench ${i}`,
-          reservePrice: 0,
-          bidIncrement: 1,
-          endsAt: new Date(Date.now() + 3_600_000).toISOString(),
-        },
+      const response = await post(t.port, '/auctions', seller, {
+        title: `bench ${i}`,
+        reservePrice: 0,
+        bidIncrement: 1,
+        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
       });
-      ids.push((response.json() as { id: string }).id);
+      if (response.status !== 201) throw new Error(`creating an auction: ${response.status}`);
+      ids.push((JSON.parse(response.body) as { id: string }).id);
     }
     return ids;
   };
 
   // Each request bids one more than the last amount handed out for its auction, so most bids
-  // would win in issue order; concurrent ones overtake each other and come back too low.
+  // would win in issue order; concurrent ones overtake each other and come back too low. The
+  // amounts carry on across the warm-up and the rounds: starting again from 1 would measure
+  // little but refusals.
+  const nextAmount = new Map<string, number>();
   const measure = async (t: Target, ids: string[], ms: number) => {
-    const nextAmount = new Map(ids.map((id) => [id, 1]));
     const latencies: number[] = [];
     let accepted = 0;
     const deadline = performance.now() + ms;
@@ -153,7 +162,7 @@ async function main(): Promise<void> {
           const amount = nextAmount.get(id) ?? 1;
           nextAmount.set(id, amount + 1);
           const start = performance.now();
-          const status = await post(t.port, `/auctions/${id}/bids`, tokens[w + 1] ?? '', {
+          const { status } = await post(t.port, `/auctions/${id}/bids`, tokens[w + 1] ?? '', {
             amount,
           });
           latencies.push(performance.now() - start);
@@ -163,13 +172,11 @@ async function main(): Promise<void> {
       }),
     );
     latencies.sort((a, b) => a - b);
-    const at = (q: number) =>
-      latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
     return {
       rate: latencies.length / (ms / 1000),
       acceptedShare: accepted / latencies.length,
-      p50: at(0.5),
-      p99: at(0.99),
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
     };
   };
 
@@ -195,14 +202,16 @@ async function main(): Promise<void> {
 
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-  console.log(`\nbids: ${seconds} s x ${rounds} rounds, concurrency ${concurrency}\n`);
-  console.log(
+  const lines = [
+    `bids: ${seconds} s x ${rounds} rounds per variant, concurrency ${concurrency}, one auction service process per variant`,
+    '',
     '| scenario | variant | bids/s (mean) | per round | accepted | p50 ms | p99 ms (median of rounds) |',
-  );
-  console.log('| --- | --- | ---: | --- | ---: | ---: | ---: |');
+    '| --- | --- | ---: | --- | ---: | ---: | ---: |',
+  ];
+  const ratios: string[] = [];
   for (const [scenario, rows] of Object.entries(results)) {
     for (const [name, row] of Object.entries(rows)) {
-      console.log(
+      lines.push(
         `| ${scenario} | ${name} | ${mean(row.rate).toFixed(0)} | ${row.rate.map((x) => x.toFixed(0)).join(', ')} | ${(mean(row.accepted) * 100).toFixed(0)}% | ${median(row.p50).toFixed(2)} | ${median(row.p99).toFixed(2)} |`,
       );
     }
@@ -210,14 +219,27 @@ async function main(): Promise<void> {
     const naive = rows['naive'];
     if (atomic && naive) {
       const perRound = atomic.rate.map((x, i) => x / (naive.rate[i] ?? 1));
-      console.log(
-        `\n${scenario}: atomic / naive = ${(mean(atomic.rate) / mean(naive.rate)).toFixed(2)}x of means, median per-round ${median(perRound).toFixed(2)}x\n`,
+      ratios.push(
+        `- ${scenario}: atomic / naive = ${(mean(atomic.rate) / mean(naive.rate)).toFixed(2)}x of means, median per-round ${median(perRound).toFixed(2)}x`,
       );
     }
   }
+  lines.push('', ...ratios);
+  console.log(lines.join('\n'));
+  const report = [
+    '# Auction bids: the atomic bid vs the naive read-then-write, straight to the service',
+    '',
+    runContext(),
+    '',
+    ...lines,
+    '',
+    `Reproduce: \`npm run bench:auction -- ${seconds} ${concurrency} ${rounds}\``,
+  ].join('\n');
+  console.log(`written ${writeResults('auction-bids', report)}`);
 
   for (const t of targets) {
-    await t.app.close();
+    t.child.kill('SIGTERM');
+    await once(t.child, 'exit');
     await admin(`drop database if exists ${t.dbName} with (force)`);
   }
   agent.destroy();
