@@ -2,13 +2,14 @@ import { Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
 import { SCOPES } from '@suite/contracts';
 import { RequireScopes } from '@suite/service-kit';
 import type { FastifyReply } from 'fastify';
-import { PolicyRegistry } from '../infra/policy-registry';
 import { ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { answerOf, HTTP_ANSWERS, send } from '../../http/rate-limiter.answers';
 import {
   PoliciesResponse,
   ReloadRejectedResponse,
   ReloadResponse,
 } from '../../http/rate-limiter.responses';
+import { PolicyRegistry } from '../infra/policy-registry';
 
 // Operator endpoints: what is loaded, and reload now. An operator's token (ops:admin) is
 // required even on the service network; the gateway does not publish them.
@@ -33,8 +34,7 @@ export class PoliciesHttpController {
     };
   }
 
-  // 200 when the file in force is the one on disk (reloaded or unchanged); 422 when the
-  // file on disk was refused, with every issue, and the policies in force stay.
+  // 200 when the file in force is the one on disk, 422 when the file on disk was refused.
   @Post('reload')
   @HttpCode(200)
   @ApiOkResponse({ type: ReloadResponse })
@@ -43,17 +43,8 @@ export class PoliciesHttpController {
     description: 'The file on disk was refused; the policies in force stay',
     type: ReloadRejectedResponse,
   })
-  async reload(@Res({ passthrough: true }) reply: FastifyReply) {
+  async reload(@Res() reply: FastifyReply): Promise<void> {
     const outcome = await this.registry.reload();
-    if (outcome.kind === 'rejected') {
-      void reply.status(422);
-      return {
-        statusCode: 422,
-        error: 'invalid_policy_file',
-        message: outcome.rejected.issues,
-        loaded: outcome.loaded,
-      };
-    }
-    return { status: outcome.kind, loaded: outcome.loaded };
+    await send(reply, answerOf(HTTP_ANSWERS.reloadPolicies, outcome));
   }
 }

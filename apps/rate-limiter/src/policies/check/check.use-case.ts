@@ -7,11 +7,15 @@ import {
   type RateLimitDescriptor,
 } from '@suite/contracts';
 import type { DecisionSource, RateLimitDecision } from '@suite/coordination';
+import type { AuthenticatedUser } from '@suite/service-kit';
+import { firstForeignDescriptor, type ForeignDescriptor } from '../domain/callers-own-descriptors';
 import type { ActivePolicy } from '../domain/policy-set';
 import { PolicyRegistry } from '../infra/policy-registry';
 import { DecisionMetrics } from '../infra/decision.metrics';
 
 export interface CheckCommand {
+  // Whose token asks: only an operator may name descriptors other than its own.
+  caller: AuthenticatedUser;
   domain: string;
   descriptors: RateLimitDescriptor[];
   cost?: number;
@@ -52,6 +56,7 @@ export interface CheckDecision {
 
 export type CheckOutcome =
   | { kind: 'decided'; decision: CheckDecision }
+  | ForeignDescriptor
   | { kind: 'unknown-domain'; domain: string; known: string[] }
   | { kind: 'cost-too-high'; policy: string; cost: number; capacity: number };
 
@@ -62,7 +67,9 @@ export class CheckUseCase {
     private readonly metrics: DecisionMetrics,
   ) {}
 
-  async execute({ domain, descriptors, cost = 1 }: CheckCommand): Promise<CheckOutcome> {
+  async execute({ caller, domain, descriptors, cost = 1 }: CheckCommand): Promise<CheckOutcome> {
+    const foreign = firstForeignDescriptor(caller, descriptors);
+    if (foreign) return foreign;
     // One snapshot for the whole request, even if a reload swaps the set meanwhile.
     const set = this.registry.current;
     const policiesHash = this.registry.loaded.hash;

@@ -51,3 +51,20 @@ export function parseDescriptorParam(raw: string, index: number): DescriptorPars
   if (!parsed.success) return fail(`: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   return { ok: true, descriptor: parsed.data };
 }
+
+// Every descriptor of the query string, or the first one that does not parse.
+export type DescriptorParams =
+  | { kind: 'parsed'; descriptors: RateLimitDescriptor[] }
+  | { kind: 'invalid-descriptor'; message: string };
+
+export type InvalidDescriptorParam = Extract<DescriptorParams, { kind: 'invalid-descriptor' }>;
+
+export function parseDescriptorParams(raws: readonly string[]): DescriptorParams {
+  const descriptors: RateLimitDescriptor[] = [];
+  for (const [i, raw] of raws.entries()) {
+    const parsed = parseDescriptorParam(raw, i);
+    if (!parsed.ok) return { kind: 'invalid-descriptor', message: parsed.message };
+    descriptors.push(parsed.descriptor);
+  }
+  return { kind: 'parsed', descriptors };
+}

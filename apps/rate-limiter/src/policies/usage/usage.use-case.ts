@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { descriptorKey, type RateLimitDescriptor } from '@suite/contracts';
+import type { AuthenticatedUser } from '@suite/service-kit';
+import { firstForeignDescriptor, type ForeignDescriptor } from '../domain/callers-own-descriptors';
 import { PolicyRegistry } from '../infra/policy-registry';
 
 export interface DescriptorUsage {
@@ -15,8 +17,16 @@ export interface DescriptorUsage {
   nowMs?: number;
 }
 
+export interface UsageCommand {
+  // Whose token asks: only an operator may read descriptors other than its own.
+  caller: AuthenticatedUser;
+  domain: string;
+  descriptors: RateLimitDescriptor[];
+}
+
 export type UsageOutcome =
   | { kind: 'read'; domain: string; policiesHash: string; usage: DescriptorUsage[] }
+  | ForeignDescriptor
   | { kind: 'unknown-domain'; domain: string; known: string[] }
   | { kind: 'redis-unavailable'; reason: string };
 
@@ -27,7 +37,9 @@ export class UsageUseCase {
   // Read-only: each policy's limiter peeks, with its own key layout and window math, and
   // within the limiter's Redis timeout (REDIS_TIMEOUT_MS). Nothing is spent, no window is
   // rolled over.
-  async execute(domain: string, descriptors: RateLimitDescriptor[]): Promise<UsageOutcome> {
+  async execute({ caller, domain, descriptors }: UsageCommand): Promise<UsageOutcome> {
+    const foreign = firstForeignDescriptor(caller, descriptors);
+    if (foreign) return foreign;
     const set = this.registry.current;
     if (!set.hasDomain(domain)) return { kind: 'unknown-domain', domain, known: set.domainNames() };
     try {
