@@ -29,7 +29,7 @@ import type { DataSource } from 'typeorm';
 import { checkoutSaga } from './checkout/domain/checkout.saga';
 import { StartCheckoutHttpController } from './checkout/start-checkout/start-checkout.http.controller';
 import { StartCheckoutUseCase } from './checkout/start-checkout/start-checkout.use-case';
-import { TicketingWorkers } from './checkout/ticketing.workers';
+import { TicketingWorkers } from './workers/ticketing.workers';
 import type { TicketingConfig } from './config/ticketing.config';
 import { outboxWriteOptions } from './checkout/infra/ticketing-events';
 import { openTicketingDatabase } from './database/ticketing-database';

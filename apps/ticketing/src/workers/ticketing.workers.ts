@@ -1,0 +1,177 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import {
+  createIdempotentProducer,
+  type FencedHolds,
+  type IdempotentProducer,
+  type SagaOrchestrator,
+  type TransactionRunner,
+} from '@suite/coordination';
+import { Kafka, logLevel } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+import { outboxWriteOptions } from '../checkout/infra/ticketing-events';
+import type { TicketingConfig } from '../config/ticketing.config';
+import { SeatsRepository } from '../events/infra/seats.repository';
+import { ExpireHoldsUseCase } from '../holds/expire-holds/expire-holds.use-case';
+import { HoldsRepository } from '../holds/infra/holds.repository';
+import { SeatLeases } from '../holds/infra/seat-leases';
+import { FENCED_HOLDS, ORCHESTRATOR, TICKETING_CONFIG, TRANSACTIONS } from '../ticketing.tokens';
+import { CheckoutStepsConsumer } from './checkout-steps-consumer';
+import { HoldSweeper } from './hold-sweeper';
+import { OutboxRelay } from './outbox-relay';
+import { CheckoutRecoverer } from './checkout-recoverer';
+import { SagaReplyConsumer } from './saga-reply-consumer';
+
+interface Worker {
+  start(): void | Promise<void>;
+  stop(): Promise<void>;
+}
+
+// What a Kafka consumer of the service does with a message it cannot read, and when its
+// consumer crashed and rejoins.
+export interface ConsumerCallbacks {
+  onMalformed: (error: Error) => void;
+  onRestart: (error: Error, inMs: number) => void;
+}
+
+// The service's background work, started after boot and stopped before shutdown in the
+// reverse order:
+// - the hold-expiry sweeper (HOLD_SWEEP_INTERVAL_MS > 0);
+// - with SAGA_WORKERS=on: the outbox relay (on a fenced lease, woken by the commits that
+//   wrote its rows when OUTBOX_WAKEUPS=on), the saga reply consumer, the participant for
+//   ticketing's own steps, and the saga recoverer (on a fenced lease).
+@Injectable()
+export class TicketingWorkers implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(TicketingWorkers.name);
+  private readonly owner = `ticketing-${randomUUID()}`;
+  private readonly started: Worker[] = [];
+
+  constructor(
+    @Inject(TICKETING_CONFIG) private readonly config: TicketingConfig,
+    @Inject(TRANSACTIONS) private readonly tx: TransactionRunner,
+    @Inject(FENCED_HOLDS) private readonly fencedHolds: FencedHolds,
+    @Inject(ORCHESTRATOR) private readonly orchestrator: SagaOrchestrator,
+    private readonly expireHolds: ExpireHoldsUseCase,
+    private readonly holds: HoldsRepository,
+    private readonly seats: SeatsRepository,
+    private readonly leases: SeatLeases,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.HOLD_SWEEP_INTERVAL_MS > 0) {
+      await this.begin(new HoldSweeper(this.expireHolds, this.config.HOLD_SWEEP_INTERVAL_MS));
+    }
+    if (this.config.SAGA_WORKERS === 'on') await this.startSagaWorkers();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    for (const worker of this.started.splice(0).reverse()) {
+      await worker.stop().catch((error: unknown) => {
+        this.logger.error(`a worker failed to stop: ${(error as Error).message}`);
+      });
+    }
+  }
+
+  private async begin(worker: Worker): Promise<void> {
+    await worker.start();
+    this.started.push(worker);
+  }
+
+  private async startSagaWorkers(): Promise<void> {
+    const config = this.config;
+    const kafka = new Kafka({
+      clientId: config.KAFKA_CLIENT_ID,
+      brokers: config.KAFKA_BROKERS,
+      logLevel: logLevel.ERROR,
+    });
+    await this.ensureTopics(kafka);
+    const producer = createIdempotentProducer(kafka);
+    await this.begin(producerWorker(producer));
+    const onError = (what: string) => (error: unknown) =>
+      this.logger.error(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+    const callbacks: ConsumerCallbacks = {
+      onMalformed: (error) => this.logger.warn(`skipped a message: ${error.message}`),
+      onRestart: (error, inMs) =>
+        this.logger.error(`Kafka consumer crashed (${error.message}); rejoining in ${inMs} ms`),
+    };
+    const write = outboxWriteOptions(config);
+    await this.begin(
+      new OutboxRelay(this.tx, producer, this.fencedHolds, {
+        databaseUrl: config.DATABASE_URL,
+        wakeups: write.wakeup === true,
+        idleDelayMs: config.OUTBOX_IDLE_DELAY_MS,
+        owner: this.owner,
+        onError: onError('outbox relay'),
+      }),
+    );
+    await this.begin(
+      new SagaReplyConsumer(kafka, this.tx, this.orchestrator, {
+        ...callbacks,
+        clientId: config.KAFKA_CLIENT_ID,
+        topic: config.TICKETING_REPLIES_TOPIC,
+        sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+      }),
+    );
+    await this.begin(
+      new CheckoutStepsConsumer(
+        kafka,
+        this.tx,
+        {
+          holds: this.holds,
+          seats: this.seats,
+          fencedHolds: this.fencedHolds,
+          leases: this.leases,
+          eventsTopic: config.TICKETING_EVENTS_TOPIC,
+        },
+        {
+          ...callbacks,
+          clientId: config.KAFKA_CLIENT_ID,
+          topic: config.TICKETING_COMMANDS_TOPIC,
+          sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+          outbox: write,
+        },
+      ),
+    );
+    await this.begin(
+      new CheckoutRecoverer(this.orchestrator, this.fencedHolds, {
+        owner: this.owner,
+        intervalMs: config.RECOVERER_INTERVAL_MS,
+        onError: onError('saga recoverer'),
+      }),
+    );
+  }
+
+  // Topics are created explicitly (the broker does not auto-create); existing ones stay.
+  private async ensureTopics(kafka: Kafka): Promise<void> {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const wanted = [
+        this.config.TICKETING_EVENTS_TOPIC,
+        this.config.TICKETING_COMMANDS_TOPIC,
+        this.config.TICKETING_REPLIES_TOPIC,
+        this.config.PAYMENTS_COMMANDS_TOPIC,
+      ].filter((topic) => !existing.has(topic));
+      if (wanted.length > 0) {
+        await admin.createTopics({
+          topics: [...new Set(wanted)].map((topic) => ({ topic, numPartitions: 3 })),
+          waitForLeaders: true,
+        });
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  }
+}
+
+// The producer the relay publishes with: connected before the relay starts, disconnected
+// after it stopped.
+function producerWorker(producer: IdempotentProducer): Worker {
+  return { start: () => producer.connect(), stop: () => producer.disconnect() };
+}
