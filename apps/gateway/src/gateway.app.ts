@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createServiceApp, type ServiceAppOptions } from '@suite/service-kit';
 import { AppModule } from './app.module';
 import type { GatewayConfig } from './config/gateway.config';
-import { GATEWAY_OPENAPI } from './openapi/openapi';
+import { GATEWAY_OPENAPI } from './http/gateway.openapi';
 
 // The gateway as main.ts runs it: the service app with its OpenAPI document and UI.
 export async function createGatewayApp(

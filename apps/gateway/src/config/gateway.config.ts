@@ -10,9 +10,9 @@ import {
   urlVar,
 } from '@suite/service-kit';
 import { z } from 'zod';
-import type { UpstreamName } from '../routes/gateway-routes';
-import { isLoopbackHost, parseTrustedProxies } from '../rate-limits/client-address';
-import { DEFAULT_RATE_LIMIT_DOMAIN, loadRateLimits } from '../rate-limits/rate-limits.config';
+import type { UpstreamName } from '../proxy/domain/gateway-routes';
+import { isLoopbackHost, parseTrustedProxies } from '../limits/domain/client-address';
+import { DEFAULT_RATE_LIMIT_DOMAIN, loadRateLimits } from './rate-limits.config';
 
 // Upstreams default to each service's local development port; deployments set them.
 const upstream = (port: number) =>

@@ -2,7 +2,8 @@ import { Body, Controller, HttpCode, HttpStatus, Inject, Post } from '@nestjs/co
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DevTokenSigner, Public } from '@suite/service-kit';
 import { DEV_TOKEN_SIGNER, DEV_TOKEN_TTL_SECONDS } from '../gateway.tokens';
-import { DevTokenResponse, IssueDevTokenRequest } from './issue-dev-token.request';
+import { DevTokenResponse } from '../http/gateway.responses';
+import { IssueDevTokenRequest } from './issue-dev-token.request';
 
 // Mints a token for any user id: for the demo and local exploration only. The module
 // registers this controller only when DEV_TOKENS=on, so otherwise the route is a 404.

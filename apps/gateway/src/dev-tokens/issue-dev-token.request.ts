@@ -24,10 +24,3 @@ export class IssueDevTokenRequest {
   })
   scopes?: string[];
 }
-
-export class DevTokenResponse {
-  @ApiProperty() accessToken!: string;
-  @ApiProperty({ example: 'Bearer' }) tokenType!: 'Bearer';
-  @ApiProperty({ description: 'Seconds until the token expires', example: 3600 })
-  expiresIn!: number;
-}

@@ -2,10 +2,10 @@ import { HttpException } from '@nestjs/common';
 import { retryAfterSeconds } from '@suite/contracts';
 import type { FastifyReply } from 'fastify';
 import type { BearerRefused } from '../auth/optional-bearer.guard';
-import type { IdempotencyKeyRefused } from '../idempotency/idempotency-key';
+import type { IdempotencyKeyRefused } from '../idempotency/domain/idempotency-key';
 import type { ProxyOutcome } from '../proxy/proxy-relay';
-import type { OwnDomainRefused } from '../proxy/rate-limits.http.controller';
-import type { RateLimited } from '../rate-limits/rate-limit-denial';
+import type { OwnDomainRefused } from '../proxy/rate-limits/rate-limits.http.controller';
+import type { RateLimited } from '../limits/domain/rate-limited';
 
 // An HTTP answer: its status, its body and the headers that go with it.
 export interface HttpAnswer {

@@ -2,8 +2,8 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { answerOf, HTTP_ANSWERS, refusedBy } from '../http/gateway.answers';
-import { GATEWAY_ROUTE, type GatewayRoute } from '../routes/gateway-routes';
-import { checkIdempotencyKey } from './idempotency-key';
+import { GATEWAY_ROUTE, type GatewayRoute } from '../proxy/domain/gateway-routes';
+import { checkIdempotencyKey } from './domain/idempotency-key';
 
 // On routes that move money, a request without a usable Idempotency-Key is refused here
 // and never reaches the service. The key itself is forwarded unchanged; the service

@@ -1,18 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { propagationHeaders, type AuthenticatedUser } from '@suite/service-kit';
 import type { FastifyRequest } from 'fastify';
-import { upstreamPath, type GatewayRoute } from '../routes/gateway-routes';
-import { clientResponseHeaders, upstreamRequestHeaders } from './forwarded-headers';
-import type { UpstreamRequest, UpstreamResponse } from './http-upstream';
-import { sanitizeUpstreamError, type ErrorBody } from './sanitize-upstream-error';
+import { upstreamPath, type GatewayRoute } from './domain/gateway-routes';
+import { clientResponseHeaders, upstreamRequestHeaders } from './domain/forwarded-headers';
+import type { UpstreamRequest, UpstreamResponse } from './infra/http-upstream';
+import { sanitizeUpstreamError, type ErrorBody } from './domain/sanitize-upstream-error';
 import {
   isUpstreamError,
   UpstreamCircuitOpenError,
   UpstreamResponseTooLargeError,
   UpstreamTimeoutError,
   type UpstreamError,
-} from './upstream.errors';
-import { Upstreams } from './upstreams';
+} from './infra/upstream.errors';
+import { Upstreams } from './infra/upstreams';
 
 type ClientHeaders = Record<string, string | string[]>;
 

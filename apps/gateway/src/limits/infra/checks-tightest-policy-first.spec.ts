@@ -2,7 +2,7 @@ import { apiKeyDescriptorValue, type DescriptorPolicy } from '@suite/contracts';
 import type { RateLimitDecision } from '@suite/coordination';
 import Redis from 'ioredis';
 import { GatewayRateLimiter } from './gateway-rate-limiter';
-import { compileRateLimits, type GatewayRateLimits } from './rate-limits.config';
+import { compileRateLimits, type GatewayRateLimits } from '../../config/rate-limits.config';
 
 const policy = (name: string, match: Record<string, string>, limit: number): DescriptorPolicy => ({
   name,

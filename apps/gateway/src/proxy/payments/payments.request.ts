@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CAPTURE_PAYMENT_LIMITS as LIMITS } from '@suite/contracts';
 
-// The public shapes of the payments routes, for the OpenAPI document. Payments validates
+// The request bodies of the payments routes, for the OpenAPI document. Payments validates
 // bodies itself; amounts are integers in minor units, never floats.
 
 export class CreatePaymentRequest {
@@ -31,15 +31,4 @@ export class RefundPaymentRequest {
     description: 'Absent: refund everything not yet refunded',
   })
   amountMinor?: number;
-}
-
-export class PaymentResponse {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ example: 'captured' }) status!: string;
-  @ApiProperty({ example: 5000 }) amountMinor!: number;
-  @ApiProperty({ example: 'EUR' }) currency!: string;
-  @ApiProperty() merchantReference!: string;
-  @ApiProperty({ example: 0 }) refundedMinor!: number;
-  @ApiProperty({ type: String, nullable: true }) failureReason!: string | null;
-  @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }

@@ -15,9 +15,9 @@ import {
 import { Public } from '@suite/service-kit';
 import { OptionalBearerGuard } from '../auth/optional-bearer.guard';
 import { IdempotencyKeyGuard } from '../idempotency/idempotency-key.guard';
-import { ErrorResponse } from '../proxy/dto/error.response';
-import { RateLimitGuard } from '../rate-limits/rate-limit.guard';
-import { GATEWAY_ROUTE, pathParamNames, type GatewayRoute } from './gateway-routes';
+import { ErrorResponse } from '../http/gateway.responses';
+import { RateLimitGuard } from '../limits/rate-limit.guard';
+import { GATEWAY_ROUTE, pathParamNames, type GatewayRoute } from './domain/gateway-routes';
 
 const RATE_LIMIT_HEADERS = {
   RateLimit: {

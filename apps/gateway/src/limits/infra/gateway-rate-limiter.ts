@@ -10,7 +10,7 @@ import {
   type RateLimitDecision,
   type RedisClient,
 } from '@suite/coordination';
-import type { GatewayPolicy, GatewayRateLimits } from './rate-limits.config';
+import type { GatewayPolicy, GatewayRateLimits } from '../../config/rate-limits.config';
 
 export type RateLimitSubject = RequestRateLimitSubject;
 

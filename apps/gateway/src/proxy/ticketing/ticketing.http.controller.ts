@@ -14,20 +14,19 @@ import {
 } from '@nestjs/swagger';
 import { LIST_SEATS_LIMITS } from '@suite/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { answerOf, HTTP_ANSWERS, send } from '../http/gateway.answers';
-import { ROUTES } from '../routes/gateway-routes';
-import { ProxyRoute } from '../routes/proxy-route.decorator';
-import { ErrorResponse } from './dto/error.response';
+import { answerOf, HTTP_ANSWERS, send } from '../../http/gateway.answers';
+import { ROUTES } from '../domain/gateway-routes';
+import { ProxyRoute } from '../proxy-route.decorator';
+import { ErrorResponse } from '../../http/gateway.responses';
 import {
-  CheckoutRequest,
   CheckoutResponse,
   EventListResponse,
   HoldResponse,
   OrderResponse,
-  PlaceHoldRequest,
   SeatListResponse,
-} from './dto/ticketing.dto';
-import { ProxyRelay } from './proxy-relay';
+} from '../../http/ticketing.responses';
+import { CheckoutRequest, PlaceHoldRequest } from './ticketing.request';
+import { ProxyRelay } from '../proxy-relay';
 
 // Ticketing's public routes. Each handler only names its route; authorization that
 // depends on the resource (only a hold's owner may check it out or release it) is

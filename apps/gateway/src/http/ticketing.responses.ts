@@ -1,9 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { CAPTURE_PAYMENT_LIMITS, PLACE_HOLD_LIMITS } from '@suite/contracts';
 
-// The public shapes of ticketing's routes, for the OpenAPI document: what ticketing answers,
-// relayed unchanged. The gateway does not validate bodies against them: ticketing owns its
-// validation and answers a clear 400.
+// What ticketing answers on its public routes, relayed unchanged: for the OpenAPI document.
 
 export class EventSummary {
   @ApiProperty({ format: 'uuid' }) id!: string;
@@ -34,20 +31,6 @@ export class SeatListResponse {
   @ApiProperty({ type: [SeatResponse] }) seats!: SeatResponse[];
 }
 
-export class PlaceHoldRequest {
-  @ApiProperty({ format: 'uuid' }) eventId!: string;
-  @ApiProperty({
-    type: 'array',
-    minItems: 1,
-    maxItems: PLACE_HOLD_LIMITS.maxSeats,
-    uniqueItems: true,
-    items: { type: 'string', minLength: 1, maxLength: PLACE_HOLD_LIMITS.maxSeatIdLength },
-    description: "Seat ids; ticketing caps a hold's size by its own configuration (10 by default)",
-    example: ['A-1-12', 'A-1-13'],
-  })
-  seatIds!: string[];
-}
-
 export class HoldResponse {
   @ApiProperty({ format: 'uuid' }) holdId!: string;
   @ApiProperty({ format: 'uuid' }) eventId!: string;
@@ -64,17 +47,6 @@ export class HoldResponse {
   @ApiProperty({ enum: ['active', 'checking-out', 'released', 'expired', 'purchased'] })
   status!: string;
   @ApiProperty({ type: 'string', format: 'uuid', nullable: true }) orderId!: string | null;
-}
-
-export class CheckoutRequest {
-  @ApiProperty({ format: 'uuid' }) holdId!: string;
-  @ApiProperty({
-    minLength: 1,
-    maxLength: CAPTURE_PAYMENT_LIMITS.maxSourceTokenLength,
-    description: 'PSP token for the card or wallet, never a card number',
-    example: 'tok_visa',
-  })
-  paymentSource!: string;
 }
 
 export class CheckoutResponse {

@@ -11,18 +11,18 @@ import {
 } from '@nestjs/swagger';
 import { DESCRIPTOR_PARAM_PATTERN, RATE_LIMIT_DOMAIN_NAME } from '@suite/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { GatewayConfig } from '../config/gateway.config';
-import { GATEWAY_CONFIG } from '../gateway.tokens';
-import { answerOf, HTTP_ANSWERS, send } from '../http/gateway.answers';
-import { ROUTES } from '../routes/gateway-routes';
-import { ProxyRoute } from '../routes/proxy-route.decorator';
-import { ErrorResponse } from './dto/error.response';
+import type { GatewayConfig } from '../../config/gateway.config';
+import { GATEWAY_CONFIG } from '../../gateway.tokens';
+import { answerOf, HTTP_ANSWERS, send } from '../../http/gateway.answers';
+import { ROUTES } from '../domain/gateway-routes';
+import { ProxyRoute } from '../proxy-route.decorator';
+import { ErrorResponse } from '../../http/gateway.responses';
 import {
-  RateLimitCheckRequest,
   RateLimitDecisionResponse,
   RateLimitUsageResponse,
-} from './dto/rate-limits.dto';
-import { ProxyRelay } from './proxy-relay';
+} from '../../http/rate-limits.responses';
+import { RateLimitCheckRequest } from './rate-limits.request';
+import { ProxyRelay } from '../proxy-relay';
 
 // A descriptor of the gateway's own domain: refused before the rate limiter is asked.
 export interface OwnDomainRefused {

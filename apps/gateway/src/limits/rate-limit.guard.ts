@@ -3,9 +3,9 @@ import { Reflector } from '@nestjs/core';
 import type { AuthenticatedUser } from '@suite/service-kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { answerOf, HTTP_ANSWERS, refusedBy } from '../http/gateway.answers';
-import { GATEWAY_ROUTE, routeDescriptor, type GatewayRoute } from '../routes/gateway-routes';
-import { rateLimitHeaders } from './rate-limit-headers';
-import { RateLimitService } from './rate-limit.service';
+import { GATEWAY_ROUTE, routeDescriptor, type GatewayRoute } from '../proxy/domain/gateway-routes';
+import { rateLimitHeaders } from './domain/rate-limit-headers';
+import { RateLimitService } from './infra/rate-limit.service';
 
 // Runs after authentication and counts the verified caller against the per-user policies.
 // A caller without a token (on a route that allows it) was already counted by its address,

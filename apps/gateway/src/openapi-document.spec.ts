@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { generateEs256KeyPair, loadConfig } from '@suite/service-kit';
-import { gatewayConfigSchema } from '../config/gateway.config';
-import { initGatewayApp } from '../gateway.app';
+import { gatewayConfigSchema } from './config/gateway.config';
+import { initGatewayApp } from './gateway.app';
 
 interface Operation {
   operationId?: string;

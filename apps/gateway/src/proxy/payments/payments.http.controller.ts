@@ -9,12 +9,13 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { answerOf, HTTP_ANSWERS, send } from '../http/gateway.answers';
-import { ROUTES } from '../routes/gateway-routes';
-import { ProxyRoute } from '../routes/proxy-route.decorator';
-import { ErrorResponse } from './dto/error.response';
-import { CreatePaymentRequest, PaymentResponse, RefundPaymentRequest } from './dto/payments.dto';
-import { ProxyRelay } from './proxy-relay';
+import { answerOf, HTTP_ANSWERS, send } from '../../http/gateway.answers';
+import { ROUTES } from '../domain/gateway-routes';
+import { ProxyRoute } from '../proxy-route.decorator';
+import { ErrorResponse } from '../../http/gateway.responses';
+import { PaymentResponse } from '../../http/payments.responses';
+import { CreatePaymentRequest, RefundPaymentRequest } from './payments.request';
+import { ProxyRelay } from '../proxy-relay';
 
 const KEY_REUSED = {
   description: 'The Idempotency-Key was already used with a different request',

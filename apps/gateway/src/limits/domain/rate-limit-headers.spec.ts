@@ -1,5 +1,5 @@
 import type { RateLimitDecision } from '@suite/coordination';
-import type { CheckedPolicy } from './gateway-rate-limiter';
+import type { CheckedPolicy } from '../infra/gateway-rate-limiter';
 import { rateLimitHeaders } from './rate-limit-headers';
 
 const checked = (name: string, overrides: Partial<RateLimitDecision> = {}): CheckedPolicy => ({

@@ -13,20 +13,19 @@ import {
 } from '@nestjs/swagger';
 import { AUCTION_LIMITS } from '@suite/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { answerOf, HTTP_ANSWERS, send } from '../http/gateway.answers';
-import { ROUTES } from '../routes/gateway-routes';
-import { ProxyRoute } from '../routes/proxy-route.decorator';
+import { answerOf, HTTP_ANSWERS, send } from '../../http/gateway.answers';
+import { ROUTES } from '../domain/gateway-routes';
+import { ProxyRoute } from '../proxy-route.decorator';
 import {
   AuctionListResponse,
   AuctionResponse,
   BidAcceptedResponse,
   BidHistoryResponse,
   BidRejectedResponse,
-  CreateAuctionRequest,
-  PlaceBidRequest,
-} from './dto/auction.dto';
-import { ErrorResponse } from './dto/error.response';
-import { ProxyRelay } from './proxy-relay';
+} from '../../http/auction.responses';
+import { CreateAuctionRequest, PlaceBidRequest } from './auction.request';
+import { ErrorResponse } from '../../http/gateway.responses';
+import { ProxyRelay } from '../proxy-relay';
 
 const INVALID_FIELD = { description: 'A field is missing or malformed', type: ErrorResponse };
 const NO_AUCTION = { description: 'No such auction', type: ErrorResponse };

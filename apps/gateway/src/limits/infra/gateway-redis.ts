@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { RedisClient } from '@suite/coordination';
 import { createRedisClient } from '@suite/service-kit';
-import type { GatewayConfig } from '../config/gateway.config';
+import type { GatewayConfig } from '../../config/gateway.config';
 
 // The gateway's one Redis connection: rate-limit counters only. Connected on first use,
 // so an instance boots (and serves health) while Redis is still coming up; the limiter's

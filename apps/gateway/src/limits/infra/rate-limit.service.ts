@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HttpMetrics } from '@suite/service-kit';
 import { Counter } from 'prom-client';
 import type { RedisClient } from '@suite/coordination';
-import type { GatewayConfig } from '../config/gateway.config';
-import { GATEWAY_CONFIG, REDIS } from '../gateway.tokens';
+import type { GatewayConfig } from '../../config/gateway.config';
+import { GATEWAY_CONFIG, REDIS } from '../../gateway.tokens';
 import {
   GatewayRateLimiter,
   type RateLimitOutcome,

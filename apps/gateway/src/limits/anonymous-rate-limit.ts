@@ -6,9 +6,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayConfig } from '../config/gateway.config';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
 import { answerOf, HTTP_ANSWERS, send } from '../http/gateway.answers';
-import { ClientAddress } from './client-address';
-import { rateLimitHeaders } from './rate-limit-headers';
-import { RateLimitService } from './rate-limit.service';
+import { ClientAddress } from './domain/client-address';
+import { rateLimitHeaders } from './domain/rate-limit-headers';
+import { RateLimitService } from './infra/rate-limit.service';
 
 const BEARER = /^Bearer ([^\s]+)$/i;
 // Probes, and the development token endpoint that exists only on a loopback gateway.

@@ -13,3 +13,11 @@ export class ErrorResponse {
   })
   message!: string | string[];
 }
+
+// POST /dev/tokens, when DEV_TOKENS=on.
+export class DevTokenResponse {
+  @ApiProperty() accessToken!: string;
+  @ApiProperty({ example: 'Bearer' }) tokenType!: 'Bearer';
+  @ApiProperty({ description: 'Seconds until the token expires', example: 3600 })
+  expiresIn!: number;
+}

@@ -1,9 +1,13 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { HttpMetrics } from '@suite/service-kit';
 import { Gauge } from 'prom-client';
-import { upstreamBaseUrl, upstreamTimeoutMs, type GatewayConfig } from '../config/gateway.config';
-import { GATEWAY_CONFIG } from '../gateway.tokens';
-import { UPSTREAMS, type UpstreamName } from '../routes/gateway-routes';
+import {
+  upstreamBaseUrl,
+  upstreamTimeoutMs,
+  type GatewayConfig,
+} from '../../config/gateway.config';
+import { GATEWAY_CONFIG } from '../../gateway.tokens';
+import { UPSTREAMS, type UpstreamName } from '../domain/gateway-routes';
 import { HttpUpstream, type UpstreamRequest, type UpstreamResponse } from './http-upstream';
 import { UpstreamBreaker, type BreakerState } from './upstream-breaker';
 

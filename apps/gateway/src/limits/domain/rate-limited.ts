@@ -1,4 +1,4 @@
-import type { CheckedPolicy } from './gateway-rate-limiter';
+import type { CheckedPolicy } from '../infra/gateway-rate-limiter';
 
 // A request a policy denied, the same wherever the gateway decides it: a 429 with
 // Retry-After (http/gateway.answers.ts).

@@ -1,5 +1,5 @@
 import { rateLimitHeader, rateLimitPolicyHeader } from '@suite/contracts';
-import type { CheckedPolicy } from './gateway-rate-limiter';
+import type { CheckedPolicy } from '../infra/gateway-rate-limiter';
 
 // IETF draft-ietf-httpapi-ratelimit-headers, written by the same helpers as the
 // rate-limiter service's, with the same conventions: one member per policy that counted
