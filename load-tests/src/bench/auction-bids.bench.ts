@@ -4,15 +4,12 @@
 // auction and spread over 50. Not a test: it prints the table and writes
 // load-tests/results/auction-bids-<date>.md.
 //   npm run bench:auction -- [seconds] [concurrency] [rounds]
-import { fork, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { Agent, request } from 'node:http';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DevTokenSigner, generateEs256KeyPair } from '@suite/service-kit';
-import { freePort } from '@suite/testing';
 import { Client } from 'pg';
-import { endpoint, runContext, workspaceRoot as root, writeResults } from '../lib/results';
+import { endpoint, runContext, writeResults } from '../lib/results';
+import { startServiceProcess, type ServiceProcess } from '../lib/service-process';
 import { percentile } from '../lib/stats';
 
 const seconds = Number(process.argv[2] ?? 4);
@@ -66,7 +63,7 @@ function post(
 interface Target {
   name: string;
   port: number;
-  child: ChildProcess;
+  service: ServiceProcess;
   dbName: string;
 }
 
@@ -76,38 +73,18 @@ async function boot(name: string, mode: 'atomic' | 'naive', publicKeyPem: string
   await admin(`create database ${dbName}`);
   const url = new URL(adminUrl);
   url.pathname = `/${dbName}`;
-  const port = await freePort();
-  const child = fork(join(root, 'apps/auction/src/main.ts'), [], {
-    cwd: root,
-    execArgv: ['-r', '@swc-node/register'],
-    env: {
-      ...process.env,
-      SWC_NODE_PROJECT: join(root, 'tsconfig.base.json'),
-      PORT: String(port),
-      DATABASE_URL: url.toString(),
-      REDIS_URL: endpoint('REDIS_URL'),
-      KAFKA_BROKERS: endpoint('KAFKA_BROKERS'),
-      JWT_PUBLIC_KEY: publicKeyPem,
-      LOG_LEVEL: 'fatal',
-      BID_MODE: mode,
-      CLOSER: 'off',
-      OUTBOX_RELAY: 'off',
-      DATABASE_POOL_SIZE: '20',
-    },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  const service = await startServiceProcess('auction', {
+    DATABASE_URL: url.toString(),
+    REDIS_URL: endpoint('REDIS_URL'),
+    KAFKA_BROKERS: endpoint('KAFKA_BROKERS'),
+    JWT_PUBLIC_KEY: publicKeyPem,
+    LOG_LEVEL: 'fatal',
+    BID_MODE: mode,
+    CLOSER: 'off',
+    OUTBOX_RELAY: 'off',
+    DATABASE_POOL_SIZE: '20',
   });
-  const deadline = Date.now() + 60_000;
-  while (
-    !(await fetch(`http://127.0.0.1:${port}/health/ready`).then(
-      (r) => r.ok,
-      () => false,
-    ))
-  ) {
-    if (child.exitCode !== null) throw new Error(`the ${name} auction service exited`);
-    if (Date.now() > deadline) throw new Error(`the ${name} auction service did not start in 60 s`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return { name, port, child, dbName };
+  return { name, port: service.port, service, dbName };
 }
 
 async function main(): Promise<void> {
@@ -238,8 +215,7 @@ async function main(): Promise<void> {
   console.log(`written ${writeResults('auction-bids', report)}`);
 
   for (const t of targets) {
-    t.child.kill('SIGTERM');
-    await once(t.child, 'exit');
+    await t.service.stop();
     await admin(`drop database if exists ${t.dbName} with (force)`);
   }
   agent.destroy();

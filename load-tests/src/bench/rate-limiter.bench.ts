@@ -4,8 +4,6 @@
 // test: it prints ratios and writes load-tests/results/rate-limiter-<date>.md.
 //
 //   npm run bench:rate-limiter -- [--ops 20000] [--concurrency 64] [--rounds 3]
-import { fork, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,16 +15,10 @@ import {
 } from '@suite/contracts';
 import { createLimiter } from '@suite/coordination';
 import { DevTokenSigner, generateEs256KeyPair } from '@suite/service-kit';
-import { freePort } from '@suite/testing';
 import Redis from 'ioredis';
+import { startServiceProcess, type ServiceProcess } from '../lib/service-process';
 import { autocannon, rate, type CannonRequest } from '../lib/autocannon';
-import {
-  endpoint,
-  libraryVersion,
-  runContext,
-  workspaceRoot as root,
-  writeResults,
-} from '../lib/results';
+import { endpoint, libraryVersion, runContext, writeResults } from '../lib/results';
 // The bench checks many users' descriptors, as a trusted caller does: with an operator token.
 const jwtKeys = generateEs256KeyPair();
 const signer = new DevTokenSigner({
@@ -73,16 +65,11 @@ interface Sample {
   p99: number;
 }
 
-async function startService(policyPath: string): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort();
-  const child = fork(join(root, 'apps/rate-limiter/src/main.ts'), [], {
-    cwd: root,
-    execArgv: ['-r', '@swc-node/register'],
-    env: {
-      ...process.env,
-      SWC_NODE_PROJECT: join(root, 'tsconfig.base.json'),
-      PORT: String(port),
-      REDIS_URL: redisUrl as string,
+function startService(policyPath: string): Promise<ServiceProcess> {
+  return startServiceProcess(
+    'rate-limiter',
+    {
+      REDIS_URL: redisUrl,
       REDIS_KEY_PREFIX: PREFIX,
       REDIS_TIMEOUT_MS: '5000',
       POLICY_FILE: policyPath,
@@ -90,20 +77,8 @@ async function startService(policyPath: string): Promise<{ child: ChildProcess; 
       JWT_PUBLIC_KEY: jwtKeys.publicKeyPem,
       LOG_LEVEL: 'warn',
     },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  while (
-    !(await fetch(`${url}/health`).then(
-      (r) => r.ok,
-      () => false,
-    ))
-  ) {
-    if (Date.now() > deadline) throw new Error('the service did not start within 60 s');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return { child, url };
+    { readyPath: '/health' },
+  );
 }
 
 async function throughService(url: string, ops: number): Promise<Sample> {
@@ -173,7 +148,8 @@ async function main() {
   const policyPath = join(dir, 'policies.json');
   writeFileSync(policyPath, JSON.stringify(policyFile));
   const redis = new Redis(redisUrl as string, { keyPrefix: PREFIX });
-  const { child, url } = await startService(policyPath);
+  const limiterService = await startService(policyPath);
+  const { url } = limiterService;
   const service: Sample[] = [];
   const library: Sample[] = [];
   try {
@@ -196,8 +172,7 @@ async function main() {
       );
     }
   } finally {
-    child.kill('SIGTERM');
-    await once(child, 'exit');
+    await limiterService.stop();
     const raw = new Redis(redisUrl as string);
     let cursor = '0';
     do {
