@@ -84,9 +84,9 @@ const operatorOf = (tokens: TestTokens) => async () =>
   tokens.bearer('demo-operator', [SCOPES.opsAdmin]);
 
 // Every service on empty databases, with the demo's overrides, as local processes.
-export async function nativeTarget(overrides: {
-  ticketing: Record<string, string>;
-}): Promise<DemoTarget> {
+export async function nativeTarget(
+  overrides: Partial<Record<ServiceName, Record<string, string>>>,
+): Promise<DemoTarget> {
   const infra = parseEndpointsFile(readFileSync(join(ROOT, ENDPOINTS_FILE), 'utf8'));
   const ports = await startServices(undefined, { fresh: true, overrides });
   const gatewayUrl = `http://127.0.0.1:${ports.gateway}`;

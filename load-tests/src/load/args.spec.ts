@@ -16,6 +16,19 @@ describe('npm run load arguments', () => {
     expect(parse('browse', '--help')).toEqual({ help: true });
   });
 
+  it('reads a chaos run fault schedule whole, with its own equal signs', () => {
+    expect(parse('flash-sale', '--faults=latency:redis=200ms@40+10', '--short')).toEqual({
+      help: false,
+      args: {
+        scenario: 'flash-sale',
+        target: 'native',
+        faults: 'latency:redis=200ms@40+10',
+        short: true,
+      },
+    });
+    expect(() => parse('flash-sale', '--faults')).toThrow(/--faults wants a schedule/);
+  });
+
   it.each([
     [[], /name a scenario/],
     [['nope'], /no scenario "nope"; there are: flash-sale, browse/],

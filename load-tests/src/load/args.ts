@@ -1,10 +1,14 @@
 // `npm run load -- <scenario> [--rate N] [--duration S] [--vus N] [--target native|compose]`
+// and `npm run chaos -- <scenario> (--faults <schedule> | --short) [load options]`
 export interface LoadArgs {
   scenario: string;
   rate?: number;
   durationS?: number;
   vus?: number;
   target: 'native' | 'compose';
+  // Chaos runs only: the fault schedule as written, or the short smoke's schedule.
+  faults?: string;
+  short?: boolean;
 }
 
 export type ParsedArgs = { help: true } | { help: false; args: LoadArgs };
@@ -26,7 +30,8 @@ export function parseLoadArgs(argv: readonly string[], scenarios: readonly strin
   const args: Omit<LoadArgs, 'scenario'> = { target: 'native' };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
-    const [flag, inline] = arg.startsWith('--') ? arg.split('=', 2) : [arg, undefined];
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const [flag, inline] = eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
     const value = () => inline ?? argv[++i];
     switch (flag) {
       case '--rate':
@@ -49,6 +54,16 @@ export function parseLoadArgs(argv: readonly string[], scenarios: readonly strin
         args.target = target;
         break;
       }
+      case '--faults': {
+        const faults = value();
+        if (!faults || faults.startsWith('--'))
+          throw new UsageError('--faults wants a schedule, like kill:ticketing@10+5');
+        args.faults = faults;
+        break;
+      }
+      case '--short':
+        args.short = true;
+        break;
       default:
         if (flag?.startsWith('-')) throw new UsageError(`unknown option ${flag}`);
         if (scenario !== undefined)

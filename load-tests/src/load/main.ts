@@ -1,12 +1,32 @@
-// `npm run load -- <scenario> [--rate N] [--duration S] [--vus N] [--target native|compose]`:
+// `npm run load -- <scenario> [--rate N] [--duration S] [--vus N] [--target native|compose]`
+// and `npm run chaos -- <scenario> (--faults <schedule> | --short) [load options]`:
 // runs one scenario from load-tests/scenarios against a fresh stack (tools/load.sh brings the
 // infrastructure up; the services are started here on empty databases, as the demo does),
 // shows progress, runs the invariant verifiers, prints a summary, writes the run's JSON and
 // its HTML page to load-tests/results/runs/ and exits 1 when a threshold failed (2 on a bad
-// command line).
+// command line). A chaos run plays a fault schedule against the traffic (load-tests/src/chaos),
+// heals every fault by the end, records each window and judges the chaos thresholds.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { START_ORDER, findWorkspaceRoot, running } from '@suite/testing';
+import {
+  ENDPOINTS_FILE,
+  START_ORDER,
+  findWorkspaceRoot,
+  parseEndpointsFile,
+  running,
+} from '@suite/testing';
+import { readFileSync } from 'node:fs';
+import { FaultRunner } from '../chaos/fault-runner';
+import { measureFaults } from '../chaos/fault-outcome';
+import { LinkProxies } from '../chaos/links';
+import {
+  FAULT_HELP,
+  lastFaultEndS,
+  linksOf,
+  parseSchedule,
+  type ScheduledFault,
+} from '../chaos/schedule';
+import { SHORT_RUN } from '../chaos/short-run';
 import { SCENARIOS } from '../../scenarios';
 import { GatewayClient } from '../lib/gateway-client';
 import { totalOf, verifyRun, withRunDatabases } from '../lib/verify-run';
@@ -41,10 +61,26 @@ function describeLoad(load: LoadModel): string {
   return `open: ${stages} (at most ${load.maxInFlight} in flight)`;
 }
 
-function usage(): string {
+export type Command = 'load' | 'chaos';
+
+function usage(command: Command): string {
   return [
-    'usage: npm run load -- <scenario> [--rate N] [--duration S] [--vus N] [--target native|compose]',
+    command === 'load'
+      ? 'usage: npm run load -- <scenario> [--rate N] [--duration S] [--vus N] [--target native|compose]'
+      : 'usage: npm run chaos -- <scenario> (--faults <schedule> | --short) [--rate N] [--duration S] [--vus N]',
     '',
+    ...(command === 'chaos'
+      ? [
+          '  --faults        a list of <fault>@<at>s[+<for>s], e.g.',
+          '                  kill:ticketing@10+5,pause:payments@20+8,redis-restart@30,latency:redis=200ms@40+10',
+          `  --short         the smoke: ${SHORT_RUN.durationS} s at ${SHORT_RUN.rate}/s with one window of each fault:`,
+          `                  ${SHORT_RUN.faults.split(',').join(' ')}`,
+          '',
+          'faults (the native stack only; each heals at the end of its window and when the run stops):',
+          ...FAULT_HELP.map((line) => `  ${line}`),
+          '',
+        ]
+      : []),
     '  --rate N        open model: the peak arrival rate per second (every stage scaled alike)',
     "  --duration S    the run's length in seconds (every stage stretched alike)",
     '  --vus N         closed model: the number of virtual users',
@@ -55,7 +91,9 @@ function usage(): string {
     ...Object.values(SCENARIOS).flatMap((s) => [
       `  ${s.name.padEnd(18)} ${s.description}`,
       `  ${''.padEnd(18)} ${describeLoad(s.load)}, ${totalDurationS(s.load)} s`,
-      `  ${''.padEnd(18)} thresholds: ${Object.entries(s.thresholds)
+      `  ${''.padEnd(18)} thresholds: ${Object.entries(
+        (command === 'chaos' && s.chaosThresholds) || s.thresholds,
+      )
         .map(([metric, conditions]) => `${metric} ${(conditions ?? []).join(' ')}`)
         .join('; ')}`,
     ]),
@@ -81,31 +119,90 @@ function loadFor(scenario: Scenario<unknown>, args: LoadArgs): LoadModel {
   };
 }
 
+// A chaos run's schedule, checked against the traffic it is played over.
+function scheduleFor(command: Command, args: LoadArgs, load: LoadModel): ScheduledFault[] {
+  if (command === 'load') {
+    if (args.faults !== undefined || args.short)
+      throw new UsageError('faults are for `npm run chaos`, not `npm run load`');
+    return [];
+  }
+  if (args.target !== 'native') throw new UsageError('chaos runs use the native stack only');
+  if (args.faults !== undefined && args.short)
+    throw new UsageError('--short has its own schedule: drop --faults or --short');
+  const text = args.short ? SHORT_RUN.faults : args.faults;
+  if (text === undefined)
+    throw new UsageError('name a fault schedule: --faults <schedule> or --short');
+  const schedule = parseSchedule(text);
+  const durationS = totalDurationS(load);
+  const late = schedule.find((f) => f.atS >= durationS);
+  if (late) {
+    throw new UsageError(
+      `${late.name}@${late.atS}: the traffic lasts ${durationS} s; start every fault before that`,
+    );
+  }
+  if (lastFaultEndS(schedule) > durationS)
+    console.log(
+      `note: a fault window outlasts the ${durationS} s of traffic; it heals when the run ends`,
+    );
+  return schedule;
+}
+
 // `--check` first: only judge the command line (tools/load.sh asks before it starts anything).
-async function main(argv: readonly string[]): Promise<number> {
+export async function runCommand(command: Command, argv: readonly string[]): Promise<number> {
   const checkOnly = argv[0] === '--check';
   if (checkOnly) argv = argv.slice(1);
   let args: LoadArgs;
   let load: LoadModel;
   let scenario: Scenario<unknown>;
+  let schedule: ScheduledFault[];
   try {
     const parsed = parseLoadArgs(argv, Object.keys(SCENARIOS));
     if (parsed.help) {
-      console.log(usage());
+      console.log(usage(command));
       return 0;
     }
     args = parsed.args;
+    if (command === 'chaos' && args.short) {
+      args = {
+        ...args,
+        durationS: args.durationS ?? SHORT_RUN.durationS,
+        ...(SCENARIOS[args.scenario]?.load.model === 'open'
+          ? { rate: args.rate ?? SHORT_RUN.rate }
+          : {}),
+      };
+    }
     scenario = SCENARIOS[args.scenario] as Scenario<unknown>;
     load = loadFor(scenario, args);
     validateThresholds(scenario.thresholds);
+    if (scenario.chaosThresholds) validateThresholds(scenario.chaosThresholds);
+    schedule = scheduleFor(command, args, load);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     console.error(
-      `npm run load: ${error.message}\n(npm run load -- --help lists the scenarios and options)`,
+      `npm run ${command}: ${error.message}\n(npm run ${command} -- --help lists the scenarios and options)`,
     );
     return 2;
   }
   if (checkOnly) return 0;
+  const chaos = command === 'chaos';
+  const thresholdsToJudge = (chaos && scenario.chaosThresholds) || scenario.thresholds;
+
+  // The links the schedule touches go through toxiproxy: every service is pointed at them.
+  const links = linksOf(schedule);
+  let proxies: LinkProxies | undefined;
+  if (links.length > 0) {
+    const infra = Object.fromEntries(
+      Object.entries(parseEndpointsFile(readFileSync(join(ROOT, ENDPOINTS_FILE), 'utf8'))).filter(
+        (e): e is [string, string] => e[1] !== undefined,
+      ),
+    );
+    const toxiproxy = infra['TOXIPROXY_URL'];
+    if (!toxiproxy)
+      throw new Error(`no TOXIPROXY_URL in ${ENDPOINTS_FILE}: run \`npm run infra:up\``);
+    proxies = new LinkProxies(toxiproxy, infra);
+    await proxies.open(links);
+    console.log(`through toxiproxy for this run: ${links.join(', ')}`);
+  }
 
   const started = new Date();
   const target: DemoTarget =
@@ -113,7 +210,11 @@ async function main(argv: readonly string[]): Promise<number> {
       ? composeTarget('compose')
       : await (async () => {
           console.log('starting the services on empty databases:');
-          return nativeTarget({ ticketing: scenario.services?.ticketing ?? {} });
+          const through = proxies?.overrides() ?? {};
+          return nativeTarget({
+            ...through,
+            ticketing: { ...through.ticketing, ...scenario.services?.ticketing },
+          });
         })();
   const client = new GatewayClient(target.gatewayUrl, target.userToken);
   const state = await scenario.setup(target, client);
@@ -145,10 +246,26 @@ async function main(argv: readonly string[]): Promise<number> {
     onProgress: (recorder: Parameters<typeof progressLine>[0], elapsedMs: number) =>
       console.log(progressLine(recorder, elapsedMs, PROGRESS_EVERY_MS / 1000)),
   };
-  const result =
-    load.model === 'open'
-      ? await runOpen(load, iteration, options)
-      : await runClosed(load, iteration, options);
+  const faults = new FaultRunner(schedule, proxies);
+  // Ctrl-C heals first: paused services go on at once, the rest before the process ends.
+  const onInterrupt = () => {
+    console.error('\ninterrupted: healing every open fault before exiting');
+    faults.continuePaused();
+    void faults.stop().finally(() => process.exit(130));
+  };
+  if (chaos) process.once('SIGINT', onInterrupt);
+  let result: Awaited<ReturnType<typeof runOpen>>;
+  let faultRecords: Awaited<ReturnType<FaultRunner['stop']>> = [];
+  try {
+    if (chaos) faults.start(Date.now());
+    result =
+      load.model === 'open'
+        ? await runOpen(load, iteration, options)
+        : await runClosed(load, iteration, options);
+  } finally {
+    faultRecords = await faults.stop();
+    process.removeListener('SIGINT', onInterrupt);
+  }
   const memorySeries = memory?.stop(result.startMs) ?? [];
 
   console.log('traffic done; running the verifiers (the sagas settle first)');
@@ -165,7 +282,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const seconds = result.recorder.perSecond();
   const sum = (pick: (s: (typeof seconds)[number]) => number) =>
     seconds.reduce((n, s) => n + pick(s), 0);
-  const thresholds = evaluateThresholds(scenario.thresholds, {
+  const thresholds = evaluateThresholds(thresholdsToJudge, {
     ...result.recorder.forThresholds(),
     requestsTotal: sum((s) => s.requests),
     errorsTotal: sum((s) => s.errors),
@@ -196,7 +313,18 @@ async function main(argv: readonly string[]): Promise<number> {
       },
     },
     memory: memorySeries,
+    ...(chaos
+      ? {
+          faults: measureFaults(
+            faultRecords,
+            seconds,
+            Object.values(verification.violations).every((n) => n === 0),
+          ),
+        }
+      : {}),
   });
+  // A fault that could not be injected or healed fails the run: it did not test what it said.
+  const faultFailures = (report.faults ?? []).filter((f) => f.error !== undefined);
   console.log(formatReport(report));
   const dir = join(ROOT, 'load-tests/results/runs');
   mkdirSync(dir, { recursive: true });
@@ -215,13 +343,19 @@ async function main(argv: readonly string[]): Promise<number> {
       `threshold failed: ${failed.metric}: ${failed.condition} (actual ${failed.actual ?? failed.reason})`,
     );
   }
+  for (const failed of faultFailures)
+    console.error(`fault failed: ${failed.name}: ${failed.error}`);
   console.log(`\npage: ${page}`);
-  return report.passed ? 0 : 1;
+  return report.passed && faultFailures.length === 0 ? 0 : 1;
 }
 
-main(process.argv.slice(2))
-  .then((code) => process.exit(code))
-  .catch((error: unknown) => {
-    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-    process.exit(1);
-  });
+export function exitWith(command: Command): void {
+  runCommand(command, process.argv.slice(2))
+    .then((code) => process.exit(code))
+    .catch((error: unknown) => {
+      console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+      process.exit(1);
+    });
+}
+
+if (require.main === module) exitWith('load');

@@ -45,6 +45,14 @@ export interface FaultWindow {
   name: string;
   atS: number;
   forS: number;
+  // A chaos run's measurements: requests and errors from the fault's start to its healing,
+  // seconds from the healing to the first second with answers and no errors (null: none
+  // before the traffic ended), the verifiers after the run, and a failure to inject or heal.
+  requests?: number;
+  errors?: number;
+  recoveredAfterS?: number | null;
+  verifiersAtZero?: boolean;
+  error?: string;
 }
 
 export function buildReport(input: {
@@ -157,6 +165,16 @@ export function formatReport(r: RunReport): string {
     r.verifiers.ran
       ? `verifiers    ${counts(Object.fromEntries(Object.entries(r.verifiers.violations).map(([k, v]) => [k, v ?? 0])))}`
       : 'verifiers    not run',
+    ...(r.faults?.length
+      ? [
+          '',
+          'fault                          at s    for s   requests   errors   recovered after   verifiers',
+          ...r.faults.map(
+            (f) =>
+              `  ${f.name.padEnd(28)} ${f.atS.toFixed(1).padStart(6)} ${f.forS.toFixed(1).padStart(8)} ${String(f.requests ?? '-').padStart(10)} ${String(f.errors ?? '-').padStart(8)} ${(f.recoveredAfterS === undefined ? '-' : f.recoveredAfterS === null ? 'not within the run' : `${f.recoveredAfterS.toFixed(1)} s`).padStart(17)}   ${f.verifiersAtZero === undefined ? '-' : f.verifiersAtZero ? 'all 0' : 'NOT 0'}${f.error ? `  (${f.error})` : ''}`,
+          ),
+        ]
+      : []),
     '',
     'thresholds',
     ...r.thresholds.map(

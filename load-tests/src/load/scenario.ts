@@ -12,6 +12,9 @@ export interface Scenario<State = unknown> {
   description: string;
   load: LoadModel;
   thresholds: Thresholds;
+  // The thresholds of a chaos run (`npm run chaos`), where faults are meant to cost latency
+  // and errors; the scenario's own thresholds when absent.
+  chaosThresholds?: Thresholds;
   // HTTP statuses that are not errors, per request name; any other name expects 2xx.
   expect?: Record<string, readonly number[]>;
   // Overrides of the services' configuration when the runner starts them (native stack).

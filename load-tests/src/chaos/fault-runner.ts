@@ -1,0 +1,209 @@
+// Plays a fault schedule against the traffic's clock: each fault starts at its time, heals
+// at the end of its window, and every fault still open heals when the run stops (normally,
+// on an error or on SIGINT): no service is left killed or stopped, no link poisoned, no
+// infrastructure down. Each window is recorded as it really happened.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { findWorkspaceRoot, killService, restartService, running } from '@suite/testing';
+import type { FaultWindow } from '../load/report';
+import type { LinkProxies } from './links';
+import type { Fault, InfraComponent, ScheduledFault } from './schedule';
+
+const ROOT = findWorkspaceRoot(__dirname);
+const exec = promisify(execFile);
+
+async function infra(component: InfraComponent, command: 'start' | 'stop'): Promise<void> {
+  // Kafka's stop waits up to 60 s for a clean shutdown and its start up to 90 s.
+  await exec('bash', [join(ROOT, 'infra/local', `${component}.sh`), command], {
+    cwd: ROOT,
+    timeout: 240_000,
+  });
+}
+
+export interface FaultRecord extends FaultWindow {
+  // Seconds from the traffic's start; null when the fault never started (the run ended first).
+  healedAtS: number | null;
+  error?: string;
+}
+
+interface Open {
+  scheduled: ScheduledFault;
+  startedMs: number;
+  healing?: Promise<void>;
+  healTimer?: NodeJS.Timeout;
+}
+
+export class FaultRunner {
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly open = new Set<Open>();
+  private readonly pending: Promise<void>[] = [];
+  private readonly begun = new Set<ScheduledFault>();
+  readonly records: FaultRecord[] = [];
+  private originMs = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly schedule: readonly ScheduledFault[],
+    private readonly links: LinkProxies | undefined,
+    private readonly log: (line: string) => void = (line) => console.log(line),
+  ) {}
+
+  // Starts the clock: `originMs` is the traffic's start (Date.now() time).
+  start(originMs: number): void {
+    this.originMs = originMs;
+    for (const scheduled of this.schedule) {
+      const delay = Math.max(0, originMs + scheduled.atS * 1000 - Date.now());
+      this.timers.push(setTimeout(() => this.pending.push(this.begin(scheduled)), delay));
+    }
+  }
+
+  private seconds(ms: number): number {
+    return +((ms - this.originMs) / 1000).toFixed(1);
+  }
+
+  private async begin(scheduled: ScheduledFault): Promise<void> {
+    if (this.stopped) return;
+    this.begun.add(scheduled);
+    const { fault } = scheduled;
+    const open: Open = { scheduled, startedMs: Date.now() };
+    this.open.add(open);
+    this.log(
+      `  fault ${scheduled.name} at ${this.seconds(open.startedMs)} s: ${describe(scheduled)}`,
+    );
+    if (fault.kind === 'restart') {
+      // A restart is its own window: stopped, then started again.
+      open.healing = this.run(open, async () => {
+        try {
+          await infra(fault.component, 'stop');
+        } finally {
+          await infra(fault.component, 'start');
+        }
+      });
+      return open.healing;
+    }
+    try {
+      await this.inject(fault);
+    } catch (error) {
+      open.healing = this.run(open, () => this.heal(fault), error);
+      return open.healing;
+    }
+    if (this.stopped) return this.healNow(open);
+    open.healTimer = setTimeout(() => void this.healNow(open), scheduled.forS * 1000);
+  }
+
+  private healNow(open: Open): Promise<void> {
+    if (open.healTimer) clearTimeout(open.healTimer);
+    open.healing ??= this.run(open, () => this.heal(open.scheduled.fault));
+    return open.healing;
+  }
+
+  // Runs the healing, then records the window as it happened.
+  private async run(open: Open, heal: () => Promise<void>, injectError?: unknown): Promise<void> {
+    let error = injectError;
+    try {
+      await heal();
+    } catch (healError) {
+      error ??= healError;
+    }
+    const healedMs = Date.now();
+    this.open.delete(open);
+    const atS = this.seconds(open.startedMs);
+    const healedAtS = this.seconds(healedMs);
+    this.records.push({
+      name: open.scheduled.name,
+      atS,
+      forS: +(healedAtS - atS).toFixed(1),
+      healedAtS,
+      ...(error === undefined
+        ? {}
+        : { error: error instanceof Error ? error.message : String(error) }),
+    });
+    this.log(
+      `  fault ${open.scheduled.name} healed at ${healedAtS} s (${(healedAtS - atS).toFixed(1)} s)${error === undefined ? '' : `, with an error: ${error instanceof Error ? error.message : String(error)}`}`,
+    );
+  }
+
+  private async inject(fault: Fault): Promise<void> {
+    switch (fault.kind) {
+      case 'kill':
+        await killService(fault.service, 'SIGKILL');
+        return;
+      case 'pause': {
+        const entry = running(fault.service);
+        if (!entry) throw new Error(`${fault.service} is not running`);
+        process.kill(entry.pid, 'SIGSTOP');
+        return;
+      }
+      case 'restart':
+        return;
+      default:
+        if (!this.links) throw new Error(`no proxy on the ${fault.link} link`);
+        await this.links.inject(fault);
+    }
+  }
+
+  private async heal(fault: Fault): Promise<void> {
+    switch (fault.kind) {
+      case 'kill':
+        if (!running(fault.service)) await restartService(fault.service);
+        return;
+      case 'pause': {
+        const entry = running(fault.service);
+        if (entry) process.kill(entry.pid, 'SIGCONT');
+        return;
+      }
+      case 'restart':
+        await infra(fault.component, 'start');
+        return;
+      default:
+        await this.links?.heal(fault);
+    }
+  }
+
+  // Cancels the faults not yet started, heals the open ones and waits for every healing.
+  async stop(): Promise<FaultRecord[]> {
+    this.stopped = true;
+    for (const timer of this.timers.splice(0)) clearTimeout(timer);
+    await Promise.allSettled(this.pending);
+    await Promise.allSettled([...this.open].map((open) => this.healNow(open)));
+    for (const scheduled of this.schedule) {
+      if (!this.begun.has(scheduled)) {
+        this.records.push({ name: scheduled.name, atS: scheduled.atS, forS: 0, healedAtS: null });
+      }
+    }
+    return this.records.sort((a, b) => a.atS - b.atS);
+  }
+
+  // Heals synchronously what can be healed synchronously, for a process that is exiting:
+  // paused services get SIGCONT. (Killed services and infrastructure need stop().)
+  continuePaused(): void {
+    for (const open of this.open) {
+      const { fault } = open.scheduled;
+      if (fault.kind === 'pause') {
+        const entry = running(fault.service);
+        if (entry) process.kill(entry.pid, 'SIGCONT');
+      }
+    }
+  }
+}
+
+export function describe(scheduled: ScheduledFault): string {
+  const { fault, forS } = scheduled;
+  switch (fault.kind) {
+    case 'kill':
+      return `kill -9 ${fault.service}, restart after ${forS} s`;
+    case 'pause':
+      return `SIGSTOP ${fault.service} for ${forS} s`;
+    case 'restart':
+      return `${fault.component} stopped and started again`;
+    case 'latency':
+      return `+${fault.ms} ms on the ${fault.link} link for ${forS} s`;
+    case 'timeout':
+      return `the ${fault.link} link stalled for ${forS} s`;
+    case 'reset':
+      return `connections on the ${fault.link} link reset for ${forS} s`;
+    case 'bandwidth':
+      return `the ${fault.link} link capped at ${fault.kBps} kB/s for ${forS} s`;
+  }
+}

@@ -1,0 +1,152 @@
+// A chaos run's fault schedule, from the command line: a comma-separated list of
+// `<fault>@<at>s[+<for>s]` (the `s` may be left out), e.g.
+// `kill:ticketing@10+5,pause:payments@20+8,redis-restart@30,latency:redis=200ms@40+10`.
+// Every entry is checked before anything starts; a bad one is a UsageError (exit 2).
+import { SERVICE_NAMES, type ServiceName } from '@suite/contracts';
+import { UsageError } from '../load/args';
+
+// The dependency links a chaos run can route through toxiproxy: every service that uses
+// the component reaches it through one proxy for the whole run.
+export const LINKS = ['redis', 'postgres'] as const;
+export type Link = (typeof LINKS)[number];
+
+export type InfraComponent = 'redis' | 'postgres' | 'kafka';
+
+export type Fault =
+  | { kind: 'kill'; service: ServiceName }
+  | { kind: 'pause'; service: ServiceName }
+  | { kind: 'restart'; component: InfraComponent }
+  | { kind: 'latency'; link: Link; ms: number }
+  | { kind: 'timeout'; link: Link }
+  | { kind: 'reset'; link: Link }
+  | { kind: 'bandwidth'; link: Link; kBps: number };
+
+export interface ScheduledFault {
+  // As written in the schedule, e.g. `kill:ticketing`.
+  name: string;
+  fault: Fault;
+  atS: number;
+  // How long the fault lasts before it heals; a restart lasts as long as the restart takes.
+  forS: number;
+}
+
+// What `--help` prints about the faults.
+export const FAULT_HELP: readonly string[] = [
+  `kill:<service>           kill -9, started again on its port after <for> (default ${defaultFor('kill')} s)`,
+  `pause:<service>          SIGSTOP, SIGCONT after <for> (default ${defaultFor('pause')} s): a holder past its lease`,
+  'redis-restart            Redis stopped and started again: every key lost',
+  'postgres-restart         Postgres stopped (fast shutdown) and started again',
+  'kafka-restart            the Kafka broker stopped and started again on its log',
+  `latency:<link>=<ms>      toxiproxy adds <ms> to every chunk on the link (default for ${defaultFor('latency')} s)`,
+  'timeout:<link>           toxiproxy stalls the link: no data passes until it heals',
+  'reset:<link>             toxiproxy resets every connection on the link (TCP RST)',
+  'bandwidth:<link>=<kB/s>  toxiproxy caps the link at <kB/s>',
+  `  services: ${SERVICE_NAMES.join(', ')}`,
+  `  links: ${LINKS.join(', ')} (every service reaches them through toxiproxy in a run that uses them)`,
+];
+
+function defaultFor(kind: Fault['kind']): number {
+  return kind === 'kill' ? 5 : kind === 'restart' ? 0 : 10;
+}
+
+const seconds = (entry: string, what: string, text: string): number => {
+  const match = /^(\d+(?:\.\d+)?)s?$/.exec(text);
+  if (!match)
+    throw new UsageError(`${entry}: ${what} must be seconds like 10 or 10s, not "${text}"`);
+  return Number(match[1]);
+};
+
+function service(entry: string, name: string | undefined): ServiceName {
+  if (!name || !(SERVICE_NAMES as readonly string[]).includes(name)) {
+    throw new UsageError(
+      `${entry}: no service "${name ?? ''}"; there are: ${SERVICE_NAMES.join(', ')}`,
+    );
+  }
+  return name as ServiceName;
+}
+
+function link(entry: string, name: string | undefined): Link {
+  if (!name || !(LINKS as readonly string[]).includes(name)) {
+    throw new UsageError(`${entry}: no link "${name ?? ''}"; there are: ${LINKS.join(', ')}`);
+  }
+  return name as Link;
+}
+
+function amount(entry: string, text: string | undefined, unit: RegExp, what: string): number {
+  const n = Number((text ?? '').replace(unit, ''));
+  if (!text || !Number.isFinite(n) || n <= 0) {
+    throw new UsageError(`${entry}: ${what} wants an amount above 0, like ${what}=200`);
+  }
+  return n;
+}
+
+function parseFault(entry: string, spec: string): Fault {
+  const restart = /^(redis|postgres|kafka)-restart$/.exec(spec);
+  if (restart) return { kind: 'restart', component: restart[1] as InfraComponent };
+  const [kind, target = ''] = spec.split(/:(.*)/s, 2);
+  const [subject, value] = target.split('=', 2);
+  const noValue = (k: string) => {
+    if (value !== undefined) throw new UsageError(`${entry}: ${k} takes no "=value"`);
+  };
+  switch (kind) {
+    case 'kill':
+    case 'pause':
+      noValue(kind);
+      return { kind, service: service(entry, subject) };
+    case 'latency':
+      return { kind, link: link(entry, subject), ms: amount(entry, value, /ms$/, 'latency') };
+    case 'bandwidth':
+      return {
+        kind,
+        link: link(entry, subject),
+        kBps: amount(entry, value, /(kB\/s|kbps|k)$/i, 'bandwidth'),
+      };
+    case 'timeout':
+    case 'reset':
+      noValue(kind);
+      return { kind, link: link(entry, subject) };
+    default:
+      throw new UsageError(
+        `${entry}: no fault "${spec}"; there are kill:, pause:, redis-restart, postgres-restart, kafka-restart, latency:, timeout:, reset:, bandwidth:`,
+      );
+  }
+}
+
+export function parseSchedule(text: string): ScheduledFault[] {
+  const entries = text
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  if (entries.length === 0) throw new UsageError('--faults wants at least one fault');
+  const schedule = entries.map((entry): ScheduledFault => {
+    const at = entry.lastIndexOf('@');
+    if (at <= 0) throw new UsageError(`${entry}: write a fault as <fault>@<at>s[+<for>s]`);
+    const spec = entry.slice(0, at);
+    const [atText = '', forText] = entry.slice(at + 1).split('+', 2);
+    const fault = parseFault(entry, spec);
+    const atS = seconds(entry, 'the start', atText);
+    if (fault.kind === 'restart') {
+      if (forText !== undefined) {
+        throw new UsageError(`${entry}: a restart lasts as long as it takes; drop "+${forText}"`);
+      }
+      return { name: spec, fault, atS, forS: 0 };
+    }
+    const forS =
+      forText === undefined ? defaultFor(fault.kind) : seconds(entry, 'the length', forText);
+    if (forS <= 0) throw new UsageError(`${entry}: the length must be above 0`);
+    return { name: spec, fault, atS, forS };
+  });
+  return schedule.sort((a, b) => a.atS - b.atS);
+}
+
+// The links a schedule injects faults on: the run routes these through toxiproxy.
+export function linksOf(schedule: readonly ScheduledFault[]): Link[] {
+  const links = new Set<Link>();
+  for (const { fault } of schedule) if ('link' in fault) links.add(fault.link);
+  return [...links];
+}
+
+// The last moment a fault is still open, for checking that the schedule fits the traffic.
+export function lastFaultEndS(schedule: readonly ScheduledFault[]): number {
+  return Math.max(0, ...schedule.map((f) => f.atS + f.forS));
+}
