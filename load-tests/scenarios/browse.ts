@@ -3,6 +3,7 @@
 // against requested rate) and what that costs in latency. Reads only: the verifiers must
 // still find nothing.
 import { defineScenario } from '../src/load/scenario';
+import { firstEvent } from '../src/lib/seed-data';
 
 const STEPS = [25, 50, 100, 150, 200, 300];
 // The gateway lets one user make 120 requests a minute; the readers share the load so that
@@ -23,16 +24,7 @@ export default defineScenario({
     violations: ['count==0'],
   },
   async setup(_target, client) {
-    const events = await client.call<{ events: { id: string }[] }>(
-      'events.list',
-      'GET',
-      '/events',
-      {
-        token: await client.token('load-operator'),
-      },
-    );
-    const event = events.body.events[0];
-    if (!event) throw new Error('the seed data has no event');
+    const event = await firstEvent(client, await client.token('load-operator'));
     const readers: string[] = [];
     // In batches, so that setup does not itself become a load test.
     for (let i = 0; i < READERS; i += 50) {

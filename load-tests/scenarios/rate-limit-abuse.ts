@@ -2,6 +2,7 @@
 // honest users browse seats at a low rate. The abuser must get 429s with Retry-After, and
 // the honest users must not notice: no errors and a low p99.
 import { defineScenario } from '../src/load/scenario';
+import { firstEvent } from '../src/lib/seed-data';
 
 const HONEST_USERS = 20;
 
@@ -24,16 +25,7 @@ export default defineScenario({
   // The abuser asks for a seat that does not exist: 404 while admitted, then 429.
   expect: { 'abuser.hold': [404, 429] },
   async setup(_target, client) {
-    const events = await client.call<{ events: { id: string }[] }>(
-      'events.list',
-      'GET',
-      '/events',
-      {
-        token: await client.token('load-operator'),
-      },
-    );
-    const event = events.body.events[0];
-    if (!event) throw new Error('the seed data has no event');
+    const event = await firstEvent(client, await client.token('load-operator'));
     const honest = await Promise.all(
       Array.from({ length: HONEST_USERS }, (_, i) => client.token(`honest-${i}`)),
     );

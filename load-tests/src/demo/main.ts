@@ -11,6 +11,7 @@ import { GatewayClient } from '../lib/gateway-client';
 import { summarize } from '../lib/stats';
 import { verifyRun, withRunDatabases } from '../lib/verify-run';
 import { composeTarget, nativeTarget, parseDemoArgs, type DemoTarget } from './targets';
+import { firstEvent, seatIds } from '../lib/seed-data';
 
 const { target: TARGET, restart: RESTART, rest: ARGS } = parseDemoArgs(process.argv.slice(2));
 const BUYERS = Number(ARGS[0] ?? 2000);
@@ -54,18 +55,8 @@ async function main(): Promise<void> {
 
   const client = new GatewayClient(gateway, target.userToken);
   const token = await client.token('demo-operator');
-  const events = await client.call<{
-    events: { id: string; priceMinor: number; currency: string }[];
-  }>('events.list', 'GET', '/events', { token });
-  const event = events.body.events[0];
-  if (!event) throw new Error('the seed data has no event');
-  const seats = await client.call<{ seats: { seatId: string }[] }>(
-    'seats.list',
-    'GET',
-    `/events/${event.id}/seats?limit=${SEATS}`,
-    { token },
-  );
-  const seatPool = seats.body.seats.map((s) => s.seatId);
+  const event = await firstEvent(client, token);
+  const seatPool = await seatIds(client, token, event.id, SEATS);
 
   console.log(`\nflash sale: ${BUYERS} buyers, ${seatPool.length} seats, through ${gateway}`);
   // Graceful restarts in the middle of the sale, one service after another: a SIGTERM must
