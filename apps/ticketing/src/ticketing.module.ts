@@ -154,11 +154,7 @@ export class TicketingModule {
           },
         },
         { provide: IdempotencyStore, useValue: new IdempotencyStore() },
-        {
-          provide: EventsRepository,
-          inject: [DATA_SOURCE],
-          useFactory: (ds: DataSource) => new EventsRepository(ds),
-        },
+        { provide: EventsRepository, useValue: new EventsRepository() },
         {
           provide: SeatLeases,
           inject: [REDIS, FENCED_HOLDS],

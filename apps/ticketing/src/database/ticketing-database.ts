@@ -1,18 +1,6 @@
 import { initializeAndMigrate, typeOrmOptionsFor } from '@suite/service-kit';
 import { DataSource } from 'typeorm';
-import { EventRecord, SeatRecord, VenueRecord } from '../events/infra/event.records';
-import { HoldRecord } from '../holds/infra/hold.record';
-import { OrderRecord, TicketRecord } from '../orders/infra/order.records';
 import { TICKETING_MIGRATIONS } from './migrations';
-
-export const TICKETING_ENTITIES = [
-  VenueRecord,
-  EventRecord,
-  SeatRecord,
-  HoldRecord,
-  OrderRecord,
-  TicketRecord,
-];
 
 // Opens the pool and applies pending migrations under the replicas' shared lock (never
 // synchronize).
@@ -20,7 +8,8 @@ export async function openTicketingDatabase(url: string, poolSize = 10): Promise
   const dataSource = new DataSource(
     typeOrmOptionsFor({
       url,
-      entities: TICKETING_ENTITIES,
+      // No entities: repositories write their SQL by hand (ADR 14).
+      entities: [],
       migrations: TICKETING_MIGRATIONS,
       poolSize,
       applicationName: 'ticketing',

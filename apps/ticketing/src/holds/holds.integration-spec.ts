@@ -1,4 +1,4 @@
-import { SEED_EVENT_ID, SEED_SEAT_COUNT } from '../database/migrations';
+import { SEED_EVENT_ID, SEED_SEAT_COUNT, SEED_VENUE_ID } from '../database/migrations';
 import {
   startTicketingTestApp,
   waitFor,
@@ -30,7 +30,18 @@ describe('seat holds', () => {
       url: '/events',
       headers: await t.authAs('alice'),
     });
-    expect(events.json().events).toHaveLength(1);
+    expect(events.json()).toEqual({
+      events: [
+        {
+          id: SEED_EVENT_ID,
+          venueId: SEED_VENUE_ID,
+          name: 'Flash Sale Night',
+          startsAt: '2030-06-01T19:00:00.000Z',
+          priceMinor: 4500,
+          currency: 'EUR',
+        },
+      ],
+    });
     const seats = await t.app.inject({
       method: 'GET',
       url: `/events/${SEED_EVENT_ID}/seats?section=B&limit=5`,

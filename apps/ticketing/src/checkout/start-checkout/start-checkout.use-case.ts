@@ -153,7 +153,7 @@ export class StartCheckoutUseCase {
           ? refuse(missing)
           : refuse(errorBody(409, 'Conflict', eligible.message));
       }
-      const event = await this.events.findIn(sql, hold.eventId);
+      const event = await this.events.find(sql, hold.eventId);
       if (!event) throw new Error(`event ${hold.eventId} of hold ${hold.id} vanished`);
       const amountMinor = event.priceMinor * hold.seatIds.length;
       const unpayable = unpayableReason(amountMinor, event.currency);

@@ -1,65 +1,43 @@
 import type { SqlExecutor } from '@suite/coordination';
-import type { DataSource } from 'typeorm';
-import { EventRecord } from './event.records';
+import type { EventSummary } from '../domain/event';
 
-export interface EventSummary {
+interface EventRow {
   id: string;
-  venueId: string;
+  venue_id: string;
   name: string;
-  startsAt: string;
-  priceMinor: number;
+  starts_at: Date;
+  // bigint comes back from pg as a string
+  price_minor: string;
   currency: string;
 }
 
+const COLUMNS = 'id, venue_id, name, starts_at, price_minor, currency';
+
+// Hand-written SQL for events. Every method runs on the caller's executor: a use case that
+// already holds a connection must not wait for a second one from the same pool, or a full
+// pool deadlocks on itself.
 export class EventsRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
-  async list(): Promise<EventSummary[]> {
-    const records = await this.dataSource
-      .getRepository(EventRecord)
-      .find({ order: { startsAt: 'ASC' } });
-    return records.map(toSummary);
+  async list(sql: SqlExecutor): Promise<EventSummary[]> {
+    const { rows } = await sql.query<EventRow>(
+      `select ${COLUMNS} from events order by starts_at asc`,
+    );
+    return rows.map(toSummary);
   }
 
-  // On the caller's transaction: a use case that already holds a connection must not wait
-  // for a second one from the same pool, or a full pool deadlocks on itself.
-  async findIn(sql: SqlExecutor, id: string): Promise<EventSummary | undefined> {
-    const { rows } = await sql.query<{
-      id: string;
-      venue_id: string;
-      name: string;
-      starts_at: Date;
-      price_minor: string;
-      currency: string;
-    }>('select id, venue_id, name, starts_at, price_minor, currency from events where id = $1', [
-      id,
-    ]);
+  async find(sql: SqlExecutor, id: string): Promise<EventSummary | undefined> {
+    const { rows } = await sql.query<EventRow>(`select ${COLUMNS} from events where id = $1`, [id]);
     const row = rows[0];
-    return row
-      ? {
-          id: row.id,
-          venueId: row.venue_id,
-          name: row.name,
-          startsAt: new Date(row.starts_at).toISOString(),
-          priceMinor: Number(row.price_minor),
-          currency: row.currency,
-        }
-      : undefined;
-  }
-
-  async find(id: string): Promise<EventSummary | undefined> {
-    const record = await this.dataSource.getRepository(EventRecord).findOneBy({ id });
-    return record ? toSummary(record) : undefined;
+    return row ? toSummary(row) : undefined;
   }
 }
 
-function toSummary(record: EventRecord): EventSummary {
+function toSummary(row: EventRow): EventSummary {
   return {
-    id: record.id,
-    venueId: record.venueId,
-    name: record.name,
-    startsAt: record.startsAt.toISOString(),
-    priceMinor: Number(record.priceMinor),
-    currency: record.currency,
+    id: row.id,
+    venueId: row.venue_id,
+    name: row.name,
+    startsAt: new Date(row.starts_at).toISOString(),
+    priceMinor: Number(row.price_minor),
+    currency: row.currency,
   };
 }

@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { EventListResponse } from '../../http/ticketing.responses';
-import type { EventSummary } from '../infra/events.repository';
+import type { EventSummary } from '../domain/event';
 import { ListEventsUseCase } from './list-events.use-case';
 
 @ApiTags('events')

@@ -34,7 +34,7 @@ export class ListSeatsUseCase {
     eventId: string,
     filter: { section?: string; limit: number; offset: number },
   ): Promise<ListSeatsResult> {
-    if (!(await this.events.find(eventId))) return { kind: 'event-not-found', eventId };
+    if (!(await this.events.find(this.sql, eventId))) return { kind: 'event-not-found', eventId };
     const page = await this.seats.page(this.sql, eventId, filter);
     const held = await this.leases.holders(
       eventId,

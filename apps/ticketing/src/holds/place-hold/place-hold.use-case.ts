@@ -65,7 +65,7 @@ export class PlaceHoldUseCase {
       return { kind: 'too-many-seats', max: this.config.MAX_SEATS_PER_HOLD };
     }
     if (new Set(seatIds).size !== seatIds.length) return { kind: 'duplicate-seats' };
-    if (!(await this.events.find(eventId))) return { kind: 'event-not-found', eventId };
+    if (!(await this.events.find(this.sql, eventId))) return { kind: 'event-not-found', eventId };
     const statuses = await this.seats.statuses(this.sql, eventId, seatIds);
     const unknown = seatIds.filter((id) => !statuses.has(id));
     if (unknown.length > 0) return { kind: 'unknown-seats', eventId, seatIds: unknown };
