@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # A chaos run (npm run chaos -- <scenario> --faults <schedule> | --short [load options]): the
-# load run of tools/load.sh with faults injected while the traffic runs. It restarts services
+# load run of tools/load.sh with faults injected while the traffic runs; with --matrix first
+# (npm run chaos:matrix), one such run per scenario and fault. It restarts services
 # and the shared native infrastructure, so it runs under the stack lock
 # (/tmp/suite-stack.lock) that the integration tiers take; SUITE_STACK_LOCKED=1 says the
 # caller holds it already. --help and bad arguments are answered before anything starts.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 main=load-tests/src/chaos/main.ts
+mode=()
+if [ "${1:-}" = --matrix ]; then
+  main=load-tests/src/chaos/matrix.ts
+  mode=(--matrix)
+  shift
+fi
 check() { SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register "$main" "$@"; }
 for arg in "$@"; do
   case "$arg" in
@@ -18,7 +25,7 @@ bash tools/ensure-deps.sh
 check --check "$@" || exit $?
 if [ "${SUITE_STACK_LOCKED:-}" != 1 ]; then
   echo "waiting for the stack lock (/tmp/suite-stack.lock)"
-  exec env SUITE_STACK_LOCKED=1 flock /tmp/suite-stack.lock bash "$0" "$@"
+  exec env SUITE_STACK_LOCKED=1 flock /tmp/suite-stack.lock bash "$0" "${mode[@]}" "$@"
 fi
 bash infra/local/up.sh
 SWC_NODE_PROJECT=tsconfig.base.json exec node -r @swc-node/register "$main" "$@"

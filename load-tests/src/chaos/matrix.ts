@@ -1,0 +1,215 @@
+// `npm run chaos:matrix [-- --scenarios a,b] [--faults name,...] [--duration S]`: every
+// scenario against every fault that applies to it, one chaos run each (services started
+// afresh every time), then one markdown table of throughput, p50/p99, error rate, verifier
+// counts and thresholds in load-tests/results/chaos-matrix-<date>.md.
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SCENARIOS } from '../../scenarios';
+import { runContext, workspaceRoot } from '../lib/results';
+import { UsageError } from '../load/args';
+import type { RunReport } from '../load/report';
+
+// Each fault of the matrix, and the scenarios it applies to (those whose traffic crosses
+// what it breaks): payments and Kafka only carry the flash sale's checkouts.
+const FAULTS: { name: string; applies: (scenario: string) => boolean }[] = [
+  { name: 'kill:ticketing', applies: () => true },
+  { name: 'pause:payments', applies: (s) => s === 'flash-sale' },
+  { name: 'redis-restart', applies: () => true },
+  { name: 'postgres-restart', applies: () => true },
+  { name: 'kafka-restart', applies: (s) => s === 'flash-sale' },
+  { name: 'latency:redis=200ms', applies: () => true },
+  { name: 'timeout:redis', applies: () => true },
+  { name: 'reset:postgres', applies: () => true },
+  { name: 'bandwidth:postgres=50', applies: () => true },
+];
+
+const DEFAULT_DURATION_S = 45;
+
+interface MatrixArgs {
+  scenarios: string[];
+  faults: string[];
+  durationS: number;
+}
+
+function list(flag: string, value: string | undefined, known: readonly string[]): string[] {
+  const names = (value ?? '').split(',').filter(Boolean);
+  const unknown = names.find((n) => !known.includes(n));
+  if (names.length === 0 || unknown !== undefined) {
+    throw new UsageError(`${flag}: one or more of ${known.join(', ')}`);
+  }
+  return names;
+}
+
+export function parseMatrixArgs(argv: readonly string[]): MatrixArgs {
+  const args: MatrixArgs = {
+    scenarios: Object.keys(SCENARIOS),
+    faults: FAULTS.map((f) => f.name),
+    durationS: DEFAULT_DURATION_S,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const eq = arg.indexOf('=');
+    const [flag, inline] = eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
+    const value = () => inline ?? argv[++i];
+    if (flag === '--scenarios') args.scenarios = list(flag, value(), Object.keys(SCENARIOS));
+    else if (flag === '--faults')
+      args.faults = list(
+        flag,
+        value(),
+        FAULTS.map((f) => f.name),
+      );
+    else if (flag === '--duration') {
+      const n = Number(value());
+      if (!Number.isFinite(n) || n < 15) throw new UsageError('--duration wants 15 s or more');
+      args.durationS = n;
+    } else throw new UsageError(`unknown option ${arg}`);
+  }
+  return args;
+}
+
+// The fault starts a third into the traffic and lasts a fifth of it (a restart: as it takes).
+export function cellSchedule(fault: string, durationS: number): string {
+  const at = Math.round(durationS / 3);
+  return fault.endsWith('-restart')
+    ? `${fault}@${at}`
+    : `${fault}@${at}+${Math.max(3, Math.round(durationS / 5))}`;
+}
+
+interface Cell {
+  scenario: string;
+  fault: string;
+  code: number | null;
+  report?: RunReport;
+}
+
+function run(scenario: string, fault: string, durationS: number): Promise<Cell> {
+  const args = [
+    '-r',
+    '@swc-node/register',
+    'load-tests/src/chaos/main.ts',
+    scenario,
+    '--faults',
+    cellSchedule(fault, durationS),
+    '--duration',
+    String(durationS),
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, {
+      cwd: workspaceRoot,
+      env: { ...process.env, SWC_NODE_PROJECT: 'tsconfig.base.json' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      for (const line of chunk.toString().split('\n')) {
+        if (/^\s+(fault |\d+ s )/.test(line)) console.log(`    ${line.trim()}`);
+      }
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const file = /^report: (.+\.json)$/m.exec(output)?.[1];
+      resolve({
+        scenario,
+        fault,
+        code,
+        ...(file ? { report: JSON.parse(readFileSync(file, 'utf8')) as RunReport } : {}),
+      });
+    });
+  });
+}
+
+function row(cell: Cell): string {
+  const r = cell.report;
+  if (!r) return `| ${cell.scenario} | ${cell.fault} | exit ${cell.code}, no report | | | | | | |`;
+  const f = r.faults?.[0];
+  const violations = Object.entries(r.verifiers.violations).filter(([, n]) => n !== 0);
+  return [
+    '',
+    cell.scenario,
+    `${cell.fault}${f ? ` (${f.atS}+${f.forS} s)` : ''}`,
+    (r.latency.count / r.durationS).toFixed(1),
+    `${r.latency.p50.toFixed(0)} / ${r.latency.p99.toFixed(0)}`,
+    `${(r.totals.errorRate * 100).toFixed(2)}%`,
+    f?.recoveredAfterS === undefined
+      ? '-'
+      : f.recoveredAfterS === null
+        ? 'not within the run'
+        : `${f.recoveredAfterS} s`,
+    violations.length === 0
+      ? 'all 0'
+      : violations.map(([name, n]) => `${name} ${n ?? 'unknown'}`).join(', '),
+    r.passed
+      ? 'held'
+      : `failed: ${r.thresholds
+          .filter((t) => !t.passed)
+          .map((t) => t.metric)
+          .join(', ')}`,
+    '',
+  ]
+    .join(' | ')
+    .trim();
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const checkOnly = argv[0] === '--check';
+  if (checkOnly) argv = argv.slice(1);
+  let args: MatrixArgs;
+  try {
+    if (argv.includes('--help')) {
+      console.log(
+        [
+          'usage: npm run chaos:matrix -- [--scenarios a,b] [--faults f,g] [--duration S]',
+          `  scenarios: ${Object.keys(SCENARIOS).join(', ')}`,
+          `  faults: ${FAULTS.map((f) => f.name).join(', ')}`,
+          `  each run lasts --duration (default ${DEFAULT_DURATION_S} s); its fault starts a third in`,
+        ].join('\n'),
+      );
+      return 0;
+    }
+    args = parseMatrixArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`npm run chaos:matrix: ${error.message}`);
+    return 2;
+  }
+  if (checkOnly) return 0;
+  const cells: Cell[] = [];
+  for (const scenario of args.scenarios) {
+    for (const fault of FAULTS.filter((f) => args.faults.includes(f.name) && f.applies(scenario))) {
+      console.log(`${scenario} × ${fault.name}`);
+      const cell = await run(scenario, fault.name, args.durationS);
+      console.log(`  ${row(cell)}`);
+      cells.push(cell);
+    }
+  }
+  const file = join(
+    workspaceRoot,
+    'load-tests/results',
+    `chaos-matrix-${new Date().toISOString().slice(0, 10)}.md`,
+  );
+  writeFileSync(
+    file,
+    [
+      '# Chaos matrix',
+      '',
+      runContext(),
+      `- each cell: \`npm run chaos -- <scenario> --faults <fault>@<a third in>[+<a fifth>] --duration ${args.durationS}\` on a fresh native stack; the chaos thresholds where the scenario has them`,
+      '',
+      '| scenario | fault (measured window) | requests/s | p50 / p99 ms | error rate | recovered after | verifiers | thresholds |',
+      '| --- | --- | ---: | ---: | ---: | ---: | --- | --- |',
+      ...cells.map(row),
+      '',
+    ].join('\n'),
+  );
+  console.log(`\nmatrix: ${file}`);
+  return cells.every((c) => c.code === 0) ? 0 : 1;
+}
+
+main(process.argv.slice(2))
+  .then((code) => process.exit(code))
+  .catch((error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exit(1);
+  });
