@@ -20,9 +20,11 @@ describe('what each fault did to the traffic', () => {
     second(2, 10, 5),
     second(3, 10, 1),
     second(4, 10, 0),
+    second(5, 10, 0),
+    second(6, 10, 0),
   ];
 
-  it('counts requests and errors in the window and the time to the first clean second', () => {
+  it('counts requests and errors until three clean seconds in a row, and the time to them', () => {
     expect(
       measureFaults(
         [{ name: 'kill:ticketing', atS: 1.2, forS: 1.5, healedAtS: 2.7 }],
@@ -34,8 +36,8 @@ describe('what each fault did to the traffic', () => {
         name: 'kill:ticketing',
         atS: 1.2,
         forS: 1.5,
-        requests: 20,
-        errors: 8,
+        requests: 30,
+        errors: 9,
         recoveredAfterS: 1.3,
         verifiersAtZero: true,
       },
@@ -45,7 +47,7 @@ describe('what each fault did to the traffic', () => {
   it('says when the traffic never ran clean again, and when a fault never started', () => {
     const [late, never] = measureFaults(
       [
-        { name: 'redis-restart', atS: 3, forS: 1.5, healedAtS: 4.5 },
+        { name: 'redis-restart', atS: 2, forS: 1.5, healedAtS: 3.5 },
         { name: 'kafka-restart', atS: 9, forS: 0, healedAtS: null },
       ],
       seconds.slice(0, 4),

@@ -11,13 +11,17 @@ import { UsageError } from '../load/args';
 import type { RunReport } from '../load/report';
 
 // Each fault of the matrix, and the scenarios it applies to (those whose traffic crosses
-// what it breaks): payments and Kafka only carry the flash sale's checkouts.
+// what it breaks): payments carries checkouts only; Kafka carries checkouts and auction
+// closes; ticketing serves every scenario but the auctions.
+const BUYS = ['flash-sale', 'checkout-storm', 'mixed'];
+const TICKETING = (s: string) => s !== 'auction-close';
 const FAULTS: { name: string; applies: (scenario: string) => boolean }[] = [
-  { name: 'kill:ticketing', applies: () => true },
-  { name: 'pause:payments', applies: (s) => s === 'flash-sale' },
+  { name: 'kill:ticketing', applies: TICKETING },
+  { name: 'kill:auction', applies: (s) => s === 'auction-close' || s === 'mixed' },
+  { name: 'pause:payments', applies: (s) => BUYS.includes(s) },
   { name: 'redis-restart', applies: () => true },
   { name: 'postgres-restart', applies: () => true },
-  { name: 'kafka-restart', applies: (s) => s === 'flash-sale' },
+  { name: 'kafka-restart', applies: (s) => BUYS.includes(s) || s === 'auction-close' },
   { name: 'latency:redis=200ms', applies: () => true },
   { name: 'timeout:redis', applies: () => true },
   { name: 'reset:postgres', applies: () => true },
