@@ -21,14 +21,9 @@ import {
   RateLimitDecisionResponse,
   RateLimitUsageResponse,
 } from '../../http/rate-limits.responses';
+import { ownDomainRefusal } from './own-domain';
 import { RateLimitCheckRequest } from './rate-limits.request';
 import { ProxyRelay } from '../proxy-relay';
-
-// A descriptor of the gateway's own domain: refused before the rate limiter is asked.
-export interface OwnDomainRefused {
-  kind: 'own-domain';
-  domain: string;
-}
 
 const OWN_DOMAIN = {
   description:
@@ -66,8 +61,9 @@ export class RateLimitsHttpController {
   })
   @ApiForbiddenResponse(OWN_DOMAIN)
   async check(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const refused = this.ownDomainIn(
+    const refused = ownDomainRefusal(
       (request.body as { domain?: unknown } | null | undefined)?.domain,
+      this.ownDomain,
     );
     if (refused !== undefined) return send(reply, answerOf(HTTP_ANSWERS.refusal, refused));
     const outcome = await this.relay.forward(ROUTES.checkRateLimit, request);
@@ -99,16 +95,12 @@ export class RateLimitsHttpController {
   @ApiUnprocessableEntityResponse({ description: 'A domain with no policies', type: ErrorResponse })
   @ApiForbiddenResponse(OWN_DOMAIN)
   async usage(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const refused = this.ownDomainIn((request.query as { domain?: unknown }).domain);
+    const refused = ownDomainRefusal(
+      (request.query as { domain?: unknown }).domain,
+      this.ownDomain,
+    );
     if (refused !== undefined) return send(reply, answerOf(HTTP_ANSWERS.refusal, refused));
     const outcome = await this.relay.forward(ROUTES.rateLimitUsage, request);
     await send(reply, answerOf(HTTP_ANSWERS.proxy, outcome));
-  }
-
-  private ownDomainIn(domain: unknown): OwnDomainRefused | undefined {
-    const domains = Array.isArray(domain) ? domain : [domain];
-    return domains.includes(this.ownDomain)
-      ? { kind: 'own-domain', domain: this.ownDomain }
-      : undefined;
   }
 }
