@@ -13,17 +13,17 @@ import type { GatewayConfig } from './config/gateway.config';
 import { IssueDevTokenHttpController } from './dev-tokens/issue-dev-token.http.controller';
 import { DEV_TOKEN_SIGNER, DEV_TOKEN_TTL_SECONDS, GATEWAY_CONFIG, REDIS } from './gateway.tokens';
 import { IdempotencyKeyGuard } from './idempotency/idempotency-key.guard';
+import { AnonymousRateLimit } from './limits/anonymous-rate-limit';
+import { createGatewayRedis } from './limits/infra/gateway-redis';
+import { RateLimitService } from './limits/infra/rate-limit.service';
+import { RateLimitGuard } from './limits/rate-limit.guard';
 import { GatewayMetricsServer } from './metrics/gateway-metrics.server';
 import { AuctionHttpController } from './proxy/auction/auction.http.controller';
+import { Upstreams } from './proxy/infra/upstreams';
 import { PaymentsHttpController } from './proxy/payments/payments.http.controller';
 import { ProxyRelay } from './proxy/proxy-relay';
 import { RateLimitsHttpController } from './proxy/rate-limits/rate-limits.http.controller';
 import { TicketingHttpController } from './proxy/ticketing/ticketing.http.controller';
-import { Upstreams } from './proxy/infra/upstreams';
-import { AnonymousRateLimit } from './limits/anonymous-rate-limit';
-import { RateLimitGuard } from './limits/rate-limit.guard';
-import { RateLimitService } from './limits/infra/rate-limit.service';
-import { createGatewayRedis } from './limits/infra/gateway-redis';
 
 // The proxied routes of every upstream, the rate limits in front of them over the gateway's
 // Redis, and the development token endpoint when DEV_TOKENS=on.

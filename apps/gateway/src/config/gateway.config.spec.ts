@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateEs256KeyPair, loadConfig } from '@suite/service-kit';
-import { defaultRateLimitPolicyFile } from './rate-limits.config';
 import { gatewayConfigSchema, upstreamTimeoutMs } from './gateway.config';
+import { defaultRateLimitPolicyFile } from './rate-limits.config';
 
 const EXAMPLE_FILE = join(__dirname, '../../rate-limits.example.json');
 const directory = mkdtempSync(join(tmpdir(), 'gateway-config-'));

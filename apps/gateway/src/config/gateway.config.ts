@@ -10,8 +10,8 @@ import {
   urlVar,
 } from '@suite/service-kit';
 import { z } from 'zod';
-import type { UpstreamName } from '../proxy/domain/gateway-routes';
 import { isLoopbackHost, parseTrustedProxies } from '../limits/domain/client-address';
+import type { UpstreamName } from '../proxy/domain/gateway-routes';
 import { DEFAULT_RATE_LIMIT_DOMAIN, loadRateLimits } from './rate-limits.config';
 
 // Upstreams default to each service's local development port; deployments set them.

@@ -3,9 +3,9 @@ import { retryAfterSeconds } from '@suite/contracts';
 import type { FastifyReply } from 'fastify';
 import type { BearerRefused } from '../auth/optional-bearer.guard';
 import type { IdempotencyKeyRefused } from '../idempotency/domain/idempotency-key';
+import type { RateLimited } from '../limits/domain/rate-limited';
 import type { ProxyOutcome } from '../proxy/proxy-relay';
 import type { OwnDomainRefused } from '../proxy/rate-limits/own-domain';
-import type { RateLimited } from '../limits/domain/rate-limited';
 
 // An HTTP answer: its status, its body and the headers that go with it.
 export interface HttpAnswer {

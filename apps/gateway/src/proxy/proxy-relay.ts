@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { propagationHeaders, type AuthenticatedUser } from '@suite/service-kit';
 import type { FastifyRequest } from 'fastify';
-import { upstreamPath, type GatewayRoute } from './domain/gateway-routes';
 import { clientResponseHeaders, upstreamRequestHeaders } from './domain/forwarded-headers';
-import type { UpstreamRequest, UpstreamResponse } from './infra/http-upstream';
+import { upstreamPath, type GatewayRoute } from './domain/gateway-routes';
 import { sanitizeUpstreamError, type ErrorBody } from './domain/sanitize-upstream-error';
+import type { UpstreamRequest, UpstreamResponse } from './infra/http-upstream';
 import {
   isUpstreamError,
   UpstreamCircuitOpenError,

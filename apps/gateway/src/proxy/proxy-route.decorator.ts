@@ -14,8 +14,8 @@ import {
 } from '@nestjs/swagger';
 import { Public } from '@suite/service-kit';
 import { OptionalBearerGuard } from '../auth/optional-bearer.guard';
-import { IdempotencyKeyGuard } from '../idempotency/idempotency-key.guard';
 import { ErrorResponse } from '../http/gateway.responses';
+import { IdempotencyKeyGuard } from '../idempotency/idempotency-key.guard';
 import { RateLimitGuard } from '../limits/rate-limit.guard';
 import { GATEWAY_ROUTE, pathParamNames, type GatewayRoute } from './domain/gateway-routes';
 

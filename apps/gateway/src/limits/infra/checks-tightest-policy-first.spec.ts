@@ -1,8 +1,8 @@
 import { apiKeyDescriptorValue, type DescriptorPolicy } from '@suite/contracts';
 import type { RateLimitDecision } from '@suite/coordination';
 import Redis from 'ioredis';
-import { GatewayRateLimiter } from './gateway-rate-limiter';
 import { compileRateLimits, type GatewayRateLimits } from '../../config/rate-limits.config';
+import { GatewayRateLimiter } from './gateway-rate-limiter';
 
 const policy = (name: string, match: Record<string, string>, limit: number): DescriptorPolicy => ({
   name,

@@ -13,9 +13,6 @@ import {
 } from '@nestjs/swagger';
 import { AUCTION_LIMITS } from '@suite/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { answerOf, HTTP_ANSWERS, send } from '../../http/gateway.answers';
-import { ROUTES } from '../domain/gateway-routes';
-import { ProxyRoute } from '../proxy-route.decorator';
 import {
   AuctionListResponse,
   AuctionResponse,
@@ -23,9 +20,12 @@ import {
   BidHistoryResponse,
   BidRejectedResponse,
 } from '../../http/auction.responses';
-import { CreateAuctionRequest, PlaceBidRequest } from './auction.request';
+import { answerOf, HTTP_ANSWERS, send } from '../../http/gateway.answers';
 import { ErrorResponse } from '../../http/gateway.responses';
+import { ROUTES } from '../domain/gateway-routes';
 import { ProxyRelay } from '../proxy-relay';
+import { ProxyRoute } from '../proxy-route.decorator';
+import { CreateAuctionRequest, PlaceBidRequest } from './auction.request';
 
 const INVALID_FIELD = { description: 'A field is missing or malformed', type: ErrorResponse };
 const NO_AUCTION = { description: 'No such auction', type: ErrorResponse };

@@ -10,12 +10,12 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { answerOf, HTTP_ANSWERS, send } from '../../http/gateway.answers';
-import { ROUTES } from '../domain/gateway-routes';
-import { ProxyRoute } from '../proxy-route.decorator';
 import { ErrorResponse } from '../../http/gateway.responses';
 import { PaymentResponse } from '../../http/payments.responses';
-import { CreatePaymentRequest, RefundPaymentRequest } from './payments.request';
+import { ROUTES } from '../domain/gateway-routes';
 import { ProxyRelay } from '../proxy-relay';
+import { ProxyRoute } from '../proxy-route.decorator';
+import { CreatePaymentRequest, RefundPaymentRequest } from './payments.request';
 
 const KEY_REUSED = {
   description: 'The Idempotency-Key was already used with a different request',

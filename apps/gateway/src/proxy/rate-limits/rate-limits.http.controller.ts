@@ -14,16 +14,16 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayConfig } from '../../config/gateway.config';
 import { GATEWAY_CONFIG } from '../../gateway.tokens';
 import { answerOf, HTTP_ANSWERS, send } from '../../http/gateway.answers';
-import { ROUTES } from '../domain/gateway-routes';
-import { ProxyRoute } from '../proxy-route.decorator';
 import { ErrorResponse } from '../../http/gateway.responses';
 import {
   RateLimitDecisionResponse,
   RateLimitUsageResponse,
 } from '../../http/rate-limits.responses';
+import { ROUTES } from '../domain/gateway-routes';
+import { ProxyRelay } from '../proxy-relay';
+import { ProxyRoute } from '../proxy-route.decorator';
 import { ownDomainRefusal } from './own-domain';
 import { RateLimitCheckRequest } from './rate-limits.request';
-import { ProxyRelay } from '../proxy-relay';
 
 const OWN_DOMAIN = {
   description:

@@ -15,8 +15,6 @@ import {
 import { LIST_SEATS_LIMITS } from '@suite/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { answerOf, HTTP_ANSWERS, send } from '../../http/gateway.answers';
-import { ROUTES } from '../domain/gateway-routes';
-import { ProxyRoute } from '../proxy-route.decorator';
 import { ErrorResponse } from '../../http/gateway.responses';
 import {
   CheckoutResponse,
@@ -25,8 +23,10 @@ import {
   OrderResponse,
   SeatListResponse,
 } from '../../http/ticketing.responses';
-import { CheckoutRequest, PlaceHoldRequest } from './ticketing.request';
+import { ROUTES } from '../domain/gateway-routes';
 import { ProxyRelay } from '../proxy-relay';
+import { ProxyRoute } from '../proxy-route.decorator';
+import { CheckoutRequest, PlaceHoldRequest } from './ticketing.request';
 
 // Ticketing's public routes. Each handler only names its route; authorization that
 // depends on the resource (only a hold's owner may check it out or release it) is
