@@ -45,27 +45,34 @@ describe('npm run chaos on the native stack', () => {
     const { code, output } = await chaos([
       'flash-sale',
       '--faults',
-      'kill:ticketing@3+2,latency:redis=100ms@9+2',
+      'kill:ticketing@3+2,latency:redis=100ms@25+2',
       '--duration',
-      '15',
+      '40',
       '--rate',
       '4',
     ]);
     expect(output).toMatch(/fault kill:ticketing at 3(\.\d)? s/);
     expect(output).toMatch(/fault kill:ticketing healed at/);
-    expect(code).toBe(0);
+    // The error rate may fail while ticketing is down; nothing else may.
+    expect([0, 1]).toContain(code);
     const file = /^report: (.+\.json)$/m.exec(output)?.[1];
     expect(file).toBeDefined();
     const report = JSON.parse(readFileSync(file ?? '', 'utf8')) as RunReport;
+    expect(report.thresholds.filter((t) => !t.passed).map((t) => t.metric)).not.toContain(
+      'violations',
+    );
+    expect(Object.values(report.verifiers.violations).every((n) => n === 0)).toBe(true);
     const [kill, latency] = report.faults ?? [];
+    // Killed at 3 s, started again after 2 s: its window ends once it is ready again, and
+    // the traffic runs clean again before the run ends.
     expect(kill).toMatchObject({ name: 'kill:ticketing', verifiersAtZero: true });
-    // Killed at 3 s, started again after 2 s: its window ends once it is ready again.
+    expect(kill?.error).toBeUndefined();
     expect(kill?.atS).toBeGreaterThanOrEqual(3);
     expect(kill?.forS).toBeGreaterThanOrEqual(2);
-    expect(kill?.error).toBeUndefined();
+    expect(kill?.errors).toBeGreaterThan(0);
+    expect(kill?.recoveredAfterS).not.toBeNull();
     expect(latency).toMatchObject({ name: 'latency:redis=100ms', verifiersAtZero: true });
     expect(latency?.forS).toBeCloseTo(2, 0);
-    expect(Object.values(report.verifiers.violations).every((n) => n === 0)).toBe(true);
     expect(await isServiceReady('ticketing', 5_000)).toBe(true);
     const toxiproxy = requireToxiproxy(integrationEndpoints());
     const toxics = await fetch(`${toxiproxy}/proxies/chaos-redis/toxics`);
