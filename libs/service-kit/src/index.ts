@@ -85,6 +85,7 @@ export { createValidationPipe } from './validation/validation.pipe';
 export { IsRfc3339DateTime, parseRfc3339DateTime } from './validation/date-time';
 export { DEFAULT_MAX_JSON_DEPTH } from './http/input-guards';
 export { requireIdempotencyKey } from './http/require-idempotency-key';
+export { answerOf, refusal, send, type AnswersTo, type HttpAnswer } from './http/answers';
 export { ApiErrors } from './openapi/api-errors.decorator';
 export { IDEMPOTENCY_KEY_HEADER_DOC } from './openapi/idempotency-key.header';
 export { describeValidator } from './openapi/validator-schemas';

@@ -1,5 +1,6 @@
 import type { BidRejection } from '../auctions/domain/auction';
-import { answerOf, HTTP_ANSWERS } from './auction.answers';
+import { HTTP_ANSWERS } from './auction.answers';
+import { answerOf } from '@suite/service-kit';
 
 const END = Date.parse('2026-12-01T12:00:00.000Z');
 

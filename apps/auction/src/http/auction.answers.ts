@@ -1,21 +1,9 @@
-import type { FastifyReply } from 'fastify';
+import type { AnswersTo, HttpAnswer } from '@suite/service-kit';
 import type { CreateAuctionOutcome } from '../auctions/create-auction/create-auction.use-case';
 import type { BidRejection, NewAuctionProblem } from '../auctions/domain/auction';
 import type { GetAuctionOutcome } from '../auctions/get-auction/get-auction.use-case';
 import type { ListBidsOutcome } from '../auctions/list-bids/list-bids.use-case';
 import type { PlaceBidOutcome } from '../auctions/place-bid/place-bid.use-case';
-
-// An HTTP answer: its status and body.
-export interface HttpAnswer {
-  status: number;
-  body: unknown;
-}
-
-// One entry per outcome kind of a use case: an outcome added without its answer does not
-// compile.
-type AnswersTo<Outcome extends { kind: string }> = {
-  readonly [Kind in Outcome['kind']]: (outcome: Extract<Outcome, { kind: Kind }>) => HttpAnswer;
-};
 
 // The error shape every service answers ({ statusCode, error, message }), plus details.
 const refusal = (
@@ -110,15 +98,3 @@ export const HTTP_ANSWERS: {
     },
   },
 };
-
-export function answerOf<Outcome extends { kind: string }>(
-  answers: AnswersTo<Outcome>,
-  outcome: Outcome,
-): HttpAnswer {
-  const answer = answers[outcome.kind as Outcome['kind']] as (outcome: Outcome) => HttpAnswer;
-  return answer(outcome);
-}
-
-export async function send(reply: FastifyReply, answer: HttpAnswer): Promise<void> {
-  await reply.status(answer.status).send(answer.body);
-}

@@ -1,7 +1,7 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { JwtVerifier, type AuthenticatedUser } from '@suite/service-kit';
+import { answerOf, type AuthenticatedUser, JwtVerifier } from '@suite/service-kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { answerOf, HTTP_ANSWERS, refusedBy } from '../http/gateway.answers';
+import { HTTP_ANSWERS, refusedBy } from '../http/gateway.answers';
 
 const BEARER = /^Bearer ([^\s]+)$/i;
 

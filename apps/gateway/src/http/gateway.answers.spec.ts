@@ -1,4 +1,5 @@
-import { answerOf, HTTP_ANSWERS } from './gateway.answers';
+import { HTTP_ANSWERS } from './gateway.answers';
+import { answerOf } from '@suite/service-kit';
 
 const error = (status: number, reason: string, message: string) => ({
   statusCode: status,

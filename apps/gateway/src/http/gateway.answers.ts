@@ -1,23 +1,12 @@
 import { HttpException } from '@nestjs/common';
 import { retryAfterSeconds } from '@suite/contracts';
 import type { FastifyReply } from 'fastify';
+import type { AnswersTo, HttpAnswer } from '@suite/service-kit';
 import type { BearerRefused } from '../auth/optional-bearer.guard';
 import type { IdempotencyKeyRefused } from '../idempotency/domain/idempotency-key';
 import type { RateLimited } from '../limits/domain/rate-limited';
 import type { ProxyOutcome } from '../proxy/proxy-relay';
 import type { OwnDomainRefused } from '../proxy/rate-limits/own-domain';
-
-// An HTTP answer: its status, its body and the headers that go with it.
-export interface HttpAnswer {
-  status: number;
-  body: unknown;
-  headers?: Record<string, string | string[]>;
-}
-
-// One entry per outcome kind: an outcome added without its answer does not compile.
-type AnswersTo<Outcome extends { kind: string }> = {
-  readonly [Kind in Outcome['kind']]: (outcome: Extract<Outcome, { kind: Kind }>) => HttpAnswer;
-};
 
 // What the gateway refuses itself, before any upstream is called.
 export type GatewayRefusal = RateLimited | IdempotencyKeyRefused | BearerRefused | OwnDomainRefused;
@@ -90,24 +79,9 @@ export const HTTP_ANSWERS: {
   },
 };
 
-export function answerOf<Outcome extends { kind: string }>(
-  answers: AnswersTo<Outcome>,
-  outcome: Outcome,
-): HttpAnswer {
-  const answer = answers[outcome.kind as Outcome['kind']] as (outcome: Outcome) => HttpAnswer;
-  return answer(outcome);
-}
-
-export async function send(reply: FastifyReply, answer: HttpAnswer): Promise<void> {
-  await reply
-    .status(answer.status)
-    .headers(answer.headers ?? {})
-    .send(answer.body);
-}
-
 // A guard refuses by throwing: the answer's headers go on the reply here, and its status
 // and body reach the client through the chassis' exception filter.
 export function refusedBy(reply: FastifyReply, answer: HttpAnswer): HttpException {
-  void reply.headers(answer.headers ?? {});
+  for (const [name, value] of Object.entries(answer.headers ?? {})) void reply.header(name, value);
   return new HttpException(answer.body as Record<string, unknown>, answer.status);
 }

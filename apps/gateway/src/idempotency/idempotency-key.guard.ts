@@ -1,9 +1,10 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { answerOf, HTTP_ANSWERS, refusedBy } from '../http/gateway.answers';
+import { HTTP_ANSWERS, refusedBy } from '../http/gateway.answers';
 import { GATEWAY_ROUTE, type GatewayRoute } from '../proxy/domain/gateway-routes';
 import { checkIdempotencyKey } from './domain/idempotency-key';
+import { answerOf } from '@suite/service-kit';
 
 // On routes that move money, a request without a usable Idempotency-Key is refused here
 // and never reaches the service. The key itself is forwarded unchanged; the service

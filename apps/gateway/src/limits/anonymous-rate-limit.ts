@@ -1,11 +1,11 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { routeDescriptorValue } from '@suite/contracts';
-import { JwtVerifier } from '@suite/service-kit';
+import { answerOf, JwtVerifier, send } from '@suite/service-kit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayConfig } from '../config/gateway.config';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
-import { answerOf, HTTP_ANSWERS, send } from '../http/gateway.answers';
+import { HTTP_ANSWERS } from '../http/gateway.answers';
 import { ClientAddress } from './domain/client-address';
 import { rateLimitHeaders } from './domain/rate-limit-headers';
 import { RateLimitService } from './infra/rate-limit.service';

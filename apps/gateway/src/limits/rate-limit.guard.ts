@@ -2,10 +2,11 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { AuthenticatedUser } from '@suite/service-kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { answerOf, HTTP_ANSWERS, refusedBy } from '../http/gateway.answers';
+import { HTTP_ANSWERS, refusedBy } from '../http/gateway.answers';
 import { GATEWAY_ROUTE, routeDescriptor, type GatewayRoute } from '../proxy/domain/gateway-routes';
 import { rateLimitHeaders } from './domain/rate-limit-headers';
 import { RateLimitService } from './infra/rate-limit.service';
+import { answerOf } from '@suite/service-kit';
 
 // Runs after authentication and counts the verified caller against the per-user policies.
 // A caller without a token (on a route that allows it) was already counted by its address,

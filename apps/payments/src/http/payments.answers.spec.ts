@@ -1,4 +1,5 @@
-import { answerOf, HTTP_ANSWERS } from './payments.answers';
+import { HTTP_ANSWERS } from './payments.answers';
+import { answerOf } from '@suite/service-kit';
 
 describe('payments HTTP answers', () => {
   it('answers a stored response as stored, marked as a replay only when it is one', () => {
@@ -21,9 +22,9 @@ describe('payments HTTP answers', () => {
         error: 'request_in_progress',
         message: 'a request with this Idempotency-Key is still in progress',
       },
-      retryAfterSeconds: 3,
+      headers: { 'retry-after': '3' },
     });
-    expect(answer(10).retryAfterSeconds).toBe(1);
+    expect(answer(10).headers).toEqual({ 'retry-after': '1' });
   });
 
   it('refuses a reused or malformed key alike on both routes that take one', () => {
@@ -55,12 +56,12 @@ describe('payments HTTP answers', () => {
     });
     expect(payment.status).toBe(503);
     expect(payment.body).toMatchObject({ error: 'payment_outcome_unknown' });
-    expect(payment.retryAfterSeconds).toBe(1);
+    expect(payment.headers).toEqual({ 'retry-after': '1' });
     const refund = answerOf(HTTP_ANSWERS.refundPayment, {
       kind: 'outcome-unknown',
       reason: 'timeout',
     });
-    expect(refund).toMatchObject({ status: 503, retryAfterSeconds: 1 });
+    expect(refund).toMatchObject({ status: 503, headers: { 'retry-after': '1' } });
     expect(refund.body).toMatchObject({ error: 'refund_outcome_unknown' });
   });
 

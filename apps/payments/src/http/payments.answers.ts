@@ -1,28 +1,7 @@
-import type { FastifyReply } from 'fastify';
+import { type AnswersTo, refusal } from '@suite/service-kit';
 import type { CreatePaymentOutcome } from '../payments/create-payment/create-payment.use-case';
 import type { GetPaymentOutcome } from '../payments/get-payment/get-payment.use-case';
 import type { RefundPaymentOutcome } from '../payments/refund-payment/refund-payment.use-case';
-
-// An HTTP answer: its status and body; replayed sets Idempotent-Replayed: true, and
-// retryAfterSeconds sets Retry-After.
-export interface HttpAnswer {
-  status: number;
-  body: unknown;
-  replayed?: boolean;
-  retryAfterSeconds?: number;
-}
-
-// One entry per outcome kind of a use case: an outcome added without its answer does not
-// compile.
-type AnswersTo<Outcome extends { kind: string }> = {
-  readonly [Kind in Outcome['kind']]: (outcome: Extract<Outcome, { kind: Kind }>) => HttpAnswer;
-};
-
-// The error shape every service answers ({ statusCode, error, message }).
-const refusal = (status: number, error: string, message: string): HttpAnswer => ({
-  status,
-  body: { statusCode: status, error, message },
-});
 
 // The idempotency store's refusals, answered the same way on every route that takes a key.
 type KeyRefusal =
@@ -37,7 +16,7 @@ const KEY_REFUSALS: AnswersTo<KeyRefusal> = {
       'request_in_progress',
       'a request with this Idempotency-Key is still in progress',
     ),
-    retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)),
+    headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) },
   }),
   'payload-mismatch': () =>
     refusal(
@@ -67,7 +46,7 @@ export const HTTP_ANSWERS: {
         'payment_outcome_unknown',
         `the card processor did not answer; retry with the same Idempotency-Key (payment ${paymentId})`,
       ),
-      retryAfterSeconds: 1,
+      headers: { 'retry-after': '1' },
     }),
   },
   refundPayment: {
@@ -79,7 +58,7 @@ export const HTTP_ANSWERS: {
         'refund_outcome_unknown',
         'the card processor did not answer; retry with the same Idempotency-Key',
       ),
-      retryAfterSeconds: 1,
+      headers: { 'retry-after': '1' },
     }),
   },
   getPayment: {
@@ -88,19 +67,3 @@ export const HTTP_ANSWERS: {
     'not-found': ({ paymentId }) => refusal(404, 'Not Found', `no payment ${paymentId}`),
   },
 };
-
-export function answerOf<Outcome extends { kind: string }>(
-  answers: AnswersTo<Outcome>,
-  outcome: Outcome,
-): HttpAnswer {
-  const answer = answers[outcome.kind as Outcome['kind']] as (outcome: Outcome) => HttpAnswer;
-  return answer(outcome);
-}
-
-export async function send(reply: FastifyReply, answer: HttpAnswer): Promise<void> {
-  if (answer.replayed) void reply.header('idempotent-replayed', 'true');
-  if (answer.retryAfterSeconds !== undefined) {
-    void reply.header('retry-after', String(answer.retryAfterSeconds));
-  }
-  await reply.status(answer.status).send(answer.body);
-}

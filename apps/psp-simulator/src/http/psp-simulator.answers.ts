@@ -1,25 +1,6 @@
-import type { FastifyReply } from 'fastify';
+import { type AnswersTo, refusal } from '@suite/service-kit';
 import type { CreateChargeResult } from '../charges/create-charge/create-charge.use-case';
 import type { CreateRefundResult } from '../charges/create-refund/create-refund.use-case';
-
-// An HTTP answer: its status and body; replayed sets Idempotent-Replayed: true.
-export interface HttpAnswer {
-  status: number;
-  body: unknown;
-  replayed?: boolean;
-}
-
-// One entry per outcome kind of a use case: an outcome added without its answer does not
-// compile.
-type AnswersTo<Outcome extends { kind: string }> = {
-  readonly [Kind in Outcome['kind']]: (outcome: Extract<Outcome, { kind: Kind }>) => HttpAnswer;
-};
-
-// The error shape every service answers ({ statusCode, error, message }).
-const refusal = (status: number, error: string, message: string): HttpAnswer => ({
-  status,
-  body: { statusCode: status, error, message },
-});
 
 // Every outcome of every use case that has more than one, and the HTTP answer it gets.
 // Controllers look their answers up here; they decide nothing themselves.
@@ -68,16 +49,3 @@ export const HTTP_ANSWERS: {
       refusal(503, 'processing_error', 'simulated processing error; nothing was refunded'),
   },
 };
-
-export function answerOf<Outcome extends { kind: string }>(
-  answers: AnswersTo<Outcome>,
-  outcome: Outcome,
-): HttpAnswer {
-  const answer = answers[outcome.kind as Outcome['kind']] as (outcome: Outcome) => HttpAnswer;
-  return answer(outcome);
-}
-
-export async function send(reply: FastifyReply, answer: HttpAnswer): Promise<void> {
-  if (answer.replayed) void reply.header('idempotent-replayed', 'true');
-  await reply.status(answer.status).send(answer.body);
-}

@@ -1,29 +1,10 @@
 import { REQUEST_DESCRIPTOR_KEYS, SCOPES } from '@suite/contracts';
-import type { FastifyReply } from 'fastify';
+import { type AnswersTo, type HttpAnswer, refusal } from '@suite/service-kit';
 import type { CheckOutcome } from '../policies/check/check.use-case';
 import type { ForeignDescriptor } from '../policies/domain/callers-own-descriptors';
 import type { ReloadOutcome } from '../policies/infra/policy-registry';
 import type { InvalidDescriptorParam } from '../policies/usage/usage.query';
 import type { UsageOutcome } from '../policies/usage/usage.use-case';
-
-// An HTTP answer: its status, its body and any headers it carries.
-export interface HttpAnswer {
-  status: number;
-  body: unknown;
-  headers?: Record<string, string>;
-}
-
-// One entry per outcome kind of a use case: an outcome added without its answer does not
-// compile.
-type AnswersTo<Outcome extends { kind: string }> = {
-  readonly [Kind in Outcome['kind']]: (outcome: Extract<Outcome, { kind: Kind }>) => HttpAnswer;
-};
-
-// The error shape every service answers ({ statusCode, error, message }).
-const refusal = (status: number, error: string, message: string): HttpAnswer => ({
-  status,
-  body: { statusCode: status, error, message },
-});
 
 // Named after the request field that carried the descriptors: "descriptors" in a check's
 // body, "descriptor" in a usage query.
@@ -101,16 +82,3 @@ export const HTTP_ANSWERS: {
     }),
   },
 };
-
-export function answerOf<Outcome extends { kind: string }>(
-  answers: AnswersTo<Outcome>,
-  outcome: Outcome,
-): HttpAnswer {
-  const answer = answers[outcome.kind as Outcome['kind']] as (outcome: Outcome) => HttpAnswer;
-  return answer(outcome);
-}
-
-export async function send(reply: FastifyReply, answer: HttpAnswer): Promise<void> {
-  for (const [name, value] of Object.entries(answer.headers ?? {})) void reply.header(name, value);
-  await reply.status(answer.status).send(answer.body);
-}

@@ -1,23 +1,10 @@
-import type { FastifyReply } from 'fastify';
+import type { AnswersTo, HttpAnswer } from '@suite/service-kit';
 import type { StartCheckoutResult } from '../checkout/start-checkout/start-checkout.use-case';
 import type { ListSeatsResult } from '../events/list-seats/list-seats.use-case';
 import type { GetHoldResult } from '../holds/get-hold/get-hold.use-case';
 import type { PlaceHoldResult } from '../holds/place-hold/place-hold.use-case';
 import type { ReleaseHoldResult } from '../holds/release-hold/release-hold.use-case';
 import type { GetOrderResult } from '../orders/get-order/get-order.use-case';
-
-// An HTTP answer: its status, its body (none for a 204) and any headers it sets.
-export interface HttpAnswer {
-  status: number;
-  body?: unknown;
-  headers?: Readonly<Record<string, string>>;
-}
-
-// One entry per outcome kind of a use case: an outcome added without its answer does not
-// compile.
-type AnswersTo<Outcome extends { kind: string }> = {
-  readonly [Kind in Outcome['kind']]: (outcome: Extract<Outcome, { kind: Kind }>) => HttpAnswer;
-};
 
 const REASONS = {
   400: 'Bad Request',
@@ -108,16 +95,3 @@ export const HTTP_ANSWERS: {
     'invalid-key': ({ reason }) => refusal(400, `invalid Idempotency-Key: ${reason}`),
   },
 };
-
-export function answerOf<Outcome extends { kind: string }>(
-  answers: AnswersTo<Outcome>,
-  outcome: Outcome,
-): HttpAnswer {
-  const answer = answers[outcome.kind as Outcome['kind']] as (outcome: Outcome) => HttpAnswer;
-  return answer(outcome);
-}
-
-export async function send(reply: FastifyReply, answer: HttpAnswer): Promise<void> {
-  for (const [name, value] of Object.entries(answer.headers ?? {})) void reply.header(name, value);
-  await reply.status(answer.status).send(answer.body);
-}

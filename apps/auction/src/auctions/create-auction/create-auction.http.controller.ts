@@ -1,8 +1,8 @@
 import { Body, Controller, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, CurrentUser, type AuthenticatedUser } from '@suite/service-kit';
+import { answerOf, ApiErrors, type AuthenticatedUser, CurrentUser, send } from '@suite/service-kit';
 import type { FastifyReply } from 'fastify';
-import { answerOf, HTTP_ANSWERS, send } from '../../http/auction.answers';
+import { HTTP_ANSWERS } from '../../http/auction.answers';
 import { AuctionResponse } from '../../http/auction.responses';
 import { CreateAuctionRequest } from './create-auction.request';
 import { CreateAuctionUseCase } from './create-auction.use-case';

@@ -1,8 +1,8 @@
 import { Controller, Get, Param, ParseUUIDPipe, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, Public } from '@suite/service-kit';
+import { answerOf, ApiErrors, Public, send } from '@suite/service-kit';
 import type { FastifyReply } from 'fastify';
-import { answerOf, HTTP_ANSWERS, send } from '../../http/auction.answers';
+import { HTTP_ANSWERS } from '../../http/auction.answers';
 import { AuctionResponse } from '../../http/auction.responses';
 import { GetAuctionUseCase } from './get-auction.use-case';
 

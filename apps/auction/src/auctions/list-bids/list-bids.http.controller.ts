@@ -1,8 +1,8 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, Public } from '@suite/service-kit';
+import { answerOf, ApiErrors, Public, send } from '@suite/service-kit';
 import type { FastifyReply } from 'fastify';
-import { answerOf, HTTP_ANSWERS, send } from '../../http/auction.answers';
+import { HTTP_ANSWERS } from '../../http/auction.answers';
 import { BidListResponse } from '../../http/auction.responses';
 import { ListBidsRequest } from './list-bids.request';
 import { ListBidsUseCase } from './list-bids.use-case';

@@ -1,8 +1,8 @@
 import { Body, Controller, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, type AuthenticatedUser } from '@suite/service-kit';
+import { answerOf, type AuthenticatedUser, CurrentUser, send } from '@suite/service-kit';
 import type { FastifyReply } from 'fastify';
-import { answerOf, HTTP_ANSWERS, send } from '../../http/auction.answers';
+import { HTTP_ANSWERS } from '../../http/auction.answers';
 import { BidAcceptedResponse, BidRejectedResponse } from '../../http/auction.responses';
 import { PlaceBidRequest } from './place-bid.request';
 import { PlaceBidUseCase } from './place-bid.use-case';

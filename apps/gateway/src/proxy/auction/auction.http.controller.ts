@@ -20,12 +20,13 @@ import {
   BidHistoryResponse,
   BidRejectedResponse,
 } from '../../http/auction.responses';
-import { answerOf, HTTP_ANSWERS, send } from '../../http/gateway.answers';
+import { HTTP_ANSWERS } from '../../http/gateway.answers';
 import { ErrorResponse } from '../../http/gateway.responses';
 import { ROUTES } from '../domain/gateway-routes';
 import { ProxyRelay } from '../proxy-relay';
 import { ProxyRoute } from '../proxy-route.decorator';
 import { CreateAuctionRequest, PlaceBidRequest } from './auction.request';
+import { answerOf, send } from '@suite/service-kit';
 
 const INVALID_FIELD = { description: 'A field is missing or malformed', type: ErrorResponse };
 const NO_AUCTION = { description: 'No such auction', type: ErrorResponse };

@@ -9,13 +9,14 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { answerOf, HTTP_ANSWERS, send } from '../../http/gateway.answers';
+import { HTTP_ANSWERS } from '../../http/gateway.answers';
 import { ErrorResponse } from '../../http/gateway.responses';
 import { PaymentResponse } from '../../http/payments.responses';
 import { ROUTES } from '../domain/gateway-routes';
 import { ProxyRelay } from '../proxy-relay';
 import { ProxyRoute } from '../proxy-route.decorator';
 import { CreatePaymentRequest, RefundPaymentRequest } from './payments.request';
+import { answerOf, send } from '@suite/service-kit';
 
 const KEY_REUSED = {
   description: 'The Idempotency-Key was already used with a different request',

@@ -13,7 +13,7 @@ import { DESCRIPTOR_PARAM_PATTERN, RATE_LIMIT_DOMAIN_NAME } from '@suite/contrac
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayConfig } from '../../config/gateway.config';
 import { GATEWAY_CONFIG } from '../../gateway.tokens';
-import { answerOf, HTTP_ANSWERS, send } from '../../http/gateway.answers';
+import { HTTP_ANSWERS } from '../../http/gateway.answers';
 import { ErrorResponse } from '../../http/gateway.responses';
 import {
   RateLimitDecisionResponse,
@@ -24,6 +24,7 @@ import { ProxyRelay } from '../proxy-relay';
 import { ProxyRoute } from '../proxy-route.decorator';
 import { ownDomainRefusal } from './own-domain';
 import { RateLimitCheckRequest } from './rate-limits.request';
+import { answerOf, send } from '@suite/service-kit';
 
 const OWN_DOMAIN = {
   description:

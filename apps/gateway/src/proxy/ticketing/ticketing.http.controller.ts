@@ -14,7 +14,7 @@ import {
 } from '@nestjs/swagger';
 import { LIST_SEATS_LIMITS } from '@suite/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { answerOf, HTTP_ANSWERS, send } from '../../http/gateway.answers';
+import { HTTP_ANSWERS } from '../../http/gateway.answers';
 import { ErrorResponse } from '../../http/gateway.responses';
 import {
   CheckoutResponse,
@@ -27,6 +27,7 @@ import { ROUTES } from '../domain/gateway-routes';
 import { ProxyRelay } from '../proxy-relay';
 import { ProxyRoute } from '../proxy-route.decorator';
 import { CheckoutRequest, PlaceHoldRequest } from './ticketing.request';
+import { answerOf, send } from '@suite/service-kit';
 
 // Ticketing's public routes. Each handler only names its route; authorization that
 // depends on the resource (only a hold's owner may check it out or release it) is

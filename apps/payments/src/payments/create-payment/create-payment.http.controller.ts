@@ -1,14 +1,16 @@
 import { Body, Controller, Headers, Post, Res } from '@nestjs/common';
 import {
+  answerOf,
   type AuthenticatedUser,
   CurrentUser,
-  RequireScopes,
   requireIdempotencyKey,
+  RequireScopes,
+  send,
 } from '@suite/service-kit';
 import { SCOPES } from '@suite/contracts';
 import type { FastifyReply } from 'fastify';
 import { callerScope } from '../../http/idempotency-key';
-import { answerOf, HTTP_ANSWERS, send } from '../../http/payments.answers';
+import { HTTP_ANSWERS } from '../../http/payments.answers';
 import { CreatePaymentRequest } from './create-payment.request';
 import { CreatePaymentUseCase } from './create-payment.use-case';
 import { ApiCreatedResponse, ApiHeader, ApiResponse, ApiTags } from '@nestjs/swagger';

@@ -1,9 +1,9 @@
 import { Controller, Get, Param, Res } from '@nestjs/common';
-import { CurrentUser, type AuthenticatedUser } from '@suite/service-kit';
+import { answerOf, type AuthenticatedUser, CurrentUser, send } from '@suite/service-kit';
 import { callerScope } from '../../http/idempotency-key';
 import { PaymentIdParams } from '../../http/payment-id.params';
 import type { FastifyReply } from 'fastify';
-import { answerOf, HTTP_ANSWERS, send } from '../../http/payments.answers';
+import { HTTP_ANSWERS } from '../../http/payments.answers';
 import { GetPaymentUseCase } from './get-payment.use-case';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '@suite/service-kit';

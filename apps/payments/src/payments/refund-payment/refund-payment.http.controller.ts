@@ -1,14 +1,16 @@
 import { Body, Controller, Headers, Param, Post, Res } from '@nestjs/common';
 import {
+  answerOf,
   type AuthenticatedUser,
   CurrentUser,
-  RequireScopes,
   requireIdempotencyKey,
+  RequireScopes,
+  send,
 } from '@suite/service-kit';
 import { SCOPES } from '@suite/contracts';
 import type { FastifyReply } from 'fastify';
 import { callerScope } from '../../http/idempotency-key';
-import { answerOf, HTTP_ANSWERS, send } from '../../http/payments.answers';
+import { HTTP_ANSWERS } from '../../http/payments.answers';
 import { PaymentIdParams } from '../../http/payment-id.params';
 import { RefundPaymentRequest } from './refund-payment.request';
 import { RefundPaymentUseCase } from './refund-payment.use-case';

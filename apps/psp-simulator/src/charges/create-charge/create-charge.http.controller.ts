@@ -1,14 +1,16 @@
 import { Body, Controller, Headers, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
+  answerOf,
   ApiErrors,
   IDEMPOTENCY_KEY_HEADER_DOC,
   Public,
   requireIdempotencyKey,
+  send,
 } from '@suite/service-kit';
 import type { FastifyReply } from 'fastify';
 import { Pauses } from '../../faults/infra/pauses';
-import { answerOf, HTTP_ANSWERS, send } from '../../http/psp-simulator.answers';
+import { HTTP_ANSWERS } from '../../http/psp-simulator.answers';
 import { ChargeDeclinedResponse, ChargeResponse } from '../../http/psp-simulator.responses';
 import { CreateChargeRequest } from './create-charge.request';
 import { CreateChargeUseCase } from './create-charge.use-case';

@@ -1,13 +1,15 @@
 import { Body, Controller, Headers, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
 import {
+  answerOf,
   ApiErrors,
   IDEMPOTENCY_KEY_HEADER_DOC,
   Public,
   requireIdempotencyKey,
+  send,
 } from '@suite/service-kit';
 import type { FastifyReply } from 'fastify';
-import { answerOf, HTTP_ANSWERS, send } from '../../http/psp-simulator.answers';
+import { HTTP_ANSWERS } from '../../http/psp-simulator.answers';
 import { RefundResponse } from '../../http/psp-simulator.responses';
 import { CreateRefundRequest } from './create-refund.request';
 import { CreateRefundUseCase } from './create-refund.use-case';

@@ -1,9 +1,9 @@
 import { Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
 import { SCOPES } from '@suite/contracts';
-import { RequireScopes } from '@suite/service-kit';
+import { answerOf, RequireScopes, send } from '@suite/service-kit';
 import type { FastifyReply } from 'fastify';
 import { ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { answerOf, HTTP_ANSWERS, send } from '../../http/rate-limiter.answers';
+import { HTTP_ANSWERS } from '../../http/rate-limiter.answers';
 import {
   PoliciesResponse,
   ReloadRejectedResponse,

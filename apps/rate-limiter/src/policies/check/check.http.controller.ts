@@ -1,8 +1,8 @@
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, CurrentUser, type AuthenticatedUser } from '@suite/service-kit';
+import { answerOf, ApiErrors, type AuthenticatedUser, CurrentUser, send } from '@suite/service-kit';
 import type { FastifyReply } from 'fastify';
-import { answerOf, HTTP_ANSWERS, send } from '../../http/rate-limiter.answers';
+import { HTTP_ANSWERS } from '../../http/rate-limiter.answers';
 import { CheckDecisionResponse } from '../../http/rate-limiter.responses';
 import { CheckRequest } from './check.request';
 import { CheckUseCase } from './check.use-case';

@@ -1,8 +1,8 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, CurrentUser, type AuthenticatedUser } from '@suite/service-kit';
+import { answerOf, ApiErrors, type AuthenticatedUser, CurrentUser, send } from '@suite/service-kit';
 import type { FastifyReply } from 'fastify';
-import { answerOf, HTTP_ANSWERS, send } from '../../http/rate-limiter.answers';
+import { HTTP_ANSWERS } from '../../http/rate-limiter.answers';
 import { UsageResponse } from '../../http/rate-limiter.responses';
 import { parseDescriptorParams, UsageQuery } from './usage.query';
 import { UsageUseCase } from './usage.use-case';

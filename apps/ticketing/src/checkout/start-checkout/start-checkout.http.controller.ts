@@ -1,5 +1,11 @@
 import { Body, Controller, Headers, Post, Res } from '@nestjs/common';
-import { CurrentUser, requireIdempotencyKey, type AuthenticatedUser } from '@suite/service-kit';
+import {
+  answerOf,
+  type AuthenticatedUser,
+  CurrentUser,
+  requireIdempotencyKey,
+  send,
+} from '@suite/service-kit';
 import type { FastifyReply } from 'fastify';
 import { StartCheckoutRequest } from './start-checkout.request';
 import { StartCheckoutUseCase } from './start-checkout.use-case';
@@ -11,7 +17,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiErrors, IDEMPOTENCY_KEY_HEADER_DOC } from '@suite/service-kit';
-import { answerOf, HTTP_ANSWERS, send } from '../../http/ticketing.answers';
+import { HTTP_ANSWERS } from '../../http/ticketing.answers';
 import { CheckoutPendingResponse, OrderResponse } from '../../http/ticketing.responses';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';

@@ -1,9 +1,9 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '@suite/service-kit';
+import { answerOf, ApiErrors, send } from '@suite/service-kit';
 import type { FastifyReply } from 'fastify';
 import { IdParams } from '../../http/id.params';
-import { answerOf, HTTP_ANSWERS, send } from '../../http/ticketing.answers';
+import { HTTP_ANSWERS } from '../../http/ticketing.answers';
 import { SeatListResponse } from '../../http/ticketing.responses';
 import { ListSeatsQuery } from './list-seats.query';
 import { ListSeatsUseCase } from './list-seats.use-case';

@@ -1,9 +1,9 @@
 import { Controller, Get, Param, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, CurrentUser, type AuthenticatedUser } from '@suite/service-kit';
+import { answerOf, ApiErrors, type AuthenticatedUser, CurrentUser, send } from '@suite/service-kit';
 import type { FastifyReply } from 'fastify';
 import { IdParams } from '../../http/id.params';
-import { answerOf, HTTP_ANSWERS, send } from '../../http/ticketing.answers';
+import { HTTP_ANSWERS } from '../../http/ticketing.answers';
 import { HoldResponse } from '../../http/ticketing.responses';
 import { GetHoldUseCase } from './get-hold.use-case';
 

@@ -1,9 +1,9 @@
 import { Controller, Delete, HttpCode, Param, Res } from '@nestjs/common';
 import { ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, CurrentUser, type AuthenticatedUser } from '@suite/service-kit';
+import { answerOf, ApiErrors, type AuthenticatedUser, CurrentUser, send } from '@suite/service-kit';
 import type { FastifyReply } from 'fastify';
 import { IdParams } from '../../http/id.params';
-import { answerOf, HTTP_ANSWERS, send } from '../../http/ticketing.answers';
+import { HTTP_ANSWERS } from '../../http/ticketing.answers';
 import { ReleaseHoldUseCase } from './release-hold.use-case';
 
 @ApiTags('holds')
