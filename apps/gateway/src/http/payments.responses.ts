@@ -12,3 +12,19 @@ export class PaymentResponse {
   @ApiProperty({ type: String, nullable: true }) failureReason!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
+
+export class RefundResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) paymentId!: string;
+  @ApiProperty({ type: 'integer' }) amountMinor!: number;
+  @ApiProperty({ enum: ['pending', 'succeeded', 'failed'] }) status!: string;
+  @ApiProperty({ type: PaymentResponse }) payment!: PaymentResponse;
+}
+
+// 402: the error body with the failed payment in it.
+export class PaymentFailedResponse {
+  @ApiProperty({ enum: [402] }) statusCode!: number;
+  @ApiProperty({ enum: ['payment_failed'] }) error!: string;
+  @ApiProperty() message!: string;
+  @ApiProperty({ type: PaymentResponse }) payment!: PaymentResponse;
+}

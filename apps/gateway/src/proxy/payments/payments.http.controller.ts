@@ -11,7 +11,11 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HTTP_ANSWERS } from '../../http/gateway.answers';
 import { ErrorResponse } from '../../http/gateway.responses';
-import { PaymentResponse } from '../../http/payments.responses';
+import {
+  PaymentFailedResponse,
+  PaymentResponse,
+  RefundResponse,
+} from '../../http/payments.responses';
 import { ROUTES } from '../domain/gateway-routes';
 import { ProxyRelay } from '../proxy-relay';
 import { ProxyRoute } from '../proxy-route.decorator';
@@ -33,7 +37,11 @@ export class PaymentsHttpController {
   @ProxyRoute(ROUTES.createPayment)
   @ApiBody({ type: CreatePaymentRequest })
   @ApiCreatedResponse({ type: PaymentResponse })
-  @ApiResponse({ status: 402, description: 'The card processor declined', type: ErrorResponse })
+  @ApiResponse({
+    status: 402,
+    description: 'The card processor declined',
+    type: PaymentFailedResponse,
+  })
   @ApiResponse({
     status: 409,
     description: 'A request with this key is still in progress',
@@ -47,7 +55,7 @@ export class PaymentsHttpController {
 
   @ProxyRoute(ROUTES.refundPayment)
   @ApiBody({ type: RefundPaymentRequest, required: false })
-  @ApiCreatedResponse({ type: PaymentResponse })
+  @ApiCreatedResponse({ type: RefundResponse })
   @ApiNotFoundResponse({ type: ErrorResponse })
   @ApiUnprocessableEntityResponse(KEY_REUSED)
   async refundPayment(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
