@@ -3,15 +3,33 @@
 // on an error or on SIGINT): no service is left killed or stopped, no link poisoned, no
 // infrastructure down. Each window is recorded as it really happened.
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { findWorkspaceRoot, killService, restartService, running } from '@suite/testing';
+import {
+  findWorkspaceRoot,
+  killService,
+  restartService,
+  running,
+  startServices,
+} from '@suite/testing';
 import type { FaultWindow } from '../load/report';
 import type { LinkProxies } from './links';
 import type { Fault, InfraComponent, ScheduledFault } from './schedule';
 
 const ROOT = findWorkspaceRoot(__dirname);
 const exec = promisify(execFile);
+// Debian's faketime: a service started with it preloaded reads a shifted wall clock; its
+// monotonic clock (timers) stays true.
+const FAKETIME_LIB = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
+
+type ServiceName = Parameters<typeof killService>[0];
+
+// Stops one service gracefully and starts it again with this environment of its own.
+async function relaunch(service: ServiceName, env: Record<string, string>): Promise<void> {
+  if (running(service)) await killService(service, 'SIGTERM');
+  await startServices([service], { overrides: { [service]: env } });
+}
 
 async function infra(component: InfraComponent, command: 'start' | 'stop'): Promise<void> {
   // Kafka's stop waits up to 60 s for a clean shutdown and its start up to 90 s.
@@ -39,6 +57,8 @@ export class FaultRunner {
   private readonly open = new Set<Open>();
   private readonly pending: Promise<void>[] = [];
   private readonly begun = new Set<ScheduledFault>();
+  // A skewed service's own environment before the skew, to start it again with.
+  private readonly unskewed = new Map<ServiceName, Record<string, string>>();
   readonly records: FaultRecord[] = [];
   private originMs = 0;
   private stopped = false;
@@ -135,6 +155,19 @@ export class FaultRunner {
         process.kill(entry.pid, 'SIGSTOP');
         return;
       }
+      case 'skew': {
+        if (!existsSync(FAKETIME_LIB))
+          throw new Error(`${FAKETIME_LIB} is missing: apt-get install faketime`);
+        const env = running(fault.service)?.overrides ?? {};
+        this.unskewed.set(fault.service, env);
+        await relaunch(fault.service, {
+          ...env,
+          LD_PRELOAD: FAKETIME_LIB,
+          FAKETIME: `${fault.seconds > 0 ? '+' : ''}${fault.seconds}s`,
+          FAKETIME_DONT_FAKE_MONOTONIC: '1',
+        });
+        return;
+      }
       case 'restart':
         return;
       default:
@@ -151,6 +184,12 @@ export class FaultRunner {
       case 'pause': {
         const entry = running(fault.service);
         if (entry) process.kill(entry.pid, 'SIGCONT');
+        return;
+      }
+      case 'skew': {
+        const env = this.unskewed.get(fault.service);
+        if (env) await relaunch(fault.service, env);
+        else if (!running(fault.service)) await restartService(fault.service);
         return;
       }
       case 'restart':
@@ -195,6 +234,8 @@ export function describe(scheduled: ScheduledFault): string {
       return `kill -9 ${fault.service}, restart after ${forS} s`;
     case 'pause':
       return `SIGSTOP ${fault.service} for ${forS} s`;
+    case 'skew':
+      return `${fault.service} restarted with its clock ${fault.seconds} s off, for ${forS} s`;
     case 'restart':
       return `${fault.component} stopped and started again`;
     case 'latency':

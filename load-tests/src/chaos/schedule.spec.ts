@@ -36,6 +36,23 @@ describe('a chaos run fault schedule', () => {
     ]);
   });
 
+  it('reads a clock skew ahead or behind, in seconds', () => {
+    expect(parseSchedule('skew:ticketing=30@5+10,skew:auction=-2.5s@6')).toEqual([
+      {
+        name: 'skew:ticketing=30',
+        fault: { kind: 'skew', service: 'ticketing', seconds: 30 },
+        atS: 5,
+        forS: 10,
+      },
+      {
+        name: 'skew:auction=-2.5s',
+        fault: { kind: 'skew', service: 'auction', seconds: -2.5 },
+        atS: 6,
+        forS: 20,
+      },
+    ]);
+  });
+
   it('gives a window its default length when none is written', () => {
     expect(parseSchedule('kill:gateway@1')[0]?.forS).toBe(5);
     expect(parseSchedule('pause:auction@1')[0]?.forS).toBe(10);
@@ -78,6 +95,8 @@ describe('a chaos run fault schedule', () => {
     ['latency:redis@1', /latency wants an amount above 0/],
     ['bandwidth:redis=fast@1', /bandwidth wants an amount above 0/],
     ['redis-restart@5+3', /a restart lasts as long as it takes/],
+    ['skew:ticketing=0@1', /skew wants seconds other than 0/],
+    ['skew:ticketing@1', /skew wants seconds other than 0/],
     ['kill:ticketing@soon', /the start must be seconds like 10 or 10s, not "soon"/],
     ['kill:ticketing@1+0', /the length must be above 0/],
     ['explode:ticketing@1', /no fault "explode:ticketing"/],

@@ -15,6 +15,7 @@ export type InfraComponent = 'redis' | 'postgres' | 'kafka';
 export type Fault =
   | { kind: 'kill'; service: ServiceName }
   | { kind: 'pause'; service: ServiceName }
+  | { kind: 'skew'; service: ServiceName; seconds: number }
   | { kind: 'restart'; component: InfraComponent }
   | { kind: 'latency'; link: Link; ms: number }
   | { kind: 'timeout'; link: Link }
@@ -34,6 +35,7 @@ export interface ScheduledFault {
 export const FAULT_HELP: readonly string[] = [
   `kill:<service>           kill -9, started again on its port after <for> (default ${defaultFor('kill')} s)`,
   `pause:<service>          SIGSTOP, SIGCONT after <for> (default ${defaultFor('pause')} s): a holder past its lease`,
+  `skew:<service>=<s>       restarted with its clock <s> seconds off (faketime; negative: behind), back after <for> (default ${defaultFor('skew')} s)`,
   'redis-restart            Redis stopped and started again: every key lost',
   'postgres-restart         Postgres stopped (fast shutdown) and started again',
   'kafka-restart            the Kafka broker stopped and started again on its log',
@@ -46,7 +48,7 @@ export const FAULT_HELP: readonly string[] = [
 ];
 
 function defaultFor(kind: Fault['kind']): number {
-  return kind === 'kill' ? 5 : kind === 'restart' ? 0 : 10;
+  return kind === 'kill' ? 5 : kind === 'restart' ? 0 : kind === 'skew' ? 20 : 10;
 }
 
 const seconds = (entry: string, what: string, text: string): number => {
@@ -93,6 +95,15 @@ function parseFault(entry: string, spec: string): Fault {
     case 'pause':
       noValue(kind);
       return { kind, service: service(entry, subject) };
+    case 'skew': {
+      const skew = /^([+-]?\d+(?:\.\d+)?)s?$/.exec(value ?? '');
+      if (!skew || Number(skew[1]) === 0) {
+        throw new UsageError(
+          `${entry}: skew wants seconds other than 0, like skew:${subject ?? 'ticketing'}=30`,
+        );
+      }
+      return { kind, service: service(entry, subject), seconds: Number(skew[1]) };
+    }
     case 'latency':
       return { kind, link: link(entry, subject), ms: amount(entry, value, /ms$/, 'latency') };
     case 'bandwidth':
@@ -107,7 +118,7 @@ function parseFault(entry: string, spec: string): Fault {
       return { kind, link: link(entry, subject) };
     default:
       throw new UsageError(
-        `${entry}: no fault "${spec}"; there are kill:, pause:, redis-restart, postgres-restart, kafka-restart, latency:, timeout:, reset:, bandwidth:`,
+        `${entry}: no fault "${spec}"; there are kill:, pause:, skew:, redis-restart, postgres-restart, kafka-restart, latency:, timeout:, reset:, bandwidth:`,
       );
   }
 }
