@@ -1,16 +1,11 @@
 import { readFileSync } from 'node:fs';
 import {
-  limiterPolicyName,
   parseRateLimitPolicyFile,
   type DescriptorPolicy,
   type RateLimitDescriptor,
   type RateLimitPolicyFile,
 } from '@suite/contracts';
-import {
-  InvalidRateLimitPolicyError,
-  parseRateLimitPolicy,
-  type RateLimitPolicy,
-} from '@suite/coordination';
+import { compileDomainPolicies, type RateLimitPolicy } from '@suite/coordination';
 
 // The gateway reads the rate-limiter service's policy file format (@suite/contracts) and
 // uses one domain of it. With the same file, domain and REDIS_KEY_PREFIX, a gateway and a
@@ -132,28 +127,14 @@ export function compileRateLimits(input: unknown, domain: string, source: string
       issues: [`has no domain "${domain}" (RATE_LIMIT_DOMAIN); domains: ${known}`],
     };
   }
-  const issues: string[] = [];
-  const policies: GatewayPolicy[] = [];
-  found.policies.forEach((definition, p) => {
-    const name = limiterPolicyName(domain, definition.name);
-    const { algorithm, limit, windowMs, burst, failure, fallback } = definition;
-    try {
-      const policy = parseRateLimitPolicy({
-        name,
-        algorithm,
-        limit,
-        windowMs,
-        failure,
-        ...(burst === undefined ? {} : { burst }),
-        ...(fallback === undefined ? {} : { fallback }),
-      });
-      policies.push({ name, match: definition.match, definition, policy });
-    } catch (error) {
-      if (!(error instanceof InvalidRateLimitPolicyError)) throw error;
-      issues.push(...error.issues.map((issue) => `domains.${index}.policies.${p}.${issue}`));
-    }
-  });
-  if (issues.length > 0) return { ok: false, issues };
+  const compiled = compileDomainPolicies(parsed.file, index);
+  if (!compiled.ok) return compiled;
+  const policies: GatewayPolicy[] = compiled.policies.map(({ name, definition, policy }) => ({
+    name,
+    match: definition.match,
+    definition,
+    policy,
+  }));
   return {
     ok: true,
     limits: { domain, source, version: parsed.file.version ?? null, policies },

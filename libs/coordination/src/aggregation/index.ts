@@ -11,6 +11,7 @@ export {
   type RateLimitUsage,
 } from './limiter';
 export { LocalSlidingLog, type LocalSlidingLogOptions } from './local-sliding-log';
+export { compileDomainPolicies, type CompiledPolicy, type DomainCompile } from './policy-file';
 export {
   InvalidRateLimitPolicyError,
   parseRateLimitPolicy,

@@ -1,16 +1,10 @@
 import {
-  limiterPolicyName,
   selectPolicy,
   type DescriptorPolicy,
   type RateLimitDescriptor,
   type RateLimitPolicyFile,
 } from '@suite/contracts';
-import {
-  InvalidRateLimitPolicyError,
-  parseRateLimitPolicy,
-  type Limiter,
-  type RateLimitPolicy,
-} from '@suite/coordination';
+import { compileDomainPolicies, type Limiter, type RateLimitPolicy } from '@suite/coordination';
 
 // One policy of the loaded file, with the limiter that enforces it.
 export interface ActivePolicy {
@@ -48,21 +42,15 @@ export class PolicySet {
   ): CompileOutcome {
     const issues: string[] = [];
     const domains = new Map<string, ActivePolicy[]>();
-    file.domains.forEach(({ domain, policies }, d) => {
-      const active: ActivePolicy[] = [];
-      policies.forEach((definition, p) => {
-        const name = limiterPolicyName(domain, definition.name);
-        const { algorithm, limit, windowMs, burst, failure, fallback } = definition;
-        try {
-          const policy = parseRateLimitPolicy({
-            name,
-            algorithm,
-            limit,
-            windowMs,
-            failure,
-            ...(burst === undefined ? {} : { burst }),
-            ...(fallback === undefined ? {} : { fallback }),
-          });
+    file.domains.forEach(({ domain }, d) => {
+      const compiled = compileDomainPolicies(file, d);
+      if (!compiled.ok) {
+        issues.push(...compiled.issues);
+        return;
+      }
+      domains.set(
+        domain,
+        compiled.policies.map(({ name, definition, policy }) => {
           const kept = previous.find(domain, definition.name);
           const limiter =
             kept && sameDefinition(kept.definition, definition)
@@ -70,14 +58,9 @@ export class PolicySet {
               : createLimiter(policy);
           const capacity =
             policy.algorithm === 'gcra' ? (policy.burst ?? policy.limit) : policy.limit;
-          active.push({ domain, name, match: definition.match, definition, limiter, capacity });
-        } catch (error) {
-          if (!(error instanceof InvalidRateLimitPolicyError)) throw error;
-          const at = `domains.${d}.policies.${p}`;
-          issues.push(...error.issues.map((issue) => `${at}.${issue}`));
-        }
-      });
-      domains.set(domain, active);
+          return { domain, name, match: definition.match, definition, limiter, capacity };
+        }),
+      );
     });
     return issues.length > 0 ? { ok: false, issues } : { ok: true, set: new PolicySet(domains) };
   }
