@@ -73,6 +73,20 @@ if (fs.existsSync(fuzzTargets)) {
 
 // The compose stage (tools/compose/stage.sh): its checks in Jest's report shape. Expected
 // once the stage has begun; a missing report then counts as one failed.
+// The chaos stage (tools/chaos/stage.sh): one result per fault and per threshold.
+if (fs.existsSync(path.join(resultsDir, 'chaos.expected'))) {
+  const file = path.join(resultsDir, 'chaos.stage.json');
+  if (!fs.existsSync(file)) {
+    failed += 1;
+    rows.push(['chaos', 'stage', 'NO REPORT (the short chaos run died before writing one)']);
+  } else {
+    const r = JSON.parse(fs.readFileSync(file, 'utf8'));
+    passed += r.numPassedTests;
+    failed += r.numFailedTests;
+    rows.push(['chaos', 'stage', `${r.numPassedTests} passed, ${r.numFailedTests} failed`]);
+  }
+}
+
 if (fs.existsSync(path.join(resultsDir, 'compose.expected'))) {
   const file = path.join(resultsDir, 'compose.stage.json');
   if (!fs.existsSync(file)) {

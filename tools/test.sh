@@ -32,12 +32,16 @@ stage_done "installs and native infrastructure"
 
 rm -rf .local/test-results
 mkdir -p .local/test-results
-# Five stages, so that tests which measure timing or restart shared infrastructure never run
+# Six stages, so that tests which measure timing or restart shared infrastructure never run
 # beside other work on this 2-core machine:
 # 1. type checks, lint and unit tests, two projects at a time (Nx caches their reports);
 # 2. integration tests, one project at a time: several start processes of their own (brokers,
 #    service instances) and measure latencies or limiter errors that a busy neighbour skews;
 # 3. the end-to-end tier alone: its fault runs restart the shared Redis and Kafka;
+# 3b. chaos (tools/chaos/stage.sh): the flash sale's short chaos run, one short window of each
+#    native fault (a service killed, one paused, Redis and Postgres links slowed, cut and
+#    reset, Redis, Postgres and Kafka restarted), every verifier after it; alone, because its
+#    thresholds are error rates that a busy machine skews. SUITE_CHAOS_STAGE=off skips it.
 # 4. API fuzzing (tools/fuzz/stage.sh): the services started afresh, Schemathesis with all its
 #    checks against each OpenAPI document, one JUnit report per document, the services stopped.
 # 5. the compose stack (tools/compose/stage.sh): images built from this checkout, the stack up,
@@ -60,6 +64,10 @@ npx nx run-many -t integration --parallel=1 --outputStyle=stream "$@" || nx_stat
 stage_done "2 integration"
 npx nx run-many -t e2e --outputStyle=stream "$@" || nx_status=1
 stage_done "3 end-to-end"
+if [ "${SUITE_CHAOS_STAGE:-on}" = on ]; then
+  bash tools/chaos/stage.sh
+  stage_done "3b chaos"
+fi
 if [ "$compose_stage" = on ]; then
   bash tools/compose/stage.sh prepare &
   prepare_pid=$!

@@ -12,12 +12,13 @@ flock -w 300 9 || fail infra "" "another 'infra up' held the lock for 5 minutes"
 
 bash "$SUITE_ROOT/tools/ensure-deps.sh"
 
-# One apt run for the Debian packages that are missing: Postgres, Redis, and Chromium, which
-# the load run's HTML report is checked in.
+# One apt run for the Debian packages that are missing: Postgres, Redis, Chromium (the load
+# run's HTML report is checked in it) and faketime (the chaos runs' clock skew).
 pkgs=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || pkgs+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || pkgs+=(redis-server)
 [ -x /usr/bin/chromium ] || pkgs+=(chromium)
+[ -e /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 ] || pkgs+=(faketime)
 [ "${#pkgs[@]}" -eq 0 ] || apt_install "${pkgs[@]}"
 
 # The two downloads (Maven, Go) run side by side on a cold machine.
