@@ -5,6 +5,7 @@ import checkoutStorm from './checkout-storm';
 import flashSale from './flash-sale';
 import mixed from './mixed';
 import rateLimitAbuse from './rate-limit-abuse';
+import soak from './soak';
 import type { Scenario } from '../src/load/scenario';
 
 export const SCENARIOS: Record<string, Scenario<unknown>> = {
@@ -14,4 +15,5 @@ export const SCENARIOS: Record<string, Scenario<unknown>> = {
   'checkout-storm': checkoutStorm,
   'auction-close': auctionClose,
   mixed,
+  soak,
 };

@@ -31,8 +31,8 @@ export default defineScenario({
     const token = await client.token('load-operator');
     const event = await firstEvent(client, token);
     const seatPool = await seatIds(client, token, event.id, SEATS);
-    // Long enough to outlast a default run; bids stay open throughout.
-    const auctions = await createAuctions(client, 3, 600, 600);
+    // They outlast any run, a soak's included: bids stay open throughout.
+    const auctions = await createAuctions(client, 3, 6 * 3600, 6 * 3600);
     const readers = await Promise.all(
       Array.from({ length: READERS }, (_, i) => client.token(`mixed-reader-${i}`)),
     );

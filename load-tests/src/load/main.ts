@@ -39,6 +39,7 @@ import { runClosed, runOpen, type Iteration } from './engine';
 import { buildReport, formatReport, progressLine } from './report';
 import { IterationClient, type Scenario } from './scenario';
 import { reshape, stageWindows, totalDurationS, type LoadModel } from './stages';
+import { memoryGrowth } from './memory-growth';
 import { evaluateThresholds, validateThresholds } from './thresholds';
 
 const ROOT = findWorkspaceRoot(__dirname);
@@ -291,6 +292,7 @@ export async function runCommand(command: Command, argv: readonly string[]): Pro
     violations: totalOf(verification.violations),
     outcomes: result.recorder.outcomes,
     completed: sum((s) => s.completed),
+    memoryGrowth: memoryGrowth(memorySeries, (result.endMs - result.startMs) / 2000),
   });
   const report = buildReport({
     scenario: scenario.name,

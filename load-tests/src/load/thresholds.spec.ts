@@ -109,4 +109,20 @@ describe('thresholds', () => {
       [false, 'the verifiers did not run'],
     ]);
   });
+
+  it('judges memory growth by the worst service or one named service, and never without samples', () => {
+    const growing = run({ memoryGrowth: { ticketing: 0.2, payments: 3.5 } });
+    const results = evaluateThresholds(
+      { memory_growth: ['max<1'], 'memory_growth{service:ticketing}': ['max<1'] },
+      growing,
+    );
+    expect(results.map((r) => [r.metric, r.actual, r.passed])).toEqual([
+      ['memory_growth', 3.5, false],
+      ['memory_growth{service:ticketing}', 0.2, true],
+    ]);
+    const [unsampled] = evaluateThresholds({ memory_growth: ['max<1'] }, run());
+    expect(unsampled?.passed).toBe(false);
+    expect(unsampled?.reason).toMatch(/no memory trend/);
+    expect(() => parseCondition('memory_growth', 'p(99)<1')).toThrow(/memory_growth has no p/);
+  });
 });

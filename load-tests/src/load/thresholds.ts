@@ -11,7 +11,9 @@ export type ThresholdMetric =
   | `error_rate{request:${string}}`
   | 'dropped'
   | 'violations'
-  | `outcomes{outcome:${string}}`;
+  | `outcomes{outcome:${string}}`
+  | 'memory_growth'
+  | `memory_growth{service:${string}}`;
 
 export type Thresholds = Partial<Record<ThresholdMetric, readonly string[]>>;
 
@@ -28,7 +30,7 @@ export interface ParsedCondition {
 const CONDITION =
   /^\s*(avg|min|max|med|rate|count|p\((\d+(?:\.\d+)?)\))\s*(<=|>=|==|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/;
 const METRIC =
-  /^(?:(latency|error_rate|dropped|violations)(?:\{request:([^}]+)\})?|(outcomes)\{outcome:([^}]+)\})$/;
+  /^(?:(latency|error_rate|dropped|violations)(?:\{request:([^}]+)\})?|(outcomes)\{outcome:([^}]+)\}|(memory_growth)(?:\{service:([^}]+)\})?)$/;
 
 // Which aggregates each metric has.
 const ALLOWED: Record<string, readonly string[]> = {
@@ -38,13 +40,15 @@ const ALLOWED: Record<string, readonly string[]> = {
   violations: ['count'],
   // count: iterations with that outcome; rate: their share of the iterations that finished.
   outcomes: ['count', 'rate'],
+  // MiB per minute of resident memory after warm-up: the worst service's, or one service's.
+  memory_growth: ['max'],
 };
 
 export function parseCondition(metric: string, text: string): ParsedCondition {
   const m = METRIC.exec(metric);
   if (!m)
     throw new Error(
-      `threshold metric "${metric}": expected latency, error_rate, dropped or violations, optionally {request:NAME}`,
+      `threshold metric "${metric}": expected latency, error_rate, dropped or violations (optionally {request:NAME}), outcomes{outcome:NAME}, or memory_growth (optionally {service:NAME})`,
     );
   const c = CONDITION.exec(text);
   if (!c)
@@ -53,7 +57,7 @@ export function parseCondition(metric: string, text: string): ParsedCondition {
     );
   const aggregate = c[1] as Aggregate;
   const kind = aggregate.startsWith('p(') ? 'p' : aggregate;
-  const name = m[1] ?? m[3] ?? '';
+  const name = m[1] ?? m[3] ?? m[5] ?? '';
   if (!ALLOWED[name]?.includes(kind)) {
     throw new Error(`threshold "${metric}: ${text}": ${name} has no ${aggregate}`);
   }
@@ -92,6 +96,8 @@ export interface MeasuredRun {
   // What the finished iterations returned, and how many finished.
   outcomes: Record<string, number>;
   completed: number;
+  // MiB per minute each sampled service's memory grew after warm-up (memory-growth.ts).
+  memoryGrowth?: Record<string, number>;
 }
 
 export interface ThresholdResult {
@@ -114,7 +120,13 @@ const compare = (actual: number, op: Operator, value: number) =>
           : actual === value;
 
 function actualOf(run: MeasuredRun, metric: string, c: ParsedCondition): number | null {
-  const [, name, request, , outcome] = METRIC.exec(metric) ?? [];
+  const [, name, request, , outcome, growth, service] = METRIC.exec(metric) ?? [];
+  if (growth !== undefined) {
+    const slopes = run.memoryGrowth ?? {};
+    if (service !== undefined) return slopes[service] ?? null;
+    const all = Object.values(slopes);
+    return all.length ? Math.max(...all) : null;
+  }
   if (outcome !== undefined) {
     const n = run.outcomes[outcome] ?? 0;
     return c.aggregate === 'rate' ? (run.completed ? n / run.completed : 0) : n;
@@ -155,7 +167,11 @@ export function evaluateThresholds(thresholds: Thresholds, run: MeasuredRun): Th
       if (actual === null) {
         // A threshold on something that never happened cannot be said to hold.
         const reason =
-          metric === 'violations' ? 'the verifiers did not run' : 'no such request was made';
+          metric === 'violations'
+            ? 'the verifiers did not run'
+            : metric.startsWith('memory_growth')
+              ? 'no memory trend: too few samples after warm-up, or not the native stack'
+              : 'no such request was made';
         return { metric, condition, actual, passed: false, reason };
       }
       return { metric, condition, actual, passed: compare(actual, parsed.operator, parsed.value) };
