@@ -26,7 +26,6 @@ export default defineScenario({
     'checkout.retry': [200, 201, 202],
     bid: [201, 409],
   },
-  services: { ticketing: { HOLD_TTL_MS: '8000' } },
   async setup(_target, client) {
     const token = await client.token('load-operator');
     const event = await firstEvent(client, token);

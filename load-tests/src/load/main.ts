@@ -283,6 +283,11 @@ export async function runCommand(command: Command, argv: readonly string[]): Pro
   const seconds = result.recorder.perSecond();
   const sum = (pick: (s: (typeof seconds)[number]) => number) =>
     seconds.reduce((n, s) => n + pick(s), 0);
+  const growth = memoryGrowth(memorySeries, (result.endMs - result.startMs) / 2000);
+  if (Object.keys(growth).length > 0) {
+    const each = Object.entries(growth).map(([service, mib]) => `${service} ${mib.toFixed(2)}`);
+    console.log(`memory growth over the run's second half, MiB/min: ${each.join(', ')}`);
+  }
   const thresholds = evaluateThresholds(thresholdsToJudge, {
     ...result.recorder.forThresholds(),
     requestsTotal: sum((s) => s.requests),
@@ -292,7 +297,7 @@ export async function runCommand(command: Command, argv: readonly string[]): Pro
     violations: totalOf(verification.violations),
     outcomes: result.recorder.outcomes,
     completed: sum((s) => s.completed),
-    memoryGrowth: memoryGrowth(memorySeries, (result.endMs - result.startMs) / 2000),
+    memoryGrowth: growth,
   });
   const report = buildReport({
     scenario: scenario.name,
