@@ -20,7 +20,7 @@ SUITE_KAFKA_CONTROLLER_PORT="${SUITE_KAFKA_CONTROLLER_PORT:-59093}"
 SUITE_TOXIPROXY_PORT="${SUITE_TOXIPROXY_PORT:-58474}"
 
 # One database per service that keeps state in Postgres.
-SUITE_DATABASES="ticketing payments auction psp_simulator"
+SUITE_DATABASES="ticketing payments auction psp_simulator scheduler crawler"
 
 mkdir -p "$SUITE_RUN_DIR" "$SUITE_LOG_DIR" "$SUITE_CACHE_DIR"
 
