@@ -31,6 +31,7 @@ const sharedConstraints = [
     sourceTag: 'scope:rate-limiter',
     onlyDependOnLibsWithTags: ['scope:rate-limiter', 'scope:shared'],
   },
+  { sourceTag: 'scope:scheduler', onlyDependOnLibsWithTags: ['scope:scheduler', 'scope:shared'] },
   // The demo, load and chaos runs: they drive the services over HTTP and read the databases
   // directly, so they share no code with the services beyond the shared libraries.
   { sourceTag: 'scope:load-tests', onlyDependOnLibsWithTags: ['scope:shared'] },
