@@ -32,6 +32,11 @@ const sharedConstraints = [
     onlyDependOnLibsWithTags: ['scope:rate-limiter', 'scope:shared'],
   },
   { sourceTag: 'scope:scheduler', onlyDependOnLibsWithTags: ['scope:scheduler', 'scope:shared'] },
+  {
+    sourceTag: 'scope:web-simulator',
+    onlyDependOnLibsWithTags: ['scope:web-simulator', 'scope:shared'],
+  },
+  { sourceTag: 'scope:crawler', onlyDependOnLibsWithTags: ['scope:crawler', 'scope:shared'] },
   // The demo, load and chaos runs: they drive the services over HTTP and read the databases
   // directly, so they share no code with the services beyond the shared libraries.
   { sourceTag: 'scope:load-tests', onlyDependOnLibsWithTags: ['scope:shared'] },
