@@ -56,6 +56,19 @@ describe('ticketing config', () => {
     expect(() => load({ ...valid, OUTBOX_WAKEUPS: 'yes' })).toThrow('OUTBOX_WAKEUPS');
   });
 
+  it('holds-are-fenced-unless-the-naive-benchmark-variant-is-asked-for', () => {
+    expect(load(valid).HOLD_MECHANISM).toBe('fenced');
+    expect(load({ ...valid, NODE_ENV: 'production' }).HOLD_MECHANISM).toBe('fenced');
+    expect(load({ ...valid, HOLD_MECHANISM: 'naive' }).HOLD_MECHANISM).toBe('naive');
+    expect(() => load({ ...valid, HOLD_MECHANISM: 'redlock' })).toThrow('HOLD_MECHANISM');
+  });
+
+  it('refuses-the-naive-hold-mechanism-in-a-production-image', () => {
+    expect(() => load({ ...valid, HOLD_MECHANISM: 'naive', NODE_ENV: 'production' })).toThrow(
+      'HOLD_MECHANISM: naive is for the holds benchmark only and is refused with NODE_ENV=production',
+    );
+  });
+
   it('no-checkout-step-gives-up-before-its-participant-can-fail-over-by-default', () => {
     const config = load(valid);
     const policies = checkoutStepPolicies({

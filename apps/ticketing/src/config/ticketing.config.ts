@@ -49,6 +49,13 @@ const ticketingConfigFields = baseServiceConfig.extend({
   // holds and seats still work, checkouts stay pending.
   SAGA_WORKERS: onOff('on'),
   HOLD_TTL_MS: durationMsVar({ default: 120_000, min: 100 }),
+  // fenced: a Redis lease per seat with a fencing token, and Postgres written only by the
+  // winner. naive: one Postgres transaction per hold that locks the seat rows with SELECT
+  // ... FOR UPDATE and looks for a live hold on them; for the holds benchmark only (seat
+  // listings and checkout know nothing of its holds) and refused under NODE_ENV=production.
+  HOLD_MECHANISM: z.enum(['fenced', 'naive']).default('fenced'),
+  // Only read to refuse the benchmark-only settings in a production image.
+  NODE_ENV: z.string().optional(),
   MAX_SEATS_PER_HOLD: z.coerce.number().int().min(1).max(100).default(10),
   // Seats one user may hold at once in one event, across all their active holds: two full
   // holds. Without it one user kept ~400 seats (20 holds a minute, 120 s each).
@@ -93,6 +100,13 @@ export const FAILOVER_MARGIN = 1.5;
 // No step gives up on silence in less time than its participant takes to come back; a
 // config that breaks it refuses to start.
 export const ticketingConfigSchema = ticketingConfigFields.superRefine((config, ctx) => {
+  if (config.HOLD_MECHANISM === 'naive' && config.NODE_ENV === 'production') {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['HOLD_MECHANISM'],
+      message: 'naive is for the holds benchmark only and is refused with NODE_ENV=production',
+    });
+  }
   const policies = checkoutStepPolicies({
     stepTimeoutMs: config.STEP_TIMEOUT_MS,
     stepMaxAttempts: config.STEP_MAX_ATTEMPTS,

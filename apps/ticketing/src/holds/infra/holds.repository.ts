@@ -64,6 +64,54 @@ export class HoldsRepository {
     return Number(rows[0]?.seats ?? 0);
   }
 
+  // The naive mechanism (HOLD_MECHANISM=naive): locks the seats' rows until the transaction
+  // ends, in seat order so that two holds of overlapping seats cannot deadlock, and returns
+  // each seat's status.
+  async lockSeatRows(
+    sql: SqlExecutor,
+    eventId: string,
+    seatIds: readonly string[],
+  ): Promise<Map<string, string>> {
+    const { rows } = await sql.query<{ seat_id: string; status: string }>(
+      `select seat_id, status from seats
+        where event_id = $1 and seat_id = any($2::text[])
+        order by seat_id for update`,
+      [eventId, seatIds],
+    );
+    return new Map(rows.map((r) => [r.seat_id, r.status]));
+  }
+
+  // The naive mechanism: which of these seats an active hold that has not expired by `now`
+  // already has. Scans the event's live holds (holds_active_by_expiry), no seat index.
+  async seatsInLiveHolds(
+    sql: SqlExecutor,
+    eventId: string,
+    seatIds: readonly string[],
+    now: Date,
+  ): Promise<string[]> {
+    const { rows } = await sql.query<{ seat_id: string }>(
+      `select distinct seat as seat_id from holds, unnest(seat_ids) as seat
+        where status = 'active' and expires_at > $3 and event_id = $1
+          and seat_ids && $2::text[] and seat = any($2::text[])
+        order by seat`,
+      [eventId, seatIds, now],
+    );
+    return rows.map((r) => r.seat_id);
+  }
+
+  // What must never happen, whichever mechanism placed the holds: one seat in two active
+  // holds that have not expired by `now`. Counts such seats.
+  async seatsHeldTwice(sql: SqlExecutor, now: Date): Promise<number> {
+    const { rows } = await sql.query<{ n: number }>(
+      `select count(*)::int as n from (
+         select event_id, seat from holds, unnest(seat_ids) as seat
+          where status = 'active' and expires_at > $1
+          group by event_id, seat having count(*) > 1) twice`,
+      [now],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
   async find(sql: SqlExecutor, id: string, lock = false): Promise<Hold | undefined> {
     const { rows } = await sql.query<HoldRow>(
       `select * from holds where id = $1${lock ? ' for update' : ''}`,

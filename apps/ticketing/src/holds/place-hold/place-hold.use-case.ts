@@ -44,7 +44,8 @@ export type PlaceHoldResult =
 // tokens (so any older holder of these seats is refused from now on), the hold row and
 // the HoldPlaced event. A user holds at most MAX_HELD_SEATS_PER_USER_PER_EVENT seats of an
 // event at once; the transaction that records a hold decides it under a per-(user, event)
-// lock, so parallel holds of one user cannot both pass.
+// lock, so parallel holds of one user cannot both pass. HOLD_MECHANISM=naive swaps the
+// Redis lease for row locks in Postgres (placeNaive), for the benchmark's like-for-like run.
 @Injectable()
 export class PlaceHoldUseCase {
   constructor(
@@ -74,7 +75,13 @@ export class PlaceHoldUseCase {
     // Early answer without taking any lease; the decision is made again under the lock.
     const over = await this.overCap(this.sql, userId, eventId, seatIds.length);
     if (over) return over;
+    return this.config.HOLD_MECHANISM === 'naive'
+      ? this.placeNaive(command)
+      : this.placeFenced(command);
+  }
 
+  private async placeFenced(command: PlaceHoldCommand): Promise<PlaceHoldResult> {
+    const { eventId, seatIds, userId } = command;
     const holdId = randomUUID();
     const scope = holdScope(eventId);
     const acquired = await this.fencedHolds.acquire({
@@ -110,6 +117,41 @@ export class PlaceHoldUseCase {
     return recorded;
   }
 
+  // The benchmark's baseline, same request, validation and answers: one Postgres
+  // transaction that takes the per-(user, event) lock, locks the seat rows (SELECT ... FOR
+  // UPDATE), looks for a live hold on any of them, then writes the hold and its event. Every
+  // buyer of a contended seat queues on its row lock and opens a write transaction, winner
+  // or not. No Redis lease and no fence: its holds carry no tokens.
+  private async placeNaive(command: PlaceHoldCommand): Promise<PlaceHoldResult> {
+    const { eventId, seatIds, userId } = command;
+    const hold: Hold = {
+      id: randomUUID(),
+      eventId,
+      userId,
+      seatIds,
+      tokens: {},
+      expiresAt: this.clock.now() + this.config.HOLD_TTL_MS,
+      status: 'active',
+      orderId: null,
+    };
+    return this.tx.inTransaction(async (sql) => {
+      await this.holds.lockUserEvent(sql, userId, eventId);
+      const over = await this.overCap(sql, userId, eventId, seatIds.length);
+      if (over) return over;
+      const statuses = await this.holds.lockSeatRows(sql, eventId, seatIds);
+      const sold = seatIds.filter((id) => statuses.get(id) === 'sold');
+      if (sold.length > 0) return { kind: 'seats-taken', seatIds: sold };
+      const held = await this.holds.seatsInLiveHolds(
+        sql,
+        eventId,
+        seatIds,
+        new Date(this.clock.now()),
+      );
+      if (held.length > 0) return { kind: 'seats-taken', seatIds: held };
+      return this.insertHold(sql, hold);
+    });
+  }
+
   private async record(sql: SqlExecutor, hold: Hold): Promise<PlaceHoldResult> {
     // First in the transaction, before any fence row is locked: only holds of this user in
     // this event wait here, and they take nothing else before it.
@@ -129,6 +171,10 @@ export class PlaceHoldUseCase {
     const statuses = await this.seats.statuses(sql, hold.eventId, hold.seatIds);
     const sold = hold.seatIds.filter((id) => statuses.get(id) === 'sold');
     if (sold.length > 0) return { kind: 'seats-taken', seatIds: sold };
+    return this.insertHold(sql, hold);
+  }
+
+  private async insertHold(sql: SqlExecutor, hold: Hold): Promise<PlaceHoldResult> {
     await this.holds.insert(sql, hold);
     await emitEvent(
       sql,
