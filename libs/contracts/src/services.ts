@@ -7,6 +7,9 @@ export const SERVICE_NAMES = [
   'psp-simulator',
   'auction',
   'rate-limiter',
+  'scheduler',
+  'web-simulator',
+  'crawler',
 ] as const;
 
 export type ServiceName = (typeof SERVICE_NAMES)[number];
@@ -20,6 +23,9 @@ export const DEFAULT_PORTS = {
   'psp-simulator': 3003,
   auction: 3004,
   'rate-limiter': 3005,
+  scheduler: 3006,
+  'web-simulator': 3007,
+  crawler: 3008,
 } as const satisfies Record<ServiceName, number>;
 
 export function isServiceName(value: string): value is ServiceName {

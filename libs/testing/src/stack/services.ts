@@ -154,6 +154,16 @@ function environment(
     ticketing: { DATABASE_URL: database('ticketing') },
     auction: { DATABASE_URL: database('auction') },
     'rate-limiter': {},
+    // Callback jobs may target only its own loopback sink, wherever this stack put it.
+    scheduler: { DATABASE_URL: database('scheduler'), CALLBACK_ORIGINS: url('scheduler') },
+    // The generated web the crawler crawls; it needs nothing but its port.
+    'web-simulator': {},
+    // The crawler fetches only from 127.0.0.1: the web simulator's port is where every
+    // web.test host is.
+    crawler: {
+      DATABASE_URL: database('crawler'),
+      WEB_SIMULATOR_PORT: String(ports['web-simulator']),
+    },
     gateway: {
       TICKETING_URL: url('ticketing'),
       PAYMENTS_URL: url('payments'),
