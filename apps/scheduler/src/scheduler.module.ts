@@ -1,0 +1,64 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import {
+  autocommit,
+  migratingDataSourceFactory,
+  PostgresReadiness,
+  typeOrmTransactions,
+} from '@suite/service-kit';
+import type { SchedulerConfig } from './config/scheduler.config';
+import { schedulerDatabaseOptions } from './database/scheduler-database';
+import { FiresRepository } from './fires/infra/fires.repository';
+import { CancelJobHttpController } from './jobs/cancel-job/cancel-job.http.controller';
+import { CancelJobUseCase } from './jobs/cancel-job/cancel-job.use-case';
+import { CreateJobHttpController } from './jobs/create-job/create-job.http.controller';
+import { CreateJobUseCase } from './jobs/create-job/create-job.use-case';
+import { GetJobHttpController } from './jobs/get-job/get-job.http.controller';
+import { GetJobUseCase } from './jobs/get-job/get-job.use-case';
+import { JobsRepository } from './jobs/infra/jobs.repository';
+import { ListFiresHttpController } from './jobs/list-fires/list-fires.http.controller';
+import { ListFiresUseCase } from './jobs/list-fires/list-fires.use-case';
+import { AUTOCOMMIT, SCHEDULER_CONFIG, TRANSACTIONS } from './scheduler.tokens';
+import { SinkRepository } from './sink/infra/sink.repository';
+import { ReceiveDeliveryHttpController } from './sink/receive-delivery/receive-delivery.http.controller';
+import { ReceiveDeliveryUseCase } from './sink/receive-delivery/receive-delivery.use-case';
+import { SchedulerWorkers } from './workers/scheduler.workers';
+
+// Jobs, their fires, the firing loop and the loopback sink over the service's own database.
+@Module({})
+export class SchedulerModule {
+  static register(config: SchedulerConfig): DynamicModule {
+    return {
+      module: SchedulerModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          // No retries at boot: a database that is not there fails the start at once.
+          useFactory: () => ({ ...schedulerDatabaseOptions(config), retryAttempts: 0 }),
+          dataSourceFactory: migratingDataSourceFactory,
+        }),
+      ],
+      controllers: [
+        CreateJobHttpController,
+        GetJobHttpController,
+        ListFiresHttpController,
+        CancelJobHttpController,
+        ...(config.SINK === 'on' ? [ReceiveDeliveryHttpController] : []),
+      ],
+      providers: [
+        { provide: SCHEDULER_CONFIG, useValue: config },
+        { provide: TRANSACTIONS, inject: [getDataSourceToken()], useFactory: typeOrmTransactions },
+        { provide: AUTOCOMMIT, inject: [getDataSourceToken()], useFactory: autocommit },
+        { provide: JobsRepository, useValue: new JobsRepository() },
+        { provide: FiresRepository, useValue: new FiresRepository() },
+        { provide: SinkRepository, useValue: new SinkRepository() },
+        PostgresReadiness,
+        CreateJobUseCase,
+        GetJobUseCase,
+        ListFiresUseCase,
+        CancelJobUseCase,
+        ReceiveDeliveryUseCase,
+        SchedulerWorkers,
+      ],
+    };
+  }
+}
