@@ -19,3 +19,4 @@ export * from './selection';
 export * from './aggregation';
 export * from './suppression';
 export * from './agreement';
+export * from './assignment';

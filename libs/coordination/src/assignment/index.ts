@@ -1,0 +1,20 @@
+// Public surface of the assignment mechanism; the library's entry point re-exports it.
+export {
+  PartitionAssigner,
+  claimScope,
+  partitionFenceResource,
+  type AssignmentListener,
+  type FencingToken,
+  type OwnedPartitions,
+  type PartitionAssignerOptions,
+} from './partition-assigner';
+export { checkPartitionFence, fencedPartitionWrite } from './fenced-partition-write';
+export {
+  Membership,
+  membersKey,
+  validateGroup,
+  validateMemberId,
+  type MembershipOptions,
+} from './membership';
+export { assignAll, moved, ownerOf, partitionOf, partitionsFor } from './rendezvous';
+export { NaiveModuloAssigner, type NaiveModuloAssignerOptions } from './naive-modulo-assigner';
