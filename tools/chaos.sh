@@ -4,7 +4,9 @@
 # (npm run chaos:matrix), one such run per scenario and fault. It restarts services
 # and the shared native infrastructure, so it runs under the stack lock
 # (/tmp/suite-stack.lock) that the integration tiers take; SUITE_STACK_LOCKED=1 says the
-# caller holds it already. --help and bad arguments are answered before anything starts.
+# caller holds it already. With --target compose the faults act on the compose stack's
+# containers (bash docker/compose.sh up first) and the native infrastructure is left alone.
+# --help and bad arguments are answered before anything starts.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 main=load-tests/src/chaos/main.ts
@@ -15,10 +17,15 @@ if [ "${1:-}" = --matrix ]; then
   shift
 fi
 check() { SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register "$main" "$@"; }
+target=native
+prev=""
 for arg in "$@"; do
   case "$arg" in
     --help | -h) bash tools/ensure-deps.sh >/dev/null; check "$@"; exit 0 ;;
+    --target=compose) target=compose ;;
   esac
+  [ "$prev" = "--target" ] && target="$arg"
+  prev="$arg"
 done
 bash tools/ensure-deps.sh
 # The command line is checked before the infrastructure is touched: exit 2 on a bad one.
@@ -27,5 +34,5 @@ if [ "${SUITE_STACK_LOCKED:-}" != 1 ]; then
   echo "waiting for the stack lock (/tmp/suite-stack.lock)"
   exec env SUITE_STACK_LOCKED=1 flock /tmp/suite-stack.lock bash "$0" "${mode[@]}" "$@"
 fi
-bash infra/local/up.sh
+[ "$target" = compose ] || bash infra/local/up.sh
 SWC_NODE_PROJECT=tsconfig.base.json exec node -r @swc-node/register "$main" "$@"

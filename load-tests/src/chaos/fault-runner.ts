@@ -14,8 +14,9 @@ import {
   startServices,
 } from '@suite/testing';
 import type { FaultWindow } from '../load/report';
+import type { ComposeFaults } from './compose-faults';
 import type { LinkProxies } from './links';
-import type { Fault, InfraComponent, ScheduledFault } from './schedule';
+import { replicaName, type Fault, type InfraComponent, type ScheduledFault } from './schedule';
 
 const ROOT = findWorkspaceRoot(__dirname);
 const exec = promisify(execFile);
@@ -67,7 +68,13 @@ export class FaultRunner {
     private readonly schedule: readonly ScheduledFault[],
     private readonly links: LinkProxies | undefined,
     private readonly log: (line: string) => void = (line) => console.log(line),
+    private readonly compose?: ComposeFaults,
   ) {}
+
+  private composeFaults(): ComposeFaults {
+    if (!this.compose) throw new Error('a compose fault needs a run against --target compose');
+    return this.compose;
+  }
 
   // Starts the clock: `originMs` is the traffic's start (Date.now() time).
   start(originMs: number): void {
@@ -170,6 +177,11 @@ export class FaultRunner {
       }
       case 'restart':
         return;
+      case 'container-pause':
+      case 'partition':
+      case 'isolate':
+        await this.composeFaults().inject(fault);
+        return;
       default:
         if (!this.links) throw new Error(`no proxy on the ${fault.link} link`);
         await this.links.inject(fault);
@@ -195,6 +207,11 @@ export class FaultRunner {
       case 'restart':
         await infra(fault.component, 'start');
         return;
+      case 'container-pause':
+      case 'partition':
+      case 'isolate':
+        await this.composeFaults().heal(fault);
+        return;
       default:
         await this.links?.heal(fault);
     }
@@ -215,7 +232,8 @@ export class FaultRunner {
   }
 
   // Heals synchronously what can be healed synchronously, for a process that is exiting:
-  // paused services get SIGCONT. (Killed services and infrastructure need stop().)
+  // paused services get SIGCONT, paused containers are unpaused. (Killed services,
+  // infrastructure, partitions and isolated containers need stop().)
   continuePaused(): void {
     for (const open of this.open) {
       const { fault } = open.scheduled;
@@ -223,6 +241,7 @@ export class FaultRunner {
         const entry = running(fault.service);
         if (entry) process.kill(entry.pid, 'SIGCONT');
       }
+      if (fault.kind === 'container-pause') this.compose?.unpauseNow(fault);
     }
   }
 }
@@ -246,5 +265,11 @@ export function describe(scheduled: ScheduledFault): string {
       return `connections on the ${fault.link} link reset for ${forS} s`;
     case 'bandwidth':
       return `the ${fault.link} link capped at ${fault.kBps} kB/s for ${forS} s`;
+    case 'container-pause':
+      return `docker pause ${replicaName(fault.replica)} for ${forS} s`;
+    case 'partition':
+      return `${replicaName(fault.replica)} cut off from ${fault.from} for ${forS} s`;
+    case 'isolate':
+      return `${replicaName(fault.replica)} disconnected from its networks for ${forS} s`;
   }
 }

@@ -85,6 +85,63 @@ describe('a chaos run fault schedule', () => {
     expect(lastFaultEndS(parseSchedule(SHORT_RUN.faults))).toBeLessThan(SHORT_RUN.durationS);
   });
 
+  it('reads the compose faults, each on one replica', () => {
+    expect(
+      parseSchedule(
+        'pause:ticketing-1@10+12,partition:payments-2/kafka@30+8,isolate:rate-limiter-1@50,pause:psp-simulator-1@60',
+        'compose',
+      ),
+    ).toEqual([
+      {
+        name: 'pause:ticketing-1',
+        fault: { kind: 'container-pause', replica: { service: 'ticketing', index: 1 } },
+        atS: 10,
+        forS: 12,
+      },
+      {
+        name: 'partition:payments-2/kafka',
+        fault: { kind: 'partition', replica: { service: 'payments', index: 2 }, from: 'kafka' },
+        atS: 30,
+        forS: 8,
+      },
+      {
+        name: 'isolate:rate-limiter-1',
+        fault: { kind: 'isolate', replica: { service: 'rate-limiter', index: 1 } },
+        atS: 50,
+        forS: 10,
+      },
+      {
+        name: 'pause:psp-simulator-1',
+        fault: { kind: 'container-pause', replica: { service: 'psp-simulator', index: 1 } },
+        atS: 60,
+        forS: 12,
+      },
+    ]);
+  });
+
+  it.each([
+    ['pause:ticketing-1@10', 'native', /a fault of the compose stack; add --target compose/],
+    ['partition:ticketing-1/redis@10', 'native', /a fault of the compose stack/],
+    ['kill:ticketing@10', 'compose', /a fault of the native stack; on --target compose there are/],
+    ['pause:ticketing@10', 'compose', /a fault of the native stack/],
+    ['redis-restart@10', 'compose', /a fault of the native stack/],
+    ['partition:ticketing-1@10', 'compose', /write a partition as partition:<service>-<n>\//],
+    [
+      'partition:ticketing-1/mysql@10',
+      'compose',
+      /from one of redis, kafka, postgres, not "mysql"/,
+    ],
+    ['partition:ticketing/redis@10', 'compose', /names one compose replica as <service>-<n>/],
+    ['partition:ticketing-1/redis/x@10', 'compose', /write a partition as/],
+    ['isolate:ticketing@10', 'compose', /isolate names one compose replica/],
+    ['pause:ticketing-0@10', 'compose', /compose numbers replicas from 1, not 0/],
+    ['pause:billing-1@10', 'compose', /no service "billing"/],
+    ['isolate:ticketing-1=2@10', 'compose', /isolate takes no "=value"/],
+  ] as const)('refuses %j on the %s stack with a clear message', (text, stack, message) => {
+    expect(() => parseSchedule(text, stack)).toThrow(UsageError);
+    expect(() => parseSchedule(text, stack)).toThrow(message);
+  });
+
   it.each([
     ['', /at least one fault/],
     ['kill:ticketing', /<fault>@<at>s\[\+<for>s\]/],

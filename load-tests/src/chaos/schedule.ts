@@ -1,6 +1,8 @@
 // A chaos run's fault schedule, from the command line: a comma-separated list of
 // `<fault>@<at>s[+<for>s]` (the `s` may be left out), e.g.
 // `kill:ticketing@10+5,pause:payments@20+8,redis-restart@30,latency:redis=200ms@40+10`.
+// On the compose stack the faults name one replica (`<service>-<n>`, as compose numbers its
+// containers): `pause:ticketing-1@10+12,partition:ticketing-1/redis@30+8,isolate:payments-1@50+5`.
 // Every entry is checked before anything starts; a bad one is a UsageError (exit 2).
 import { SERVICE_NAMES, type ServiceName } from '@suite/contracts';
 import { UsageError } from '../load/args';
@@ -11,6 +13,18 @@ export const LINKS = ['redis', 'postgres'] as const;
 export type Link = (typeof LINKS)[number];
 
 export type InfraComponent = 'redis' | 'postgres' | 'kafka';
+export const INFRA_COMPONENTS: readonly InfraComponent[] = ['redis', 'kafka', 'postgres'];
+
+// Where a run's services are: local processes, or containers of the compose stack.
+export type Stack = 'native' | 'compose';
+
+// One container of the compose stack: compose numbers a service's replicas from 1.
+export interface Replica {
+  service: ServiceName;
+  index: number;
+}
+
+export const replicaName = (r: Replica): string => `${r.service}-${r.index}`;
 
 export type Fault =
   | { kind: 'kill'; service: ServiceName }
@@ -20,7 +34,16 @@ export type Fault =
   | { kind: 'latency'; link: Link; ms: number }
   | { kind: 'timeout'; link: Link }
   | { kind: 'reset'; link: Link }
-  | { kind: 'bandwidth'; link: Link; kBps: number };
+  | { kind: 'bandwidth'; link: Link; kBps: number }
+  // The compose stack's faults, on one replica.
+  | { kind: 'container-pause'; replica: Replica }
+  | { kind: 'partition'; replica: Replica; from: InfraComponent }
+  | { kind: 'isolate'; replica: Replica };
+
+const COMPOSE_KINDS: readonly Fault['kind'][] = ['container-pause', 'partition', 'isolate'];
+
+export const stackOf = (fault: Fault): Stack =>
+  COMPOSE_KINDS.includes(fault.kind) ? 'compose' : 'native';
 
 export interface ScheduledFault {
   // As written in the schedule, e.g. `kill:ticketing`.
@@ -31,8 +54,9 @@ export interface ScheduledFault {
   forS: number;
 }
 
-// What `--help` prints about the faults.
+// What `--help` prints about the faults: the native stack's, then the compose stack's.
 export const FAULT_HELP: readonly string[] = [
+  'on the native stack (--target native, the default):',
   `kill:<service>           kill -9, started again on its port after <for> (default ${defaultFor('kill')} s)`,
   `pause:<service>          SIGSTOP, SIGCONT after <for> (default ${defaultFor('pause')} s): a holder past its lease`,
   `skew:<service>=<s>       restarted with its clock <s> seconds off (faketime; negative: behind), back after <for> (default ${defaultFor('skew')} s)`,
@@ -45,9 +69,14 @@ export const FAULT_HELP: readonly string[] = [
   'bandwidth:<link>=<kB/s>  toxiproxy caps the link at <kB/s>',
   `  services: ${SERVICE_NAMES.join(', ')}`,
   `  links: ${LINKS.join(', ')} (every service reaches them through toxiproxy in a run that uses them)`,
+  'on the compose stack (--target compose; <replica> is <service>-<n>, e.g. ticketing-1):',
+  `pause:<replica>          docker pause, unpause after <for> (default ${defaultFor('container-pause')} s): past its holds' 8 s lease`,
+  `partition:<replica>/<c>  the replica's packets to and from <c> dropped (redis, kafka or postgres; every node of it), for <for> (default ${defaultFor('partition')} s)`,
+  `isolate:<replica>        docker network disconnect from every compose network, connect again after <for> (default ${defaultFor('isolate')} s)`,
 ];
 
 function defaultFor(kind: Fault['kind']): number {
+  if (kind === 'container-pause') return 12;
   return kind === 'kill' ? 5 : kind === 'restart' ? 0 : kind === 'skew' ? 20 : 10;
 }
 
@@ -65,6 +94,34 @@ function service(entry: string, name: string | undefined): ServiceName {
     );
   }
   return name as ServiceName;
+}
+
+// `<service>-<n>`: replica n of a service on the compose stack.
+function replica(entry: string, name: string): Replica | undefined {
+  const match = /^(.+)-(\d+)$/.exec(name);
+  if (!match) return undefined;
+  const index = Number(match[2]);
+  if (index < 1) throw new UsageError(`${entry}: compose numbers replicas from 1, not ${index}`);
+  return { service: service(entry, match[1]), index };
+}
+
+function requireReplica(entry: string, kind: string, name: string | undefined): Replica {
+  const found = replica(entry, name ?? '');
+  if (!found) {
+    throw new UsageError(
+      `${entry}: ${kind} names one compose replica as <service>-<n>, like ${kind}:ticketing-1`,
+    );
+  }
+  return found;
+}
+
+function component(entry: string, name: string | undefined): InfraComponent {
+  if (!name || !(INFRA_COMPONENTS as readonly string[]).includes(name)) {
+    throw new UsageError(
+      `${entry}: a partition is from one of ${INFRA_COMPONENTS.join(', ')}, not "${name ?? ''}"`,
+    );
+  }
+  return name as InfraComponent;
 }
 
 function link(entry: string, name: string | undefined): Link {
@@ -91,10 +148,34 @@ function parseFault(entry: string, spec: string): Fault {
     if (value !== undefined) throw new UsageError(`${entry}: ${k} takes no "=value"`);
   };
   switch (kind) {
+    case 'pause': {
+      noValue(kind);
+      // `pause:ticketing-1` is a container of the compose stack; `pause:ticketing` a process.
+      const container = replica(entry, subject ?? '');
+      return container
+        ? { kind: 'container-pause', replica: container }
+        : { kind, service: service(entry, subject) };
+    }
     case 'kill':
-    case 'pause':
       noValue(kind);
       return { kind, service: service(entry, subject) };
+    case 'partition': {
+      noValue(kind);
+      const [who, from, extra] = (subject ?? '').split('/');
+      if (from === undefined || extra !== undefined) {
+        throw new UsageError(
+          `${entry}: write a partition as partition:<service>-<n>/<${INFRA_COMPONENTS.join('|')}>`,
+        );
+      }
+      return {
+        kind,
+        replica: requireReplica(entry, kind, who),
+        from: component(entry, from),
+      };
+    }
+    case 'isolate':
+      noValue(kind);
+      return { kind, replica: requireReplica(entry, kind, subject) };
     case 'skew': {
       const skew = /^([+-]?\d+(?:\.\d+)?)s?$/.exec(value ?? '');
       if (!skew || Number(skew[1]) === 0) {
@@ -118,12 +199,23 @@ function parseFault(entry: string, spec: string): Fault {
       return { kind, link: link(entry, subject) };
     default:
       throw new UsageError(
-        `${entry}: no fault "${spec}"; there are kill:, pause:, skew:, redis-restart, postgres-restart, kafka-restart, latency:, timeout:, reset:, bandwidth:`,
+        `${entry}: no fault "${spec}"; there are kill:, pause:, skew:, redis-restart, postgres-restart, kafka-restart, latency:, timeout:, reset:, bandwidth: (native) and pause:, partition:, isolate: (compose)`,
       );
   }
 }
 
-export function parseSchedule(text: string): ScheduledFault[] {
+// Each stack takes its own faults: a process cannot be `docker pause`d, nor a container
+// SIGKILLed by pid or routed through the native toxiproxy.
+function checkStack(entry: string, fault: Fault, stack: Stack): void {
+  if (stackOf(fault) === stack) return;
+  throw new UsageError(
+    stack === 'native'
+      ? `${entry}: a fault of the compose stack; add --target compose (pause:<service> without a number pauses a native process)`
+      : `${entry}: a fault of the native stack; on --target compose there are pause:<service>-<n>, partition:<service>-<n>/<${INFRA_COMPONENTS.join('|')}> and isolate:<service>-<n>`,
+  );
+}
+
+export function parseSchedule(text: string, stack: Stack = 'native'): ScheduledFault[] {
   const entries = text
     .split(',')
     .map((e) => e.trim())
@@ -135,6 +227,7 @@ export function parseSchedule(text: string): ScheduledFault[] {
     const spec = entry.slice(0, at);
     const [atText = '', forText] = entry.slice(at + 1).split('+', 2);
     const fault = parseFault(entry, spec);
+    checkStack(entry, fault, stack);
     const atS = seconds(entry, 'the start', atText);
     if (fault.kind === 'restart') {
       if (forText !== undefined) {

@@ -16,6 +16,7 @@ import {
   running,
 } from '@suite/testing';
 import { readFileSync } from 'node:fs';
+import { ComposeFaults } from '../chaos/compose-faults';
 import { FaultRunner } from '../chaos/fault-runner';
 import { measureFaults } from '../chaos/fault-outcome';
 import { LinkProxies } from '../chaos/links';
@@ -68,16 +69,17 @@ function usage(command: Command): string {
   return [
     command === 'load'
       ? 'usage: npm run load -- <scenario> [--rate N] [--duration S] [--vus N] [--target native|compose]'
-      : 'usage: npm run chaos -- <scenario> (--faults <schedule> | --short) [--rate N] [--duration S] [--vus N]',
+      : 'usage: npm run chaos -- <scenario> (--faults <schedule> | --short) [--rate N] [--duration S] [--vus N] [--target native|compose]',
     '',
     ...(command === 'chaos'
       ? [
           '  --faults        a list of <fault>@<at>s[+<for>s], e.g.',
           '                  kill:ticketing@10+5,pause:payments@20+8,redis-restart@30,latency:redis=200ms@40+10',
+          '                  or, with --target compose: pause:ticketing-1@10+12,partition:ticketing-1/redis@30+8',
           `  --short         the smoke: ${SHORT_RUN.durationS} s at ${SHORT_RUN.rate}/s with one window of each fault:`,
           `                  ${SHORT_RUN.faults.split(',').join(' ')}`,
           '',
-          'faults (the native stack only; each heals at the end of its window and when the run stops):',
+          'faults (each heals at the end of its window and when the run stops, Ctrl-C included):',
           ...FAULT_HELP.map((line) => `  ${line}`),
           '',
         ]
@@ -127,13 +129,14 @@ function scheduleFor(command: Command, args: LoadArgs, load: LoadModel): Schedul
       throw new UsageError('faults are for `npm run chaos`, not `npm run load`');
     return [];
   }
-  if (args.target !== 'native') throw new UsageError('chaos runs use the native stack only');
+  if (args.short && args.target !== 'native')
+    throw new UsageError('--short is the native stack smoke; on compose, write --faults');
   if (args.faults !== undefined && args.short)
     throw new UsageError('--short has its own schedule: drop --faults or --short');
   const text = args.short ? SHORT_RUN.faults : args.faults;
   if (text === undefined)
     throw new UsageError('name a fault schedule: --faults <schedule> or --short');
-  const schedule = parseSchedule(text);
+  const schedule = parseSchedule(text, args.target);
   const durationS = totalDurationS(load);
   const late = schedule.find((f) => f.atS >= durationS);
   if (late) {
@@ -205,6 +208,15 @@ export async function runCommand(command: Command, argv: readonly string[]): Pro
     console.log(`through toxiproxy for this run: ${links.join(', ')}`);
   }
 
+  // A compose run's faults act on containers: each named replica must be running.
+  const compose =
+    args.target === 'compose' && schedule.length > 0 ? new ComposeFaults() : undefined;
+  const problems = (await compose?.check(schedule)) ?? [];
+  if (problems.length > 0) {
+    for (const problem of problems) console.error(`npm run ${command}: ${problem}`);
+    return 2;
+  }
+
   const started = new Date();
   const target: DemoTarget =
     args.target === 'compose'
@@ -247,7 +259,7 @@ export async function runCommand(command: Command, argv: readonly string[]): Pro
     onProgress: (recorder: Parameters<typeof progressLine>[0], elapsedMs: number) =>
       console.log(progressLine(recorder, elapsedMs, PROGRESS_EVERY_MS / 1000)),
   };
-  const faults = new FaultRunner(schedule, proxies);
+  const faults = new FaultRunner(schedule, proxies, undefined, compose);
   // Ctrl-C heals first: paused services go on at once, the rest before the process ends.
   const onInterrupt = () => {
     console.error('\ninterrupted: healing every open fault before exiting');
