@@ -1,0 +1,11 @@
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+
+// Every field optional: PUT /web keeps what it does not name and starts a new run (the
+// counts start from zero).
+export class UpdateWebRequest {
+  @IsOptional() @IsInt() @Min(0) @Max(0xffff_ffff) seed?: number;
+  @IsOptional() @IsInt() @Min(1) @Max(500) hosts?: number;
+  @IsOptional() @IsInt() @Min(2) @Max(500) pagesPerHost?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(60_000) minIntervalMs?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(60_000) slowMs?: number;
+}
