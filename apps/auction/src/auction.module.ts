@@ -1,12 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
-import {
-  autocommit,
-  migratingDataSourceFactory,
-  PostgresReadiness,
-  typeOrmTransactions,
-} from '@suite/service-kit';
-import { AUCTION_CONFIG, AUTOCOMMIT, TRANSACTIONS } from './auction.tokens';
+import { PostgresPersistenceModule } from '@suite/service-kit';
+import { AUCTION_CONFIG } from './auction.tokens';
 import { CreateAuctionHttpController } from './auctions/create-auction/create-auction.http.controller';
 import { CreateAuctionUseCase } from './auctions/create-auction/create-auction.use-case';
 import { GetAuctionHttpController } from './auctions/get-auction/get-auction.http.controller';
@@ -19,7 +13,7 @@ import { ListBidsUseCase } from './auctions/list-bids/list-bids.use-case';
 import { PlaceBidHttpController } from './auctions/place-bid/place-bid.http.controller';
 import { PlaceBidUseCase } from './auctions/place-bid/place-bid.use-case';
 import type { AuctionConfig } from './config/auction.config';
-import { auctionDatabaseOptions } from './database/auction-database';
+import { AUCTION_MIGRATIONS } from './database/migrations';
 import { AuctionWorkers } from './workers/auction.workers';
 
 // Auctions, their bids and the closer over the service's own Postgres database.
@@ -29,10 +23,11 @@ export class AuctionModule {
     return {
       module: AuctionModule,
       imports: [
-        TypeOrmModule.forRootAsync({
-          // No retries at boot: a database that is not there fails the start at once.
-          useFactory: () => ({ ...auctionDatabaseOptions(config), retryAttempts: 0 }),
-          dataSourceFactory: migratingDataSourceFactory,
+        PostgresPersistenceModule.register({
+          url: config.DATABASE_URL,
+          migrations: AUCTION_MIGRATIONS,
+          poolSize: config.DATABASE_POOL_SIZE,
+          applicationName: 'auction',
         }),
       ],
       controllers: [
@@ -44,10 +39,7 @@ export class AuctionModule {
       ],
       providers: [
         { provide: AUCTION_CONFIG, useValue: config },
-        { provide: TRANSACTIONS, inject: [getDataSourceToken()], useFactory: typeOrmTransactions },
-        { provide: AUTOCOMMIT, inject: [getDataSourceToken()], useFactory: autocommit },
         { provide: AuctionsRepository, useValue: new AuctionsRepository() },
-        PostgresReadiness,
         CreateAuctionUseCase,
         GetAuctionUseCase,
         ListAuctionsUseCase,

@@ -1,6 +1,4 @@
-// Injection tokens of the service: its config and the database ports its repository runs on.
+// Injection tokens of the service: its config, and the database ports its repository runs on
+// (declared by the kit's PostgresPersistenceModule, which provides them).
 export const AUCTION_CONFIG = Symbol('AUCTION_CONFIG');
-// TransactionRunner over the DataSource: one transaction per unit of work.
-export const TRANSACTIONS = Symbol('TRANSACTIONS');
-// SqlExecutor for single autocommit statements.
-export const AUTOCOMMIT = Symbol('AUTOCOMMIT');
+export { AUTOCOMMIT, TRANSACTIONS } from '@suite/service-kit';

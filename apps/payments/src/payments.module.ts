@@ -1,18 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { IdempotencyStore, type TransactionRunner } from '@suite/coordination';
-import {
-  autocommit,
-  migratingDataSourceFactory,
-  PostgresReadiness,
-  typeOrmTransactions,
-} from '@suite/service-kit';
+import { PostgresPersistenceModule } from '@suite/service-kit';
 import {
   lateChargeSchedule,
   longestChargeCallMs,
   type PaymentsConfig,
 } from './config/payments.config';
-import { paymentsDatabaseOptions } from './database/payments-database';
+import { PAYMENTS_MIGRATIONS } from './database/migrations';
 import { LedgerRepository } from './ledger/infra/ledger.repository';
 import { CreatePaymentHttpController } from './payments/create-payment/create-payment.http.controller';
 import { CreatePaymentUseCase } from './payments/create-payment/create-payment.use-case';
@@ -30,7 +24,7 @@ import { ReconcilePaymentsUseCase } from './payments/reconcile-payments/reconcil
 import { RefundPaymentHttpController } from './payments/refund-payment/refund-payment.http.controller';
 import { RefundPaymentUseCase } from './payments/refund-payment/refund-payment.use-case';
 import { SettleBeforeRefund } from './payments/saga-commands/settle-before-refund';
-import { AUTOCOMMIT, PAYMENTS_CONFIG, PSP_GATEWAY, TRANSACTIONS } from './payments.tokens';
+import { PAYMENTS_CONFIG, PSP_GATEWAY, TRANSACTIONS } from './payments.tokens';
 import { LateChargeSweep } from './workers/late-charge-sweep';
 import { PaymentsWorkers } from './workers/payments.workers';
 
@@ -42,9 +36,11 @@ export class PaymentsModule {
     return {
       module: PaymentsModule,
       imports: [
-        TypeOrmModule.forRootAsync({
-          useFactory: () => paymentsDatabaseOptions(config),
-          dataSourceFactory: migratingDataSourceFactory,
+        PostgresPersistenceModule.register({
+          url: config.DATABASE_URL,
+          migrations: PAYMENTS_MIGRATIONS,
+          poolSize: 20,
+          applicationName: 'payments',
         }),
       ],
       controllers: [
@@ -54,8 +50,6 @@ export class PaymentsModule {
       ],
       providers: [
         { provide: PAYMENTS_CONFIG, useValue: config },
-        { provide: TRANSACTIONS, inject: [getDataSourceToken()], useFactory: typeOrmTransactions },
-        { provide: AUTOCOMMIT, inject: [getDataSourceToken()], useFactory: autocommit },
         { provide: PSP_GATEWAY, useFactory: () => pspGateway(config) },
         {
           provide: IdempotencyStore,
@@ -70,7 +64,6 @@ export class PaymentsModule {
             wakeup: config.OUTBOX_WAKEUPS === 'on',
           }),
         },
-        PostgresReadiness,
         PaymentsRepository,
         LedgerRepository,
         LateChargeWatchesRepository,

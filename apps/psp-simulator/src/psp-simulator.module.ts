@@ -1,11 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
-import {
-  autocommit,
-  migratingDataSourceFactory,
-  PostgresReadiness,
-  typeOrmTransactions,
-} from '@suite/service-kit';
+import { PostgresPersistenceModule } from '@suite/service-kit';
 import { CreateChargeHttpController } from './charges/create-charge/create-charge.http.controller';
 import { CreateChargeUseCase } from './charges/create-charge/create-charge.use-case';
 import { CreateRefundHttpController } from './charges/create-refund/create-refund.http.controller';
@@ -15,11 +9,11 @@ import { FindChargesUseCase } from './charges/find-charges/find-charges.use-case
 import { CallbackSender } from './charges/infra/callback-sender';
 import { ChargesRepository } from './charges/infra/charges.repository';
 import type { PspSimulatorConfig } from './config/psp-simulator.config';
-import { pspSimulatorDatabaseOptions } from './database/psp-simulator-database';
+import { PSP_SIMULATOR_MIGRATIONS } from './database/migrations';
 import { FaultsHttpController } from './faults/admin/faults.http.controller';
 import { FaultPlan } from './faults/domain/fault-plan';
 import { Pauses } from './faults/infra/pauses';
-import { AUTOCOMMIT, PSP_SIMULATOR_CONFIG, TRANSACTIONS } from './psp-simulator.tokens';
+import { PSP_SIMULATOR_CONFIG } from './psp-simulator.tokens';
 
 // Charges, refunds and the fault plan over the simulator's own Postgres database.
 @Module({})
@@ -28,9 +22,11 @@ export class PspSimulatorModule {
     return {
       module: PspSimulatorModule,
       imports: [
-        TypeOrmModule.forRootAsync({
-          useFactory: () => pspSimulatorDatabaseOptions(config),
-          dataSourceFactory: migratingDataSourceFactory,
+        PostgresPersistenceModule.register({
+          url: config.DATABASE_URL,
+          migrations: PSP_SIMULATOR_MIGRATIONS,
+          poolSize: 10,
+          applicationName: 'psp-simulator',
         }),
       ],
       controllers: [
@@ -41,8 +37,6 @@ export class PspSimulatorModule {
       ],
       providers: [
         { provide: PSP_SIMULATOR_CONFIG, useValue: config },
-        { provide: TRANSACTIONS, inject: [getDataSourceToken()], useFactory: typeOrmTransactions },
-        { provide: AUTOCOMMIT, inject: [getDataSourceToken()], useFactory: autocommit },
         {
           provide: FaultPlan,
           useFactory: () =>
@@ -57,7 +51,6 @@ export class PspSimulatorModule {
             }),
         },
         { provide: ChargesRepository, useValue: new ChargesRepository() },
-        PostgresReadiness,
         Pauses,
         CallbackSender,
         CreateChargeUseCase,

@@ -17,22 +17,19 @@ import {
 } from '@suite/coordination';
 import {
   HttpMetrics,
+  PostgresPersistenceModule,
   ReadinessRegistry,
-  autocommit,
   createRedisClient,
-  dataSourceReadinessCheck,
   redisReadinessCheck,
-  typeOrmTransactions,
 } from '@suite/service-kit';
 import { Counter } from 'prom-client';
-import type { DataSource } from 'typeorm';
 import { checkoutSaga } from './checkout/domain/checkout.saga';
 import { StartCheckoutHttpController } from './checkout/start-checkout/start-checkout.http.controller';
 import { StartCheckoutUseCase } from './checkout/start-checkout/start-checkout.use-case';
 import { TicketingWorkers } from './workers/ticketing.workers';
 import type { TicketingConfig } from './config/ticketing.config';
 import { outboxWriteOptions } from './checkout/infra/ticketing-events';
-import { openTicketingDatabase } from './database/ticketing-database';
+import { TICKETING_MIGRATIONS } from './database/migrations';
 import { ListEventsHttpController } from './events/list-events/list-events.http.controller';
 import { ListEventsUseCase } from './events/list-events/list-events.use-case';
 import { ListSeatsHttpController } from './events/list-seats/list-seats.http.controller';
@@ -54,7 +51,6 @@ import { OrdersRepository } from './orders/infra/orders.repository';
 import {
   AUTOCOMMIT,
   CLOCK,
-  DATA_SOURCE,
   FENCED_HOLDS,
   ORCHESTRATOR,
   REDIS,
@@ -62,20 +58,18 @@ import {
   TRANSACTIONS,
 } from './ticketing.tokens';
 
-// Closes the connections the module opened, after the workers stopped.
-class TicketingConnections implements OnApplicationShutdown {
+// Reports Redis to readiness and closes it after the workers stopped (the kit's
+// PostgresPersistenceModule does the same for the pool).
+class TicketingRedis implements OnApplicationShutdown {
   constructor(
-    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(REDIS) private readonly redis: RedisClient,
     readiness: ReadinessRegistry,
   ) {
-    readiness.register('postgres', dataSourceReadinessCheck(dataSource));
     readiness.register('redis', redisReadinessCheck(redis));
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  onApplicationShutdown(): void {
     this.redis.disconnect();
-    if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 }
 
@@ -85,6 +79,14 @@ export class TicketingModule {
   static register(config: TicketingConfig): DynamicModule {
     return {
       module: TicketingModule,
+      imports: [
+        PostgresPersistenceModule.register({
+          url: config.DATABASE_URL,
+          migrations: TICKETING_MIGRATIONS,
+          poolSize: 10,
+          applicationName: 'ticketing',
+        }),
+      ],
       controllers: [
         ListEventsHttpController,
         ListSeatsHttpController,
@@ -97,7 +99,6 @@ export class TicketingModule {
       providers: [
         { provide: TICKETING_CONFIG, useValue: config },
         { provide: CLOCK, useValue: systemClock },
-        { provide: DATA_SOURCE, useFactory: () => openTicketingDatabase(config.DATABASE_URL) },
         {
           provide: REDIS,
           useFactory: () =>
@@ -108,8 +109,6 @@ export class TicketingModule {
               maxRetriesPerRequest: 2,
             }),
         },
-        { provide: TRANSACTIONS, inject: [DATA_SOURCE], useFactory: typeOrmTransactions },
-        { provide: AUTOCOMMIT, inject: [DATA_SOURCE], useFactory: autocommit },
         {
           provide: FENCED_HOLDS,
           inject: [REDIS, AUTOCOMMIT],
@@ -164,7 +163,7 @@ export class TicketingModule {
         { provide: SeatsRepository, useValue: new SeatsRepository() },
         { provide: HoldsRepository, useValue: new HoldsRepository() },
         { provide: OrdersRepository, useValue: new OrdersRepository() },
-        TicketingConnections,
+        TicketingRedis,
         ListEventsUseCase,
         ListSeatsUseCase,
         PlaceHoldUseCase,

@@ -57,6 +57,12 @@ export {
   type MigrationClass,
 } from './database/coordination-tables';
 export { autocommit, typeOrmTransactions } from './database/ports-over-typeorm';
+export {
+  AUTOCOMMIT,
+  PostgresPersistenceModule,
+  TRANSACTIONS,
+  type PostgresPersistenceOptions,
+} from './database/postgres-persistence.module';
 export { runInTransaction } from './database/run-in-transaction';
 export type { TransactionOptions, UnitOfWork } from './database/run-in-transaction';
 export { typeOrmOptionsFor } from './database/typeorm-options';
