@@ -16,6 +16,9 @@ export function createGatewayRedis(config: GatewayConfig): RedisClient {
     // The limiter bounds each decision by its own timeout; ioredis should not also
     // hold commands for many retries.
     maxRetriesPerRequest: 1,
+    // Every check of a request is its own round trip; concurrent requests' checks issued in
+    // one tick go out in one write instead of one write each.
+    enableAutoPipelining: true,
   });
   const logger = new Logger('GatewayRedis');
   let lastError = '';

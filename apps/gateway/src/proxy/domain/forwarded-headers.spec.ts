@@ -69,6 +69,7 @@ describe('forwarded headers', () => {
         host: 'api.example.test',
         'content-length': '12',
         'x-api-key': 'partner-secret',
+        expect: '100-continue',
       },
       context,
     );
@@ -83,6 +84,7 @@ describe('forwarded headers', () => {
       'host',
       'content-length',
       'x-api-key',
+      'expect',
     ]) {
       expect(headers).not.toHaveProperty(name);
     }

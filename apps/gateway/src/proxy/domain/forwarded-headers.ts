@@ -31,6 +31,8 @@ const GATEWAY_OWNED_REQUEST_HEADERS = new Set([
   'x-api-key',
   // The body is re-serialised JSON, so the client's encoding claims no longer hold.
   'content-encoding',
+  // The gateway has read the whole body already: the expectation was the gateway's to meet.
+  'expect',
 ]);
 
 // Set by the gateway's own stack on the way out.

@@ -1,5 +1,5 @@
-import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
-import https from 'node:https';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import { Pool } from 'undici';
 import {
   UpstreamResponseTooLargeError,
   UpstreamTimeoutError,
@@ -31,26 +31,34 @@ export interface HttpUpstreamOptions {
 // Only these may be sent twice: they change nothing on the upstream.
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 // A kept-alive socket the upstream closed while idle fails the next request with these
-// before any response byte; sending a safe request again on a new socket is sound.
-const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE']);
+// before any response byte (undici says UND_ERR_SOCKET, "other side closed"); sending a
+// safe request again on a new socket is sound.
+const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+const TOO_LARGE_CODE = 'UND_ERR_RES_EXCEEDED_MAX_SIZE';
 const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+const MAX_CONNECTIONS = 256;
 
-// One upstream service over HTTP/1.1 with kept-alive connections. Responses are read in
-// full (bounded) so a 5xx body can be inspected before anything reaches the client.
+// One upstream service over HTTP/1.1 with kept-alive connections (an undici Pool). Responses
+// are read in full (bounded) so a 5xx body can be inspected before anything reaches the
+// client.
 export class HttpUpstream {
   readonly name: string;
-  private readonly base: URL;
-  private readonly agent: http.Agent;
+  private readonly basePath: string;
+  private readonly pool: Pool;
   private readonly timeoutMs: number;
   private readonly maxResponseBytes: number;
 
   constructor(options: HttpUpstreamOptions) {
     this.name = options.name;
-    this.base = new URL(options.baseUrl);
+    const base = new URL(options.baseUrl);
+    this.basePath = base.pathname.replace(/\/$/, '');
     this.timeoutMs = options.timeoutMs;
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-    const AgentClass = this.base.protocol === 'https:' ? https.Agent : http.Agent;
-    this.agent = new AgentClass({ keepAlive: true, maxSockets: 256 });
+    this.pool = new Pool(base.origin, {
+      connections: MAX_CONNECTIONS,
+      // undici refuses a larger body as it arrives, counting the bytes itself.
+      maxResponseSize: this.maxResponseBytes,
+    });
   }
 
   async send(request: UpstreamRequest): Promise<UpstreamResponse> {
@@ -72,68 +80,49 @@ export class HttpUpstream {
   }
 
   close(): void {
-    this.agent.destroy();
+    void this.pool.destroy().catch(() => undefined);
   }
 
-  private attempt(request: UpstreamRequest): Promise<UpstreamResponse> {
-    const transport = this.base.protocol === 'https:' ? https : http;
-    const basePath = this.base.pathname.replace(/\/$/, '');
-    return new Promise<UpstreamResponse>((resolve, reject) => {
-      let settled = false;
-      let responded = false;
-      const finish = (outcome: () => void) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        outcome();
-      };
-      const headers: OutgoingHttpHeaders = { ...request.headers, host: this.base.host };
-      if (request.body !== undefined) headers['content-length'] = request.body.length;
-      const outgoing = transport.request({
-        protocol: this.base.protocol,
-        hostname: this.base.hostname,
-        port: this.base.port,
-        method: request.method,
-        path: `${basePath}${request.path}`,
-        headers,
-        agent: this.agent,
+  // The whole exchange (connect, send, read the full response) runs under one timer; when
+  // it fires the request is aborted and its connection closed.
+  private async attempt(request: UpstreamRequest): Promise<UpstreamResponse> {
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), this.timeoutMs);
+    let responded = false;
+    try {
+      const response = await this.pool.request({
+        method: request.method as 'GET',
+        path: `${this.basePath}${request.path}`,
+        headers: stringHeaders(request.headers),
+        body: request.body ?? null,
+        signal: abort.signal,
       });
-      const timer = setTimeout(() => {
-        finish(() => reject(new UpstreamTimeoutError(this.name, this.timeoutMs)));
-        outgoing.destroy();
-      }, this.timeoutMs);
-      outgoing.on('error', (error: NodeJS.ErrnoException) => {
-        finish(() => reject(new UpstreamUnreachableError(this.name, error.code, !responded)));
-      });
-      outgoing.on('response', (incoming) => {
-        responded = true;
-        const chunks: Buffer[] = [];
-        let size = 0;
-        incoming.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > this.maxResponseBytes) {
-            finish(() =>
-              reject(new UpstreamResponseTooLargeError(this.name, this.maxResponseBytes)),
-            );
-            outgoing.destroy();
-            return;
-          }
-          chunks.push(chunk);
-        });
-        incoming.on('error', (error: NodeJS.ErrnoException) => {
-          finish(() => reject(new UpstreamUnreachableError(this.name, error.code, false)));
-        });
-        incoming.on('end', () => {
-          finish(() =>
-            resolve({
-              status: incoming.statusCode ?? 502,
-              headers: incoming.headers,
-              body: Buffer.concat(chunks),
-            }),
-          );
-        });
-      });
-      outgoing.end(request.body);
-    });
+      responded = true;
+      const body = Buffer.from(await response.body.arrayBuffer());
+      return { status: response.statusCode, headers: response.headers, body };
+    } catch (error) {
+      if (abort.signal.aborted) throw new UpstreamTimeoutError(this.name, this.timeoutMs);
+      const code = (error as { code?: unknown } | null)?.code;
+      if (code === TOO_LARGE_CODE) {
+        throw new UpstreamResponseTooLargeError(this.name, this.maxResponseBytes);
+      }
+      throw new UpstreamUnreachableError(
+        this.name,
+        typeof code === 'string' ? code : undefined,
+        !responded,
+      );
+    } finally {
+      clearTimeout(timer);
+    }
   }
+}
+
+// undici takes string values only; Node's outgoing headers may hold numbers.
+function stringHeaders(headers: OutgoingHttpHeaders): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    out[name] = typeof value === 'number' ? String(value) : value;
+  }
+  return out;
 }
