@@ -1,9 +1,10 @@
-// `npm run chaos:matrix [-- --scenarios a,b] [--faults name,...] [--duration S]`: every
-// scenario against every fault that applies to it, one chaos run each (services started
-// afresh every time), then one markdown table of throughput, p50/p99, error rate, verifier
-// counts and thresholds in load-tests/results/chaos-matrix-<date>.md.
+// `npm run chaos:matrix [-- --scenarios a,b] [--faults name,...] [--cells s:f,...] [--duration S]`:
+// every scenario against every fault that applies to it (or the cells named), one chaos run
+// each (services started afresh every time), then one markdown table of throughput,
+// p50/p99, error rate, recovery, every verifier's count and the thresholds, written to
+// load-tests/results/chaos-matrix-<date>.md above the runs already there.
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SCENARIOS } from '../../scenarios';
 import { runContext, workspaceRoot } from '../lib/results';
@@ -33,7 +34,34 @@ const DEFAULT_DURATION_S = 45;
 interface MatrixArgs {
   scenarios: string[];
   faults: string[];
+  // Named cells, `<scenario>:<fault>`, instead of every scenario × every fault.
+  cells?: { scenario: string; fault: string }[];
   durationS: number;
+}
+
+function cellList(value: string | undefined): { scenario: string; fault: string }[] {
+  const names = (value ?? '').split(',').filter(Boolean);
+  if (names.length === 0) throw new UsageError('--cells: one or more <scenario>:<fault>');
+  return names.map((name) => {
+    const colon = name.indexOf(':');
+    const scenario = name.slice(0, colon);
+    const fault = name.slice(colon + 1);
+    if (colon <= 0 || !(scenario in SCENARIOS)) {
+      throw new UsageError(
+        `--cells: "${name}" is not <scenario>:<fault>; scenarios: ${Object.keys(SCENARIOS).join(', ')}`,
+      );
+    }
+    const known = FAULTS.find((f) => f.name === fault);
+    if (!known) {
+      throw new UsageError(
+        `--cells: no matrix fault "${fault}"; there are: ${FAULTS.map((f) => f.name).join(', ')}`,
+      );
+    }
+    if (!known.applies(scenario)) {
+      throw new UsageError(`--cells: ${fault} does not apply to ${scenario}'s traffic`);
+    }
+    return { scenario, fault };
+  });
 }
 
 function list(flag: string, value: string | undefined, known: readonly string[]): string[] {
@@ -63,6 +91,7 @@ export function parseMatrixArgs(argv: readonly string[]): MatrixArgs {
         value(),
         FAULTS.map((f) => f.name),
       );
+    else if (flag === '--cells') args.cells = cellList(value());
     else if (flag === '--duration') {
       const n = Number(value());
       if (!Number.isFinite(n) || n < 15) throw new UsageError('--duration wants 15 s or more');
@@ -70,6 +99,17 @@ export function parseMatrixArgs(argv: readonly string[]): MatrixArgs {
     } else throw new UsageError(`unknown option ${arg}`);
   }
   return args;
+}
+
+// The cells a matrix run plays, in order.
+export function cellsOf(args: MatrixArgs): { scenario: string; fault: string }[] {
+  if (args.cells) return args.cells;
+  return args.scenarios.flatMap((scenario) =>
+    FAULTS.filter((f) => args.faults.includes(f.name) && f.applies(scenario)).map((f) => ({
+      scenario,
+      fault: f.name,
+    })),
+  );
 }
 
 // The fault starts a third into the traffic and lasts a fifth of it (a restart: as it takes).
@@ -156,6 +196,32 @@ function row(cell: Cell): string {
     .trim();
 }
 
+// Every verifier's count in one cell, for the list under the table.
+function verifierLine(cell: Cell): string {
+  const counts = Object.entries(cell.report?.verifiers.violations ?? {});
+  if (counts.length === 0) return `- ${cell.scenario} × ${cell.fault}: no verifiers ran`;
+  return `- ${cell.scenario} × ${cell.fault}: ${counts.map(([name, n]) => `${name} ${n ?? 'unknown'}`).join(', ')}`;
+}
+
+// The new run goes first; the runs already in the file stay below it.
+function withEarlier(file: string, section: string[]): string {
+  const earlier = existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .replace(/^# Chaos matrix\n+/, '')
+        .replace(/^## /gm, '### ')
+        .trim()
+    : '';
+  return [
+    '# Chaos matrix',
+    '',
+    ...section,
+    ...(earlier
+      ? ['', '## Earlier runs', '', earlier.replace(/^- date:/, '#### Run\n\n- date:')]
+      : []),
+    '',
+  ].join('\n');
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const checkOnly = argv[0] === '--check';
   if (checkOnly) argv = argv.slice(1);
@@ -164,9 +230,10 @@ async function main(argv: readonly string[]): Promise<number> {
     if (argv.includes('--help')) {
       console.log(
         [
-          'usage: npm run chaos:matrix -- [--scenarios a,b] [--faults f,g] [--duration S]',
+          'usage: npm run chaos:matrix -- [--scenarios a,b] [--faults f,g] [--cells s:f,...] [--duration S]',
           `  scenarios: ${Object.keys(SCENARIOS).join(', ')}`,
           `  faults: ${FAULTS.map((f) => f.name).join(', ')}`,
+          '  --cells  only these <scenario>:<fault> runs, e.g. mixed:kill:ticketing,auction-close:redis-restart',
           `  each run lasts --duration (default ${DEFAULT_DURATION_S} s); its fault starts a third in`,
         ].join('\n'),
       );
@@ -180,13 +247,11 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (checkOnly) return 0;
   const cells: Cell[] = [];
-  for (const scenario of args.scenarios) {
-    for (const fault of FAULTS.filter((f) => args.faults.includes(f.name) && f.applies(scenario))) {
-      console.log(`${scenario} × ${fault.name}`);
-      const cell = await run(scenario, fault.name, args.durationS);
-      console.log(`  ${row(cell)}`);
-      cells.push(cell);
-    }
+  for (const { scenario, fault } of cellsOf(args)) {
+    console.log(`${scenario} × ${fault}`);
+    const cell = await run(scenario, fault, args.durationS);
+    console.log(`  ${row(cell)}`);
+    cells.push(cell);
   }
   const file = join(
     workspaceRoot,
@@ -195,25 +260,29 @@ async function main(argv: readonly string[]): Promise<number> {
   );
   writeFileSync(
     file,
-    [
-      '# Chaos matrix',
-      '',
+    withEarlier(file, [
       runContext(),
+      '- the machine was shared: other helpers built and tested beside these runs (see the load average)',
       `- each cell: \`npm run chaos -- <scenario> --faults <fault>@<a third in>[+<a fifth>] --duration ${args.durationS}\` on a fresh native stack; the chaos thresholds where the scenario has them`,
       '',
       '| scenario | fault (measured window) | requests/s | p50 / p99 ms | error rate | recovered after | verifiers | thresholds |',
       '| --- | --- | ---: | ---: | ---: | ---: | --- | --- |',
       ...cells.map(row),
       '',
-    ].join('\n'),
+      'Every verifier, per cell:',
+      '',
+      ...cells.map(verifierLine),
+    ]),
   );
   console.log(`\nmatrix: ${file}`);
   return cells.every((c) => c.code === 0) ? 0 : 1;
 }
 
-main(process.argv.slice(2))
-  .then((code) => process.exit(code))
-  .catch((error: unknown) => {
-    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-    process.exit(1);
-  });
+if (require.main === module) {
+  main(process.argv.slice(2))
+    .then((code) => process.exit(code))
+    .catch((error: unknown) => {
+      console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+      process.exit(1);
+    });
+}

@@ -45,9 +45,10 @@ export interface FaultWindow {
   name: string;
   atS: number;
   forS: number;
-  // A chaos run's measurements: requests and errors from the fault's start to its healing,
-  // seconds from the healing to the first second with answers and no errors (null: none
-  // before the traffic ended), the verifiers after the run, and a failure to inject or heal.
+  // A chaos run's measurements: requests and errors from the fault's start to its recovery,
+  // seconds from the healing until the error rate is back at its level before the fault and
+  // stays there (null: not before the traffic or the next fault; see chaos/fault-outcome.ts),
+  // the verifiers after the run, and a failure to inject or heal.
   requests?: number;
   errors?: number;
   recoveredAfterS?: number | null;
