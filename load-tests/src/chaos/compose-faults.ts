@@ -243,10 +243,16 @@ export class ComposeFaults {
   // (the service name and the container's own name; Docker adds the short id itself).
   private async attachments(id: string): Promise<Attachment[]> {
     const out = await this.docker('inspect', '--format', '{{json .NetworkSettings.Networks}}', id);
-    const networks = JSON.parse(out) as Record<string, { Aliases: string[] | null }>;
-    return Object.entries(networks).map(([network, { Aliases }]) => ({
+    const networks = JSON.parse(out) as Record<
+      string,
+      { Aliases?: string[] | null; DNSNames?: string[] | null }
+    >;
+    // Newer engines list the names under DNSNames as well; the short id comes back by itself.
+    return Object.entries(networks).map(([network, { Aliases, DNSNames }]) => ({
       network,
-      aliases: (Aliases ?? []).filter((alias) => !id.startsWith(alias)),
+      aliases: [...new Set([...(Aliases ?? []), ...(DNSNames ?? [])])].filter(
+        (alias) => !id.startsWith(alias) && !alias.startsWith(id),
+      ),
     }));
   }
 }
