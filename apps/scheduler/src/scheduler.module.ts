@@ -1,13 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
-import {
-  autocommit,
-  migratingDataSourceFactory,
-  PostgresReadiness,
-  typeOrmTransactions,
-} from '@suite/service-kit';
+import { PostgresPersistenceModule } from '@suite/service-kit';
 import type { SchedulerConfig } from './config/scheduler.config';
-import { schedulerDatabaseOptions } from './database/scheduler-database';
+import { SCHEDULER_MIGRATIONS } from './database/migrations';
 import { FiresRepository } from './fires/infra/fires.repository';
 import { CancelJobHttpController } from './jobs/cancel-job/cancel-job.http.controller';
 import { CancelJobUseCase } from './jobs/cancel-job/cancel-job.use-case';
@@ -18,7 +12,7 @@ import { GetJobUseCase } from './jobs/get-job/get-job.use-case';
 import { JobsRepository } from './jobs/infra/jobs.repository';
 import { ListFiresHttpController } from './jobs/list-fires/list-fires.http.controller';
 import { ListFiresUseCase } from './jobs/list-fires/list-fires.use-case';
-import { AUTOCOMMIT, SCHEDULER_CONFIG, TRANSACTIONS } from './scheduler.tokens';
+import { SCHEDULER_CONFIG } from './scheduler.tokens';
 import { SinkRepository } from './sink/infra/sink.repository';
 import { ReceiveDeliveryHttpController } from './sink/receive-delivery/receive-delivery.http.controller';
 import { ReceiveDeliveryUseCase } from './sink/receive-delivery/receive-delivery.use-case';
@@ -31,10 +25,11 @@ export class SchedulerModule {
     return {
       module: SchedulerModule,
       imports: [
-        TypeOrmModule.forRootAsync({
-          // No retries at boot: a database that is not there fails the start at once.
-          useFactory: () => ({ ...schedulerDatabaseOptions(config), retryAttempts: 0 }),
-          dataSourceFactory: migratingDataSourceFactory,
+        PostgresPersistenceModule.register({
+          url: config.DATABASE_URL,
+          migrations: SCHEDULER_MIGRATIONS,
+          poolSize: config.DATABASE_POOL_SIZE,
+          applicationName: 'scheduler',
         }),
       ],
       controllers: [
@@ -46,12 +41,9 @@ export class SchedulerModule {
       ],
       providers: [
         { provide: SCHEDULER_CONFIG, useValue: config },
-        { provide: TRANSACTIONS, inject: [getDataSourceToken()], useFactory: typeOrmTransactions },
-        { provide: AUTOCOMMIT, inject: [getDataSourceToken()], useFactory: autocommit },
         { provide: JobsRepository, useValue: new JobsRepository() },
         { provide: FiresRepository, useValue: new FiresRepository() },
         { provide: SinkRepository, useValue: new SinkRepository() },
-        PostgresReadiness,
         CreateJobUseCase,
         GetJobUseCase,
         ListFiresUseCase,

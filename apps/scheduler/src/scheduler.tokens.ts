@@ -1,6 +1,4 @@
-// Injection tokens of the service: its config and the database ports its repositories run on.
+// Injection tokens of the service: its config, and the database ports its repositories run on
+// (declared by the kit's PostgresPersistenceModule, which provides them).
 export const SCHEDULER_CONFIG = Symbol('SCHEDULER_CONFIG');
-// TransactionRunner over the DataSource: one transaction per unit of work.
-export const TRANSACTIONS = Symbol('TRANSACTIONS');
-// SqlExecutor for single autocommit statements.
-export const AUTOCOMMIT = Symbol('AUTOCOMMIT');
+export { AUTOCOMMIT, TRANSACTIONS } from '@suite/service-kit';

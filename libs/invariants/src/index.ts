@@ -4,6 +4,11 @@
 // cannot hide itself from its own check. The last two read what the outside world sees:
 // the events on Kafka, and the money at the card processor traced to orders and tickets.
 export { verifyAuctionInvariants, type AuctionInvariantReport } from './auction';
+export {
+  verifySchedulerInvariants,
+  type SchedulerInvariantOptions,
+  type SchedulerInvariantReport,
+} from './scheduler';
 export { verifyPaymentInvariants, type PaymentInvariantReport } from './payments';
 export { verifyTicketingInvariants, type TicketingViolations } from './ticketing';
 export {

@@ -17,7 +17,6 @@ const INVALID_JOB: Record<JobRequestProblem, string> = {
   'cron-invalid': 'cron is not a cron expression (5 fields, or 6 with seconds first)',
   'cron-never-fires': 'cron has no future time',
   'payload-too-large': `payload must be at most ${MAX_PAYLOAD_BYTES} bytes of JSON`,
-  'payload-has-nul': 'payload must not contain a NUL character',
 };
 
 // Every outcome of every use case that has more than one, and the HTTP answer it gets.

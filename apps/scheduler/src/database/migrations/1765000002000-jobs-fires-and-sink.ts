@@ -18,6 +18,8 @@ export class JobsFiresAndSink1765000002000 implements MigrationInterface {
         status        text        not null default 'active'
                                   check (status in ('active', 'done', 'cancelled')),
         next_fire_at  timestamptz,
+        -- the first time it fires: where the verifier starts counting its schedule
+        first_fire_at timestamptz not null,
         created_at    timestamptz not null default now(),
         cancelled_at  timestamptz,
         check ((schedule_kind = 'once') = (run_at is not null)),

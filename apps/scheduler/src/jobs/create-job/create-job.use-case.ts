@@ -21,8 +21,7 @@ export type JobRequestProblem =
   | 'schedule-ambiguous'
   | 'target-missing'
   | 'target-ambiguous'
-  | 'payload-too-large'
-  | 'payload-has-nul';
+  | 'payload-too-large';
 
 export type CreateJobOutcome =
   | { kind: 'created'; job: JobView }
@@ -82,8 +81,6 @@ export class CreateJobUseCase {
     if (Buffer.byteLength(payloadText) > MAX_PAYLOAD_BYTES) {
       return { kind: 'invalid', problem: 'payload-too-large' };
     }
-    // Postgres's jsonb cannot hold a NUL character.
-    if (payloadText.includes('\\u0000')) return { kind: 'invalid', problem: 'payload-has-nul' };
     const first = firstFire(schedule, nowMs);
     if (!first.ok) return { kind: 'invalid', problem: first.problem };
 

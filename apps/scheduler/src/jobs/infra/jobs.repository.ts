@@ -63,9 +63,9 @@ export class JobsRepository {
   async insert(sql: SqlExecutor, job: NewJob): Promise<Job> {
     const { rows } = await sql.query<JobRow>(
       `insert into jobs (id, partition, schedule_kind, run_at, cron, target_kind, target, payload,
-                         next_fire_at)
+                         next_fire_at, first_fire_at)
        values ($1, $2, $3, to_timestamp($4::float8 / 1000), $5, $6, $7, $8::jsonb,
-               to_timestamp($9::float8 / 1000))
+               to_timestamp($9::float8 / 1000), to_timestamp($9::float8 / 1000))
        returning ${JOB_COLUMNS}`,
       [
         job.id,
