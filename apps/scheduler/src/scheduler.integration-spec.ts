@@ -1,14 +1,18 @@
 import { verifySchedulerInvariants } from '@suite/invariants';
 import {
+  consumeUntil,
   createTestDatabase,
   createTestRedis,
+  createTestTopic,
+  testKafka,
   type TestDatabase,
   type TestRedis,
 } from '@suite/testing';
 import { startSchedulerApp, waitForSink, type SchedulerTestApp } from './testing/scheduler-harness';
 
-// One instance that serves and fires, on its own database: the jobs API end to end, and a
-// one-off and a cron job delivered to the loopback sink once per fire, never early.
+// One instance that serves and fires, on its own database: the jobs API end to end, a one-off
+// and a cron job delivered to the loopback sink once per fire, never early, and a cron job's
+// fires on a Kafka topic.
 describe('scheduler', () => {
   let db: TestDatabase;
   let redis: TestRedis;
@@ -22,6 +26,8 @@ describe('scheduler', () => {
       REDIS_KEY_PREFIX: redis.prefix,
       LEASE_TTL_MS: '1500',
       POLL_MS: '20',
+      // The test topics' names start with "t.".
+      KAFKA_TOPIC_PREFIX: 't.',
     });
   });
 
@@ -93,6 +99,35 @@ describe('scheduler', () => {
       headers: s.headers,
     });
     expect(unknown.statusCode).toBe(404);
+  });
+
+  it('publishes a cron job’s fires on its Kafka topic, each with the fire’s key', async () => {
+    const kafka = testKafka('scheduler-kafka-target');
+    const topic = await createTestTopic(kafka, 'scheduler kafka');
+    const created = await create({ cron: '* * * * * *', topic, payload: { to: 'kafka' } });
+    expect(created.statusCode).toBe(201);
+    const { id } = created.json<{ id: string }>();
+    const seen = await consumeUntil(kafka, topic, {
+      groupId: `${topic}.reader`,
+      decode: (value) =>
+        JSON.parse(value.toString()) as {
+          idempotencyKey: string;
+          jobId: string;
+          scheduledAt: string;
+          payload: unknown;
+        },
+      until: (messages) => messages.length >= 2,
+      timeoutMs: 10_000,
+    });
+    await s.app.inject({ method: 'POST', url: `/jobs/${id}/cancel`, headers: s.headers });
+    for (const message of seen) {
+      expect(message).toEqual({
+        idempotencyKey: `${id}:${message.scheduledAt}`,
+        jobId: id,
+        scheduledAt: expect.stringMatching(/:\d{2}\.000Z$/),
+        payload: { to: 'kafka' },
+      });
+    }
   });
 
   it('answers a job that cannot be made with a 422 that says why', async () => {

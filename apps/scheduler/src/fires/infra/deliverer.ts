@@ -78,16 +78,19 @@ export class Deliverer {
           return;
         }
         try {
-          await this.options.producer.send(
-            topic,
-            batch.map((fire) => {
-              const key = fire.idempotencyKey;
-              return {
-                key: fire.jobId,
-                value: this.body(fire, key),
-                headers: { 'idempotency-key': key },
-              };
-            }),
+          await withTimeout(
+            this.options.timeoutMs,
+            this.options.producer.send(
+              topic,
+              batch.map((fire) => {
+                const key = fire.idempotencyKey;
+                return {
+                  key: fire.jobId,
+                  value: this.body(fire, key),
+                  headers: { 'idempotency-key': key },
+                };
+              }),
+            ),
           );
           outcome.delivered.push(...keys);
         } catch {
@@ -95,5 +98,20 @@ export class Deliverer {
         }
       }),
     );
+  }
+}
+
+// A send that outlasts the delivery timeout counts as failed (it may still land: the key
+// dedupes); kafkajs would otherwise keep retrying an unknown topic and hold the pass up.
+async function withTimeout<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no broker ack within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+    work.catch(() => undefined);
   }
 }
