@@ -196,28 +196,45 @@ function row(cell: Cell): string {
     .trim();
 }
 
-// Every verifier's count in one cell, for the list under the table.
-function verifierLine(cell: Cell): string {
-  const counts = Object.entries(cell.report?.verifiers.violations ?? {});
-  if (counts.length === 0) return `- ${cell.scenario} × ${cell.fault}: no verifiers ran`;
-  return `- ${cell.scenario} × ${cell.fault}: ${counts.map(([name, n]) => `${name} ${n ?? 'unknown'}`).join(', ')}`;
+// Every verifier, named once, and each cell where one of them did not count 0.
+function verifierLines(cells: readonly Cell[]): string[] {
+  const names = [
+    ...new Set(cells.flatMap((c) => Object.keys(c.report?.verifiers.violations ?? {}))),
+  ];
+  const off = cells.flatMap((cell) => {
+    const counts = Object.entries(cell.report?.verifiers.violations ?? {});
+    const bad = counts.filter(([, n]) => n !== 0);
+    if (!cell.report) return [`- ${cell.scenario} × ${cell.fault}: no report, no verifiers`];
+    return bad.length === 0
+      ? []
+      : [
+          `- ${cell.scenario} × ${cell.fault}: ${bad.map(([name, n]) => `${name} ${n ?? 'unknown'}`).join(', ')}`,
+        ];
+  });
+  return [
+    `The verifiers, run after every cell on its databases, Kafka topics and the PSP's charges (${names.length}): ${names.map((n) => `\`${n}\``).join(', ')}.`,
+    '',
+    ...(off.length === 0
+      ? ['Each of them counted 0 in every cell.']
+      : ['Cells where one did not count 0:', '', ...off]),
+  ];
 }
 
-// The new run goes first; the runs already in the file stay below it.
+// The new run goes first, under its own heading; the runs already in the file stay below it.
 function withEarlier(file: string, section: string[]): string {
   const earlier = existsSync(file)
     ? readFileSync(file, 'utf8')
         .replace(/^# Chaos matrix\n+/, '')
-        .replace(/^## /gm, '### ')
         .trim()
     : '';
+  const headed = (text: string) => (text.startsWith('## ') ? text : `## An earlier run\n\n${text}`);
   return [
     '# Chaos matrix',
     '',
+    `## Run of ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+    '',
     ...section,
-    ...(earlier
-      ? ['', '## Earlier runs', '', earlier.replace(/^- date:/, '#### Run\n\n- date:')]
-      : []),
+    ...(earlier ? ['', headed(earlier)] : []),
     '',
   ].join('\n');
 }
@@ -269,9 +286,7 @@ async function main(argv: readonly string[]): Promise<number> {
       '| --- | --- | ---: | ---: | ---: | ---: | --- | --- |',
       ...cells.map(row),
       '',
-      'Every verifier, per cell:',
-      '',
-      ...cells.map(verifierLine),
+      ...verifierLines(cells),
     ]),
   );
   console.log(`\nmatrix: ${file}`);
