@@ -20,32 +20,32 @@ const BEARER = /^Bearer ([^\s]+)$/i;
 // valid token without a scope the route requires (@RequireScopes) is a 403 naming it.
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
+  private readonly rules = new WeakMap<object, WeakMap<object, RouteRule>>();
+
   constructor(
     private readonly reflector: Reflector,
     @Inject(JwtVerifier) private readonly verifier: JwtVerifier,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  // Synchronous for the routes that need no token (health, metrics), so they wait on no
+  // promise; the rest verify the token asynchronously.
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (context.getType() !== 'http') {
       // Kafka handlers carry no bearer token; their messages are trusted by transport.
       return true;
     }
-    const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_ROUTE, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    const required =
-      this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES, [
-        context.getHandler(),
-        context.getClass(),
-      ]) ?? [];
-    if (isPublic === true) {
+    const { isPublic, required } = this.ruleFor(context.getHandler(), context.getClass());
+    if (isPublic) {
       if (required.length > 0) {
         // No caller to check the scopes of: a wiring mistake, so a 500, never an open door.
         throw new Error('@RequireScopes() used on a @Public() route');
       }
       return true;
     }
+    return this.authenticate(context, required);
+  }
+
+  private async authenticate(context: ExecutionContext, required: string[]): Promise<boolean> {
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest & RequestWithUser>();
     const reply = http.getResponse<FastifyReply>();
@@ -75,6 +75,32 @@ export class JwtAuthGuard implements CanActivate {
     request.user = outcome.user;
     return true;
   }
+
+  // Decorators are fixed once the app is built, so each route's rule is read once.
+  private ruleFor(handler: object, controller: object): RouteRule {
+    let byController = this.rules.get(handler);
+    if (byController === undefined) {
+      byController = new WeakMap();
+      this.rules.set(handler, byController);
+    }
+    let rule = byController.get(controller);
+    if (rule === undefined) {
+      const targets = [handler, controller] as Array<() => void>;
+      rule = {
+        isPublic:
+          this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_ROUTE, targets) === true,
+        required:
+          this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES, targets) ?? [],
+      };
+      byController.set(controller, rule);
+    }
+    return rule;
+  }
+}
+
+interface RouteRule {
+  isPublic: boolean;
+  required: string[];
 }
 
 // RFC 6750: a 401 from a bearer-protected resource says so in WWW-Authenticate.

@@ -4,11 +4,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { HttpMetrics, UNMATCHED_ROUTE, type ObservedRequest } from './http-metrics';
 import { SERVICE_LOGGER } from './observability.options';
-import { requestContextOf } from './request-context';
+import type { AccessLogRouteConfig } from './probe-route.decorator';
+import { REQUEST_ID_HEADER, RequestContext, requestContextOf } from './request-context';
 
-// Observes every response in Fastify's onResponse hook rather than in a Nest
-// interceptor, so 404s, guard rejections and body-parser errors are counted and
-// logged too, and the route label is Fastify's route pattern.
+// Enters each request's context in Fastify's onRequest hook, and observes every response
+// in its onResponse hook, rather than in Nest middleware and interceptors: 404s, guard
+// rejections and body-parser errors get a request id and are counted and logged too, the
+// route label is Fastify's route pattern, and no Express-style middleware runs per request.
 @Injectable()
 export class HttpObservationHooks implements OnModuleInit {
   constructor(
@@ -24,12 +26,18 @@ export class HttpObservationHooks implements OnModuleInit {
     if (adapter.getType() !== 'fastify') {
       throw new Error(`ObservabilityModule needs the Fastify adapter, got "${adapter.getType()}"`);
     }
-    adapter
-      .getInstance<FastifyInstance>()
-      .addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done) => {
-        this.record(request, reply);
-        done();
-      });
+    const fastify = adapter.getInstance<FastifyInstance>();
+    // Logs, outgoing calls and the response header all use the same request id; the rest
+    // of the request's handling runs inside its context.
+    fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done) => {
+      const context = requestContextOf(request.raw);
+      void reply.header(REQUEST_ID_HEADER, context.requestId);
+      RequestContext.run(context, done);
+    });
+    fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done) => {
+      this.record(request, reply);
+      done();
+    });
   }
 
   private record(request: FastifyRequest, reply: FastifyReply): void {
@@ -52,6 +60,10 @@ export class HttpObservationHooks implements OnModuleInit {
     };
     if (observed.status >= 500) {
       this.logger.error(line, 'request failed');
+    } else if (
+      (request.routeOptions.config as AccessLogRouteConfig | undefined)?.accessLog === 'debug'
+    ) {
+      this.logger.debug(line, 'request completed');
     } else {
       this.logger.info(line, 'request completed');
     }

@@ -3,10 +3,11 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { DestinationStream } from 'pino';
 import { initServiceApp } from '../app/create-service-app';
 import type { LogLevelName } from '../config/config-vars';
+import { HealthModule } from '../health/health.module';
 import { ObservabilityModule } from './observability.module';
 
-// Log lines are asserted in their own file: nestjs-pino keeps its logger for code
-// outside a request in module state, so the first app of a test file owns it.
+// Log lines are asserted in their own file: Nest's Logger is process-wide, so the last
+// app built in a test file owns what Nest itself logs.
 
 @Controller('probe')
 class ProbeHttpController {
@@ -40,7 +41,10 @@ class CapturedLog implements DestinationStream {
 
 async function bootWith(log: CapturedLog, logLevel: LogLevelName): Promise<NestFastifyApplication> {
   @Module({
-    imports: [ObservabilityModule.forService('payments', { logLevel, destination: log })],
+    imports: [
+      ObservabilityModule.forService('payments', { logLevel, destination: log }),
+      HealthModule.forService('payments'),
+    ],
     controllers: [ProbeHttpController],
   })
   class ProbeAppModule {}
@@ -155,6 +159,22 @@ describe('ObservabilityModule logs', () => {
         msg: 'Nest application successfully started',
       }),
     );
+  });
+
+  it("writes probes' lines at debug, so the default level leaves them out", async () => {
+    await app.inject({ method: 'GET', url: '/health' });
+    await app.inject({ method: 'GET', url: '/metrics' });
+    expect(log.requestLines()).toEqual([]);
+    const verbose = new CapturedLog();
+    const verboseApp = await bootWith(verbose, 'debug');
+    try {
+      await verboseApp.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': 'p' } });
+      expect(verbose.requestLines()).toEqual([
+        expect.objectContaining({ level: 'debug', reqId: 'p', route: '/health', status: 200 }),
+      ]);
+    } finally {
+      await verboseApp.close();
+    }
   });
 
   it('drops request lines below the configured level', async () => {

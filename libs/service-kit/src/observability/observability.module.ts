@@ -1,14 +1,8 @@
-import {
-  Global,
-  Module,
-  RequestMethod,
-  type DynamicModule,
-  type MiddlewareConsumer,
-  type NestModule,
-} from '@nestjs/common';
+import { Global, Inject, Module, type DynamicModule } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { ServiceName } from '@suite/contracts';
-import { Logger as PinoNestLogger, LoggerModule } from 'nestjs-pino';
+import { Logger as PinoNestLogger, type PinoLogger } from 'nestjs-pino';
+import type { Logger } from 'pino';
 import { HttpMetrics } from './http-metrics';
 import { HttpObservationHooks } from './http-observation.hooks';
 import { MetricsHttpController } from './metrics.http.controller';
@@ -18,20 +12,22 @@ import {
   type ObservabilityModuleOptions,
   type ObservabilityOptions,
 } from './observability.options';
-import { RequestContextMiddleware } from './request-context.middleware';
 import { createServiceLogger } from './service-logger';
 import { registerServiceLogger } from './service-logger.registry';
-
-// Every route, in the path syntax of Nest 11 (a bare "*" logs a deprecation warning).
-const ALL_ROUTES = { path: '{*path}', method: RequestMethod.ALL };
 
 // Structured logs, request ids and Prometheus metrics for one service. Global, so any
 // module can inject HttpMetrics to register its own series on the app's registry.
 @Global()
 @Module({})
-export class ObservabilityModule implements NestModule {
-  constructor(adapterHost: HttpAdapterHost, logger: PinoNestLogger) {
-    registerServiceLogger(adapterHost.httpAdapter, logger);
+export class ObservabilityModule {
+  constructor(adapterHost: HttpAdapterHost, @Inject(SERVICE_LOGGER) logger: Logger) {
+    // nestjs-pino's mapping of Nest's logger calls (context, stacks, errors) onto this
+    // app's own pino logger. Not its LoggerModule: that binds a pino-http child logger to
+    // every request, which cost more than the rest of a request's handling; the service
+    // logger tags lines with the request id itself (createServiceLogger). A pino logger
+    // has every method nestjs-pino calls on its PinoLogger.
+    const nestLogger = new PinoNestLogger(logger as unknown as PinoLogger, {});
+    registerServiceLogger(adapterHost.httpAdapter, nestLogger);
   }
 
   static forService(service: ServiceName, options: ObservabilityModuleOptions): DynamicModule {
@@ -39,14 +35,6 @@ export class ObservabilityModule implements NestModule {
     const logger = createServiceLogger(resolved);
     return {
       module: ObservabilityModule,
-      imports: [
-        LoggerModule.forRoot({
-          // Binds a child logger carrying reqId to each request, which Nest's Logger
-          // then uses inside it. The one line per request comes from HttpObservationHooks.
-          pinoHttp: { logger, autoLogging: false, quietReqLogger: true },
-          forRoutes: [ALL_ROUTES],
-        }),
-      ],
       controllers: options.metricsRoute === 'none' ? [] : [MetricsHttpController],
       providers: [
         { provide: OBSERVABILITY_OPTIONS, useValue: resolved },
@@ -57,9 +45,5 @@ export class ObservabilityModule implements NestModule {
       ],
       exports: [HttpMetrics, SERVICE_LOGGER],
     };
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequestContextMiddleware).forRoutes(ALL_ROUTES);
   }
 }
