@@ -222,3 +222,88 @@ describe('JwtVerifier.verifyFor: one verification per request', () => {
     await expect(second).resolves.toMatchObject({ ok: true, user: { userId: 'user-10' } });
   });
 });
+
+describe('JwtVerifier: a token verified once', () => {
+  const started = Date.parse('2026-11-30T12:00:00Z');
+  const options = {
+    publicKeyPem: keys.publicKeyPem,
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    // Short, so that a token outlives its maximum age within its expiry.
+    maxTokenAgeSeconds: 120,
+  };
+
+  beforeEach(() => {
+    // Only the clock: jose's promises and the crypto calls run as usual.
+    jest.useFakeTimers({
+      now: started,
+      doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate', 'setTimeout', 'setInterval'],
+    });
+  });
+
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('gets the answer a fresh verification would give, whenever it is used again', async () => {
+    const remembering = new JwtVerifier(options);
+    const longLived = await signer({ now: () => started }).sign(
+      { userId: 'user-5', scopes: ['orders:read'] },
+      { ttlSeconds: 3_600 },
+    );
+    const shortLived = await signer({ now: () => started }).sign(
+      { userId: 'user-6' },
+      { ttlSeconds: 60 },
+    );
+    await expect(remembering.verify(longLived)).resolves.toMatchObject({ ok: true });
+    await expect(remembering.verify(shortLived)).resolves.toMatchObject({ ok: true });
+    // Before the issue time (a clock stepped back), within the tolerance, past the short
+    // token's expiry, past the maximum age, past the long token's expiry.
+    const answers: string[] = [];
+    for (const offsetSeconds of [-600, -3, 30, 64, 66, 124, 126, 3_700]) {
+      jest.setSystemTime(started + offsetSeconds * 1_000);
+      for (const token of [longLived, shortLived]) {
+        const fresh = await new JwtVerifier(options).verify(token);
+        await expect(remembering.verify(token)).resolves.toEqual(fresh);
+        answers.push(fresh.ok ? 'ok' : fresh.reason);
+      }
+    }
+    // Every kind of time-based refusal was met on the way.
+    expect(new Set(answers)).toEqual(
+      new Set([
+        'ok',
+        'token is issued in the future',
+        'token has expired',
+        'token is older than the accepted maximum age',
+      ]),
+    );
+  });
+
+  it('still refuses an edited copy of a token it has accepted', async () => {
+    const remembering = new JwtVerifier(options);
+    const token = await signer({ now: () => started }).sign({ userId: 'user-7', scopes: [] });
+    await expect(remembering.verify(token)).resolves.toMatchObject({ ok: true });
+    const [header, , signature] = token.split('.');
+    const forged = [
+      header,
+      base64url({ sub: 'admin', scope: 'ops:admin', iss: ISSUER, aud: AUDIENCE }),
+      signature,
+    ].join('.');
+    await expect(remembering.verify(forged)).resolves.toEqual({
+      ok: false,
+      reason: 'token signature is invalid',
+    });
+  });
+
+  it('hands out a copy of the user, so one request cannot change the next one', async () => {
+    const remembering = new JwtVerifier(options);
+    const token = await signer({ now: () => started }).sign({ userId: 'user-8', scopes: ['a'] });
+    const first = await remembering.verify(token);
+    if (!first.ok) throw new Error(first.reason);
+    first.user.scopes.push('ops:admin');
+    await expect(remembering.verify(token)).resolves.toEqual({
+      ok: true,
+      user: { userId: 'user-8', scopes: ['a'] },
+    });
+  });
+});

@@ -22,6 +22,18 @@ const DEFAULT_CLOCK_TOLERANCE_SECONDS = 5;
 // One day: the longest life the development signer can give a token.
 export const DEFAULT_MAX_TOKEN_AGE_SECONDS = 86_400;
 const JWS_COMPACT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+// Tokens whose signature was checked, most recently verified last. A client sends the same
+// token with every request until it expires, and an ES256 verification costs more than the
+// rest of a request's handling.
+const VERIFIED_TOKENS_KEPT = 10_000;
+
+// What a cached token still has to pass on every use: the checks that depend on the time.
+interface VerifiedToken {
+  user: AuthenticatedUser;
+  exp: number;
+  iat: number;
+  nbf: number | undefined;
+}
 
 // Verifies ES256 tokens with the public key only. Framework-free, so the gateway and
 // a service's guard share it.
@@ -37,6 +49,10 @@ export class JwtVerifier {
     object,
     { token: string; outcome: Promise<VerifyOutcome> }
   >();
+
+  // The signature, algorithm, issuer, audience and subject of a token never change, so they
+  // are checked once; exp, nbf and the token's age are checked against the clock each time.
+  private readonly verified = new Map<string, VerifiedToken>();
 
   constructor(options: JwtVerifierOptions) {
     this.key = es256PublicKey(options.publicKeyPem);
@@ -57,6 +73,15 @@ export class JwtVerifier {
   }
 
   async verify(token: string): Promise<VerifyOutcome> {
+    const known = this.verified.get(token);
+    if (known !== undefined) {
+      const reason = this.timeRejection(known, Math.floor(Date.now() / 1000));
+      // A copy: the caller may not change what the next request is given.
+      if (reason === undefined)
+        return { ok: true, user: { ...known.user, scopes: [...known.user.scopes] } };
+      this.verified.delete(token);
+      return { ok: false, reason };
+    }
     if (!JWS_COMPACT.test(token)) {
       return { ok: false, reason: 'token is malformed' };
     }
@@ -78,7 +103,38 @@ export class JwtVerifier {
     if (typeof payload.sub !== 'string' || payload.sub.length === 0) {
       return { ok: false, reason: 'token has no subject' };
     }
-    return { ok: true, user: { userId: payload.sub, scopes: scopesOf(payload['scope']) } };
+    const user = { userId: payload.sub, scopes: scopesOf(payload['scope']) };
+    this.remember(token, {
+      user: { ...user, scopes: [...user.scopes] },
+      // jose has just checked that both are numbers (exp and iat are required claims).
+      exp: payload.exp as number,
+      iat: payload.iat as number,
+      nbf: payload.nbf,
+    });
+    return { ok: true, user };
+  }
+
+  private remember(token: string, entry: VerifiedToken): void {
+    if (this.verified.size >= VERIFIED_TOKENS_KEPT) {
+      // The least recently verified one goes: Map keeps insertion order.
+      const oldest = this.verified.keys().next();
+      if (oldest.done !== true) this.verified.delete(oldest.value);
+    }
+    this.verified.set(token, entry);
+  }
+
+  // jose's time checks, with its tolerance, for a token whose signature was already checked.
+  // All four are checked again: a clock stepped back can make nbf or iat fail.
+  private timeRejection(token: VerifiedToken, now: number): string | undefined {
+    const tolerance = this.clockToleranceSeconds;
+    if (token.nbf !== undefined && token.nbf > now + tolerance) return 'token is not valid yet';
+    if (token.exp <= now - tolerance) return 'token has expired';
+    const age = now - token.iat;
+    if (age - tolerance > this.maxTokenAgeSeconds) {
+      return 'token is older than the accepted maximum age';
+    }
+    if (age < -tolerance) return 'token is issued in the future';
+    return undefined;
   }
 }
 
