@@ -9,7 +9,6 @@ import {
   type TransactionRunner,
 } from '@suite/coordination';
 import type { TicketingConfig } from '../../config/ticketing.config';
-import { EventsRepository } from '../../events/infra/events.repository';
 import { SeatsRepository } from '../../events/infra/seats.repository';
 import { emitEvent, outboxWriteOptions } from '../../checkout/infra/ticketing-events';
 import {
@@ -22,6 +21,7 @@ import {
 import { holdScope, seatFence, type Hold } from '../domain/hold';
 import { toHoldView, type HoldView } from '../domain/hold.view';
 import { HoldsRepository } from '../infra/holds.repository';
+import { SeatCatalogue } from '../infra/seat-catalogue';
 import { SeatLeases } from '../infra/seat-leases';
 
 export interface PlaceHoldCommand {
@@ -54,27 +54,27 @@ export class PlaceHoldUseCase {
     @Inject(TRANSACTIONS) private readonly tx: TransactionRunner,
     @Inject(AUTOCOMMIT) private readonly sql: SqlExecutor,
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly events: EventsRepository,
     private readonly seats: SeatsRepository,
     private readonly holds: HoldsRepository,
     private readonly leases: SeatLeases,
   ) {}
 
+  private readonly catalogue = new SeatCatalogue();
+
   async execute(command: PlaceHoldCommand): Promise<PlaceHoldResult> {
-    const { eventId, seatIds, userId } = command;
+    const { eventId, seatIds } = command;
     if (seatIds.length > this.config.MAX_SEATS_PER_HOLD) {
       return { kind: 'too-many-seats', max: this.config.MAX_SEATS_PER_HOLD };
     }
     if (new Set(seatIds).size !== seatIds.length) return { kind: 'duplicate-seats' };
-    if (!(await this.events.find(this.sql, eventId))) return { kind: 'event-not-found', eventId };
-    const statuses = await this.seats.statuses(this.sql, eventId, seatIds);
-    const unknown = seatIds.filter((id) => !statuses.has(id));
+    // From memory after the event's first hold: a buyer who loses the seat to someone else
+    // costs Postgres nothing, not even a read.
+    const known = await this.catalogue.seatsOf(this.sql, eventId);
+    if (known === undefined) return { kind: 'event-not-found', eventId };
+    const unknown = seatIds.filter((id) => !known.has(id));
     if (unknown.length > 0) return { kind: 'unknown-seats', eventId, seatIds: unknown };
-    const sold = seatIds.filter((id) => statuses.get(id) === 'sold');
-    if (sold.length > 0) return { kind: 'seats-taken', seatIds: sold };
-    // Early answer without taking any lease; the decision is made again under the lock.
-    const over = await this.overCap(this.sql, userId, eventId, seatIds.length);
-    if (over) return over;
+    // Sold seats and the user's held-seat cap are decided in the transaction that records
+    // the hold, under its locks; a hold refused there gives its leases back at once.
     return this.config.HOLD_MECHANISM === 'naive'
       ? this.placeNaive(command)
       : this.placeFenced(command);
