@@ -19,6 +19,7 @@ const PROFILE = process.argv.includes('--profile');
 const REQUESTS = Number(args[0] ?? 2_000);
 const CONNECTIONS = Number(args[1] ?? 32);
 const WARMUP = 300;
+const IDLE_SAMPLE_MS = 5_000;
 const USERS = 400;
 // Targets: at least 0.8x the service's throughput and at most 2 ms added at p50.
 const TARGET_RATIO = 0.8;
@@ -138,6 +139,16 @@ async function main(): Promise<void> {
     ticketing: running('ticketing')?.pid ?? 0,
     auction: running('auction')?.pid ?? 0,
   };
+  // Each process' CPU while idle (timers, pollers, relays), taken out of the per-request
+  // figures.
+  const idleFrom = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuMs(pid)]));
+  await new Promise((r) => setTimeout(r, IDLE_SAMPLE_MS));
+  const idleMsPerS = Object.fromEntries(
+    Object.entries(pids).map(([k, pid]) => [
+      k,
+      (cpuMs(pid) - (idleFrom[k] ?? 0)) / (IDLE_SAMPLE_MS / 1000),
+    ]),
+  );
   const measured: Measured[] = [];
   const measure = async (name: string, run: () => Promise<CannonResult>) => {
     console.log(`\n${name}: ${REQUESTS} requests, ${CONNECTIONS} connections`);
@@ -145,7 +156,10 @@ async function main(): Promise<void> {
     const result = await run();
     const done = result['2xx'] + result.non2xx;
     const cpuMsPerRequest = Object.fromEntries(
-      Object.entries(pids).map(([k, pid]) => [k, (cpuMs(pid) - (before[k] ?? 0)) / done]),
+      Object.entries(pids).map(([k, pid]) => [
+        k,
+        (cpuMs(pid) - (before[k] ?? 0) - (idleMsPerS[k] ?? 0) * result.duration) / done,
+      ]),
     );
     console.log(
       `  ${rate(result).toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, 2xx ${result['2xx']}, non-2xx ${result.non2xx}, errors ${result.errors + result.timeouts}; CPU ms/request ${JSON.stringify(cpuMsPerRequest)}`,
@@ -187,7 +201,7 @@ async function main(): Promise<void> {
 
 ${runContext()}
 - load: autocannon, ${REQUESTS} requests per scenario after ${WARMUP} warm-up requests per target, ${CONNECTIONS} connections, ${USERS} users; a hold takes one fresh seat, bids rise by 2 on one auction per scenario
-- CPU ms/req: user + system time of the process over the scenario (from /proc), divided by the requests answered; the gateway's column is non-zero only where it served
+- CPU ms/req: user + system time of the process over the scenario (from /proc), less its idle rate measured over ${IDLE_SAMPLE_MS / 1000} s before the scenarios, divided by the requests answered
 - through the gateway: JWT check, per-user rate limits in Redis, the proxy to the service (which checks the token again)${profiled ? '; a second gateway from the same bundle and environment, under `node --cpu-prof`' : ''}
 
 ${table}
