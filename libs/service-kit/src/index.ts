@@ -72,6 +72,7 @@ export type { CreateRedisClientOptions } from './redis/create-redis-client';
 export { HttpMetrics, UNMATCHED_ROUTE } from './observability/http-metrics';
 export type { ObservedRequest } from './observability/http-metrics';
 export { ObservabilityModule } from './observability/observability.module';
+export { DebugAccessLog } from './observability/debug-access-log.decorator';
 export { SERVICE_LOGGER } from './observability/observability.options';
 export type { ObservabilityModuleOptions } from './observability/observability.options';
 export {
