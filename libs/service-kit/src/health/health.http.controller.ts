@@ -1,7 +1,7 @@
 import { Controller, Get, HttpStatus, Inject, Logger, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/public.decorator';
-import { ProbeRoute } from '../observability/probe-route.decorator';
+import { DebugAccessLog } from '../observability/debug-access-log.decorator';
 import { HEALTH_OPTIONS, type HealthOptions } from './health.options';
 import { ReadinessRegistry, type CheckState } from './readiness.registry';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
@@ -46,7 +46,7 @@ export class HealthHttpController {
   // Liveness: the process is up and serving HTTP. It checks no dependency, so an
   // outage of Postgres or Redis does not get every instance restarted at once.
   @Get()
-  @ProbeRoute()
+  @DebugAccessLog()
   @ApiOkResponse({ schema: LIVENESS_SCHEMA })
   live(): LivenessBody {
     return { status: 'ok', service: this.options.service };
@@ -56,7 +56,7 @@ export class HealthHttpController {
   // answer names each dependency ok or down and nothing more: a driver's error carries
   // addresses and versions, so it goes to the log.
   @Get('ready')
-  @ProbeRoute()
+  @DebugAccessLog()
   @ApiOkResponse({ description: 'Every dependency answers', schema: READINESS_SCHEMA })
   @ApiServiceUnavailableResponse({
     description: 'A dependency does not answer; checks says which (the reason is logged)',

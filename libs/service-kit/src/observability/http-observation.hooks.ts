@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { HttpMetrics, UNMATCHED_ROUTE, type ObservedRequest } from './http-metrics';
 import { SERVICE_LOGGER } from './observability.options';
-import type { AccessLogRouteConfig } from './probe-route.decorator';
+import type { AccessLogRouteConfig } from './debug-access-log.decorator';
 import { REQUEST_ID_HEADER, RequestContext, requestContextOf } from './request-context';
 
 // Enters each request's context in Fastify's onRequest hook, and observes every response

@@ -22,10 +22,18 @@ export function createRedisClient(options: CreateRedisClientOptions): RedisClien
   return new Cluster(clusterNodes.map(parseSeed), clusterOptions(url, redisOptions));
 }
 
-// keyPrefix, lazyConnect, enableOfflineQueue and retryStrategy belong to the Cluster itself
-// (each node's connection is managed by it); everything else applies to every node.
+// keyPrefix, lazyConnect, enableOfflineQueue, enableAutoPipelining and retryStrategy belong
+// to the Cluster itself (each node's connection is managed by it); everything else applies
+// to every node.
 function clusterOptions(url: string, options: RedisOptions): ClusterOptions {
-  const { keyPrefix, lazyConnect, enableOfflineQueue, retryStrategy, ...perNode } = options;
+  const {
+    keyPrefix,
+    lazyConnect,
+    enableOfflineQueue,
+    enableAutoPipelining,
+    retryStrategy,
+    ...perNode
+  } = options;
   // A brace in the prefix would open a hash tag of its own: every key of the service on one
   // slot, or the library's tags cut short. Refused rather than silently unbalanced.
   if (keyPrefix !== undefined && /[{}]/.test(keyPrefix)) {
@@ -47,6 +55,7 @@ function clusterOptions(url: string, options: RedisOptions): ClusterOptions {
   if (keyPrefix !== undefined) cluster.keyPrefix = keyPrefix;
   if (lazyConnect !== undefined) cluster.lazyConnect = lazyConnect;
   if (enableOfflineQueue !== undefined) cluster.enableOfflineQueue = enableOfflineQueue;
+  if (enableAutoPipelining !== undefined) cluster.enableAutoPipelining = enableAutoPipelining;
   // The same contract (attempt number in, delay or null out), applied to the whole cluster.
   if (retryStrategy !== undefined) cluster.clusterRetryStrategy = retryStrategy;
   return cluster;

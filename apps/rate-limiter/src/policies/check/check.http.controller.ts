@@ -1,6 +1,13 @@
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { answerOf, ApiErrors, type AuthenticatedUser, CurrentUser, send } from '@suite/service-kit';
+import {
+  answerOf,
+  ApiErrors,
+  type AuthenticatedUser,
+  CurrentUser,
+  DebugAccessLog,
+  send,
+} from '@suite/service-kit';
 import type { FastifyReply } from 'fastify';
 import { HTTP_ANSWERS } from '../../http/rate-limiter.answers';
 import { CheckDecisionResponse } from '../../http/rate-limiter.responses';
@@ -16,6 +23,10 @@ export class CheckHttpController {
 
   @Post()
   @HttpCode(200)
+  // One decision per request the caller serves: the caller logs that request, and
+  // rate_limit_decisions_total counts every decision, so a line each would only double the
+  // log. A failure is still logged at error.
+  @DebugAccessLog()
   @ApiOkResponse({ description: 'Admitted', type: CheckDecisionResponse })
   @ApiResponse({ status: 429, description: 'Denied', type: CheckDecisionResponse })
   @ApiErrors({
