@@ -11,8 +11,7 @@
 //
 // --profile <service> starts that service under `node --cpu-prof`; the profile is written
 // to .local/profiles/ when the service stops.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { SERVICE_NAMES, type ServiceName } from '@suite/contracts';
@@ -20,13 +19,14 @@ import { generateEs256KeyPair } from '@suite/service-kit';
 import {
   ENDPOINTS_FILE,
   forkTs,
-  freePort,
+  freePorts,
   killAndWait,
   nextMessage,
   parseEndpointsFile,
   uniqueName,
 } from '@suite/testing';
 import { autocannon, rate } from '../lib/autocannon';
+import { startLoggedService, type LoggedService } from './logged-service';
 import { libraryVersion, runContext, workspaceRoot, writeResults } from '../lib/results';
 
 const arg = (name: string) => {
@@ -59,35 +59,25 @@ const keys = generateEs256KeyPair();
 const PREFIX = `bench-chassis-${process.pid}:`;
 const WITH_DATABASE: ServiceName[] = ['psp-simulator', 'payments', 'ticketing', 'auction'];
 
-interface Target {
-  name: string;
-  url: string;
-  stop(): Promise<void>;
-}
+type Target = LoggedService;
 
 // Each service on its own scratch database, with every Kafka consumer and background relay
 // that could join the shared stack's consumer groups turned off. Health, metrics, auth and
 // logging are exactly as they ship.
 function environment(
   service: ServiceName,
-  port: number,
   database: string,
   metricsPort: number,
-): NodeJS.ProcessEnv {
+): Record<string, string> {
   const common = {
-    PATH: process.env['PATH'],
-    HOME: process.env['HOME'],
-    HOST: '127.0.0.1',
-    PORT: String(port),
     LOG_LEVEL: 'info',
     REDIS_URL: need('REDIS_URL'),
     REDIS_KEY_PREFIX: PREFIX,
     KAFKA_BROKERS: need('KAFKA_BROKERS'),
     JWT_PUBLIC_KEY: keys.publicKeyPem,
-    SWC_NODE_PROJECT: join(workspaceRoot, `apps/${service}/tsconfig.json`),
   };
   const nowhere = 'http://127.0.0.1:9';
-  const specific: Record<ServiceName, Record<string, string>> = {
+  const specific: Partial<Record<ServiceName, Record<string, string>>> = {
     'psp-simulator': { DATABASE_URL: database, PSP_CALLBACK_ORIGINS: nowhere },
     payments: {
       DATABASE_URL: database,
@@ -107,49 +97,18 @@ function environment(
       METRICS_PORT: String(metricsPort),
     },
   };
-  return { ...common, ...specific[service] };
+  const own = specific[service];
+  if (own === undefined) throw new Error(`no benchmark settings for ${service} yet`);
+  return { ...common, ...own };
 }
 
-async function waitReady(url: string, child: ChildProcess, name: string): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} at start`);
-    const ok = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(1_000) }).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`${name} was not ready within 90 s`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-async function startService(service: ServiceName, database: string): Promise<Target> {
-  const port = await freePort();
-  const logs = join(workspaceRoot, '.local/logs');
-  const profiles = join(workspaceRoot, '.local/profiles');
-  mkdirSync(logs, { recursive: true });
-  mkdirSync(profiles, { recursive: true });
-  const out = openSync(join(logs, `chassis-bench-${service}.log`), 'w');
-  const profile = PROFILE === service ? ['--cpu-prof', '--cpu-prof-dir', profiles] : [];
-  const child = spawn(
-    process.execPath,
-    [...profile, '-r', '@swc-node/register', `apps/${service}/src/main.ts`],
-    {
-      cwd: workspaceRoot,
-      env: environment(service, port, database, await freePort()),
-      stdio: ['ignore', out, out],
-    },
-  );
-  const url = `http://127.0.0.1:${port}`;
-  const stop = () => killAndWait(child, 'SIGTERM');
-  try {
-    await waitReady(url, child, service);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return { name: service, url, stop };
+async function startService(service: ServiceName, database: string): Promise<LoggedService> {
+  const [port, metricsPort] = await freePorts(2);
+  return startLoggedService(service, environment(service, database, metricsPort as number), {
+    port: port as number,
+    logName: `chassis-bench-${service}`,
+    profile: PROFILE === service,
+  });
 }
 
 async function measure(url: string, seconds: number): Promise<number> {
