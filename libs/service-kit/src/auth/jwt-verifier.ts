@@ -27,6 +27,11 @@ const JWS_COMPACT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 // rest of a request's handling.
 const VERIFIED_TOKENS_KEPT = 10_000;
 
+interface RequestOutcome {
+  token: string;
+  outcome: Promise<VerifyOutcome>;
+}
+
 // What a cached token still has to pass on every use: the checks that depend on the time.
 interface VerifiedToken {
   user: AuthenticatedUser;
@@ -43,12 +48,10 @@ export class JwtVerifier {
   private readonly audience: string | string[];
   private readonly clockToleranceSeconds: number;
   private readonly maxTokenAgeSeconds: number;
-  // The outcome for each request still in flight, so that two checks on one request (the
-  // gateway's anonymous limit, then the route's guard) verify the signature once.
-  private readonly perRequest = new WeakMap<
-    object,
-    { token: string; outcome: Promise<VerifyOutcome> }
-  >();
+  // The outcome for each request in flight is kept on the request object (under a symbol of
+  // this verifier's), so that two checks on one request (the gateway's anonymous limit, then
+  // the route's guard) verify once. A WeakMap entry per request made every GC slower.
+  private readonly perRequest = Symbol('JwtVerifier.outcome');
 
   // The signature, algorithm, issuer, audience and subject of a token never change, so they
   // are checked once; exp, nbf and the token's age are checked against the clock each time.
@@ -63,12 +66,13 @@ export class JwtVerifier {
   }
 
   // verify(), once per request and token: a second call for the same request object and the
-  // same token gets the first call's outcome. The entry goes when the request is collected.
+  // same token gets the first call's outcome. The entry goes with the request.
   verifyFor(request: object, token: string): Promise<VerifyOutcome> {
-    const cached = this.perRequest.get(request);
+    const holder = request as Record<symbol, RequestOutcome | undefined>;
+    const cached = holder[this.perRequest];
     if (cached?.token === token) return cached.outcome;
     const outcome = this.verify(token);
-    this.perRequest.set(request, { token, outcome });
+    holder[this.perRequest] = { token, outcome };
     return outcome;
   }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Logger } from 'pino';
+import type { Level, Logger } from 'pino';
 import { HttpMetrics, UNMATCHED_ROUTE, type ObservedRequest } from './http-metrics';
 import { SERVICE_LOGGER } from './observability.options';
 import type { AccessLogRouteConfig } from './debug-access-log.decorator';
@@ -48,6 +48,14 @@ export class HttpObservationHooks implements OnModuleInit {
       durationMs: reply.elapsedTime,
     };
     this.metrics.observe(observed);
+    const level: Level =
+      observed.status >= 500
+        ? 'error'
+        : (request.routeOptions.config as AccessLogRouteConfig | undefined)?.accessLog === 'debug'
+          ? 'debug'
+          : 'info';
+    // A line below the level is not even built.
+    if (!this.logger.isLevelEnabled(level)) return;
     // One line per request. The path is logged without its query string; headers and
     // bodies are not logged at all.
     const line = {
@@ -58,14 +66,6 @@ export class HttpObservationHooks implements OnModuleInit {
       status: observed.status,
       durationMs: Math.round(observed.durationMs * 1000) / 1000,
     };
-    if (observed.status >= 500) {
-      this.logger.error(line, 'request failed');
-    } else if (
-      (request.routeOptions.config as AccessLogRouteConfig | undefined)?.accessLog === 'debug'
-    ) {
-      this.logger.debug(line, 'request completed');
-    } else {
-      this.logger.info(line, 'request completed');
-    }
+    this.logger[level](line, level === 'error' ? 'request failed' : 'request completed');
   }
 }

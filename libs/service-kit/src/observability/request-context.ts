@@ -107,15 +107,17 @@ export function requestContextFromHeaders(headers: HeaderBag): RequestContextVal
   return { requestId: usableId ?? fresh, traceId: fresh.replace(/-/g, ''), traceFlags: '00' };
 }
 
-// Resolved once per incoming request and shared by Fastify's request id, the log
-// middleware, the context middleware and the response hook, whichever asks first.
-const contextByRequest = new WeakMap<object, RequestContextValue>();
+// Resolved once per incoming request and shared by Fastify's request id, the context hook,
+// the response hook and the log line, whichever asks first. Kept on the request object
+// itself: a WeakMap entry per request made every garbage collection slower.
+const CONTEXT = Symbol('suite.requestContext');
 
 export function requestContextOf(request: { headers: HeaderBag }): RequestContextValue {
-  let context = contextByRequest.get(request);
+  const holder = request as { headers: HeaderBag; [CONTEXT]?: RequestContextValue };
+  let context = holder[CONTEXT];
   if (context === undefined) {
     context = requestContextFromHeaders(request.headers);
-    contextByRequest.set(request, context);
+    holder[CONTEXT] = context;
   }
   return context;
 }
