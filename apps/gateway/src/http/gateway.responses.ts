@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 
 export class ErrorResponse {
-  @ApiProperty({ example: 429 })
+  @ApiProperty({ type: 'integer', example: 429 })
   statusCode!: number;
 
   @ApiProperty({ example: 'Too Many Requests' })

@@ -4,11 +4,14 @@ import { ApiProperty } from '@nestjs/swagger';
 
 export class PaymentResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ example: 'captured' }) status!: string;
-  @ApiProperty({ example: 5000 }) amountMinor!: number;
+  @ApiProperty({
+    enum: ['pending', 'processing', 'captured', 'failed', 'partially_refunded', 'refunded'],
+  })
+  status!: string;
+  @ApiProperty({ type: 'integer', example: 5000 }) amountMinor!: number;
   @ApiProperty({ example: 'EUR' }) currency!: string;
   @ApiProperty() merchantReference!: string;
-  @ApiProperty({ example: 0 }) refundedMinor!: number;
+  @ApiProperty({ type: 'integer', example: 0 }) refundedMinor!: number;
   @ApiProperty({ type: String, nullable: true }) failureReason!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }

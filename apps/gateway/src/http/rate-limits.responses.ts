@@ -5,17 +5,19 @@ import { RATE_LIMIT_DESCRIPTOR_JSON_SCHEMA } from '@suite/contracts';
 // OpenAPI document.
 
 export class RateLimitPolicyResult {
-  @ApiProperty({ description: 'Index of the descriptor this policy matched' }) descriptor!: number;
+  @ApiProperty({ type: 'integer', description: 'Index of the descriptor this policy matched' })
+  descriptor!: number;
   @ApiProperty({ example: 'api.per-user' }) policy!: string;
-  @ApiProperty({ example: 'sliding-log' }) algorithm!: string;
+  @ApiProperty({ enum: ['sliding-log', 'sliding-counter', 'gcra', 'fixed-window'] })
+  algorithm!: string;
   @ApiProperty() allowed!: boolean;
-  @ApiProperty() limit!: number;
-  @ApiProperty() windowMs!: number;
-  @ApiProperty() remaining!: number;
-  @ApiProperty() resetMs!: number;
-  @ApiProperty() retryAfterMs!: number;
+  @ApiProperty({ type: 'integer' }) limit!: number;
+  @ApiProperty({ type: 'integer' }) windowMs!: number;
+  @ApiProperty({ type: 'integer' }) remaining!: number;
+  @ApiProperty({ type: 'integer' }) resetMs!: number;
+  @ApiProperty({ type: 'integer' }) retryAfterMs!: number;
   @ApiProperty({ enum: ['redis', 'fallback', 'failure-policy'] }) source!: string;
-  @ApiProperty() nowMs!: number;
+  @ApiProperty({ type: 'integer' }) nowMs!: number;
 }
 
 // 200 when admitted, 429 when denied, with this body either way.
@@ -23,13 +25,13 @@ export class RateLimitDecisionResponse {
   @ApiProperty() allowed!: boolean;
   @ApiProperty({ type: String, nullable: true, description: 'The deciding policy' })
   policy!: string | null;
-  @ApiProperty({ type: Number, nullable: true }) remaining!: number | null;
-  @ApiProperty() resetMs!: number;
-  @ApiProperty() retryAfterMs!: number;
+  @ApiProperty({ type: 'integer', nullable: true }) remaining!: number | null;
+  @ApiProperty({ type: 'integer' }) resetMs!: number;
+  @ApiProperty({ type: 'integer' }) retryAfterMs!: number;
   @ApiProperty({ type: String, nullable: true, enum: ['redis', 'fallback', 'failure-policy'] })
   source!: string | null;
   @ApiProperty({ example: 'within limit (100 per 60000 ms)' }) reason!: string;
-  @ApiProperty({ type: Number, nullable: true }) nowMs!: number | null;
+  @ApiProperty({ type: 'integer', nullable: true }) nowMs!: number | null;
   @ApiProperty({ description: 'Identifies the policy file in force' }) policiesHash!: string;
   @ApiProperty({ type: [RateLimitPolicyResult] }) results!: RateLimitPolicyResult[];
   @ApiProperty({
@@ -46,13 +48,14 @@ export class RateLimitUsageEntry {
   @ApiProperty(RATE_LIMIT_DESCRIPTOR_JSON_SCHEMA)
   descriptor!: Record<string, string>;
   @ApiProperty({ type: String, nullable: true, example: 'api.per-user' }) policy!: string | null;
-  @ApiPropertyOptional() algorithm?: string;
-  @ApiPropertyOptional() limit?: number;
-  @ApiPropertyOptional() windowMs?: number;
-  @ApiPropertyOptional() used?: number;
-  @ApiPropertyOptional() remaining?: number;
-  @ApiPropertyOptional() resetMs?: number;
-  @ApiPropertyOptional() nowMs?: number;
+  @ApiPropertyOptional({ enum: ['sliding-log', 'sliding-counter', 'gcra', 'fixed-window'] })
+  algorithm?: string;
+  @ApiPropertyOptional({ type: 'integer' }) limit?: number;
+  @ApiPropertyOptional({ type: 'integer' }) windowMs?: number;
+  @ApiPropertyOptional({ type: 'integer' }) used?: number;
+  @ApiPropertyOptional({ type: 'integer' }) remaining?: number;
+  @ApiPropertyOptional({ type: 'integer' }) resetMs?: number;
+  @ApiPropertyOptional({ type: 'integer' }) nowMs?: number;
 }
 
 export class RateLimitUsageResponse {

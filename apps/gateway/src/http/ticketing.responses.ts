@@ -70,7 +70,18 @@ export class OrderResponse {
   @ApiProperty({ type: 'integer' }) amountMinor!: number;
   @ApiProperty({ example: 'EUR' }) currency!: string;
   @ApiProperty({ type: [TicketResponse] }) tickets!: TicketResponse[];
-  @ApiPropertyOptional({ description: 'Only on a failed order or one that needs attention' })
+  @ApiPropertyOptional({
+    enum: [
+      'hold-not-valid',
+      'payment-declined',
+      'payment-unavailable',
+      'seats-unavailable',
+      'checkout-timed-out',
+      'checkout-failed',
+      'needs-attention',
+    ],
+    description: 'Only on a failed order or one that needs attention',
+  })
   reason?: string;
   @ApiPropertyOptional() reasonMessage?: string;
 }

@@ -2,6 +2,7 @@ import { Controller, Req, Res } from '@nestjs/common';
 import {
   ApiBody,
   ApiCreatedResponse,
+  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiResponse,
@@ -27,6 +28,12 @@ const KEY_REUSED = {
   type: ErrorResponse,
 };
 
+// Payments' back-office API: a shopper pays and is refunded through a checkout, never here.
+const BACK_OFFICE = {
+  description: 'The token lacks the payments:write scope',
+  type: ErrorResponse,
+};
+
 // The payments routes. Both money routes carry an Idempotency-Key, which payments
 // stores with the payment and uses to answer retries with the first result.
 @ApiTags('payments')
@@ -48,6 +55,7 @@ export class PaymentsHttpController {
     type: ErrorResponse,
   })
   @ApiUnprocessableEntityResponse(KEY_REUSED)
+  @ApiForbiddenResponse(BACK_OFFICE)
   async createPayment(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const outcome = await this.relay.forward(ROUTES.createPayment, request);
     await send(reply, answerOf(HTTP_ANSWERS.proxy, outcome));
@@ -57,7 +65,14 @@ export class PaymentsHttpController {
   @ApiBody({ type: RefundPaymentRequest, required: false })
   @ApiCreatedResponse({ type: RefundResponse })
   @ApiNotFoundResponse({ type: ErrorResponse })
+  @ApiResponse({
+    status: 409,
+    description:
+      'The payment cannot be refunded, the card processor refused, or a request with this key is still in progress',
+    type: ErrorResponse,
+  })
   @ApiUnprocessableEntityResponse(KEY_REUSED)
+  @ApiForbiddenResponse(BACK_OFFICE)
   async refundPayment(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const outcome = await this.relay.forward(ROUTES.refundPayment, request);
     await send(reply, answerOf(HTTP_ANSWERS.proxy, outcome));

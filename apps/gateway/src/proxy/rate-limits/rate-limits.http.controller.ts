@@ -2,12 +2,14 @@ import { Controller, Inject, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
+  ApiExtraModels,
   ApiForbiddenResponse,
   ApiOkResponse,
   ApiQuery,
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnprocessableEntityResponse,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import { DESCRIPTOR_PARAM_PATTERN, RATE_LIMIT_DOMAIN_NAME } from '@suite/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -48,13 +50,21 @@ export class RateLimitsHttpController {
     this.ownDomain = config.RATE_LIMITS.domain;
   }
 
+  // Listed above ProxyRoute, so that it replaces the route's plain 429: here the answer is
+  // either the rate limiter's denial or the gateway's own limit.
+  @ApiTooManyRequestsResponse({
+    description: "Denied by the checked policies (the decision), or by the gateway's own limit",
+    schema: {
+      oneOf: [
+        { $ref: getSchemaPath(RateLimitDecisionResponse) },
+        { $ref: getSchemaPath(ErrorResponse) },
+      ],
+    },
+  })
   @ProxyRoute(ROUTES.checkRateLimit)
+  @ApiExtraModels(RateLimitDecisionResponse, ErrorResponse)
   @ApiBody({ type: RateLimitCheckRequest })
   @ApiOkResponse({ description: 'Admitted', type: RateLimitDecisionResponse })
-  @ApiTooManyRequestsResponse({
-    description: "Denied by the checked policies (or by the gateway's own limit: ErrorResponse)",
-    type: RateLimitDecisionResponse,
-  })
   @ApiBadRequestResponse({ description: 'Malformed request or descriptors', type: ErrorResponse })
   @ApiUnprocessableEntityResponse({
     description: 'A domain with no policies, or a cost no policy matched could ever admit',
