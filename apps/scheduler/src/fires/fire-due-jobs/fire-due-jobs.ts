@@ -21,8 +21,9 @@ export interface FirePassOptions {
   owner: string;
   batchSize: number;
   redeliverAfterMs: number;
-  // false: skip the partition fence, so a former owner's late write gets through. For the
-  // verifier's test only.
+  // false: the naive writer that trusts its ownership: no partition fence, and its record
+  // overwrites the fire whatever its state, so a former owner's late write gets through. For
+  // the verifier's test only.
   fenced?: boolean;
   // Test hook: runs after a partition's fires were delivered and before the fenced write
   // that marks them delivered (where a paused process would resume).
@@ -85,10 +86,11 @@ export class FirePass {
     for (;;) {
       const claimed = await tx.inTransaction<Claimed>(async (sql) => {
         if (!(await this.fence(sql, partition, token))) return { ok: false };
-        const again = await this.fires.undelivered(
+        const again = await this.fires.reclaimUndelivered(
           sql,
           partition,
           owner,
+          token,
           redeliverAfterMs,
           batchSize,
         );
@@ -108,7 +110,9 @@ export class FirePass {
       await this.options.beforeRecording?.(partition, claimed.fires);
       const recorded = await tx.inTransaction(async (sql) => {
         if (!(await this.fence(sql, partition, token))) return false;
-        await this.fires.recordDeliveries(sql, outcome.delivered, outcome.failed, owner, token);
+        await this.fires.recordDeliveries(sql, outcome.delivered, outcome.failed, owner, token, {
+          onlyPending: this.options.fenced !== false,
+        });
         return true;
       });
       if (!recorded) {

@@ -112,23 +112,35 @@ export class FiresRepository {
 
   // Fires of one partition that were claimed but not marked delivered: by a former owner
   // (perhaps paused or dead mid-delivery), or by this one longer ago than `redeliverAfterMs`
-  // (its delivery failed). They are delivered again under the same key.
-  async undelivered(
+  // (its delivery failed). This owner claims them again, with its token, in the caller's
+  // (fenced) transaction, and delivers them again under the same key.
+  async reclaimUndelivered(
     sql: SqlExecutor,
     partition: number,
     owner: string,
+    token: number,
     redeliverAfterMs: number,
     limit: number,
   ): Promise<Fire[]> {
     const { rows } = await sql.query<PendingRow>(
-      `select f.job_id, (extract(epoch from f.scheduled_at) * 1000)::float8 as scheduled_at_ms,
-              f.idempotency_key, f.partition, j.target_kind, j.target, j.payload
-         from fires f join jobs j on j.id = f.job_id
-        where f.partition = $1 and f.status = 'pending'
-          and (f.claimed_by <> $2 or f.claimed_at < now() - make_interval(secs => $3::float8 / 1000))
-        order by f.scheduled_at
-        limit $4`,
-      [partition, owner, redeliverAfterMs, limit],
+      `with stale as (
+         select idempotency_key from fires
+          where partition = $1 and status = 'pending'
+            and (claimed_by <> $2 or claimed_at < now() - make_interval(secs => $3::float8 / 1000))
+          order by scheduled_at
+          limit $4
+          for update skip locked),
+       reclaimed as (
+         update fires f
+            set claimed_at = now(), claimed_by = $2, claimed_token = $5,
+                claimed_seq = nextval('fire_writes')
+           from stale where f.idempotency_key = stale.idempotency_key
+         returning f.job_id, f.scheduled_at, f.idempotency_key, f.partition)
+       select r.job_id, (extract(epoch from r.scheduled_at) * 1000)::float8 as scheduled_at_ms,
+              r.idempotency_key, r.partition, j.target_kind, j.target, j.payload
+         from reclaimed r join jobs j on j.id = r.job_id
+        order by r.scheduled_at`,
+      [partition, owner, redeliverAfterMs, limit, token],
     );
     return rows.map((row) => ({
       jobId: row.job_id,
@@ -148,14 +160,16 @@ export class FiresRepository {
     failed: readonly string[],
     owner: string,
     token: number,
+    // false only for the naive variant: it overwrites a fire another owner already recorded.
+    { onlyPending }: { onlyPending: boolean } = { onlyPending: true },
   ): Promise<void> {
     if (delivered.length > 0) {
       await sql.query(
         `update fires
             set status = 'delivered', attempts = attempts + 1, delivered_at = clock_timestamp(),
                 delivered_by = $2, delivered_token = $3, delivered_seq = nextval('fire_writes')
-          where idempotency_key = any($1::text[]) and status = 'pending'`,
-        [delivered, owner, token],
+          where idempotency_key = any($1::text[]) and (status = 'pending' or not $4)`,
+        [delivered, owner, token, onlyPending],
       );
     }
     if (failed.length > 0) {
