@@ -8,6 +8,7 @@
 //
 //   npm run bench:chassis -- [--seconds 5] [--connections 32] [--rounds 3]
 //                            [--services ticketing,rate-limiter] [--profile ticketing]
+//                            [--log-level debug]
 //
 // --profile <service> starts that service under `node --cpu-prof`; the profile is written
 // to .local/profiles/ when the service stops.
@@ -45,6 +46,9 @@ const SERVICES = (arg('services')?.split(',') ?? [
   'gateway',
 ]) as ServiceName[];
 const PROFILE = arg('profile') as ServiceName | undefined;
+// info, as the services ship: probes' access lines are at debug and not written. debug: every
+// request writes its line, as any other route's request does at info.
+const LOG_LEVEL = arg('log-level') ?? 'info';
 for (const s of [...SERVICES, ...(PROFILE ? [PROFILE] : [])]) {
   if (!SERVICE_NAMES.includes(s)) throw new Error(`unknown service "${s}"`);
 }
@@ -70,7 +74,7 @@ function environment(
   metricsPort: number,
 ): Record<string, string> {
   const common = {
-    LOG_LEVEL: 'info',
+    LOG_LEVEL,
     REDIS_URL: need('REDIS_URL'),
     REDIS_KEY_PREFIX: PREFIX,
     KAFKA_BROKERS: need('KAFKA_BROKERS'),
@@ -181,13 +185,13 @@ async function main(): Promise<void> {
       runContext(),
       `- workload: autocannon ${libraryVersion('autocannon')}, ${CONNECTIONS} keep-alive connections, ${SECONDS} s per target per round, ${ROUNDS} rounds in rotating order after a 2 s warm-up each; the load generator runs in the bench process on the same 2 cores`,
       `- bare Fastify ${libraryVersion('fastify')}: defaults (no logger), GET /health answering {"status":"ok","service":"bare-fastify"}`,
-      '- services: one process each, from source through @swc-node/register, LOG_LEVEL=info with logs to a file, scratch databases, Kafka consumers and relays off; GET /health answers {"status":"ok","service":"<name>"} through the whole chassis',
+      `- services: one process each, from source through @swc-node/register, LOG_LEVEL=${LOG_LEVEL} with logs to a file (${LOG_LEVEL === 'info' ? "the probes' access lines are at debug, so not written" : 'an access line written per request, as for any other route at info'}), scratch databases, Kafka consumers and relays off; GET /health answers {"status":"ok","service":"<name>"} through the whole chassis`,
       '',
       '| target | req/s per round | median req/s | median ratio to bare Fastify (same round) |',
       '| ------ | --------------- | ------------ | ----------------------------------------- |',
       ...rows.map((r) => r.line),
       '',
-      `Reproduce: \`npm run bench:chassis -- --seconds ${SECONDS} --connections ${CONNECTIONS} --rounds ${ROUNDS}\``,
+      `Reproduce: \`npm run bench:chassis -- --seconds ${SECONDS} --connections ${CONNECTIONS} --rounds ${ROUNDS} --log-level ${LOG_LEVEL}\``,
       '',
     ].join('\n');
     console.log(report);
