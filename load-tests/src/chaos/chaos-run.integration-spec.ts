@@ -33,4 +33,20 @@ describe('npm run chaos', () => {
     expect(output).toMatch(/no service "nobody"/);
     expect(output).not.toMatch(/starting the services/);
   });
+
+  it('refuses a fault of the other stack with exit 2 and names the flag to use', async () => {
+    const onNative = await chaos(['flash-sale', '--faults', 'pause:ticketing-1@5']);
+    expect(onNative.code).toBe(2);
+    expect(onNative.output).toMatch(/a fault of the compose stack; add --target compose/);
+    const onCompose = await chaos([
+      'flash-sale',
+      '--target',
+      'compose',
+      '--faults',
+      'kill:ticketing@5',
+    ]);
+    expect(onCompose.code).toBe(2);
+    expect(onCompose.output).toMatch(/on --target compose there are pause:<service>-<n>/);
+    expect(onNative.output + onCompose.output).not.toMatch(/starting the services/);
+  });
 });
