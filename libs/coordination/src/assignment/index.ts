@@ -18,3 +18,13 @@ export {
 } from './membership';
 export { assignAll, moved, ownerOf, partitionOf, partitionsFor } from './rendezvous';
 export { NaiveModuloAssigner, type NaiveModuloAssignerOptions } from './naive-modulo-assigner';
+// Tests and measurements only: the scenario and verifier that tell the two apart.
+export {
+  applyItemsTable,
+  fencedMember,
+  naiveMember,
+  scenario as doubleProcessingScenario,
+  type Member as ScenarioMember,
+  type ScenarioResult,
+} from './double-processing-check';
+export { PausableTimers } from './pausable-timers';
