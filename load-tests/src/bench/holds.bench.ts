@@ -28,6 +28,9 @@ const CONNECTIONS = Number(process.argv[3] ?? 32);
 const BUYERS_PER_SEAT = 10;
 const WARMUP = 200;
 const USERS = 400;
+// No hold expires during the run: the sweeper's expiries would show up as writes of later
+// scenarios.
+const TICKETING = { HOLD_TTL_MS: '900000' };
 // Targets: uncontended at least 0.8x the naive mechanism, contended at least 2x.
 const TARGET = { uncontended: 0.8, contended: 2 };
 
@@ -87,7 +90,10 @@ async function seatsHeldTwice(db: Pool): Promise<number> {
 async function main(): Promise<void> {
   const infra = parseEndpointsFile(readFileSync(join(workspaceRoot, ENDPOINTS_FILE), 'utf8'));
   console.log('starting the services on empty databases');
-  let ports: ServicePorts = await startServices(undefined, { fresh: true });
+  let ports: ServicePorts = await startServices(undefined, {
+    fresh: true,
+    overrides: { ticketing: TICKETING },
+  });
   const gateway = new GatewayClient(`http://127.0.0.1:${ports.gateway}`);
   const tokens = await Promise.all(
     Array.from({ length: USERS }, (_, i) => gateway.token(`holds-bench-${i}`)),
@@ -145,7 +151,7 @@ async function main(): Promise<void> {
         // The same service, restarted on its port with the one setting changed.
         await killService('ticketing', 'SIGTERM');
         ports = await startServices(['ticketing'], {
-          overrides: { ticketing: { HOLD_MECHANISM: 'naive' } },
+          overrides: { ticketing: { ...TICKETING, HOLD_MECHANISM: 'naive' } },
         });
       }
       const url = `http://127.0.0.1:${ports.ticketing}`;
@@ -237,6 +243,7 @@ ${runContext()}
 - uncontended: every request a fresh seat; contended: ${contendedSeats} seats, ${BUYERS_PER_SEAT} buyers each, the buyers of one seat in flight together
 - fenced (the default): early reads (event, seat statuses, the user's held seats), then one Redis script takes a lease per seat; only the winner opens a Postgres transaction (per-user lock, fence rows, hold row, HoldPlaced outbox row). A loser is refused after the Redis script and one MGET
 - naive (\`HOLD_MECHANISM=naive\`, refused under NODE_ENV=production): the same early reads, then every request opens a Postgres transaction: per-user lock, SELECT ... FOR UPDATE on the seat rows, a look for a live hold on them, then the hold row and HoldPlaced outbox row. A loser waits for the winner's row lock and rolls back
+- holds live ${Number(TICKETING.HOLD_TTL_MS) / 60_000} min (HOLD_TTL_MS), so none expires during the run
 - the same ticketing bundle for both, restarted on its port with the one setting changed; the fenced scenarios ran first
 - ticketing CPU: user + system time of its process over the scenario (/proc), less its idle rate measured over the 11 s before the scenario, per request
 - rows written: inserts + updates + deletes (aborted ones included) per table in ticketing's database over the scenario (pg_stat_user_tables, read 11 s after, once every backend has reported); outbox rows are also updated and deleted by the relay as it publishes. Row locks taken by SELECT ... FOR UPDATE are not counted there
