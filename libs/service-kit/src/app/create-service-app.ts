@@ -14,6 +14,7 @@ import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
 import { DEFAULT_MAX_JSON_DEPTH, installInputGuards } from '../http/input-guards';
 import { installMethodNotAllowed } from '../http/method-not-allowed';
 import { requestContextOf } from '../observability/request-context';
+import { installRequestContext } from '../observability/request-context.hook';
 import { serviceLoggerFor } from '../observability/service-logger.registry';
 import { serveOpenApi, type OpenApiOptions } from '../openapi/serve-openapi';
 import { createValidationPipe } from '../validation/validation.pipe';
@@ -58,6 +59,8 @@ export async function createServiceApp(
     // would swallow every later log line.
     app.flushLogs();
   }
+  // First of all hooks: every answer, even one a later hook gives, carries the request id.
+  installRequestContext(adapter);
   // Before any guard or pipe: depth-bounded JSON, no control characters in any input.
   installInputGuards(adapter, {
     maxJsonDepth: options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH,

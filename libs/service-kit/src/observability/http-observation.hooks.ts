@@ -5,12 +5,12 @@ import type { Level, Logger } from 'pino';
 import { HttpMetrics, UNMATCHED_ROUTE, type ObservedRequest } from './http-metrics';
 import { SERVICE_LOGGER } from './observability.options';
 import type { AccessLogRouteConfig } from './debug-access-log.decorator';
-import { REQUEST_ID_HEADER, RequestContext, requestContextOf } from './request-context';
+import { requestContextOf } from './request-context';
 
-// Enters each request's context in Fastify's onRequest hook, and observes every response
-// in its onResponse hook, rather than in Nest middleware and interceptors: 404s, guard
-// rejections and body-parser errors get a request id and are counted and logged too, the
-// route label is Fastify's route pattern, and no Express-style middleware runs per request.
+// Observes every response in Fastify's onResponse hook rather than in a Nest
+// interceptor, so 404s, guard rejections and body-parser errors are counted and
+// logged too, and the route label is Fastify's route pattern. (The request's context is
+// entered by installRequestContext, which createServiceApp installs first.)
 @Injectable()
 export class HttpObservationHooks implements OnModuleInit {
   constructor(
@@ -27,13 +27,6 @@ export class HttpObservationHooks implements OnModuleInit {
       throw new Error(`ObservabilityModule needs the Fastify adapter, got "${adapter.getType()}"`);
     }
     const fastify = adapter.getInstance<FastifyInstance>();
-    // Logs, outgoing calls and the response header all use the same request id; the rest
-    // of the request's handling runs inside its context.
-    fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done) => {
-      const context = requestContextOf(request.raw);
-      void reply.header(REQUEST_ID_HEADER, context.requestId);
-      RequestContext.run(context, done);
-    });
     fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done) => {
       this.record(request, reply);
       done();

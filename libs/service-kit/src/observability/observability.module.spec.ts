@@ -99,7 +99,7 @@ describe('ObservabilityModule', () => {
       expect(response.headers['x-request-id']).toMatch(UUID);
     });
 
-    it('echoes the request id on errors and unknown routes too', async () => {
+    it('echoes the request id on errors, unknown routes and unsupported methods too', async () => {
       const broken = await app.inject({
         method: 'GET',
         url: '/probe/broken',
@@ -110,10 +110,18 @@ describe('ObservabilityModule', () => {
         url: '/no-such-route',
         headers: { 'x-request-id': 'req-missing' },
       });
+      // Answered by an earlier hook than any route's: the 405 of installMethodNotAllowed.
+      const wrongMethod = await app.inject({
+        method: 'DELETE',
+        url: '/health',
+        headers: { 'x-request-id': 'req-wrong-method' },
+      });
       expect(broken.statusCode).toBe(500);
       expect(broken.headers['x-request-id']).toBe('req-broken');
       expect(missing.statusCode).toBe(404);
       expect(missing.headers['x-request-id']).toBe('req-missing');
+      expect(wrongMethod.statusCode).toBe(405);
+      expect(wrongMethod.headers['x-request-id']).toBe('req-wrong-method');
     });
 
     it('gives handler code the request id and headers that continue the trace', async () => {

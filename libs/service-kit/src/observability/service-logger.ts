@@ -39,8 +39,13 @@ export function createServiceLogger(options: ObservabilityOptions): Logger {
   return pino(settings, options.destination ?? batchedStdout());
 }
 
+// One per process, whatever the number of apps in it: one buffer, one flush timer, and
+// lines of several apps never interleave inside a write.
+let stdout: DestinationStream | undefined;
+
 function batchedStdout(): DestinationStream {
-  return pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 100 });
+  stdout ??= pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 100 });
+  return stdout;
 }
 
 // Returned, never merged into: most lines outside a request need no copy.
