@@ -9,6 +9,7 @@ import { StartCrawlUseCase } from './crawls/start-crawl/start-crawl.use-case';
 import { CRAWLER_MIGRATIONS } from './database/migrations';
 import { FrontierRepository } from './frontier/infra/frontier.repository';
 import { CrawlerWorkers } from './workers/crawler.workers';
+import { FrontierMetrics } from './workers/frontier.metrics';
 
 // Crawls and their frontier over the service's own Postgres database; the workers share the
 // frontier's partitions through Redis.
@@ -31,6 +32,7 @@ export class CrawlerModule {
         { provide: FrontierRepository, useValue: new FrontierRepository() },
         StartCrawlUseCase,
         GetCrawlUseCase,
+        FrontierMetrics,
         CrawlerWorkers,
       ],
     };

@@ -170,6 +170,15 @@ export class CrawlStack {
     return (await res.json()) as Verdict;
   }
 
+  // One counter of a worker's /metrics (0 when it has not counted anything yet).
+  async metric(worker: Worker, name: string): Promise<number> {
+    const text = await (await fetch(`http://127.0.0.1:${worker.port}/metrics`)).text();
+    return text
+      .split('\n')
+      .filter((line) => line.startsWith(name))
+      .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+  }
+
   live(): Worker[] {
     return this.workers.filter((w) => w.process.exitCode === null && w.process.signalCode === null);
   }

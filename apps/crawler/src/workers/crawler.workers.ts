@@ -22,6 +22,7 @@ import { FrontierRepository } from '../frontier/infra/frontier.repository';
 import { PerWorkerHostPoliteness, SharedHostPoliteness } from '../frontier/infra/host-politeness';
 import { LoopbackFetcher } from '../frontier/infra/loopback-fetcher';
 import { FRONTIER_GROUP, FrontierWorker, type Ownership } from './frontier-worker';
+import { FrontierMetrics } from './frontier.metrics';
 
 // The background work of an instance: it joins the frontier's group, owns the partitions the
 // assigner gives it, and runs the frontier loop over them. Every instance runs it; the
@@ -39,6 +40,7 @@ export class CrawlerWorkers implements OnApplicationBootstrap, BeforeApplication
     @Inject(TRANSACTIONS) private readonly tx: TransactionRunner,
     @Inject(AUTOCOMMIT) private readonly sql: SqlExecutor,
     private readonly repository: FrontierRepository,
+    private readonly metrics: FrontierMetrics,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -104,6 +106,7 @@ export class CrawlerWorkers implements OnApplicationBootstrap, BeforeApplication
       mode: config.CRAWLER_MODE,
       onError: (error) => this.logger.error(`frontier: ${(error as Error).message}`),
       onEvent: (event) => {
+        this.metrics.record(event);
         if (event.kind === 'adopted' && event.requeued > 0) {
           this.logger.log(`partition ${event.partition}: put back ${event.requeued} URLs`);
         } else if (event.kind === 'refused-by-fence') {

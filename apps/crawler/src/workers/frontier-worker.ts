@@ -71,7 +71,7 @@ export interface FrontierWorkerOptions {
 
 export type WorkerEvent =
   | { kind: 'fetched'; url: string; outcome: FetchOutcome }
-  | { kind: 'refused-by-fence'; partition: number; url: string }
+  | { kind: 'refused-by-fence'; partition: number }
   | { kind: 'adopted'; partition: number; requeued: number }
   | { kind: 'finished'; crawlId: string };
 
@@ -374,7 +374,7 @@ export class FrontierWorker {
       });
     } catch (error) {
       if (error instanceof StaleOwner) {
-        this.options.onEvent?.({ kind: 'refused-by-fence', partition, url: '' });
+        this.options.onEvent?.({ kind: 'refused-by-fence', partition });
         return undefined;
       }
       throw error;
