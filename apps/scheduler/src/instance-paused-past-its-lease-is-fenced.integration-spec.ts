@@ -94,6 +94,15 @@ describe('an instance paused past its lease', () => {
       );
       deliveries = rows[0]?.deliveries ?? 0;
     }
+    // And until the new owner has recorded it, so the paused one's write would come last.
+    while (Date.now() < deadline) {
+      const { rows } = await db.pool.query<{ status: string }>(
+        `select status from fires where job_id = $1`,
+        [job.id],
+      );
+      if (rows[0]?.status === 'delivered') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
     const fencedOut = nextMessage<InstanceMessage>(
       paused.child,
       (m) => m.fencedOut !== undefined,
