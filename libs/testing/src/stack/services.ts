@@ -37,6 +37,7 @@ export const START_ORDER: readonly ServiceName[] = [
   'ticketing',
   'auction',
   'rate-limiter',
+  'scheduler',
   'gateway',
 ];
 
@@ -221,7 +222,7 @@ function stackState(): StackState {
   return JSON.parse(readFileSync(stackFile(), 'utf8')) as StackState;
 }
 
-const SERVICE_DATABASES = ['ticketing', 'payments', 'auction', 'psp_simulator'];
+const SERVICE_DATABASES = ['ticketing', 'payments', 'auction', 'psp_simulator', 'scheduler'];
 
 // One run at a time owns the services: a fresh start (the demo, the e2e tier, a benchmark)
 // drops the databases and a stop ends the processes another run is measuring. The owner is
