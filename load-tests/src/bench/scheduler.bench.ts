@@ -31,6 +31,10 @@ const SECONDS = Number(arg('seconds') ?? 10);
 const PARTITIONS = 64;
 const brokers = endpoint('KAFKA_BROKERS');
 const redisUrl = endpoint('REDIS_URL');
+// The scratch databases and Redis prefixes come from the test harness, which reads these.
+process.env['DATABASE_URL'] ??= endpoint('DATABASE_URL');
+process.env['REDIS_URL'] ??= redisUrl;
+process.env['KAFKA_BROKERS'] ??= brokers;
 const tokens = new TestTokens();
 
 interface Cluster {
