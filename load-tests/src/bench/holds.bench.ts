@@ -30,7 +30,7 @@ const WARMUP = 200;
 const USERS = 400;
 // No hold expires during the run: the sweeper's expiries would show up as writes of later
 // scenarios.
-const TICKETING = { HOLD_TTL_MS: '900000' };
+const TICKETING = { HOLD_TTL_MS: '600000' };
 // Targets: uncontended at least 0.8x the naive mechanism, contended at least 2x.
 const TARGET = { uncontended: 0.8, contended: 2 };
 
