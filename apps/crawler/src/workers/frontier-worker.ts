@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import {
   checkPartitionFence,
   partitionOf,
@@ -89,6 +90,8 @@ export class FrontierWorker {
   private loop: Promise<void> | undefined;
   private readonly busyHosts = new Set<string>();
   private readonly notBefore = new Map<string, number>();
+  // performance.now() of the last request this process sent to each host.
+  private readonly lastSent = new Map<string, number>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly adopted = new Map<number, number>();
   private readonly robotsCache = new Map<string, RobotsRules>();
@@ -196,7 +199,7 @@ export class FrontierWorker {
       return;
     }
     if (!(await this.waitForHost(candidate, hostKey))) return this.giveBack(candidate, token);
-    const result = await this.options.fetcher.fetch(candidate.url);
+    const result = await this.send(candidate.url, hostKey);
     if (result.kind === 'refused') {
       await this.complete(candidate, token, 'disallowed', null, []);
       return;
@@ -237,7 +240,7 @@ export class FrontierWorker {
     if (!this.stillOwned(candidate.partition, token)) return undefined;
     if (!(await this.waitForHost(candidate, hostKey))) return undefined;
     const robotsUrl = new URL('/robots.txt', candidate.url).toString();
-    const result = await this.options.fetcher.fetch(robotsUrl);
+    const result = await this.send(robotsUrl, hostKey);
     // No robots.txt, or one that cannot be read: everything is allowed, as by convention.
     const rules =
       result.kind === 'answered' && result.status >= 200 && result.status < 300
@@ -251,11 +254,23 @@ export class FrontierWorker {
     return rules;
   }
 
+  private async send(url: string, hostKey: string): Promise<FetchResult> {
+    const result = await this.options.fetcher.fetch(url);
+    if (result.kind !== 'refused') this.lastSent.set(hostKey, result.sentAtMs);
+    return result;
+  }
+
   // Waits until the shared limiter admits one request to the host, as long as this process
   // still owns the host's partition. Checked again right before the request goes: a process
   // paused here past its lease finds the partition gone when it wakes.
   private async waitForHost(candidate: Candidate, hostKey: string): Promise<boolean> {
     const windowMs = candidate.minIntervalMs + this.options.guardMs;
+    // First this process's own spacing, from when its last request to the host actually
+    // left: the limiter's window starts at its decision, and a process that stalled between
+    // that decision and the send would otherwise bring two requests closer than the window.
+    const last = this.lastSent.get(hostKey);
+    const wait = last === undefined ? 0 : last + windowMs - performance.now();
+    if (wait > 0) await this.sleep(Math.ceil(wait), false);
     for (;;) {
       if (!this.running) return false;
       if (this.tokenFor(candidate.partition) === undefined) return false;

@@ -1,11 +1,14 @@
 import { request, type Agent } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { LookupFunction } from 'node:net';
 import { loopbackTarget } from '../domain/crawl-url';
 
+// sentAtMs (performance.now()): when the request was handed to the kernel, the closest this
+// process sees to its arrival at the host. The next request to the host is spaced from it.
 export type FetchResult =
-  | { kind: 'answered'; status: number; location?: string; body: string }
+  | { kind: 'answered'; status: number; location?: string; body: string; sentAtMs: number }
   | { kind: 'refused'; reason: 'off-loopback' }
-  | { kind: 'failed'; reason: string };
+  | { kind: 'failed'; reason: string; sentAtMs: number };
 
 // Any name the socket layer is asked to resolve: only 127.0.0.1 is ever an answer, so even
 // a bug above that passed another host could not leave this machine.
@@ -44,6 +47,7 @@ export class LoopbackFetcher {
     const target = loopbackTarget(url, this.options.webSimulatorPort);
     if (!target) return Promise.resolve({ kind: 'refused', reason: 'off-loopback' });
     return new Promise<FetchResult>((resolve) => {
+      let sentAtMs = performance.now();
       const req = request(
         {
           host: target.address,
@@ -73,15 +77,21 @@ export class LoopbackFetcher {
               status: res.statusCode ?? 0,
               ...(location ? { location } : {}),
               body: Buffer.concat(chunks).toString('utf8'),
+              sentAtMs,
             });
           });
-          res.on('error', (error) => resolve({ kind: 'failed', reason: error.message }));
+          res.on('error', (error) => resolve({ kind: 'failed', reason: error.message, sentAtMs }));
         },
       );
       req.on('timeout', () =>
         req.destroy(new Error(`no answer within ${this.options.timeoutMs} ms`)),
       );
-      req.on('error', (error) => resolve({ kind: 'failed', reason: error.message }));
+      req.on('error', (error) => resolve({ kind: 'failed', reason: error.message, sentAtMs }));
+      // 'finish': the whole request is with the kernel, which on loopback is its arrival but
+      // for the host's own scheduling.
+      req.on('finish', () => {
+        sentAtMs = performance.now();
+      });
       req.end();
     });
   }
