@@ -118,12 +118,19 @@ export class FrontierWorker {
   }
 
   private async run(): Promise<void> {
+    // With nothing queued anywhere, the look for work backs off to 250 ms, so an idle
+    // worker does not poll its database every few ms; any work brings it back to idleMs.
+    let idle = this.options.idleMs;
     while (this.running) {
       try {
-        const picked = await this.pickAndLaunch();
-        if (!picked) await this.sleep(this.options.idleMs);
-        else if (this.inFlight.size >= this.options.concurrency)
-          await this.sleep(this.options.idleMs);
+        const found = await this.pickAndLaunch();
+        idle =
+          found === 'nothing' && this.inFlight.size === 0
+            ? Math.min(idle * 2, 250)
+            : this.options.idleMs;
+        if (found !== 'launched' || this.inFlight.size >= this.options.concurrency) {
+          await this.sleep(idle);
+        }
       } catch (error) {
         this.options.onError?.(error);
         await this.sleep(this.options.idleMs * 5);
@@ -131,12 +138,14 @@ export class FrontierWorker {
     }
   }
 
-  private async pickAndLaunch(): Promise<boolean> {
+  // 'launched': at least one request started; 'waiting': URLs are queued but their hosts are
+  // busy or in their window; 'nothing': no URL queued in the partitions owned.
+  private async pickAndLaunch(): Promise<'launched' | 'waiting' | 'nothing'> {
     const owned = this.options.ownership.owned();
-    if (owned.size === 0) return false;
+    if (owned.size === 0) return 'nothing';
     if (this.options.mode === 'fenced') await this.adoptNewPartitions(owned);
     const free = this.options.concurrency - this.inFlight.size;
-    if (free <= 0) return true;
+    if (free <= 0) return 'waiting';
     const candidates = await this.options.repository.candidates(
       this.options.sql,
       [...owned.keys()],
@@ -160,7 +169,8 @@ export class FrontierWorker {
       this.inFlight.add(task);
       launched += 1;
     }
-    return launched > 0;
+    if (launched > 0) return 'launched';
+    return candidates.length > 0 ? 'waiting' : 'nothing';
   }
 
   // A partition newly owned (or owned again under a new token): put back what its former
