@@ -38,6 +38,8 @@ export const START_ORDER: readonly ServiceName[] = [
   'auction',
   'rate-limiter',
   'scheduler',
+  'web-simulator',
+  'crawler',
   'gateway',
 ];
 
@@ -222,7 +224,14 @@ function stackState(): StackState {
   return JSON.parse(readFileSync(stackFile(), 'utf8')) as StackState;
 }
 
-const SERVICE_DATABASES = ['ticketing', 'payments', 'auction', 'psp_simulator', 'scheduler'];
+const SERVICE_DATABASES = [
+  'ticketing',
+  'payments',
+  'auction',
+  'psp_simulator',
+  'scheduler',
+  'crawler',
+];
 
 // One run at a time owns the services: a fresh start (the demo, the e2e tier, a benchmark)
 // drops the databases and a stop ends the processes another run is measuring. The owner is
