@@ -6,7 +6,7 @@ export interface SchedulerFirerOptions {
   // The partitions this instance owns now, with their tokens (PartitionAssigner.owned).
   owned(): OwnedPartitions;
   // FirePass, or NaiveFirePass (which ignores ownership) for the verifier's test.
-  pass: { run(owned: OwnedPartitions): Promise<PassReport> };
+  pass: { run(owned: () => OwnedPartitions): Promise<PassReport> };
   pollMs: number;
   onPass?(report: PassReport): void;
   onError?(error: unknown): void;
@@ -34,7 +34,7 @@ export class SchedulerFirer {
     const { signal } = this.abort;
     while (!signal.aborted) {
       try {
-        const report = await this.options.pass.run(this.options.owned());
+        const report = await this.options.pass.run(() => this.options.owned());
         this.options.onPass?.(report);
       } catch (error) {
         this.options.onError?.(error);

@@ -51,7 +51,9 @@ export class FirePass {
 
   constructor(private readonly options: FirePassOptions) {}
 
-  async run(owned: OwnedPartitions): Promise<PassReport> {
+  // `owned` is read again before each batch: a claim that lapsed mid-pass stops the pass on
+  // that partition at once (the fence would refuse its writes anyway).
+  async run(owned: () => OwnedPartitions): Promise<PassReport> {
     const report: PassReport = {
       claimed: 0,
       delivered: 0,
@@ -62,14 +64,14 @@ export class FirePass {
     const { sql, owner, redeliverAfterMs } = this.options;
     const busy = await this.fires.partitionsWithWork(
       sql,
-      [...owned.keys()],
+      [...owned().keys()],
       owner,
       redeliverAfterMs,
     );
     for (const partition of busy) {
-      const token = owned.get(partition);
+      const token = owned().get(partition);
       if (token === undefined) continue;
-      await this.runPartition(partition, token, report);
+      await this.runPartition(partition, token, owned, report);
     }
     return report;
   }
@@ -80,10 +82,17 @@ export class FirePass {
     return (await checkPartitionFence(sql, JOBS_GROUP, partition, token)).ok;
   }
 
-  private async runPartition(partition: number, token: number, report: PassReport): Promise<void> {
+  private async runPartition(
+    partition: number,
+    token: number,
+    owned: () => OwnedPartitions,
+    report: PassReport,
+  ): Promise<void> {
     const { tx, owner, batchSize, redeliverAfterMs } = this.options;
-    // Until the partition has nothing due: a burst is claimed batch by batch.
+    // Until the partition has nothing due: a burst is claimed batch by batch, each batch only
+    // while the claim it started under is still held.
     for (;;) {
+      if (owned().get(partition) !== token) return;
       const claimed = await tx.inTransaction<Claimed>(async (sql) => {
         if (!(await this.fence(sql, partition, token))) return { ok: false };
         const again = await this.fires.reclaimUndelivered(
@@ -142,7 +151,7 @@ export class NaiveFirePass {
   constructor(private readonly options: FirePassOptions) {}
 
   // Ownership is ignored: that is the flaw.
-  async run(_owned?: OwnedPartitions): Promise<PassReport> {
+  async run(_owned?: () => OwnedPartitions): Promise<PassReport> {
     const report: PassReport = {
       claimed: 0,
       delivered: 0,
