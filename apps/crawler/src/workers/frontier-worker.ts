@@ -121,6 +121,7 @@ export class FrontierWorker {
     // With nothing queued anywhere, the look for work backs off to 250 ms, so an idle
     // worker does not poll its database every few ms; any work brings it back to idleMs.
     let idle = this.options.idleMs;
+    let failureBackoff = 0;
     while (this.running) {
       try {
         const found = await this.pickAndLaunch();
@@ -132,9 +133,13 @@ export class FrontierWorker {
           await this.sleep(idle);
         }
       } catch (error) {
+        // Postgres or Redis away: report it, and look again less and less often (to 2 s).
         this.options.onError?.(error);
-        await this.sleep(this.options.idleMs * 5);
+        failureBackoff = Math.min(Math.max(failureBackoff * 2, this.options.idleMs * 5), 2_000);
+        await this.sleep(failureBackoff);
+        continue;
       }
+      failureBackoff = 0;
     }
   }
 
