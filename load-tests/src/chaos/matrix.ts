@@ -179,7 +179,7 @@ function row(cell: Cell): string {
     f?.recoveredAfterS === undefined
       ? '-'
       : f.recoveredAfterS === null
-        ? 'not within the run'
+        ? 'not recovered'
         : `${f.recoveredAfterS} s`,
     violations.length === 0
       ? 'all 0'

@@ -5,7 +5,7 @@ export const SHORT_RUN = {
   rate: 10,
   faults: [
     'kill:ticketing@10+5',
-    'pause:payments@25+6',
+    'pause:payments@30+6',
     'latency:redis=150ms@40+5',
     'timeout:redis@52+3',
     'reset:postgres@62+3',

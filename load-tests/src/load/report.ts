@@ -172,7 +172,7 @@ export function formatReport(r: RunReport): string {
           'fault                          at s    for s   requests   errors   recovered after   verifiers',
           ...r.faults.map(
             (f) =>
-              `  ${f.name.padEnd(28)} ${f.atS.toFixed(1).padStart(6)} ${f.forS.toFixed(1).padStart(8)} ${String(f.requests ?? '-').padStart(10)} ${String(f.errors ?? '-').padStart(8)} ${(f.recoveredAfterS === undefined ? '-' : f.recoveredAfterS === null ? 'not within the run' : `${f.recoveredAfterS.toFixed(1)} s`).padStart(17)}   ${f.verifiersAtZero === undefined ? '-' : f.verifiersAtZero ? 'all 0' : 'NOT 0'}${f.error ? `  (${f.error})` : ''}`,
+              `  ${f.name.padEnd(28)} ${f.atS.toFixed(1).padStart(6)} ${f.forS.toFixed(1).padStart(8)} ${String(f.requests ?? '-').padStart(10)} ${String(f.errors ?? '-').padStart(8)} ${(f.recoveredAfterS === undefined ? '-' : f.recoveredAfterS === null ? 'not recovered' : `${f.recoveredAfterS.toFixed(1)} s`).padStart(17)}   ${f.verifiersAtZero === undefined ? '-' : f.verifiersAtZero ? 'all 0' : 'NOT 0'}${f.error ? `  (${f.error})` : ''}`,
           ),
         ]
       : []),
