@@ -23,6 +23,11 @@ const HOSTS = Number(arg('hosts') ?? 24);
 const PAGES = Number(arg('pages') ?? 40);
 const GUARD_MS = 10;
 const redisUrl = endpoint('REDIS_URL');
+// The scratch database and Redis prefix come from the test harness, which reads the
+// endpoints from the environment as the integration tier's global setup leaves them.
+for (const name of ['DATABASE_URL', 'REDIS_URL', 'KAFKA_BROKERS']) {
+  process.env[name] ??= endpoint(name);
+}
 const tokens = new TestTokens();
 
 interface Verdict {
