@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsRfc3339DateTime } from '@suite/service-kit';
-import { IsObject, IsOptional, IsString, IsUrl, Length, Matches, MaxLength } from 'class-validator';
+import { IsOptional, IsString, IsUrl, Length, Matches, MaxLength } from 'class-validator';
+import { IsPayload, PAYLOAD_JSON_SCHEMA, type Payload } from '../domain/payload';
 
 // Exactly one of runAt (a one-off job) and cron (a recurring one), and exactly one target:
 // callbackUrl or topic. Which one is missing or doubled is a 422 from the use case.
@@ -16,9 +17,9 @@ export class CreateJobRequest {
   @Length(1, 120)
   cron?: string;
 
-  // POSTed to with the fire's Idempotency-Key; must be on a configured origin.
+  // POSTed to with the fire's Idempotency-Key; must be on a configured origin (422 if not).
   @IsOptional()
-  @IsUrl({ require_tld: false, protocols: ['http'], require_protocol: true })
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   @MaxLength(2048)
   callbackUrl?: string;
 
@@ -29,8 +30,8 @@ export class CreateJobRequest {
   topic?: string;
 
   // Sent with every fire, as it was given.
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @ApiPropertyOptional(PAYLOAD_JSON_SCHEMA as object)
   @IsOptional()
-  @IsObject()
-  payload?: Record<string, unknown>;
+  @IsPayload()
+  payload?: Payload;
 }

@@ -1,5 +1,7 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsRfc3339DateTime } from '@suite/service-kit';
-import { IsObject, IsOptional, IsString, Length } from 'class-validator';
+import { IsOptional, IsString, Length } from 'class-validator';
+import { IsPayload, PAYLOAD_JSON_SCHEMA, type Payload } from '../../jobs/domain/payload';
 
 // What the scheduler POSTs for each fire (the key also travels in the Idempotency-Key header).
 export class ReceiveDeliveryRequest {
@@ -15,7 +17,8 @@ export class ReceiveDeliveryRequest {
   @Length(1, 255)
   idempotencyKey?: string;
 
+  @ApiPropertyOptional(PAYLOAD_JSON_SCHEMA as object)
   @IsOptional()
-  @IsObject()
-  payload?: Record<string, unknown>;
+  @IsPayload()
+  payload?: Payload;
 }
