@@ -10,6 +10,8 @@ import {
   type LoggerService,
 } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Redis } from 'ioredis';
+import { Client } from 'pg';
 import { initServiceApp } from '../app/create-service-app';
 
 @Controller('probe')
@@ -47,6 +49,31 @@ class ProbeHttpController {
   @Get('broken-async')
   async brokenAsync(): Promise<never> {
     throw 'a string, not an Error';
+  }
+
+  // Real drivers pointed at a port where nothing listens.
+  @Get('postgres-down')
+  async postgresDown(): Promise<never> {
+    const client = new Client({ host: '127.0.0.1', port: 1, connectionTimeoutMillis: 2_000 });
+    await client.connect();
+    throw new Error('unreachable: connected to port 1');
+  }
+
+  @Get('redis-down')
+  async redisDown(): Promise<never> {
+    const redis = new Redis({
+      host: '127.0.0.1',
+      port: 1,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    redis.on('error', () => undefined);
+    try {
+      await redis.get('anything');
+    } finally {
+      redis.disconnect();
+    }
+    throw new Error('unreachable: Redis answered on port 1');
   }
 
   @Post('echo')
@@ -149,6 +176,24 @@ describe('AllExceptionsFilter', () => {
     expect(message).toBe('GET /probe/broken failed: connection to 10.0.0.7:5432 refused');
     expect(stack).toEqual(expect.stringContaining('all-exceptions.filter.spec.ts'));
   });
+
+  it.each(['postgres-down', 'redis-down'])(
+    'answers 503 with Retry-After when a dependency cannot be reached (%s)',
+    async (route) => {
+      const response = await app.inject({ method: 'GET', url: `/probe/${route}` });
+      expect(response.statusCode).toBe(503);
+      expect(response.headers['retry-after']).toBe('1');
+      expect(response.json()).toEqual({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: expect.stringMatching(/ is unavailable; retry after 1 s$/),
+      });
+      expect(response.body).not.toContain('127.0.0.1');
+      // Expected while a dependency restarts: a warning, not an error with a stack.
+      expect(logger.errors).toEqual([]);
+      expect(logger.other.flat().join(' ')).toContain(`GET /probe/${route} -> 503`);
+    },
+  );
 
   it('treats a thrown non-Error the same way', async () => {
     const response = await app.inject({ method: 'GET', url: '/probe/broken-async' });

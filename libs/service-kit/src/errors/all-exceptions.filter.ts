@@ -8,6 +8,7 @@ import {
   type LoggerService,
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { dependencyOutage } from './dependency-outage';
 
 export interface ErrorResponseBody {
   statusCode: number;
@@ -18,10 +19,14 @@ export interface ErrorResponseBody {
   [detail: string]: unknown;
 }
 
+// Seconds a client waits before sending a request again that failed on an outage.
+const OUTAGE_RETRY_AFTER_S = 1;
+
 // The one place where a thrown error becomes an HTTP response. Deliberate HTTP errors
 // keep their status and message; Fastify's own client errors (bad JSON, body too
-// large, unsupported media type) keep their 4xx; anything else is a 500 whose
-// details stay in the server log. No stack trace reaches a client.
+// large, unsupported media type) keep their 4xx; a dependency that cannot be reached
+// (Postgres, Redis) is a 503 with Retry-After; anything else is a 500 whose details stay
+// in the server log. No stack trace reaches a client.
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   constructor(private readonly logger: LoggerService) {}
@@ -37,6 +42,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const body = this.toBody(exception, request);
     if (reply.sent) {
       return;
+    }
+    if (
+      body.statusCode === HttpStatus.SERVICE_UNAVAILABLE &&
+      !(exception instanceof HttpException)
+    ) {
+      void reply.header('retry-after', String(OUTAGE_RETRY_AFTER_S));
     }
     void reply.status(body.statusCode).send(body);
   }
@@ -60,6 +71,18 @@ export class AllExceptionsFilter implements ExceptionFilter {
       };
     }
     const error = exception instanceof Error ? exception : new Error(String(exception));
+    const outage = dependencyOutage(exception);
+    if (outage !== undefined) {
+      // Expected while a dependency restarts: one line, no stack.
+      this.logger.warn(
+        `${request.method} ${request.url} -> 503: ${outage} unavailable: ${error.message}`,
+      );
+      return {
+        statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+        error: reasonPhrase(HttpStatus.SERVICE_UNAVAILABLE),
+        message: `${outage} is unavailable; retry after ${OUTAGE_RETRY_AFTER_S} s`,
+      };
+    }
     this.logger.error(`${request.method} ${request.url} failed: ${error.message}`, error.stack);
     return {
       statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
