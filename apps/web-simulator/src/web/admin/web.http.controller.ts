@@ -26,8 +26,10 @@ export class WebHttpController {
   @ApiOkResponse({ type: WebResponse })
   @ApiBody({ type: UpdateWebRequest, required: false })
   update(@Body() body: UpdateWebRequest): WebView {
-    // Only the fields the body names: a validated DTO carries the others as undefined.
-    const named = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
+    // Only the fields the body names: a validated DTO carries the others as undefined (null is absent too).
+    const named = Object.fromEntries(
+      Object.entries(body).filter(([, v]) => v !== undefined && v !== null),
+    );
     this.simulated.reset({ ...this.simulated.web.settings, ...named });
     return this.simulated.view();
   }

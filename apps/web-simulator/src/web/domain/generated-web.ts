@@ -211,7 +211,12 @@ export class GeneratedWeb {
     const queue: string[] = [...seeds];
     const seen = new Set<string>();
     while (queue.length > 0) {
-      const url = new URL(queue.shift() as string);
+      let url: URL;
+      try {
+        url = new URL(queue.shift() as string);
+      } catch {
+        continue; // a seed that is no URL reaches nothing
+      }
       const key = pageKey(url.host, url.pathname, url.search);
       if (seen.has(key)) continue;
       seen.add(key);
