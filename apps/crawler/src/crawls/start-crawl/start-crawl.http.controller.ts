@@ -1,5 +1,5 @@
 import { Body, Controller, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import { SCOPES } from '@suite/contracts';
 import { answerOf, ApiErrors, RequireScopes, send } from '@suite/service-kit';
 import type { FastifyReply } from 'fastify';
@@ -10,7 +10,6 @@ import { StartCrawlUseCase } from './start-crawl.use-case';
 
 // Starting a crawl sends requests on the operator's behalf: an operator's token only.
 @ApiTags('crawls')
-@ApiBearerAuth()
 @RequireScopes(SCOPES.opsAdmin)
 @Controller('crawls')
 export class StartCrawlHttpController {
