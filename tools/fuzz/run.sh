@@ -21,7 +21,7 @@ ST=.cache/venv/bin/schemathesis
 # The PSP's fault plan is fuzzed last and alone (psp-admin): a random plan (10 minutes of
 # latency, every charge failing) would stall or fail every later call to the PSP; the plan
 # is reset once it is done.
-ALL_TARGETS=(ticketing auction rate-limiter payments psp-simulator web-simulator crawler gateway psp-admin)
+ALL_TARGETS=(ticketing auction rate-limiter payments psp-simulator scheduler web-simulator crawler gateway psp-admin)
 if [ "${1:-}" = "--list" ]; then
   printf '%s\n' "${ALL_TARGETS[@]}"
   exit 0
