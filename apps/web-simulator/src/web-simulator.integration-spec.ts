@@ -54,6 +54,10 @@ describe('web-simulator', () => {
   it('refuses-a-bad-run-or-seed-with-400', async () => {
     const bad = await app.inject({ method: 'PUT', url: '/web', payload: { hosts: 0 } });
     expect(bad.statusCode).toBe(400);
+    // A web so large that a verdict would walk it for seconds.
+    const huge = await app.inject({ method: 'PUT', url: '/web', payload: { hosts: 500 } });
+    expect(huge.statusCode).toBe(400);
+    expect(huge.json().message).toEqual(['hosts must not be greater than 100']);
     const badSeed = await app.inject({ method: 'GET', url: '/web/verdict?seed=ftp://x' });
     expect(badSeed.statusCode).toBe(400);
     expect(badSeed.body).not.toContain('    at ');

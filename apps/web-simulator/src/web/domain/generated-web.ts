@@ -210,10 +210,11 @@ export class GeneratedWeb {
     const reached = new Set<string>();
     const queue: string[] = [...seeds];
     const seen = new Set<string>();
-    while (queue.length > 0) {
+    // Read by index: shift() on a queue of a large web's links moves every entry each time.
+    for (let next = 0; next < queue.length; next++) {
       let url: URL;
       try {
-        url = new URL(queue.shift() as string);
+        url = new URL(queue[next] as string);
       } catch {
         continue; // a seed that is no URL reaches nothing
       }
