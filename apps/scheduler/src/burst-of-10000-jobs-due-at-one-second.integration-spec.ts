@@ -1,20 +1,13 @@
 import { verifySchedulerInvariants } from '@suite/invariants';
-import {
-  createTestDatabase,
-  createTestRedis,
-  killAndWait,
-  type TestDatabase,
-  type TestRedis,
-} from '@suite/testing';
+import { type TestDatabase } from '@suite/testing';
 import {
   insertOneOffJobs,
   percentile,
   sinkLags,
-  spawnInstance,
-  startSchedulerApp,
   waitForSink,
-  type Instance,
   type SchedulerTestApp,
+  startSchedulerStack,
+  type SchedulerStack,
 } from './testing/scheduler-harness';
 
 // 10,000 one-off jobs all due at the same second, two instances: every one reaches the sink
@@ -22,37 +15,25 @@ import {
 describe('a burst of 10,000 jobs due at one second', () => {
   const PARTITIONS = 64;
   const JOBS = 10_000;
+  let stack: SchedulerStack;
   let db: TestDatabase;
-  let redis: TestRedis;
   let s: SchedulerTestApp;
-  const instances: Instance[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase('scheduler_burst', 6);
-    redis = createTestRedis('scheduler-burst');
-    s = await startSchedulerApp(db, { SCHEDULER_PARTITIONS: String(PARTITIONS) });
+    stack = await startSchedulerStack('burst', PARTITIONS, 6);
+    ({ db, api: s } = stack);
   });
 
-  afterAll(async () => {
-    await Promise.all(instances.map((i) => killAndWait(i.child)));
-    await s?.close();
-    await redis?.cleanup();
-    await db?.drop();
-  });
+  afterAll(() => stack?.close());
 
   it('delivers every fire once, none early', async () => {
     for (const memberId of ['burst-a', 'burst-b']) {
-      instances.push(
-        await spawnInstance({
-          databaseUrl: db.url,
-          keyPrefix: redis.prefix,
-          memberId,
-          partitions: PARTITIONS,
-          leaseMs: 3_000,
-          pollMs: 20,
-          mode: 'assigned',
-        }),
-      );
+      await stack.spawn({
+        memberId,
+        leaseMs: 3_000,
+        pollMs: 20,
+        mode: 'assigned',
+      });
     }
     const runAt = Math.ceil((Date.now() + 3_000) / 1_000) * 1_000;
     await insertOneOffJobs(db, {

@@ -1,16 +1,10 @@
 import { verifySchedulerInvariants } from '@suite/invariants';
+import { killAndWait, type TestDatabase } from '@suite/testing';
 import {
-  createTestDatabase,
-  createTestRedis,
-  killAndWait,
-  type TestDatabase,
-  type TestRedis,
-} from '@suite/testing';
-import {
-  spawnInstance,
-  startSchedulerApp,
   type Instance,
   type SchedulerTestApp,
+  startSchedulerStack,
+  type SchedulerStack,
 } from './testing/scheduler-harness';
 
 // Two instances in two processes share cron jobs that fire every second. One is killed with
@@ -19,37 +13,25 @@ import {
 describe('an instance killed mid-schedule', () => {
   const LEASE_MS = 1_500;
   const PARTITIONS = 8;
+  let stack: SchedulerStack;
   let db: TestDatabase;
-  let redis: TestRedis;
   let s: SchedulerTestApp;
-  const instances: Instance[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase('scheduler_kill', 4);
-    redis = createTestRedis('scheduler-kill');
-    s = await startSchedulerApp(db, { SCHEDULER_PARTITIONS: String(PARTITIONS) });
+    stack = await startSchedulerStack('kill', PARTITIONS);
+    ({ db, api: s } = stack);
   });
 
-  afterAll(async () => {
-    await Promise.all(instances.map((i) => killAndWait(i.child)));
-    await s?.close();
-    await redis?.cleanup();
-    await db?.drop();
-  });
+  afterAll(() => stack?.close());
 
   it('delivers the dead instance’s fires from the survivor, late but not lost', async () => {
     for (const memberId of ['a', 'b']) {
-      instances.push(
-        await spawnInstance({
-          databaseUrl: db.url,
-          keyPrefix: redis.prefix,
-          memberId,
-          partitions: PARTITIONS,
-          leaseMs: LEASE_MS,
-          pollMs: 20,
-          mode: 'assigned',
-        }),
-      );
+      await stack.spawn({
+        memberId,
+        leaseMs: LEASE_MS,
+        pollMs: 20,
+        mode: 'assigned',
+      });
     }
     const ids: string[] = [];
     for (let i = 0; i < 16; i++) {
@@ -63,7 +45,7 @@ describe('an instance killed mid-schedule', () => {
       ids.push(created.json<{ id: string }>().id);
     }
     await new Promise((r) => setTimeout(r, 2_500));
-    const [victim, survivor] = instances as [Instance, Instance];
+    const [victim, survivor] = stack.instances as [Instance, Instance];
     const victimPartitions = new Set(
       [...victim.inbox].reverse().find((m) => m.owned !== undefined)?.owned ?? [],
     );

@@ -1,18 +1,11 @@
 import { verifySchedulerInvariants } from '@suite/invariants';
-import {
-  createTestDatabase,
-  createTestRedis,
-  killAndWait,
-  nextMessage,
-  type TestDatabase,
-  type TestRedis,
-} from '@suite/testing';
+import { killAndWait, nextMessage, type TestDatabase } from '@suite/testing';
 import type { InstanceMessage } from './testing/instance.worker';
 import {
-  spawnInstance,
-  startSchedulerApp,
   type Instance,
   type SchedulerTestApp,
+  startSchedulerStack,
+  type SchedulerStack,
 } from './testing/scheduler-harness';
 
 // An instance delivers a fire and is stopped (SIGSTOP) before it records the delivery, for
@@ -23,41 +16,30 @@ import {
 describe('an instance paused past its lease', () => {
   const LEASE_MS = 1_200;
   const PARTITIONS = 4;
+  let stack: SchedulerStack;
   let db: TestDatabase;
-  let redis: TestRedis;
   let s: SchedulerTestApp;
-  const instances: Instance[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase('scheduler_pause', 4);
-    redis = createTestRedis('scheduler-pause');
-    s = await startSchedulerApp(db, { SCHEDULER_PARTITIONS: String(PARTITIONS) });
+    stack = await startSchedulerStack('pause', PARTITIONS);
+    ({ db, api: s } = stack);
   });
 
-  afterAll(async () => {
-    for (const i of instances) i.child.kill('SIGCONT');
-    await Promise.all(instances.map((i) => killAndWait(i.child)));
-    await s?.close();
-    await redis?.cleanup();
-    await db?.drop();
-  });
+  afterAll(() => stack?.close());
 
   const run = async (fenced: boolean, group: string) => {
     const pair: Instance[] = [];
     for (const name of ['a', 'b']) {
-      const instance = await spawnInstance({
-        databaseUrl: db.url,
+      const instance = await stack.spawn({
         // Each run its own membership and claims; the fences in Postgres stay.
-        keyPrefix: `${redis.prefix}${group}:`,
+        keyPrefix: `${stack.redis.prefix}${group}:`,
         memberId: `${group}-${name}`,
-        partitions: PARTITIONS,
         leaseMs: LEASE_MS,
         pollMs: 20,
         mode: 'assigned',
         holdMs: 500,
         fenced,
       });
-      instances.push(instance);
       pair.push(instance);
     }
     const created = await s.app.inject({

@@ -1,18 +1,11 @@
 import { verifySchedulerInvariants } from '@suite/invariants';
-import {
-  createTestDatabase,
-  createTestRedis,
-  killAndWait,
-  type TestDatabase,
-  type TestRedis,
-} from '@suite/testing';
+import { type TestDatabase } from '@suite/testing';
 import {
   insertOneOffJobs,
-  spawnInstance,
-  startSchedulerApp,
   waitForSink,
-  type Instance,
   type SchedulerTestApp,
+  startSchedulerStack,
+  type SchedulerStack,
 } from './testing/scheduler-harness';
 
 // The verifiers must be able to fail. Two instances of the naive scheduler (every instance
@@ -20,37 +13,25 @@ import {
 // taken out of the sink is counted missed, and one applied before its time early.
 describe('the scheduler verifiers catch what they look for', () => {
   const PARTITIONS = 8;
+  let stack: SchedulerStack;
   let db: TestDatabase;
-  let redis: TestRedis;
   let s: SchedulerTestApp;
-  const instances: Instance[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase('scheduler_naive', 4);
-    redis = createTestRedis('scheduler-naive');
-    s = await startSchedulerApp(db, { SCHEDULER_PARTITIONS: String(PARTITIONS) });
+    stack = await startSchedulerStack('naive', PARTITIONS);
+    ({ db, api: s } = stack);
   });
 
-  afterAll(async () => {
-    await Promise.all(instances.map((i) => killAndWait(i.child)));
-    await s?.close();
-    await redis?.cleanup();
-    await db?.drop();
-  });
+  afterAll(() => stack?.close());
 
   it('counts fires applied twice when every instance fires every due job', async () => {
     for (const memberId of ['naive-a', 'naive-b']) {
-      instances.push(
-        await spawnInstance({
-          databaseUrl: db.url,
-          keyPrefix: redis.prefix,
-          memberId,
-          partitions: PARTITIONS,
-          leaseMs: 1_500,
-          pollMs: 20,
-          mode: 'naive',
-        }),
-      );
+      await stack.spawn({
+        memberId,
+        leaseMs: 1_500,
+        pollMs: 20,
+        mode: 'naive',
+      });
     }
     const runAt = Date.now() + 1_000;
     const ids = await insertOneOffJobs(db, {

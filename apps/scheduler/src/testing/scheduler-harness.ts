@@ -4,12 +4,16 @@ import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { initServiceApp, loadConfig } from '@suite/service-kit';
 import {
+  createTestDatabase,
+  createTestRedis,
   forkTs,
   freePort,
   integrationEndpoints,
+  killAndWait,
   nextMessage,
   TestTokens,
   type TestDatabase,
+  type TestRedis,
 } from '@suite/testing';
 import { partitionOf } from '@suite/coordination';
 import { AppModule } from '../app.module';
@@ -78,6 +82,57 @@ export async function spawnInstance(args: Omit<InstanceArgs, 'redisUrl'>): Promi
   child.on('message', (m: InstanceMessage) => inbox.push(m));
   await nextMessage<InstanceMessage>(child, (m) => m.ready === args.memberId, 30_000);
   return { child, memberId: args.memberId, inbox };
+}
+
+// What a multi-process test runs on: its own database and Redis prefix, the API in this
+// process, and the firing instances it spawns, all ended by close().
+export interface SchedulerStack {
+  db: TestDatabase;
+  redis: TestRedis;
+  api: SchedulerTestApp;
+  instances: Instance[];
+  // An instance on this stack's database, prefix (unless given) and partition count.
+  spawn(
+    args: Omit<InstanceArgs, 'redisUrl' | 'databaseUrl' | 'partitions' | 'keyPrefix'> & {
+      keyPrefix?: string;
+    },
+  ): Promise<Instance>;
+  close(): Promise<void>;
+}
+
+export async function startSchedulerStack(
+  name: string,
+  partitions: number,
+  poolSize = 4,
+): Promise<SchedulerStack> {
+  const db = await createTestDatabase(`scheduler_${name}`, poolSize);
+  const redis = createTestRedis(`scheduler-${name}`);
+  const api = await startSchedulerApp(db, { SCHEDULER_PARTITIONS: String(partitions) });
+  const instances: Instance[] = [];
+  return {
+    db,
+    redis,
+    api,
+    instances,
+    spawn: async (args) => {
+      const instance = await spawnInstance({
+        databaseUrl: db.url,
+        keyPrefix: redis.prefix,
+        partitions,
+        ...args,
+      });
+      instances.push(instance);
+      return instance;
+    },
+    close: async () => {
+      // A test may end with an instance still stopped (SIGSTOP): wake it so that it can die.
+      for (const i of instances) i.child.kill('SIGCONT');
+      await Promise.all(instances.map((i) => killAndWait(i.child)));
+      await api.close();
+      await redis.cleanup();
+      await db.drop();
+    },
+  };
 }
 
 // Inserts `count` one-off jobs due at `runAt` straight into the table (the API would take
