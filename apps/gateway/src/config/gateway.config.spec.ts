@@ -29,6 +29,8 @@ describe('gateway config', () => {
       PAYMENTS_URL: 'http://127.0.0.1:3002',
       AUCTION_URL: 'http://127.0.0.1:3004',
       RATE_LIMITER_URL: 'http://127.0.0.1:3005',
+      SCHEDULER_URL: 'http://127.0.0.1:3006',
+      CRAWLER_URL: 'http://127.0.0.1:3008',
       REDIS_URL: 'redis://127.0.0.1:6379',
       REDIS_KEY_PREFIX: '',
       UPSTREAM_TIMEOUT_MS: 5000,

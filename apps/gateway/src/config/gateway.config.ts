@@ -27,6 +27,8 @@ export const gatewayConfigSchema = baseServiceConfig
     PAYMENTS_URL: upstream(DEFAULT_PORTS.payments),
     AUCTION_URL: upstream(DEFAULT_PORTS.auction),
     RATE_LIMITER_URL: upstream(DEFAULT_PORTS['rate-limiter']),
+    SCHEDULER_URL: upstream(DEFAULT_PORTS.scheduler),
+    CRAWLER_URL: upstream(DEFAULT_PORTS.crawler),
     // Rate-limit counters; no default, a wrong Redis is worse than none.
     REDIS_URL: urlVar({ protocols: REDIS_PROTOCOLS }),
     // Prefix of every Redis key the gateway writes. Instances that share a limit share it.
@@ -41,6 +43,8 @@ export const gatewayConfigSchema = baseServiceConfig
     PAYMENTS_TIMEOUT_MS: optionalTimeout(),
     AUCTION_TIMEOUT_MS: optionalTimeout(),
     RATE_LIMITER_TIMEOUT_MS: optionalTimeout(),
+    SCHEDULER_TIMEOUT_MS: optionalTimeout(),
+    CRAWLER_TIMEOUT_MS: optionalTimeout(),
     // One circuit breaker per upstream: it opens when more than BREAKER_ERROR_PERCENT of
     // the calls in the last BREAKER_WINDOW_MS failed (502/503/504, timeout, unreachable), once at
     // least BREAKER_VOLUME_THRESHOLD calls were made; BREAKER_RESET_MS later one trial
@@ -131,6 +135,8 @@ export function upstreamTimeoutMs(config: GatewayConfig, upstreamName: UpstreamN
     payments: config.PAYMENTS_TIMEOUT_MS,
     auction: config.AUCTION_TIMEOUT_MS,
     'rate-limiter': config.RATE_LIMITER_TIMEOUT_MS,
+    scheduler: config.SCHEDULER_TIMEOUT_MS,
+    crawler: config.CRAWLER_TIMEOUT_MS,
   };
   return specific[upstreamName] ?? config.UPSTREAM_TIMEOUT_MS;
 }
@@ -141,6 +147,8 @@ export function upstreamBaseUrl(config: GatewayConfig, upstreamName: UpstreamNam
     payments: config.PAYMENTS_URL,
     auction: config.AUCTION_URL,
     'rate-limiter': config.RATE_LIMITER_URL,
+    scheduler: config.SCHEDULER_URL,
+    crawler: config.CRAWLER_URL,
   };
   return urls[upstreamName];
 }

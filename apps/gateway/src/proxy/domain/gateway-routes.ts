@@ -5,7 +5,14 @@ import { routeDescriptorValue } from '@suite/contracts';
 // URLs, a checkout's status URL or a Location header, stay valid through the gateway),
 // except the rate limiter's, which the gateway publishes under /rate-limits.
 
-export const UPSTREAMS = ['ticketing', 'payments', 'auction', 'rate-limiter'] as const;
+export const UPSTREAMS = [
+  'ticketing',
+  'payments',
+  'auction',
+  'rate-limiter',
+  'scheduler',
+  'crawler',
+] as const;
 export type UpstreamName = (typeof UPSTREAMS)[number];
 
 export type RouteMethod = 'GET' | 'POST' | 'DELETE';
