@@ -172,6 +172,8 @@ function environment(
       PAYMENTS_URL: url('payments'),
       AUCTION_URL: url('auction'),
       RATE_LIMITER_URL: url('rate-limiter'),
+      SCHEDULER_URL: url('scheduler'),
+      CRAWLER_URL: url('crawler'),
       // Development tokens for the demo and the end-to-end tests; off in any real deployment.
       DEV_TOKENS: 'on',
       DEV_TOKEN_PRIVATE_KEY: keys.privateKeyPem,
