@@ -81,7 +81,8 @@ export interface CreateLimiterOptions {
   clock?: Clock;
 }
 
-type ScriptReply = [number, number, number, number, number];
+// {allowed 0|1, remaining, resetMs, retryAfterMs, nowMs}, as every decision script returns.
+export type ScriptReply = [number, number, number, number, number];
 type PeekReply = [number, number, number, number];
 
 export function createLimiter(options: CreateLimiterOptions): Limiter {
@@ -96,8 +97,9 @@ export function limiterKeyBase(policy: string, key: string): string {
 
 // The one key an algorithm keeps a client's state in. The decision and the peek both take
 // it from here, so a read always looks where the last decision wrote. Only the fixed
-// window's key depends on `atMs`, the caller's clock: it names the window.
-function limiterStateKey(policy: RateLimitPolicy, key: string, atMs: number): string {
+// window's key depends on `atMs`, the caller's clock: it names the window. The limiter set
+// (limiter-set.ts) names its keys here too.
+export function limiterStateKey(policy: RateLimitPolicy, key: string, atMs: number): string {
   const base = limiterKeyBase(policy.name, key);
   switch (policy.algorithm) {
     case 'sliding-log':
@@ -111,13 +113,15 @@ function limiterStateKey(policy: RateLimitPolicy, key: string, atMs: number): st
   }
 }
 
-class RedisLimiter implements Limiter {
+// Exported for the limiter set (limiter-set.ts), which decides several policies in one
+// script and takes each policy's checks, degraded path and reply mapping from here.
+export class RedisLimiter implements Limiter {
   readonly policy: RateLimitPolicy;
   private readonly redis: RedisClient;
   private readonly timeoutMs: number;
   private readonly recheckMs: number;
   private readonly clock: Clock;
-  private readonly capacity: number;
+  readonly capacity: number;
   private readonly fallback: LocalSlidingLog | undefined;
   private redisDownUntil = 0;
 
@@ -142,25 +146,38 @@ class RedisLimiter implements Limiter {
   }
 
   async check(key: string, options: CheckOptions = {}): Promise<RateLimitDecision> {
+    const cost = this.checkArguments(key, options);
+    if (this.redisUsable()) {
+      try {
+        const reply = await withTimeout(this.runScript(key, cost, options.nowMs), this.timeoutMs);
+        return this.decision(reply, 'redis');
+      } catch {
+        // Redis is broken or too slow: the failure policy decides, never a throw.
+        this.redisFailed();
+      }
+    }
+    return this.degraded(key, cost, options.nowMs);
+  }
+
+  // The cost to spend. Bad arguments are the caller's bug, not a denial: a throw.
+  checkArguments(key: string, options: CheckOptions): number {
     const cost = options.cost ?? 1;
-    // Bad arguments are the caller's bug, not a denial.
     if (!Number.isInteger(cost) || cost < 0 || cost > this.capacity) {
       throw new RangeError(
         `cost must be an integer from 0 to ${this.capacity} for policy ${this.policy.name}, got ${cost}`,
       );
     }
     checkKeyAndTime(key, options.nowMs);
+    return cost;
+  }
 
-    if (this.clock.now() >= this.redisDownUntil) {
-      try {
-        const reply = await this.withTimeout(this.runScript(key, cost, options.nowMs));
-        return this.decision(reply, 'redis');
-      } catch {
-        // Redis is broken or too slow: the failure policy decides, never a throw.
-        this.redisDownUntil = this.clock.now() + this.recheckMs;
-      }
-    }
-    return this.degraded(key, cost, options.nowMs);
+  redisUsable(): boolean {
+    return this.clock.now() >= this.redisDownUntil;
+  }
+
+  // After a failure, skip Redis for recheckMs.
+  redisFailed(): void {
+    this.redisDownUntil = this.clock.now() + this.recheckMs;
   }
 
   async peek(key: string, options: PeekOptions = {}): Promise<RateLimitUsage> {
@@ -170,12 +187,13 @@ class RedisLimiter implements Limiter {
     // Redis TIME unless told the time.
     const at =
       options.nowMs ?? (policy.algorithm === 'fixed-window' ? this.clock.now() : undefined);
-    const [used, remaining, resetMs, nowMs] = await this.withTimeout(
+    const [used, remaining, resetMs, nowMs] = await withTimeout(
       peekScript.run<PeekReply>(
         this.redis,
         [limiterStateKey(policy, key, at ?? 0)],
         [at ?? '', policy.algorithm, policy.limit, policy.windowMs, this.capacity],
       ),
+      this.timeoutMs,
     );
     return { policy: policy.name, limit: policy.limit, used, remaining, resetMs, nowMs };
   }
@@ -214,29 +232,8 @@ class RedisLimiter implements Limiter {
     }
   }
 
-  private withTimeout<T>(work: Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`Redis did not answer within ${this.timeoutMs} ms`)),
-        this.timeoutMs,
-      );
-      // A late reply or rejection after the timeout is dropped here. The script may still
-      // run later (ioredis queues commands while it reconnects) and then count a unit that
-      // the failure policy also decided on: the shared count errs on the strict side.
-      work.then(
-        (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      );
-    });
-  }
-
-  private decision(reply: ScriptReply, source: DecisionSource): RateLimitDecision {
+  // A decision from Redis's {allowed, remaining, resetMs, retryAfterMs, nowMs}.
+  decision(reply: ScriptReply, source: DecisionSource): RateLimitDecision {
     const [allowed, remaining, resetMs, retryAfterMs, nowMs] = reply;
     return {
       allowed: allowed === 1,
@@ -250,7 +247,8 @@ class RedisLimiter implements Limiter {
     };
   }
 
-  private degraded(key: string, cost: number, nowMs: number | undefined): RateLimitDecision {
+  // What the failure policy decides while Redis is unusable.
+  degraded(key: string, cost: number, nowMs: number | undefined): RateLimitDecision {
     const now = nowMs ?? this.clock.now();
     const base = { policy: this.policy.name, nowMs: now };
     if (this.fallback) {
@@ -280,6 +278,28 @@ class RedisLimiter implements Limiter {
       source: 'failure-policy',
     };
   }
+}
+
+export function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`Redis did not answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    // A late reply or rejection after the timeout is dropped here. The script may still
+    // run later (ioredis queues commands while it reconnects) and then count a unit that
+    // the failure policy also decided on: the shared count errs on the strict side.
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }
 
 // Bad arguments are the caller's bug: thrown, never a denial.
