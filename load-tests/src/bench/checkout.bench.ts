@@ -152,7 +152,7 @@ async function main(): Promise<void> {
       method: 'PUT',
       headers: {
         'content-type': 'application/json',
-        authorization: `Bearer ${await stackTokens().bearer('bench-operator', [SCOPES.opsAdmin])}`,
+        ...(await stackTokens().bearer('bench-operator', [SCOPES.opsAdmin])),
       },
       body: JSON.stringify({ declineRate: DECLINE_RATE }),
     });
