@@ -19,10 +19,12 @@ import { RateLimitService } from './limits/infra/rate-limit.service';
 import { RateLimitGuard } from './limits/rate-limit.guard';
 import { GatewayMetricsServer } from './metrics/gateway-metrics.server';
 import { AuctionHttpController } from './proxy/auction/auction.http.controller';
+import { CrawlerHttpController } from './proxy/crawler/crawler.http.controller';
 import { Upstreams } from './proxy/infra/upstreams';
 import { PaymentsHttpController } from './proxy/payments/payments.http.controller';
 import { ProxyRelay } from './proxy/proxy-relay';
 import { RateLimitsHttpController } from './proxy/rate-limits/rate-limits.http.controller';
+import { SchedulerHttpController } from './proxy/scheduler/scheduler.http.controller';
 import { TicketingHttpController } from './proxy/ticketing/ticketing.http.controller';
 
 // The proxied routes of every upstream, the rate limits in front of them over the gateway's
@@ -37,6 +39,8 @@ export class GatewayModule implements OnApplicationShutdown {
       PaymentsHttpController,
       AuctionHttpController,
       RateLimitsHttpController,
+      SchedulerHttpController,
+      CrawlerHttpController,
     ];
     const providers: Provider[] = [
       { provide: GATEWAY_CONFIG, useValue: config },

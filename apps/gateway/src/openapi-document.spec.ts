@@ -60,9 +60,18 @@ describe('OpenAPI document', () => {
         'GET /auctions/{auctionId}/bids',
         'POST /rate-limits/check',
         'GET /rate-limits/usage',
+        'POST /jobs',
+        'GET /jobs/{jobId}',
+        'GET /jobs/{jobId}/fires',
+        'POST /jobs/{jobId}/cancel',
+        'POST /crawls',
+        'GET /crawls/{crawlId}',
       ]),
     );
     expect(operations.filter((o) => /admin|policies/.test(o))).toEqual([]);
+    // Test fixtures on loopback, not public API: the scheduler's delivery sink and the web
+    // simulator the crawler crawls.
+    expect(operations.filter((o) => /sink|\/web/.test(o))).toEqual([]);
     expect(operations).not.toContain('GET /metrics');
     expect(operations).not.toContain('POST /dev/tokens');
   });
@@ -78,6 +87,16 @@ describe('OpenAPI document', () => {
       { bearer: [] },
     ]);
     expect(document.paths['/rate-limits/check']?.['post']?.security).toEqual([{ bearer: [] }]);
+    for (const [path, method] of [
+      ['/jobs', 'post'],
+      ['/jobs/{jobId}', 'get'],
+      ['/jobs/{jobId}/fires', 'get'],
+      ['/jobs/{jobId}/cancel', 'post'],
+      ['/crawls', 'post'],
+      ['/crawls/{crawlId}', 'get'],
+    ] as const) {
+      expect(document.paths[path]?.[method]?.security).toEqual([{ bearer: [] }]);
+    }
   });
 
   it('marks the auction reads as public: a token is optional', () => {
@@ -123,6 +142,11 @@ describe('OpenAPI document', () => {
         'RateLimitCheckRequest',
         'RateLimitDecisionResponse',
         'RateLimitUsageResponse',
+        'CreateJobRequest',
+        'JobResponse',
+        'FireListResponse',
+        'StartCrawlRequest',
+        'CrawlResponse',
       ]),
     );
   });

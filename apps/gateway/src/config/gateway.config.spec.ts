@@ -131,6 +131,8 @@ describe('gateway config', () => {
       'gateway.refund-payment',
       'gateway.create-auction',
       'gateway.place-bid',
+      'gateway.create-job',
+      'gateway.start-crawl',
     ]);
     const example: unknown = JSON.parse(readFileSync(EXAMPLE_FILE, 'utf8'));
     expect(example).toEqual(defaultRateLimitPolicyFile());

@@ -103,6 +103,15 @@ export function defaultRateLimitPolicyFile(
             failure: 'open',
             fallback: { limit: 30 },
           }),
+          // Each job fires on its own schedule for as long as it lives (a cron job forever):
+          // a caller schedules at most one new job every two seconds, sustained.
+          perUserRoute('create-job', 'POST /jobs', 30, {
+            failure: 'open',
+            fallback: { limit: 15 },
+          }),
+          // A crawl sends requests to every host it reaches on the operator's behalf: few
+          // starts, and none while the limit cannot be counted.
+          perUserRoute('start-crawl', 'POST /crawls', 5, { failure: 'closed' }),
         ],
       },
     ],

@@ -16,7 +16,7 @@ function describeRequestBodies(document: OpenAPIObject): void {
 export const GATEWAY_OPENAPI: OpenApiOptions = {
   title: 'Coordination suite API',
   description: [
-    'The one public entry point: ticketing (events, seats, holds, checkouts, orders), payments, auctions and rate limits.',
+    'The one public entry point: ticketing (events, seats, holds, checkouts, orders), payments, auctions, rate limits, scheduled jobs and crawls.',
     'Every route but health, docs and the development token endpoint needs a bearer JWT (ES256); auction reads take one optionally.',
     'Responses of rate-limited routes carry RateLimit and RateLimit-Policy headers; a 429 also carries Retry-After.',
     'Routes that move money require an Idempotency-Key; a retry with the same key gets the first result.',

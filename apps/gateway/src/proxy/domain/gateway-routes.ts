@@ -194,6 +194,64 @@ export const ROUTES = {
     movesMoney: false,
     summary: 'What is spent of each policy matching these descriptors, without spending',
   }),
+  // The scheduler's job API. It has no owners: any caller with a token may read or cancel
+  // any job, as the service itself allows. Its loopback delivery sink is not published.
+  createJob: route({
+    id: 'jobs.create',
+    method: 'POST',
+    path: '/jobs',
+    upstream: 'scheduler',
+    auth: 'required',
+    movesMoney: false,
+    summary: 'Schedule a one-off (runAt) or cron job that delivers its payload to a target',
+  }),
+  getJob: route({
+    id: 'jobs.get',
+    method: 'GET',
+    path: '/jobs/:jobId',
+    upstream: 'scheduler',
+    auth: 'required',
+    movesMoney: false,
+    summary: 'Get a job: status and next fire time',
+  }),
+  listFires: route({
+    id: 'jobs.fires',
+    method: 'GET',
+    path: '/jobs/:jobId/fires',
+    upstream: 'scheduler',
+    auth: 'required',
+    movesMoney: false,
+    summary: "A job's fires, newest first: idempotency key, delivery status, attempts",
+  }),
+  cancelJob: route({
+    id: 'jobs.cancel',
+    method: 'POST',
+    path: '/jobs/:jobId/cancel',
+    upstream: 'scheduler',
+    auth: 'required',
+    movesMoney: false,
+    summary: 'Cancel a job: no more fires',
+  }),
+  // The crawler's API, for operators (the service requires the ops:admin scope). The web
+  // simulator it crawls is a loopback test fixture and is not published.
+  startCrawl: route({
+    id: 'crawls.start',
+    method: 'POST',
+    path: '/crawls',
+    upstream: 'crawler',
+    auth: 'required',
+    movesMoney: false,
+    summary: 'Start a crawl of the loopback web from its seeds, polite to every host',
+  }),
+  getCrawl: route({
+    id: 'crawls.get',
+    method: 'GET',
+    path: '/crawls/:crawlId',
+    upstream: 'crawler',
+    auth: 'required',
+    movesMoney: false,
+    summary: "Get a crawl's progress: status, URLs by state and outcome, fetches per second",
+  }),
 } as const;
 
 // The upstream path for a matched request: the route's template with the (decoded)
