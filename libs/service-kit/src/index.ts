@@ -69,6 +69,8 @@ export { typeOrmOptionsFor } from './database/typeorm-options';
 export type { TypeOrmOptionsInput } from './database/typeorm-options';
 export { createRedisClient, redisReadinessCheck } from './redis/create-redis-client';
 export type { CreateRedisClientOptions } from './redis/create-redis-client';
+export { watchForStalledConnection, DEFAULT_STALL_WATCH } from './redis/stalled-connection';
+export type { StalledConnectionWatch } from './redis/stalled-connection';
 export { HttpMetrics, UNMATCHED_ROUTE } from './observability/http-metrics';
 export type { ObservedRequest } from './observability/http-metrics';
 export { ObservabilityModule } from './observability/observability.module';

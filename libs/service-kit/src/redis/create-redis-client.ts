@@ -1,6 +1,11 @@
 import type { RedisClient } from '@suite/coordination';
 import Redis, { Cluster, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { ReadinessCheck } from '../health/readiness.registry';
+import {
+  DEFAULT_STALL_WATCH,
+  watchForStalledConnection,
+  type StalledConnectionWatch,
+} from './stalled-connection';
 
 export interface CreateRedisClientOptions extends RedisOptions {
   // REDIS_URL. Alone, the one server to use. With clusterNodes, it only lends its scheme
@@ -8,16 +13,35 @@ export interface CreateRedisClientOptions extends RedisOptions {
   url: string;
   // REDIS_CLUSTER_NODES as host:port seeds. Set and non-empty: a Redis Cluster client.
   clusterNodes?: readonly string[];
+  // A single server's connection is replaced when it stops answering without closing (a
+  // partition): see stalled-connection.ts. On by default; false turns it off. A Cluster
+  // client is not watched (its nodes' connections are ioredis' to manage).
+  stallWatch?: StalledConnectionWatch | false;
 }
+
+// How long one attempt to connect may take (ioredis waits 10 s). During a partition an
+// attempt's SYNs go unanswered; a short attempt means the next one starts soon after the path
+// heals, instead of waiting out the kernel's SYN back-off.
+const CONNECT_TIMEOUT_MS = 1_000;
 
 // One Redis client for a service: a plain connection to REDIS_URL, or, when seed nodes are
 // given, ioredis' Cluster client. The library's mechanisms accept either (RedisClient); their
 // multi-key scripts share a hash tag per call, so a Cluster routes each call to one slot.
 export function createRedisClient(options: CreateRedisClientOptions): RedisClient {
-  const { url, clusterNodes, ...redisOptions } = options;
+  const { url, clusterNodes, stallWatch, ...redisOptions } = options;
   if (!clusterNodes || clusterNodes.length === 0) {
-    // Exactly the single-node client the services built before clusters were supported.
-    return new Redis(url, redisOptions);
+    const client = new Redis(url, { connectTimeout: CONNECT_TIMEOUT_MS, ...redisOptions });
+    if (stallWatch !== false) {
+      watchForStalledConnection(client, {
+        onStalled: (ms) =>
+          process.emitWarning(
+            `Redis answered no PING for ${ms} ms; the connection was replaced`,
+            'RedisStalledConnection',
+          ),
+        ...(stallWatch ?? DEFAULT_STALL_WATCH),
+      });
+    }
+    return client;
   }
   return new Cluster(clusterNodes.map(parseSeed), clusterOptions(url, redisOptions));
 }
