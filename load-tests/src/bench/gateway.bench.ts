@@ -33,15 +33,23 @@ const FIXED_RATE = Number(option('rate') ?? 100);
 const FIXED_REQUESTS = FIXED_RATE * 10;
 const FIXED_CONNECTIONS = 16;
 const LABEL = option('label') ?? 'run';
+// Another checkout whose gateway bundle is measured beside this one's (before and after in
+// one run, on the same stack and under the same noise).
+const BASELINE = option('baseline');
 const WARMUP = 300;
 const IDLE_SAMPLE_MS = 5_000;
-const USERS = 400;
+// Ticketing lets one user hold at most 20 seats of an event: enough users that the holds of
+// three targets stay under it.
+const USERS = 600;
 // Targets: at least 0.8x the service's throughput and at most 2 ms added at p50.
 const TARGET_RATIO = 0.8;
 const TARGET_ADDED_P50_MS = 2;
 
 interface Measured {
   name: string;
+  // The gateway it went through (its label), none when straight to the service.
+  gateway: string | undefined;
+  service: string;
   requests: number;
   perSecond: number;
   p50: number;
@@ -99,7 +107,7 @@ async function fixedRate(
   amount: number,
   perSecond: number,
   build: (i: number) => BenchRequest,
-): Promise<Omit<Measured, 'name' | 'cpuMsPerRequest'>> {
+): Promise<Load> {
   const pool = new Pool(url, { connections: FIXED_CONNECTIONS });
   const latencies: number[] = [];
   let ok = 0;
@@ -167,7 +175,8 @@ async function main(): Promise<void> {
     token: token(0),
   });
   const eventId = events.body.events[0]?.id ?? '';
-  const needed = 2 * (REQUESTS + WARMUP + FIXED_REQUESTS);
+  // Fresh seats for every target: the gateways and ticketing itself.
+  const needed = (BASELINE === undefined ? 2 : 3) * (REQUESTS + WARMUP + FIXED_REQUESTS);
   const seats: string[] = [];
   for (let offset = 0; seats.length < needed; offset += 500) {
     const page = await gateway.call<{ seats: { seatId: string }[] }>(
@@ -181,12 +190,24 @@ async function main(): Promise<void> {
   }
   if (seats.length < needed) throw new Error(`need ${needed} seats, the event has ${seats.length}`);
 
-  const profiled = PROFILE ? await profiledGateway() : undefined;
-  const viaGateway = profiled?.url ?? stackGateway;
+  // The gateways measured: this checkout's bundle (the stack's, or a copy under the profiler)
+  // and, with --baseline, another checkout's bundle beside it, in the same run.
+  const gateways: Gateway[] = [
+    PROFILE
+      ? await spawnGateway('this checkout', workspaceRoot, true)
+      : {
+          label: 'this checkout',
+          url: stackGateway,
+          pid: running('gateway')?.pid ?? 0,
+          stop: async () => undefined,
+        },
+  ];
+  if (BASELINE !== undefined) gateways.push(await spawnGateway('baseline', BASELINE, PROFILE));
   const direct = {
     holds: `http://127.0.0.1:${ports.ticketing}`,
     bids: `http://127.0.0.1:${ports.auction}`,
   };
+  const services = { holds: 'ticketing', bids: 'auction' } as const;
 
   const json = (i: number) => ({
     'content-type': 'application/json',
@@ -237,7 +258,7 @@ async function main(): Promise<void> {
   };
 
   const pids: Record<string, number[]> = {
-    gateway: [profiled?.pid ?? running('gateway')?.pid ?? 0],
+    ...Object.fromEntries(gateways.map((g) => [g.label, [g.pid]])),
     ticketing: [running('ticketing')?.pid ?? 0],
     auction: [running('auction')?.pid ?? 0],
     infrastructure: infrastructurePids(),
@@ -258,7 +279,9 @@ async function main(): Promise<void> {
   const measured: Measured[] = [];
   const measure = async (
     name: string,
-    run: () => Promise<Omit<Measured, 'name' | 'cpuMsPerRequest'>>,
+    gateway: string | undefined,
+    service: string,
+    run: () => Promise<Omit<Measured, 'name' | 'cpuMsPerRequest' | 'gateway' | 'service'>>,
   ): Promise<Measured> => {
     console.log(`\n${name}`);
     const before = cpuNow();
@@ -273,87 +296,107 @@ async function main(): Promise<void> {
         ((after[k] ?? 0) - (before[k] ?? 0) - (idleMsPerS[k] ?? 0) * seconds) / done,
       ]),
     );
-    const entry = { name, ...result, cpuMsPerRequest };
+    const entry = { name, gateway, service, ...result, cpuMsPerRequest };
     console.log(
       `  ${result.perSecond.toFixed(0)} req/s, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, 2xx ${result.ok}, non-2xx ${result.non2xx}, errors ${result.errors}; CPU ms/request ${JSON.stringify(cpuMsPerRequest)}`,
     );
     measured.push(entry);
     return entry;
   };
-  const underLoad = (url: string, build: (i: number) => BenchRequest) => async () =>
-    saturated(await cannon(url, REQUESTS, build), REQUESTS);
-  const atRate = (url: string, build: (i: number) => BenchRequest) => () =>
-    fixedRate(url, FIXED_REQUESTS, FIXED_RATE, build);
-  let profile: string | undefined;
+  const builders = {
+    holds: async (amount: number) => holdsOf(amount),
+    bids: async (_amount: number, target?: string) => bidsOf(target ?? 'direct'),
+  };
+  const kinds = ['holds', 'bids'] as const;
+  // Each kind through every gateway, then straight to its service: saturated, then at the
+  // fixed rate.
+  const pass = async (
+    at: string,
+    amount: number,
+    load: (url: string, build: (i: number) => BenchRequest) => Promise<Load>,
+  ) => {
+    const results: Record<string, Measured> = {};
+    for (const kind of kinds) {
+      for (const g of gateways) {
+        const build = await builders[kind](amount, `${at} via ${g.label}`);
+        results[`${kind} ${g.label}`] = await measure(
+          `${kind} through the gateway (${g.label})${at}`,
+          g.label,
+          services[kind],
+          () => load(g.url, build),
+        );
+      }
+      const build = await builders[kind](amount, `${at} direct`);
+      results[`${kind} direct`] = await measure(
+        `${kind} straight to ${services[kind]}${at}`,
+        undefined,
+        services[kind],
+        () => load(direct[kind], build),
+      );
+    }
+    return results;
+  };
+  const profiles: string[] = [];
   try {
-    console.log('\nwarming both targets');
-    await cannon(viaGateway, WARMUP, holdsOf(WARMUP));
+    console.log('\nwarming every target');
+    for (const g of gateways) {
+      await cannon(g.url, WARMUP, holdsOf(WARMUP));
+      await cannon(g.url, WARMUP, await bidsOf(`warm-up via ${g.label}`));
+    }
     await cannon(direct.holds, WARMUP, holdsOf(WARMUP));
-    await cannon(viaGateway, WARMUP, await bidsOf('warm-up via the gateway'));
     await cannon(direct.bids, WARMUP, await bidsOf('warm-up direct'));
-    const saturation = {
-      holdsGateway: await measure(
-        'holds through the gateway',
-        underLoad(viaGateway, holdsOf(REQUESTS)),
+    const saturation = await pass('', REQUESTS, async (url, build) =>
+      saturated(await cannon(url, REQUESTS, build), REQUESTS),
+    );
+    const fixed = await pass(`, ${FIXED_RATE}/s`, FIXED_REQUESTS, (url, build) =>
+      fixedRate(url, FIXED_REQUESTS, FIXED_RATE, build),
+    );
+    for (const g of gateways) {
+      const summary = await g.stop();
+      if (summary !== undefined) {
+        profiles.push(
+          `### Where the gateway's time went (${g.label}, its CPU profile over the whole run)\n\n${summary}`,
+        );
+      }
+    }
+    const at = (results: Record<string, Measured>, key: string) => results[key] as Measured;
+    const verdicts = gateways.flatMap((g) =>
+      kinds.map((kind) =>
+        verdict(
+          `${kind} (${g.label})`,
+          at(saturation, `${kind} ${g.label}`),
+          at(saturation, `${kind} direct`),
+          at(fixed, `${kind} ${g.label}`),
+          at(fixed, `${kind} direct`),
+        ),
       ),
-      holdsDirect: await measure(
-        'holds straight to ticketing',
-        underLoad(direct.holds, holdsOf(REQUESTS)),
+    );
+    const ceilings = gateways.flatMap((g) =>
+      kinds.map((kind) =>
+        ceiling(
+          `${kind} (${g.label})`,
+          at(fixed, `${kind} ${g.label}`),
+          at(fixed, `${kind} direct`),
+        ),
       ),
-      bidsGateway: await measure(
-        'bids through the gateway',
-        underLoad(viaGateway, await bidsOf('via the gateway')),
-      ),
-      bidsDirect: await measure(
-        'bids straight to auction',
-        underLoad(direct.bids, await bidsOf('direct')),
-      ),
-    };
-    const fixed = {
-      holdsGateway: await measure(
-        `holds through the gateway, ${FIXED_RATE}/s`,
-        atRate(viaGateway, holdsOf(FIXED_REQUESTS)),
-      ),
-      holdsDirect: await measure(
-        `holds straight to ticketing, ${FIXED_RATE}/s`,
-        atRate(direct.holds, holdsOf(FIXED_REQUESTS)),
-      ),
-      bidsGateway: await measure(
-        `bids through the gateway, ${FIXED_RATE}/s`,
-        atRate(viaGateway, await bidsOf('via the gateway, fixed rate')),
-      ),
-      bidsDirect: await measure(
-        `bids straight to auction, ${FIXED_RATE}/s`,
-        atRate(direct.bids, await bidsOf('direct, fixed rate')),
-      ),
-    };
-    if (profiled) profile = await profiled.stop();
-    const verdicts = [
-      verdict(
-        'holds',
-        saturation.holdsGateway,
-        saturation.holdsDirect,
-        fixed.holdsGateway,
-        fixed.holdsDirect,
-      ),
-      verdict(
-        'bids',
-        saturation.bidsGateway,
-        saturation.bidsDirect,
-        fixed.bidsGateway,
-        fixed.bidsDirect,
-      ),
-    ];
-    const ceilings = [
-      ceiling('holds', 'ticketing', fixed.holdsGateway, fixed.holdsDirect),
-      ceiling('bids', 'auction', fixed.bidsGateway, fixed.bidsDirect),
-    ];
+    );
     const table = [
       '| scenario | req/s | p50 ms | p99 ms | 2xx | non-2xx | errors | gateway CPU ms/req | service CPU ms/req | Postgres + Redis + Kafka CPU ms/req |',
       '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
       ...measured.map(
-        ({ name, perSecond, p50, p99, ok, non2xx, errors, cpuMsPerRequest: cpu }) =>
-          `| ${name} | ${perSecond.toFixed(0)} | ${p50.toFixed(2)} | ${p99.toFixed(2)} | ${ok} | ${non2xx} | ${errors} | ${(cpu['gateway'] ?? 0).toFixed(2)} | ${(name.includes('bids') ? (cpu['auction'] ?? 0) : (cpu['ticketing'] ?? 0)).toFixed(2)} | ${(cpu['infrastructure'] ?? 0).toFixed(2)} |`,
+        ({
+          name,
+          gateway,
+          service,
+          perSecond,
+          p50,
+          p99,
+          ok,
+          non2xx,
+          errors,
+          cpuMsPerRequest: cpu,
+        }) =>
+          `| ${name} | ${perSecond.toFixed(0)} | ${p50.toFixed(2)} | ${p99.toFixed(2)} | ${ok} | ${non2xx} | ${errors} | ${gateway === undefined ? '-' : (cpu[gateway] ?? 0).toFixed(3)} | ${(cpu[service] ?? 0).toFixed(3)} | ${(cpu['infrastructure'] ?? 0).toFixed(3)} |`,
       ),
     ].join('\n');
     const section = `## ${LABEL}
@@ -362,23 +405,37 @@ ${runContext()}
 - saturation: autocannon, ${REQUESTS} requests per scenario after ${WARMUP} warm-up requests per target, ${CONNECTIONS} connections, ${USERS} users; a hold takes one fresh seat, bids rise by 2 on one auction per scenario
 - fixed rate: ${FIXED_REQUESTS} requests per scenario at ${FIXED_RATE}/s, open loop over ${FIXED_CONNECTIONS} kept-alive connections, each timed from its send to its last body byte (sub-ms)
 - CPU ms/req: user + system time of the process (Postgres: all its backends) over the scenario (from /proc), less its idle rate measured over ${IDLE_SAMPLE_MS / 1000} s before the scenarios, divided by the requests answered
-- through the gateway: JWT check, per-user rate limits in Redis, the proxy to the service (which checks the token again)${profiled ? '; a second gateway from the same bundle and environment, under `node --cpu-prof`' : ''}
+- through the gateway: JWT check, per-user rate limits in Redis, the proxy to the service (which checks the token again)
+- gateways: ${gateways.map((g) => `${g.label} (${g.bundle ?? "the stack's, from dist/apps/gateway"}${g.profiled ? ', under `node --cpu-prof`' : ''})`).join('; ')}
 
 ${table}
 
 ${verdicts.join('\n')}
 
 ${ceilings.join('\n')}
-${profile ? `\n### Where the gateway's time went (its CPU profile over the whole run)\n\n${profile}\n` : ''}
-Reproduce: \`npm run bench:gateway\` (after \`npm run infra:up\`); add \`-- 2000 32 --profile\` for the profile, \`--rate=<req/s>\` for the fixed rate.
+${profiles.map((p) => `\n${p}\n`).join('')}
+Reproduce: \`npm run bench:gateway\` (after \`npm run infra:up\`); add \`-- 2000 32 --profile\` for the profile, \`--rate=<req/s>\` for the fixed rate, \`--baseline=<checkout with a built gateway>\` to measure another build beside this one.
 `;
     const file = appendResults(section);
     console.log(
-      `\n${table}\n\n${verdicts.join('\n')}\n${ceilings.join('\n')}\n${profile ?? ''}\nappended to ${file}`,
+      `\n${table}\n\n${verdicts.join('\n')}\n${ceilings.join('\n')}\n${profiles.join('\n')}\nappended to ${file}`,
     );
   } finally {
-    if (profiled) await profiled.stop();
+    for (const g of gateways) await g.stop();
   }
+}
+
+type Load = Omit<Measured, 'name' | 'cpuMsPerRequest' | 'gateway' | 'service'>;
+
+interface Gateway {
+  label: string;
+  url: string;
+  pid: number;
+  // Where its bundle came from, when the bench started it.
+  bundle?: string;
+  profiled?: boolean;
+  // Ends a gateway the bench started; its profile's summary if it ran under the profiler.
+  stop: () => Promise<string | undefined>;
 }
 
 // One file per day: the first run writes its title, each run adds a section.
@@ -394,12 +451,12 @@ function appendResults(section: string): string {
 // The most a proxied path can reach on cores that the gateway and everything behind it
 // share: each request costs the upstream side u ms of CPU and the gateway g ms, so
 // proxied / direct ≤ u / (u + g). Measured at the fixed rate, where nothing queues.
-function ceiling(what: string, service: string, viaGateway: Measured, direct: Measured): string {
-  const g = viaGateway.cpuMsPerRequest['gateway'] ?? 0;
-  const s = direct.cpuMsPerRequest[service] ?? 0;
+function ceiling(what: string, viaGateway: Measured, direct: Measured): string {
+  const g = viaGateway.cpuMsPerRequest[viaGateway.gateway ?? ''] ?? 0;
+  const s = direct.cpuMsPerRequest[direct.service] ?? 0;
   const infra = direct.cpuMsPerRequest['infrastructure'] ?? 0;
   const u = s + infra;
-  return `- ${what}: the gateway ${g.toFixed(3)} ms CPU per request; straight, ${service} ${s.toFixed(3)} ms + Postgres/Redis/Kafka ${infra.toFixed(3)} ms = ${u.toFixed(3)} ms; ceiling on shared cores u / (u + g) = **${(u / Math.max(u + g, 0.001)).toFixed(2)}x**`;
+  return `- ${what}: the gateway ${g.toFixed(3)} ms CPU per request; straight, ${direct.service} ${s.toFixed(3)} ms + Postgres/Redis/Kafka ${infra.toFixed(3)} ms = ${u.toFixed(3)} ms; ceiling on shared cores u / (u + g) = **${(u / Math.max(u + g, 0.001)).toFixed(2)}x**`;
 }
 
 function verdict(
@@ -416,14 +473,11 @@ function verdict(
   return `- ${what}: through the gateway / straight at saturation = **${ratio.toFixed(2)}x** (target ≥ ${TARGET_RATIO}x; p50 ${addedSaturated.toFixed(1)} ms apart, mostly queueing); **${added.toFixed(2)} ms** added at p50 at ${FIXED_RATE}/s (target ≤ ${TARGET_ADDED_P50_MS} ms): ${met ? 'met' : 'not met'}`;
 }
 
-// A second gateway from the stack's bundle with the stack gateway's own environment (read
-// from /proc), on a port of its own, under the V8 CPU profiler. stop() ends it (SIGTERM: the
-// profile is written on a clean exit) and summarises the profile.
-async function profiledGateway(): Promise<{
-  url: string;
-  pid: number;
-  stop: () => Promise<string>;
-}> {
+// A gateway from the bundle of the checkout at `root` (dist/apps/gateway, built) with the
+// stack gateway's own environment (read from /proc), on a port of its own, optionally under
+// the V8 CPU profiler. stop() ends it (SIGTERM: a profile is written on a clean exit) and
+// summarises its profile.
+async function spawnGateway(label: string, root: string, profile: boolean): Promise<Gateway> {
   const stack = running('gateway');
   if (!stack) throw new Error('the stack has no running gateway to copy');
   const env = Object.fromEntries(
@@ -434,14 +488,16 @@ async function profiledGateway(): Promise<{
   );
   const port = await freePort();
   const metricsPort = await freePort();
-  const dir = join(workspaceRoot, '.local/profiles/gateway');
+  const dir = join(workspaceRoot, '.local/profiles', `gateway-${label.replace(/\W+/g, '-')}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  const bundle = join(root, 'dist/apps/gateway/main.js');
+  if (!existsSync(bundle)) throw new Error(`no gateway bundle at ${bundle}: build it first`);
   const child = spawn(
     process.execPath,
-    ['--cpu-prof', `--cpu-prof-dir=${dir}`, 'dist/apps/gateway/main.js'],
+    [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []), bundle],
     {
-      cwd: workspaceRoot,
+      cwd: root,
       env: { ...env, PORT: String(port), METRICS_PORT: String(metricsPort), LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'inherit', 'inherit'],
     },
@@ -455,25 +511,30 @@ async function profiledGateway(): Promise<{
     ))
   ) {
     if (child.exitCode !== null)
-      throw new Error(`the profiled gateway exited with ${child.exitCode}`);
+      throw new Error(`the ${label} gateway exited with ${child.exitCode}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error('the profiled gateway was not ready within 60 s');
+      throw new Error(`the ${label} gateway was not ready within 60 s`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
   let summary: string | undefined;
   return {
+    label,
     url,
     pid: child.pid ?? 0,
+    bundle: root === workspaceRoot ? 'dist/apps/gateway' : bundle,
+    profiled: profile,
     stop: async () => {
-      if (summary !== undefined) return summary;
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
         await once(child, 'exit');
       }
-      const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-      summary = file ? summariseProfile(join(dir, file)) : '(no profile was written)';
+      if (!profile) return undefined;
+      if (summary === undefined) {
+        const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+        summary = file ? summariseProfile(join(dir, file)) : '(no profile was written)';
+      }
       return summary;
     },
   };
