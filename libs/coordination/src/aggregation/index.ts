@@ -10,6 +10,14 @@ export {
   type RateLimitDecision,
   type RateLimitUsage,
 } from './limiter';
+export {
+  createLimiterSet,
+  type CreateLimiterSetOptions,
+  type LimiterSet,
+  type LimiterSetDecision,
+  type LimiterSetMode,
+  type PolicyCheck,
+} from './limiter-set';
 export { LocalSlidingLog, type LocalSlidingLogOptions } from './local-sliding-log';
 export { compileDomainPolicies, type CompiledPolicy, type DomainCompile } from './policy-file';
 export {
