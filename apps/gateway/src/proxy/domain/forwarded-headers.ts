@@ -111,8 +111,14 @@ export function clientResponseHeaders(
   return headers;
 }
 
-// Headers named in Connection are hop-by-hop too (RFC 9110 §7.6.1).
-function connectionListed(connection: string | string[] | undefined): Set<string> {
+const NOTHING_LISTED: ReadonlySet<string> = new Set();
+
+// Headers named in Connection are hop-by-hop too (RFC 9110 §7.6.1). The usual values (none,
+// or keep-alive, itself hop-by-hop) name nothing more: answered without parsing.
+function connectionListed(connection: string | string[] | undefined): ReadonlySet<string> {
+  if (connection === undefined || connection === 'keep-alive' || connection === 'close') {
+    return NOTHING_LISTED;
+  }
   const values = Array.isArray(connection)
     ? connection
     : connection === undefined
