@@ -10,7 +10,11 @@ export {
   type SchedulerInvariantReport,
 } from './scheduler';
 export { verifyPaymentInvariants, type PaymentInvariantReport } from './payments';
-export { verifyTicketingInvariants, type TicketingViolations } from './ticketing';
+export {
+  countSeatsHeldTwice,
+  verifyTicketingInvariants,
+  type TicketingViolations,
+} from './ticketing';
 export {
   OUTBOX_SERVICES,
   verifyEventsOnKafka,

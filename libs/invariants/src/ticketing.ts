@@ -47,3 +47,17 @@ export async function verifyTicketingInvariants(sql: SqlExecutor): Promise<Ticke
     ),
   };
 }
+
+// One seat in two active holds that have not expired by `now`: the oversell a hold mechanism
+// exists to prevent, whichever mechanism placed them. Counts such seats. Holds end, so this
+// is a check of one moment (a benchmark's, a test's), not of a finished run.
+export async function countSeatsHeldTwice(sql: SqlExecutor, now = new Date()): Promise<number> {
+  const { rows } = await sql.query<{ n: number }>(
+    `select count(*)::int as n from (
+       select event_id, seat from holds, unnest(seat_ids) as seat
+        where status = 'active' and expires_at > $1
+        group by event_id, seat having count(*) > 1) twice`,
+    [now],
+  );
+  return rows[0]?.n ?? 0;
+}

@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { verifyTicketingInvariants } from '@suite/invariants';
+import { countSeatsHeldTwice, verifyTicketingInvariants } from '@suite/invariants';
 import {
   ENDPOINTS_FILE,
   killService,
@@ -73,18 +73,6 @@ async function tableWrites(db: Pool): Promise<TableCounts> {
     `select relname, (n_tup_ins + n_tup_upd + n_tup_del)::text as n from pg_stat_user_tables`,
   );
   return Object.fromEntries(rows.map((r) => [r.relname, Number(r.n)]));
-}
-
-// One seat in two live holds: the oversell a hold mechanism exists to prevent (the same
-// rule as ticketing's HoldsRepository.seatsHeldTwice).
-async function seatsHeldTwice(db: Pool): Promise<number> {
-  const { rows } = await db.query<{ n: number }>(
-    `select count(*)::int as n from (
-       select event_id, seat from holds, unnest(seat_ids) as seat
-        where status = 'active' and expires_at > now()
-        group by event_id, seat having count(*) > 1) twice`,
-  );
-  return rows[0]?.n ?? 0;
 }
 
 async function main(): Promise<void> {
@@ -191,7 +179,7 @@ async function main(): Promise<void> {
           refused: result.non2xx,
           writes,
           ticketingCpuMsPerRequest: cpu / Math.max(1, result['2xx'] + result.non2xx),
-          seatsHeldTwice: await seatsHeldTwice(db),
+          seatsHeldTwice: await countSeatsHeldTwice(db),
           soldTwice: verdict.seatsSoldTwice,
         };
         console.log(

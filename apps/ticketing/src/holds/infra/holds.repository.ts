@@ -99,19 +99,6 @@ export class HoldsRepository {
     return rows.map((r) => r.seat_id);
   }
 
-  // What must never happen, whichever mechanism placed the holds: one seat in two active
-  // holds that have not expired by `now`. Counts such seats.
-  async seatsHeldTwice(sql: SqlExecutor, now: Date): Promise<number> {
-    const { rows } = await sql.query<{ n: number }>(
-      `select count(*)::int as n from (
-         select event_id, seat from holds, unnest(seat_ids) as seat
-          where status = 'active' and expires_at > $1
-          group by event_id, seat having count(*) > 1) twice`,
-      [now],
-    );
-    return rows[0]?.n ?? 0;
-  }
-
   async find(sql: SqlExecutor, id: string, lock = false): Promise<Hold | undefined> {
     const { rows } = await sql.query<HoldRow>(
       `select * from holds where id = $1${lock ? ' for update' : ''}`,
