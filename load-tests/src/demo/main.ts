@@ -6,6 +6,7 @@ import type { Pool } from 'pg';
 import { runFlashSale, type BuyerOutcome } from './flash-sale';
 import { runAuctionRace } from './auction-race';
 import { runRateLimitBurst } from './rate-limit-burst';
+import { assignmentViolations, runAssignmentSections, type AssignmentResult } from './assignment';
 import { formatReport, totalViolations, type DemoReport } from './report';
 import { GatewayClient } from '../lib/gateway-client';
 import { summarize } from '../lib/stats';
@@ -89,8 +90,23 @@ async function main(): Promise<void> {
   console.log('rate-limit burst: 40 holds at once from one user');
   const burst = await runRateLimitBurst(client, event.id, 40);
 
-  // Let every abandoned hold run out, then check that their seats are free again.
-  await new Promise((r) => setTimeout(r, HOLD_TTL_MS + 1_000));
+  // Let every abandoned hold run out, then check that their seats are free again. The
+  // scheduler and crawler sections run meanwhile.
+  const holdsExpired = new Promise((r) => setTimeout(r, HOLD_TTL_MS + 1_000));
+  let assignment: AssignmentResult | undefined;
+  if (target.assignment) {
+    console.log(
+      'scheduler: one-off and cron jobs over 2 instances, one killed; crawler: a crawl by 2 workers',
+    );
+    assignment = await runAssignmentSections(
+      target.assignment,
+      client,
+      // The gateway admits 30 new jobs a minute per user: 15 each.
+      await Promise.all(Array.from({ length: 14 }, (_, i) => client.token(`demo-scheduler-${i}`))),
+      await target.operatorHeaders(),
+    );
+  }
+  await holdsExpired;
   const after = await client.call<{ seats: { seatId: string; availability: string }[] }>(
     'seats.list',
     'GET',
@@ -189,12 +205,19 @@ async function main(): Promise<void> {
       },
       auction,
       burst,
+      ...(assignment
+        ? {
+            scheduler: assignment.scheduler,
+            crawl: assignment.crawl,
+            assignmentS: assignment.elapsedS,
+          }
+        : {}),
       latencies: Object.fromEntries(
         [...client.timings.entries()]
-          .filter(([label]) => label !== 'order.poll')
+          .filter(([label]) => !label.endsWith('.poll'))
           .map(([label, samples]) => [label, summarize(samples)]),
       ),
-      violations,
+      violations: { ...violations, ...(assignment ? assignmentViolations(assignment) : {}) },
       elapsedS: (Date.now() - started) / 1000,
     };
     console.log(formatReport(report));

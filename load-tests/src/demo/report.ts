@@ -1,6 +1,8 @@
 import type { LatencySummary } from '../lib/stats';
 import type { AuctionRaceResult } from './auction-race';
+import type { CrawlResult } from './crawl';
 import type { BurstResult } from './rate-limit-burst';
+import type { ScheduledFiresResult } from './scheduled-fires';
 
 export interface DemoReport {
   buyers: number;
@@ -49,6 +51,11 @@ export interface DemoReport {
   };
   auction: AuctionRaceResult;
   burst: BurstResult;
+  // The assignment sections (the native stack only).
+  scheduler?: ScheduledFiresResult;
+  crawl?: CrawlResult;
+  // Their wall time, the replicas' start included (the holds' expiry wait overlaps it).
+  assignmentS?: number;
   latencies: Record<string, LatencySummary>;
   violations: Record<string, number | null>;
   elapsedS: number;
@@ -66,6 +73,32 @@ const examples = (record: Record<string, string[] | undefined>) =>
   Object.entries(record).flatMap(([violation, ids]) =>
     ids?.length ? [`  ${violation}: ${ids.join(', ')}`] : [],
   );
+
+function schedulerLines(s: ScheduledFiresResult): string[] {
+  const v = s.report.violations;
+  const refused = Object.values(s.refusedCreates).reduce((a, b) => a + b, 0);
+  return [
+    '',
+    '---------------- scheduler ----------------',
+    `jobs         ${s.oneOff} one-off due within seconds, ${s.cronJobs} cron every second; ${s.instances} instances, one killed (SIGKILL) ${s.killedAfterS.toFixed(1)} s in${refused > 0 ? `; creates refused: ${counts(s.refusedCreates)}` : ''}`,
+    `fires        ${s.report.expectedFires} due up to ${s.horizonS.toFixed(1)} s in, ${s.report.expectedFires - v.missed} of them applied at the sink; ${s.report.appliedFires} applied in all (cron fires until the cancel), ${s.report.deliveries} deliveries`,
+    `instances    fires delivered by ${counts(s.deliveredBy) || '-'}`,
+    `verifier     missed ${v.missed}, applied twice ${v.appliedTwice}, early ${v.early}, unscheduled ${v.unscheduled}, stale owner writes ${v.staleOwnerWrites}`,
+    `lag          p50 ${s.lag.p50.toFixed(0)} ms, p99 ${s.lag.p99.toFixed(0)} ms, max ${s.lag.max.toFixed(0)} ms (the sink's first receipt minus the scheduled time)`,
+  ];
+}
+
+function crawlLines(c: CrawlResult): string[] {
+  const v = c.verdict;
+  const perSecond = v.requests / c.seconds;
+  return [
+    '',
+    '---------------- crawler ----------------',
+    `crawl        ${c.hosts} hosts, ${c.minIntervalMs} ms per host, ${c.workers} workers: finished ${c.finished ? 'yes' : 'NO'} in ${c.seconds.toFixed(1)} s`,
+    `pages        ${v.fetchedPages} fetched of ${v.reachable} reachable; missed ${v.missed}, fetched twice ${v.duplicates}, unexpected ${v.unexpected}`,
+    `politeness   ${v.requests} requests, ${perSecond.toFixed(1)}/s against a bound of ${c.boundPerSecond.toFixed(0)}/s (${((perSecond / c.boundPerSecond) * 100).toFixed(0)}%); rate violations ${v.rateViolations}, closest gap to one host ${v.smallestGapMs === null ? '-' : `${v.smallestGapMs.toFixed(1)} ms`}`,
+  ];
+}
 
 export function formatReport(r: DemoReport): string {
   const lines = [
@@ -105,6 +138,13 @@ export function formatReport(r: DemoReport): string {
     '---------------- rate-limit burst ----------------',
     `burst        ${r.burst.sent} holds at once from one user: ${r.burst.admitted} admitted, ${r.burst.refused} refused with 429`,
     `headers      Retry-After ${r.burst.retryAfterS ?? '-'} s; RateLimit ${r.burst.rateLimitHeader ?? '-'}; RateLimit-Policy ${r.burst.policyHeader ?? '-'}`,
+    ...(r.scheduler ? schedulerLines(r.scheduler) : []),
+    ...(r.crawl ? crawlLines(r.crawl) : []),
+    ...(r.assignmentS === undefined
+      ? []
+      : [
+          `time         both sections ${r.assignmentS.toFixed(1)} s, second instances' start included`,
+        ]),
     '',
     'latency through the gateway (ms)   count     p50     p99     max',
     ...Object.entries(r.latencies).map(

@@ -15,6 +15,7 @@ import {
   stackTokens,
   startServices,
 } from '@suite/testing';
+import { startReplica, type Replica } from '../lib/stack-replica';
 
 export type TargetName = 'native' | 'compose' | 'cluster';
 
@@ -33,6 +34,20 @@ export interface DemoTarget {
   restart(service: ServiceName): Promise<void>;
   // Where a user can look around after the run.
   explore: string[];
+  // The scheduler and the crawler with a second instance each (the native stack only; the
+  // compose stack has neither yet): the demo's assignment sections.
+  assignment?: AssignmentTarget;
+}
+
+// The jobs and crawls API is the gateway's, like every other scenario's.
+export interface AssignmentTarget {
+  // The scheduler's loopback sink, the jobs' callback target.
+  sinkUrl: string;
+  // The generated web the crawler crawls (a test fixture on loopback, not behind the gateway).
+  webSimulatorUrl: string;
+  schedulerDatabase: string;
+  // Starts one more instance of the service, configured as the running one.
+  startReplica(service: 'scheduler' | 'crawler', index: number): Promise<Replica>;
 }
 
 const ROOT = findWorkspaceRoot(__dirname);
@@ -104,6 +119,12 @@ export async function nativeTarget(
     operatorHeaders: operatorOf(stackTokens()),
     restart: async (service) => {
       await restartService(service);
+    },
+    assignment: {
+      sinkUrl: `http://127.0.0.1:${ports.scheduler}/sink/deliveries`,
+      webSimulatorUrl: `http://127.0.0.1:${ports['web-simulator']}`,
+      schedulerDatabase: infra['SCHEDULER_DATABASE_URL'] ?? '',
+      startReplica: (service, index) => startReplica(service, index),
     },
     explore: [
       `Swagger UI   ${gatewayUrl}/docs`,
