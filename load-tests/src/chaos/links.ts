@@ -56,27 +56,38 @@ export class LinkProxies {
     }
   }
 
+  // The same URL with its host:port replaced by the link's proxy, when the link is open (a
+  // scratch database's URL, say); unchanged otherwise.
+  through(link: Link, url: string): string {
+    const listen = this.listens.get(link);
+    if (!listen) return url;
+    const parsed = new URL(url);
+    parsed.host = listen;
+    return parsed.toString();
+  }
+
   // Where each service reaches the proxied components instead of the components themselves.
+  // The web simulator uses neither; the crawler's fetches go to it directly, not through Redis.
   overrides(): Partial<Record<ServiceName, Record<string, string>>> {
-    const redis = this.listens.get('redis');
-    const postgres = this.listens.get('postgres');
-    const through = (url: string | undefined, listen: string) => {
-      const parsed = new URL(url ?? '');
-      parsed.host = listen;
-      return parsed.toString();
+    const env = (database?: string): Record<string, string> => {
+      const databaseUrl = database && this.infra[`${database.toUpperCase()}_DATABASE_URL`];
+      return {
+        ...(this.listens.has('redis')
+          ? { REDIS_URL: this.through('redis', this.infra['REDIS_URL'] ?? '') }
+          : {}),
+        ...(this.listens.has('postgres') && databaseUrl
+          ? { DATABASE_URL: this.through('postgres', databaseUrl) }
+          : {}),
+      };
     };
-    const env = (database?: string): Record<string, string> => ({
-      ...(redis ? { REDIS_URL: `redis://${redis}` } : {}),
-      ...(postgres && database
-        ? { DATABASE_URL: through(this.infra[`${database.toUpperCase()}_DATABASE_URL`], postgres) }
-        : {}),
-    });
     return {
       'psp-simulator': env('psp_simulator'),
       payments: env('payments'),
       ticketing: env('ticketing'),
       auction: env('auction'),
       'rate-limiter': env(),
+      scheduler: env('scheduler'),
+      crawler: env('crawler'),
       gateway: env(),
     };
   }
