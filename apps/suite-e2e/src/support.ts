@@ -18,6 +18,10 @@ function required(name: string): string {
 export const gatewayUrl = () => required('GATEWAY_URL');
 export const pspUrl = () => required('PSP_SIMULATOR_URL');
 export const rateLimiterUrl = () => required('RATE_LIMITER_URL');
+// Loopback fixtures the gateway does not publish: the scheduler's delivery sink (on the
+// scheduler's own port) and the generated web the crawler crawls, with its verdict.
+export const schedulerUrl = () => required('SCHEDULER_URL');
+export const webSimulatorUrl = () => required('WEB_SIMULATOR_URL');
 
 export interface Reply<T = Record<string, unknown>> {
   status: number;
@@ -91,7 +95,7 @@ export function kafkaBrokers(): string[] {
 }
 
 export function serviceDatabase(
-  name: 'ticketing' | 'payments' | 'psp_simulator' | 'auction',
+  name: 'ticketing' | 'payments' | 'psp_simulator' | 'auction' | 'scheduler',
 ): Pool {
   const url = infraEndpoints()[`${name.toUpperCase()}_DATABASE_URL`];
   if (!url) throw new Error(`no ${name} database in ${ENDPOINTS_FILE}`);
