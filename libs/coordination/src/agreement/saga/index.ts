@@ -21,6 +21,7 @@ export {
 } from './saga.engine';
 export {
   SagaOrchestrator,
+  type LocalParticipant,
   type ReplyResult,
   type SagaOrchestratorOptions,
   type SagaView,
@@ -36,6 +37,7 @@ export {
   type SagaStatus,
 } from './saga.transitions';
 export {
+  DEFAULT_PARTITIONS_CONSUMED_CONCURRENTLY,
   DEFAULT_SESSION_TIMEOUT_MS,
   consumerFailoverBoundMs,
   consumerGroupTiming,

@@ -10,6 +10,7 @@ import {
   handleSagaCommand,
   MalformedSagaMessageError,
   parseSagaCommand,
+  parseSagaReply,
   type SagaCommandHandler,
 } from './saga.messages';
 
@@ -29,7 +30,15 @@ export interface SagaConsumerOptions {
   // Told each time the consumer crashed (the broker unreachable past the client's retries,
   // say) and is about to rejoin, with the delay before it does.
   onRestart?: (error: Error, inMs: number) => void;
+  // How many of its partitions one consumer works on at once (default
+  // DEFAULT_PARTITIONS_CONSUMED_CONCURRENTLY). Messages of one partition, hence of one saga
+  // (commands and replies are keyed by saga id), are still handled one at a time, in order.
+  partitionsConsumedConcurrently?: number;
 }
+
+// kafkajs' own default: one message at a time across all of a consumer's partitions. A
+// service sets more (up to its topics' partition count) to work on several sagas at once.
+export const DEFAULT_PARTITIONS_CONSUMED_CONCURRENTLY = 1;
 
 // After a crash, the consumer rejoins after this delay, doubled per crash in a row, capped.
 const RESTART_BACKOFF_MS = { initial: 500, max: 5_000 };
@@ -97,6 +106,14 @@ async function startConsumer(
     // are done below instead, where a failed one is caught and tried again.
     retry: { retries: 5, restartOnFailure: async () => false },
   });
+  const concurrency =
+    options.partitionsConsumedConcurrently ?? DEFAULT_PARTITIONS_CONSUMED_CONCURRENTLY;
+  if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
+    throw new RangeError(
+      `partitionsConsumedConcurrently must be an integer >= 1, got ${concurrency}`,
+    );
+  }
+  const runOptions = { partitionsConsumedConcurrently: concurrency };
   const eachMessage = async ({ message }: { message: KafkaMessage }) => {
     try {
       await handle(message);
@@ -121,7 +138,7 @@ async function startConsumer(
       if (stopped) return;
       consumer
         .connect()
-        .then(() => consumer.run({ eachMessage }))
+        .then(() => consumer.run({ ...runOptions, eachMessage }))
         .then(() => (crashes = 0))
         .catch((failure: unknown) =>
           rejoin(failure instanceof Error ? failure : new Error(String(failure))),
@@ -139,7 +156,7 @@ async function startConsumer(
 
   await consumer.connect();
   await consumer.subscribe({ topics: [options.topic], fromBeginning: true });
-  await consumer.run({ eachMessage });
+  await consumer.run({ ...runOptions, eachMessage });
   return consumer;
 }
 
@@ -157,7 +174,13 @@ export function startSagaReplyConsumer(
     const outcome = await options.tx.inTransaction((tx) =>
       applySagaReply(tx, options.orchestrator, options.inboxConsumer, messageId, raw),
     );
-    if (outcome.kind === 'processed') options.onApplied?.(outcome.result);
+    if (outcome.kind !== 'processed') return;
+    options.onApplied?.(outcome.result);
+    if (!outcome.result.applied) return;
+    // Committed: the saga's waiters may look, and its next steps run here if they are local.
+    const { sagaId } = parseSagaReply(raw);
+    options.orchestrator.notify(sagaId);
+    if (options.orchestrator.hasLocalParticipants) await options.orchestrator.drive(sagaId);
   });
 }
 

@@ -1,15 +1,19 @@
 import { systemClock, type Clock } from '../../clock/clock';
 import type { SqlExecutor } from '../../ports/sql-executor';
 import type { TransactionRunner } from '../../ports/transaction-runner';
+import { processOnce } from '../../suppression/inbox/inbox';
 import {
   idempotencyKeyFor,
   validateDefinition,
   type SagaCommandEnvelope,
   type SagaDefinition,
   type SagaOutbox,
+  type SagaPhase,
   type SagaReply,
 } from './saga.definition';
 import { decide, startSaga, type Decision } from './saga.engine';
+import type { SagaCommandHandler } from './saga.messages';
+import { isTerminal } from './saga.transitions';
 import {
   appendHistory,
   claimDueSaga,
@@ -36,6 +40,17 @@ export interface SagaView extends StoredSaga {
   history: HistoryRecord[];
 }
 
+// A participant that shares the orchestrator's database and process (ticketing's own steps
+// of its checkout, say). See SagaOrchestrator.drive.
+export interface LocalParticipant {
+  // The topic its commands are written to.
+  topic: string;
+  // The inbox name its Kafka consumer (startSagaParticipant) records commands under: both
+  // paths must dedupe on the same key, so a step runs once whichever path gets there first.
+  inboxConsumer: string;
+  handlers: Record<string, SagaCommandHandler>;
+}
+
 export interface SagaOrchestratorOptions {
   tx: TransactionRunner;
   // Writes commands in the same transaction as the state change that caused them.
@@ -46,7 +61,16 @@ export interface SagaOrchestratorOptions {
   quarantineAfter?: number;
   // Called once an instance is quarantined (a metric, a log line): it needs a person.
   onQuarantined?(sagaId: string, reason: string): void;
+  // Participants whose steps drive() runs in this process. None by default: every command
+  // then travels over Kafka.
+  localParticipants?: readonly LocalParticipant[];
+  // A local step that drive() could not run (its transaction rolled back). Nothing is lost:
+  // the command is in the outbox, and the participant's consumer runs it from Kafka.
+  onLocalStepError?(sagaId: string, error: unknown): void;
 }
+
+// How many local steps one drive() runs at most, a guard against a definition that loops.
+const MAX_LOCAL_STEPS = 64;
 
 const describe = (error: unknown) =>
   (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 1_000);
@@ -58,9 +82,15 @@ const describe = (error: unknown) =>
 export class SagaOrchestrator {
   private readonly definitions = new Map<string, AnyDefinition>();
   private readonly clock: Clock;
+  private readonly local = new Map<string, LocalParticipant>();
+  // Who waits for a saga to change in this process (see changed()).
+  private readonly watchers = new Map<string, Set<() => void>>();
 
   constructor(private readonly options: SagaOrchestratorOptions) {
     this.clock = options.clock ?? systemClock;
+    for (const participant of options.localParticipants ?? []) {
+      this.local.set(participant.topic, participant);
+    }
   }
 
   register<C extends Record<string, unknown>>(definition: SagaDefinition<C>): this {
@@ -135,12 +165,113 @@ export class SagaOrchestrator {
     let applied = 0;
     for (const id of ids) {
       try {
-        if (await this.wake(id)) applied += 1;
+        if (!(await this.wake(id))) continue;
+        applied += 1;
+        this.notify(id);
+        // A retry of a local step is run here rather than left to its Kafka round trip.
+        if (this.local.size > 0) await this.drive(id);
       } catch (error) {
         await this.recordFailure(id, error);
       }
     }
     return applied;
+  }
+
+  // Runs the saga's local steps now, one transaction each, for as long as the command it
+  // waits on goes to a local participant: persist, then execute. Call it after the
+  // transaction that started the saga or applied a reply has committed. Each step runs its
+  // handler through the participant's inbox, under the key its Kafka consumer uses
+  // (idempotency key # attempt), and applies the reply in the same transaction: the step's
+  // effect, its inbox record, the saga's next state and its next command commit together.
+  // The command also went out through the outbox when it was decided, so a process that
+  // dies before or during drive() loses nothing: the participant's consumer runs it from
+  // Kafka, and whichever path comes second finds the inbox record and does nothing. A step
+  // that throws rolls back and is left to that path (onLocalStepError is told). Never
+  // throws; returns how many steps it ran.
+  async drive(sagaId: string): Promise<number> {
+    let ran = 0;
+    try {
+      while (ran < MAX_LOCAL_STEPS) {
+        const stepped = await this.options.tx.inTransaction((sql) =>
+          this.runLocalStep(sql, sagaId),
+        );
+        if (!stepped) break;
+        ran += 1;
+        this.notify(sagaId);
+      }
+    } catch (error) {
+      this.options.onLocalStepError?.(sagaId, error);
+    }
+    return ran;
+  }
+
+  // Resolves when this process next commits a change to the saga through drive() (or a
+  // reply applied by startSagaReplyConsumer), or after `withinMs`, whichever is first: lets
+  // a caller that waits for an outcome look again at once instead of on a timer. Other
+  // processes' changes are not seen: keep a slower poll beside it.
+  changed(sagaId: string, withinMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const watchers = this.watchers.get(sagaId) ?? new Set<() => void>();
+      this.watchers.set(sagaId, watchers);
+      const done = () => {
+        clearTimeout(timer);
+        watchers.delete(done);
+        if (watchers.size === 0 && this.watchers.get(sagaId) === watchers) {
+          this.watchers.delete(sagaId);
+        }
+        resolve();
+      };
+      const timer = setTimeout(done, withinMs);
+      watchers.add(done);
+    });
+  }
+
+  // Tells this process's waiters (changed()) that the saga moved. Called after a commit.
+  notify(sagaId: string): void {
+    for (const wake of [...(this.watchers.get(sagaId) ?? [])]) wake();
+  }
+
+  // Whether drive() can run anything: some participant is local.
+  get hasLocalParticipants(): boolean {
+    return this.local.size > 0;
+  }
+
+  private async runLocalStep(sql: SqlExecutor, sagaId: string): Promise<boolean> {
+    const saga = await loadSagaForUpdate(sql, sagaId);
+    if (!saga || saga.quarantinedAt !== null || isTerminal(saga.status)) return false;
+    if (saga.waiting !== 'reply') return false;
+    const definition = this.definition(saga.type);
+    const envelope = this.envelope(
+      sagaId,
+      definition,
+      saga.stepIndex,
+      saga.phase,
+      saga.attempt,
+      saga.context,
+    );
+    const participant = this.local.get(envelope.topic);
+    const handler = participant?.handlers[envelope.command.type];
+    if (!participant || !handler) return false;
+    const outcome = await processOnce(
+      sql,
+      participant.inboxConsumer,
+      `${envelope.command.idempotencyKey}#${envelope.command.attempt}`,
+      async (inner) => {
+        const stepOutcome = await handler(inner, envelope.command);
+        const reply: SagaReply = {
+          sagaId,
+          step: envelope.command.step,
+          phase: envelope.command.phase,
+          attempt: envelope.command.attempt,
+          ...stepOutcome,
+        };
+        const now = this.clock.now();
+        const decision = decide(definition, saga, { kind: 'reply', reply }, now);
+        if (!decision.ignored) await this.apply(inner, sagaId, definition, decision, now);
+        return !decision.ignored;
+      },
+    );
+    return outcome.kind === 'processed' && outcome.result;
   }
 
   // A person fixed what made the instance fail: it is driven on from its next wake-up.
@@ -209,28 +340,51 @@ export class SagaOrchestrator {
     if (save) await saveSaga(sql, sagaId, decision.state, now);
     await appendHistory(sql, sagaId, decision.history, now);
     if (!decision.send) return;
-    const step = definition.steps[decision.send.stepIndex];
-    if (!step) throw new Error(`saga ${definition.type} has no step ${decision.send.stepIndex}`);
-    const { phase, attempt } = decision.send;
-    const build = phase === 'action' ? step.action : step.compensation;
-    if (!build) throw new Error(`step ${step.name} has no ${phase}`);
-    const command = build(decision.state.context);
-    const envelope: SagaCommandEnvelope = {
+    const { stepIndex, phase, attempt } = decision.send;
+    const { topic, command } = this.envelope(
       sagaId,
-      sagaType: definition.type,
-      step: step.name,
+      definition,
+      stepIndex,
       phase,
       attempt,
-      idempotencyKey: idempotencyKeyFor(sagaId, step.name, phase),
-      type: command.type,
-      replyTopic: definition.replyTopic,
-      payload: command.payload,
-    };
+      decision.state.context,
+    );
     // Keyed by saga id: one saga's commands stay in order on one partition.
-    await this.options.outbox(sql, command.topic, {
+    await this.options.outbox(sql, topic, {
       key: sagaId,
-      value: JSON.stringify(envelope),
+      value: JSON.stringify(command),
       headers: { 'message-type': command.type, 'saga-id': sagaId },
     });
+  }
+
+  // The command a step's attempt sends: a function of the saga's state, so drive() builds
+  // the same one the outbox carries.
+  private envelope(
+    sagaId: string,
+    definition: AnyDefinition,
+    stepIndex: number,
+    phase: SagaPhase,
+    attempt: number,
+    context: Record<string, unknown>,
+  ): { topic: string; command: SagaCommandEnvelope } {
+    const step = definition.steps[stepIndex];
+    if (!step) throw new Error(`saga ${definition.type} has no step ${stepIndex}`);
+    const build = phase === 'action' ? step.action : step.compensation;
+    if (!build) throw new Error(`step ${step.name} has no ${phase}`);
+    const command = build(context);
+    return {
+      topic: command.topic,
+      command: {
+        sagaId,
+        sagaType: definition.type,
+        step: step.name,
+        phase,
+        attempt,
+        idempotencyKey: idempotencyKeyFor(sagaId, step.name, phase),
+        type: command.type,
+        replyTopic: definition.replyTopic,
+        payload: command.payload,
+      },
+    };
   }
 }

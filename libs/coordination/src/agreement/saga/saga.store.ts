@@ -132,26 +132,30 @@ export async function saveSaga(
   );
 }
 
+// All of a decision's entries in one statement: one round trip however many there are.
 export async function appendHistory(
   sql: SqlExecutor,
   id: string,
   entries: readonly HistoryEntry[],
   now: number,
 ): Promise<void> {
-  for (const e of entries) {
-    await sql.query(
-      'insert into saga_history (saga_id, at, event, step, phase, attempt, detail) values ($1, $2, $3, $4, $5, $6, $7)',
-      [
-        id,
-        ts(now),
-        e.event,
-        e.step ?? null,
-        e.phase ?? null,
-        e.attempt ?? null,
-        e.detail ? JSON.stringify(e.detail) : null,
-      ],
+  if (entries.length === 0) return;
+  const params: unknown[] = [id, ts(now)];
+  const rows = entries.map((e) => {
+    const at = params.length;
+    params.push(
+      e.event,
+      e.step ?? null,
+      e.phase ?? null,
+      e.attempt ?? null,
+      e.detail ? JSON.stringify(e.detail) : null,
     );
-  }
+    return `($1, $2, $${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}::integer, $${at + 5}::jsonb)`;
+  });
+  await sql.query(
+    `insert into saga_history (saga_id, at, event, step, phase, attempt, detail) values ${rows.join(', ')}`,
+    params,
+  );
 }
 
 export interface HistoryRecord extends HistoryEntry {
