@@ -27,6 +27,8 @@ import { checkoutSaga } from './checkout/domain/checkout.saga';
 import { StartCheckoutHttpController } from './checkout/start-checkout/start-checkout.http.controller';
 import { StartCheckoutUseCase } from './checkout/start-checkout/start-checkout.use-case';
 import { TicketingWorkers } from './workers/ticketing.workers';
+import { TICKETING_COMMANDS_INBOX } from './workers/checkout-steps-consumer';
+import { ticketingStepHandlers } from './checkout/saga-steps/ticketing-steps.handlers';
 import type { TicketingConfig } from './config/ticketing.config';
 import { outboxWriteOptions } from './checkout/infra/ticketing-events';
 import { TICKETING_MIGRATIONS } from './database/migrations';
@@ -118,10 +120,21 @@ export class TicketingModule {
         },
         {
           provide: ORCHESTRATOR,
-          inject: [TRANSACTIONS, HttpMetrics],
+          inject: [
+            TRANSACTIONS,
+            HttpMetrics,
+            HoldsRepository,
+            SeatsRepository,
+            FENCED_HOLDS,
+            SeatLeases,
+          ],
           useFactory: (
             tx: ConstructorParameters<typeof SagaOrchestrator>[0]['tx'],
             metrics: HttpMetrics,
+            holds: HoldsRepository,
+            seats: SeatsRepository,
+            fencedHolds: FencedHolds,
+            leases: SeatLeases,
           ) => {
             // A quarantined checkout needs a person: alert on this counter.
             const quarantined = new Counter({
@@ -132,9 +145,34 @@ export class TicketingModule {
             const logger = new Logger('SagaOrchestrator');
             // Each command wakes the relay on commit (OUTBOX_WAKEUPS): a step's latency
             // is then Kafka's and the participant's, not the relay's poll.
+            const write = outboxWriteOptions(config);
+            // Ticketing's own steps run here, right after the decision that sends them
+            // commits (SagaOrchestrator.drive); the Kafka consumer is the fallback.
+            const local =
+              config.SAGA_WORKERS === 'on' && config.SAGA_LOCAL_STEPS === 'on'
+                ? [
+                    {
+                      topic: config.TICKETING_COMMANDS_TOPIC,
+                      inboxConsumer: TICKETING_COMMANDS_INBOX,
+                      handlers: ticketingStepHandlers({
+                        holds,
+                        seats,
+                        fencedHolds,
+                        leases,
+                        eventsTopic: config.TICKETING_EVENTS_TOPIC,
+                        outbox: write,
+                      }),
+                    },
+                  ]
+                : [];
             return new SagaOrchestrator({
               tx,
-              outbox: outboxWriter(outboxWriteOptions(config)),
+              outbox: outboxWriter(write),
+              localParticipants: local,
+              onLocalStepError: (sagaId, error) =>
+                logger.warn(
+                  `a local step of saga ${sagaId} is left to Kafka: ${error instanceof Error ? error.message : String(error)}`,
+                ),
               onQuarantined: (sagaId, reason) => {
                 quarantined.inc();
                 logger.error(`saga ${sagaId} quarantined: ${reason}`);

@@ -48,6 +48,12 @@ const ticketingConfigFields = baseServiceConfig.extend({
   // off: no Kafka at all (outbox relay, saga reply consumer, participant, recoverer);
   // holds and seats still work, checkouts stay pending.
   SAGA_WORKERS: onOff('on'),
+  // on (with SAGA_WORKERS): ticketing's own steps of a checkout (verify the hold, confirm the
+  // seats, issue the tickets, and their undos) run in the process that decided them, right
+  // after the decision commits, each in one transaction with its reply. Their commands still
+  // go out through the outbox, so the Kafka consumer runs any that this process did not (a
+  // crash); the inbox lets a step take effect once. off: every step makes the Kafka round trip.
+  SAGA_LOCAL_STEPS: onOff('on'),
   HOLD_TTL_MS: durationMsVar({ default: 120_000, min: 100 }),
   // fenced: a Redis lease per seat with a fencing token, and Postgres written only by the
   // winner. naive: one Postgres transaction per hold that locks the seat rows with SELECT
@@ -79,6 +85,9 @@ const ticketingConfigFields = baseServiceConfig.extend({
   // (consumerFailoverBoundMs); no step may give up sooner.
   KAFKA_SESSION_TIMEOUT_MS: durationMsVar({ default: 10_000, min: 1_000, max: 300_000 }),
   PAYMENTS_SESSION_TIMEOUT_MS: durationMsVar({ default: 10_000, min: 1_000, max: 300_000 }),
+  // Partitions each saga consumer works on at once (kafkajs partitionsConsumedConcurrently);
+  // one saga's messages share a partition and stay in order. 1 is one message at a time.
+  SAGA_CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(3),
   // on: every outbox write NOTIFYs the relay when its transaction commits and the relay
   // LISTENs, so saga commands, replies and events go out without waiting for a poll.
   // off: the relay only polls.

@@ -14,8 +14,13 @@ export interface CheckoutStepsConsumerOptions extends ConsumerCallbacks {
   clientId: string;
   topic: string;
   sessionTimeoutMs: number;
+  concurrency: number;
   outbox: OutboxWriteOptions;
 }
+
+// The inbox name under which ticketing's steps are recorded, by this consumer and by the
+// orchestrator when it runs them in-process (SAGA_LOCAL_STEPS): one name, so a step runs once.
+export const TICKETING_COMMANDS_INBOX = 'ticketing-commands';
 
 // Runs ticketing's own steps of the checkout saga (and their compensations) as the saga's
 // commands arrive.
@@ -35,8 +40,9 @@ export class CheckoutStepsConsumer {
       groupId: `${this.options.clientId}-commands`,
       topic: this.options.topic,
       tx: this.tx,
-      inboxConsumer: 'ticketing-commands',
+      inboxConsumer: TICKETING_COMMANDS_INBOX,
       sessionTimeout: this.options.sessionTimeoutMs,
+      partitionsConsumedConcurrently: this.options.concurrency,
       // Replies wake the relay: the orchestrator's next step waits on each of them.
       outbox: this.options.outbox,
       handlers: ticketingStepHandlers({ ...this.steps, outbox: this.options.outbox }),

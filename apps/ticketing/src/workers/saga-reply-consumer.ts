@@ -10,6 +10,7 @@ export interface SagaReplyConsumerOptions extends ConsumerCallbacks {
   clientId: string;
   topic: string;
   sessionTimeoutMs: number;
+  concurrency: number;
 }
 
 // Feeds the participants' replies to the checkout saga's orchestrator.
@@ -31,6 +32,7 @@ export class SagaReplyConsumer {
       tx: this.tx,
       inboxConsumer: 'ticketing-saga-replies',
       sessionTimeout: this.options.sessionTimeoutMs,
+      partitionsConsumedConcurrently: this.options.concurrency,
       orchestrator: this.orchestrator,
       onMalformed: this.options.onMalformed,
       onRestart: this.options.onRestart,

@@ -115,6 +115,7 @@ export class TicketingWorkers implements OnApplicationBootstrap, BeforeApplicati
         clientId: config.KAFKA_CLIENT_ID,
         topic: config.TICKETING_REPLIES_TOPIC,
         sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+        concurrency: config.SAGA_CONSUMER_CONCURRENCY,
       }),
     );
     await this.begin(
@@ -133,6 +134,7 @@ export class TicketingWorkers implements OnApplicationBootstrap, BeforeApplicati
           clientId: config.KAFKA_CLIENT_ID,
           topic: config.TICKETING_COMMANDS_TOPIC,
           sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+          concurrency: config.SAGA_CONSUMER_CONCURRENCY,
           outbox: write,
         },
       ),

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as delay } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { CAPTURE_PAYMENT_LIMITS, isSupportedCurrency } from '@suite/contracts';
 import {
@@ -49,7 +48,10 @@ type PlaceOrderOutcome =
   | { kind: 'refused'; response: CheckoutResponse }
   | { kind: 'placed'; orderId: string };
 
-const PENDING_POLL_MS = 50;
+// While a checkout is pending, its order is read again as soon as this process commits a
+// change to its saga (SagaOrchestrator.changed), and at least this often, for changes another
+// instance made.
+const PENDING_POLL_MS = 100;
 
 // An order payments would refuse as malformed must not start a saga: the checkout would
 // only fail after the hold was taken out of sale.
@@ -124,9 +126,11 @@ export class StartCheckoutUseCase {
 
   private async run(command: StartCheckoutCommand, handle: KeyHandle): Promise<CheckoutResponse> {
     const placed = await this.placeOrder(command, handle);
-    return placed.kind === 'refused'
-      ? placed.response
-      : this.settle(placed.orderId, this.config.CHECKOUT_WAIT_MS);
+    if (placed.kind === 'refused') return placed.response;
+    // The saga is committed: its first steps (ticketing's own) run now, in this process,
+    // up to the capture's command to payments. A failure here leaves them to Kafka.
+    await this.orchestrator.drive(placed.orderId);
+    return this.settle(placed.orderId, this.config.CHECKOUT_WAIT_MS);
   }
 
   // One transaction: the order row, the saga with its first command in the outbox, and the
@@ -194,6 +198,8 @@ export class StartCheckoutUseCase {
     const location = `/orders/${orderId}`;
     const deadline = this.clock.now() + waitMs;
     for (;;) {
+      // Watched before the read, so a change committed during it is not missed.
+      const changed = this.orchestrator.changed(orderId, PENDING_POLL_MS);
       const found = await this.getOrder.execute(orderId);
       if (found.kind !== 'found') throw new Error(`order ${orderId} vanished`);
       const order: OrderView = found.order;
@@ -202,7 +208,7 @@ export class StartCheckoutUseCase {
       if (this.clock.now() >= deadline) {
         return { status: 202, body: { orderId, status: 'pending', statusUrl: location }, location };
       }
-      await delay(PENDING_POLL_MS);
+      await changed;
     }
   }
 }
