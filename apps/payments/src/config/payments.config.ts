@@ -30,6 +30,9 @@ const paymentsConfigFields = baseServiceConfig.extend({
   // them: consumerFailoverBoundMs = 2 x this (ADR 0004). A graceful stop (SIGTERM) leaves the
   // group and hands over at once. No saga step may give up sooner than the bound.
   KAFKA_SESSION_TIMEOUT_MS: durationMsVar({ default: 10_000, min: 1_000, max: 300_000 }),
+  // Partitions each saga consumer works on at once (kafkajs partitionsConsumedConcurrently);
+  // one saga's messages share a partition and stay in order. 1 is one message at a time.
+  SAGA_CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(3),
   // The token issuer's public key (SPKI PEM) and the claims every token must carry. Only
   // the public key: payments verifies the caller's token, it can never mint one.
   JWT_PUBLIC_KEY: pemVar('PUBLIC KEY'),

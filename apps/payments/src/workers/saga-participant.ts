@@ -35,6 +35,7 @@ export class PaymentsSagaParticipant implements Worker {
       tx: this.transactions,
       inboxConsumer: PAYMENTS_INBOX_CONSUMER,
       sessionTimeout: this.config.KAFKA_SESSION_TIMEOUT_MS,
+      partitionsConsumedConcurrently: this.config.SAGA_CONSUMER_CONCURRENCY,
       // Replies wake the relay too: each saga step waits on one of them.
       outbox: { wakeup: this.config.OUTBOX_WAKEUPS === 'on' },
       handlers: paymentsCommandHandlers(this.useCases),
