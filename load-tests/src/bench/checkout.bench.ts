@@ -16,11 +16,33 @@
 //
 //   npm run bench:checkout -- [--buyers 2000] [--seats 500] [--concurrency 64] [--label text]
 //     [--set ticketing.NAME=value ...]
+//
+// With --saga-steps it measures instead the overhead of a saga step that the orchestrator
+// runs in-process (SagaOrchestrator.drive, a local participant): the library goal of issue 14
+// (step overhead p99 <= 10 ms), beside the Kafka round trip that bench:agreement measures. A
+// 3-step saga with trivial handlers on a scratch database, the commands written to the
+// outbox as in production; per step, from the commit that sent the command to the commit
+// that applied its reply, minus the handler's own time. No services; prints a section.
+//
+//   npm run bench:checkout -- --saga-steps [--sagas 60]
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SCOPES, type ServiceName } from '@suite/contracts';
+import { SCOPES, TOPICS, type ServiceName } from '@suite/contracts';
+import {
+  applyOutboxMigrations,
+  applySagaMigrations,
+  applySuppressionMigrations,
+  outboxWriter,
+  poolTransactionRunner,
+  SagaOrchestrator,
+  type SagaCommandHandler,
+  type SagaDefinition,
+  type TransactionRunner,
+} from '@suite/coordination';
+import { Pool } from 'pg';
 import {
   ENDPOINTS_FILE,
   parseEndpointsFile,
@@ -130,6 +152,63 @@ async function buyer(
   return checkout;
 }
 
+// Where the capture step's time goes, from the rows each hop leaves: ticketing's outbox row
+// of the command (written, published), payments' inbox row (the handler began), payments'
+// outbox row of the reply (the handler ended; published), and the saga's history (the reply
+// applied).
+async function captureSegments(ticketing: Pool, payments: Pool): Promise<[string, number[]][]> {
+  const ms = (d: Date | null) => (d ? d.getTime() : undefined);
+  const { rows: sent } = await ticketing.query<{
+    saga: string;
+    written: Date;
+    published: Date | null;
+    applied: Date | null;
+  }>(
+    `select o.aggregate_key as saga, o.created_at as written, o.published_at as published,
+            (select min(h.at) from saga_history h
+              where h.saga_id = o.aggregate_key and h.step = 'capture-payment'
+                and h.event in ('step-succeeded', 'step-failed', 'attempt-failed')) as applied
+       from outbox_messages o
+      where o.topic = $1 and o.payload like '%"phase":"action","attempt":1,%'`,
+    [TOPICS.paymentsCommands],
+  );
+  const { rows: handled } = await payments.query<{ saga: string; began: Date }>(
+    `select split_part(message_id, ':', 1) as saga, processed_at as began from inbox_messages
+      where consumer = 'payments-commands' and message_id like '%:capture-payment#1'`,
+  );
+  const { rows: replied } = await payments.query<{
+    saga: string;
+    written: Date;
+    published: Date | null;
+  }>(
+    `select distinct on (aggregate_key) aggregate_key as saga, created_at as written, published_at as published
+       from outbox_messages where topic = $1 order by aggregate_key, id`,
+    [TOPICS.ticketingReplies],
+  );
+  const began = new Map(handled.map((r) => [r.saga, ms(r.began)]));
+  const reply = new Map(replied.map((r) => [r.saga, r]));
+  const segments: [string, number[]][] = [
+    ["ticketing's relay: command written to published", []],
+    ["Kafka and payments' consumer queue: published to handler start", []],
+    ['payments handler (idempotency, ledger, PSP call)', []],
+    ["payments' relay: reply written to published", []],
+    ["Kafka and ticketing's reply consumer: published to reply applied", []],
+  ];
+  const add = (i: number, from: number | undefined, to: number | undefined) => {
+    if (from !== undefined && to !== undefined) segments[i]?.[1].push(to - from);
+  };
+  for (const row of sent) {
+    const start = began.get(row.saga);
+    const answer = reply.get(row.saga);
+    add(0, ms(row.written), ms(row.published));
+    add(1, ms(row.published), start);
+    add(2, start, answer ? ms(answer.written) : undefined);
+    add(3, answer ? ms(answer.written) : undefined, answer ? ms(answer.published) : undefined);
+    add(4, answer ? ms(answer.published) : undefined, ms(row.applied));
+  }
+  return segments;
+}
+
 const fmt = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   return `${percentile(sorted, 50).toFixed(0)} / ${percentile(sorted, 99).toFixed(0)}`;
@@ -216,6 +295,7 @@ async function main(): Promise<void> {
         );
         const byStep = new Map<string, number[]>();
         for (const r of steps) byStep.set(r.step, [...(byStep.get(r.step) ?? []), Number(r.ms)]);
+        const capture = await captureSegments(db.ticketing, db.payments);
         const terminal = checkouts.flatMap((c) =>
           c.terminalMs === undefined ? [] : [c.terminalMs],
         );
@@ -239,6 +319,12 @@ async function main(): Promise<void> {
             ([step, ms]) =>
               `| step ${step}, command to reply applied | ${ms.length} | ${fmt(ms)} |`,
           ),
+          '',
+          'The capture step (attempt 1) in segments, each from database timestamps (one clock):',
+          '',
+          '| segment | count | p50 / p99 ms |',
+          '| --- | ---: | --- |',
+          ...capture.map(([label, ms]) => `| ${label} | ${ms.length} | ${fmt(ms)} |`),
           '',
           `- checkout POST statuses: ${tally(checkouts.map((c) => String(c.postStatus)))}`,
           `- outcomes: ${tally(checkouts.map((c) => c.outcome))}`,
@@ -268,7 +354,131 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
+const SAGAS = Number(arg('sagas') ?? 60);
+const SAGA_CONCURRENCY = 3;
+const STEP_NAMES = ['reserve', 'charge', 'confirm'];
+const LOCAL_TOPIC = 'bench.local.commands';
+
+async function sagaStepOverhead(): Promise<string> {
+  const infra = parseEndpointsFile(readFileSync(join(workspaceRoot, ENDPOINTS_FILE), 'utf8'));
+  const adminUrl = infra['DATABASE_URL'] ?? '';
+  const name = `bench_local_steps_${Date.now().toString(36)}`;
+  const admin = new Pool({ connectionString: adminUrl, max: 1 });
+  await admin.query(`create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const pool = new Pool({ connectionString: url.toString(), max: 8 });
+  // The forced drop at the end may cut an idle socket; that is not an error of the run.
+  pool.on('error', () => undefined);
+  try {
+    await applySuppressionMigrations(pool);
+    await applyOutboxMigrations(pool);
+    await applySagaMigrations(pool);
+    // Which saga a transaction belongs to, so its commit time is filed under it.
+    const current = new AsyncLocalStorage<string>();
+    const commits = new Map<string, number[]>();
+    const base = poolTransactionRunner(pool);
+    const tx: TransactionRunner = {
+      async inTransaction(work) {
+        const result = await base.inTransaction(work);
+        const sagaId = current.getStore();
+        if (sagaId) commits.set(sagaId, [...(commits.get(sagaId) ?? []), performance.now()]);
+        return result;
+      },
+    };
+    const handlerMs = new Map<string, number>();
+    const handler: SagaCommandHandler = async (_sql, command) => {
+      const started = performance.now();
+      const outcome = { outcome: 'succeeded' as const };
+      handlerMs.set(command.idempotencyKey, performance.now() - started);
+      return outcome;
+    };
+    const definition: SagaDefinition<Record<string, unknown>> = {
+      type: 'bench',
+      replyTopic: 'bench.replies',
+      steps: STEP_NAMES.map((step) => ({
+        name: step,
+        action: () => ({ topic: LOCAL_TOPIC, type: step, payload: {} }),
+        timeoutMs: 30_000,
+        retry: { maxAttempts: 1, initialBackoffMs: 100, maxBackoffMs: 100 },
+      })),
+    };
+    const orchestrator = new SagaOrchestrator({
+      tx,
+      outbox: outboxWriter({ wakeup: true }),
+      localParticipants: [
+        {
+          topic: LOCAL_TOPIC,
+          inboxConsumer: 'bench-local',
+          handlers: Object.fromEntries(STEP_NAMES.map((step) => [step, handler])),
+        },
+      ],
+    }).register(definition);
+    const run = (sagaId: string) =>
+      current.run(sagaId, async () => {
+        const started = performance.now();
+        await orchestrator.start('bench', sagaId, {});
+        if ((await orchestrator.drive(sagaId)) !== STEP_NAMES.length) {
+          throw new Error(`saga ${sagaId} did not run its ${STEP_NAMES.length} steps`);
+        }
+        return started;
+      });
+    const measure = async (ids: string[]) => {
+      const starts = new Map<string, number>();
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: SAGA_CONCURRENCY }, async () => {
+          while (next < ids.length) {
+            const id = ids[next++] as string;
+            starts.set(id, await run(id));
+          }
+        }),
+      );
+      return starts;
+    };
+    await measure(Array.from({ length: 10 }, (_, i) => `warm-${i}`));
+    const ids = Array.from({ length: SAGAS }, (_, i) => `saga-${i}`);
+    const starts = await measure(ids);
+    const steps: number[] = [];
+    const whole: number[] = [];
+    for (const id of ids) {
+      const times = commits.get(id) ?? [];
+      STEP_NAMES.forEach((step, i) => {
+        const sent = times[i];
+        const applied = times[i + 1];
+        if (sent === undefined || applied === undefined) throw new Error(`no commits for ${id}`);
+        steps.push(applied - sent - (handlerMs.get(`${id}:${step}`) ?? 0));
+      });
+      whole.push((times.at(-1) ?? 0) - (starts.get(id) ?? 0));
+    }
+    const f = (values: number[]) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      return `${percentile(sorted, 50).toFixed(1)} / ${percentile(sorted, 99).toFixed(1)}`;
+    };
+    return [
+      '### Saga step overhead, steps run in-process (`SagaOrchestrator.drive`, a local participant)',
+      '',
+      runContext(),
+      `- command: \`npm run bench:checkout -- --saga-steps --sagas ${SAGAS}\``,
+      `- ${SAGAS} sagas of 3 steps with trivial handlers, ${SAGA_CONCURRENCY} at a time, after 10 for warm-up; one scratch database (Postgres as the local stack runs it: fsync off); each command written to the outbox (with its NOTIFY) as in production; per step, from the commit that sent its command to the commit that applied its reply, minus the handler's own time`,
+      '',
+      '| path | step overhead p50 / p99 ms | whole saga p50 / p99 ms |',
+      '| --- | --- | --- |',
+      `| in-process (drive) | **${f(steps)}** | ${f(whole)} |`,
+      '',
+    ].join('\n');
+  } finally {
+    await pool.end();
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+}
+
+const entry = process.argv.includes('--saga-steps')
+  ? sagaStepOverhead().then((section) => console.log(section))
+  : main();
+
+entry.catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });
