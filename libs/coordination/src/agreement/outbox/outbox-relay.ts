@@ -18,10 +18,14 @@ export interface OutboxRelayOptions {
   // Observer called after the broker acknowledged a batch and before its rows are
   // marked (tracing; crash tests use it to die at the worst moment).
   onPublished?: (batch: { count: number; ids: string[] }) => Promise<void> | void;
-  // drain() and run() overlap batches: the next batch is claimed while this one is being
-  // sent, and sent once this one is acknowledged. At most two claim transactions are open
-  // at a time, so the relay needs two connections. false: one batch after the other.
+  // drain() and run() overlap batches: the next batches are claimed while this one is being
+  // sent, each sent once the one before it is acknowledged and marked once the one before it
+  // has committed. false: one batch after the other.
   pipeline?: boolean;
+  // Batches in flight at once when pipelined (claim transactions open, so connections used),
+  // at least 2. Default 3: one committing, one sending, one claimed and ready to send on the
+  // ack, so the mark and commit of a batch are off the path from one send to the next.
+  pipelineDepth?: number;
   // How run() waits when the shard is idle. Default: a plain sleep of idleDelayMs. With
   // pgListenWakeups, a commit that wrote an outbox row (writeOutbox with wakeup: true)
   // ends the wait at once; idleDelayMs stays as the safety net for a lost notification.
@@ -75,18 +79,21 @@ interface InFlightBatch {
 // again; consumers dedupe with the inbox on the message-id header.
 //
 // Pipelined (drain and run), batch N+1 is claimed in its own transaction while batch N
-// is being sent, and must hold:
+// (and, up to pipelineDepth, the batches before it) are still in flight, and must hold:
 // - N+1 is sent only after N's send was acknowledged: any row of N reaches Kafka before
-//   any row of N+1. If N fails before its ack, N+1 rolls back unsent.
+//   any row of N+1. If N fails before its ack, N+1 rolls back unsent, and so does every
+//   batch behind it (each waits on the one before it).
 // - N commits before N+1; if N's mark or commit fails, N+1 rolls back too.
-// - N's claimed ids are passed to N+1's claim as not blocking its order guard: they are
-//   still pending in the database but will be delivered first (above). Every other earlier
-//   pending row of a key still blocks the key.
-// A crash at any point leaves N and N+1 pending (or N published and N+1 pending); a later
-// claim resends them in id order, so a key's first deliveries stay in id order.
+// - The claimed ids of every batch still in flight are passed to N+1's claim as not
+//   blocking its order guard: they are still pending in the database but will be delivered
+//   first (above). Every other earlier pending row of a key still blocks the key.
+// A crash at any point leaves the batches in flight pending (or the oldest published and
+// the rest pending); a later claim resends them in id order, so a key's first deliveries
+// stay in id order.
 export class OutboxRelay {
   readonly shard: number;
   private readonly batchSize: number;
+  private readonly depth: number;
   private readonly counters: RelayStats = {
     batches: 0,
     published: 0,
@@ -101,6 +108,12 @@ export class OutboxRelay {
   ) {
     this.shard = options.shard ?? 0;
     this.batchSize = options.batchSize ?? 100;
+    this.depth = options.pipeline === false ? 1 : (options.pipelineDepth ?? 3);
+    if (options.pipeline !== false && (!Number.isInteger(this.depth) || this.depth < 2)) {
+      throw new RangeError(
+        `OutboxRelay: pipelineDepth must be an integer of at least 2 (got ${this.depth})`,
+      );
+    }
     if (!Number.isInteger(this.shard) || this.shard < 0) {
       throw new RangeError(`OutboxRelay: shard must be a non-negative integer (got ${this.shard})`);
     }
@@ -168,62 +181,65 @@ export class OutboxRelay {
   ): Promise<{ published: number; batches: number; idle: boolean }> {
     let published = 0;
     let batches = 0;
-    let previous: InFlightBatch | undefined;
-    let previousIds: string[] = [];
-    const settle = async (batch: InFlightBatch | undefined): Promise<RelayBatchOutcome | null> => {
-      if (!batch) return null;
-      const outcome = await batch.done;
+    // Claimed batches not yet committed, oldest first; each waits on the one before it.
+    const inFlight: { batch: InFlightBatch; ids: string[] }[] = [];
+    const settleOldest = async (): Promise<void> => {
+      const oldest = inFlight.shift();
+      if (!oldest) return;
+      const outcome = await oldest.batch.done;
       this.count(outcome);
       if (outcome.kind === 'published') {
         published += outcome.count;
         batches += 1;
       }
-      return outcome;
     };
     let current: InFlightBatch | undefined;
     try {
-      while (batches + (previous ? 1 : 0) < maxBatches) {
-        current = this.startBatch(previous, previousIds);
+      while (batches + inFlight.length < maxBatches) {
+        current = this.startBatch(
+          inFlight[inFlight.length - 1]?.batch,
+          inFlight.flatMap((b) => b.ids),
+        );
         const claimed = await current.claimed;
         if (claimed.kind !== 'rows') {
-          await settle(previous);
-          previous = undefined;
-          await settle(current);
+          while (inFlight.length > 0) await settleOldest();
+          const outcome = await current.done;
           current = undefined;
+          this.count(outcome);
           return { published, batches, idle: claimed.kind === 'idle' };
         }
-        // At most two transactions open: the next claim waits for this one's predecessor.
-        await settle(previous);
-        previous = current;
-        previousIds = claimed.ids;
+        inFlight.push({ batch: current, ids: claimed.ids });
         current = undefined;
+        // At most `depth` transactions open: the next claim waits for the oldest's commit.
+        if (inFlight.length >= this.depth) await settleOldest();
       }
-      await settle(previous);
-      previous = undefined;
+      while (inFlight.length > 0) await settleOldest();
       return { published, batches, idle: false };
     } catch (error) {
-      // Let both transactions finish (a predecessor may still commit) before reporting.
-      const [before] = await Promise.allSettled([
-        previous?.done ?? Promise.resolve(null),
+      // Let every transaction finish (older ones may still commit) before reporting.
+      const settled = await Promise.allSettled([
+        ...inFlight.map((b) => b.batch.done),
         current?.done ?? Promise.resolve(null),
       ]);
-      if (before.status === 'fulfilled' && before.value) this.count(before.value);
+      for (const result of settled) {
+        if (result.status === 'fulfilled' && result.value) this.count(result.value);
+      }
       return this.failed(error);
     }
   }
 
-  // Starts one batch's transaction. With a predecessor still in flight, it treats the
-  // predecessor's rows as not blocking, sends only after the predecessor's ack and marks
-  // only after the predecessor's commit; a failure of the predecessor rolls it back.
+  // Starts one batch's transaction. With batches still in flight, it treats their rows
+  // (inFlightIds) as not blocking, sends only after its predecessor's ack and marks only
+  // after its predecessor's commit; a failure of the predecessor rolls it back.
   private startBatch(
     previous: InFlightBatch | undefined,
-    previousIds: string[] = [],
+    inFlightIds: string[] = [],
   ): InFlightBatch {
     const claimed = deferred<Awaited<InFlightBatch['claimed']>>();
     const acked = deferred<void>();
     const done = this.transactions.inTransaction(async (tx) => {
       const rows = (
-        await tx.query<ClaimedRow>(CLAIM_BATCH, [this.shard, this.batchSize, previousIds])
+        await tx.query<ClaimedRow>(CLAIM_BATCH, [this.shard, this.batchSize, inFlightIds])
       ).rows;
       if (rows.length === 0) {
         claimed.resolve({ kind: 'idle' });

@@ -23,8 +23,8 @@ export const INSERT_OUTBOX_NOTIFY = `
 // - FOR UPDATE SKIP LOCKED: rows another relay holds are skipped, never waited on, and
 //   the claim lasts exactly as long as this transaction (a crash releases it).
 // - NOT EXISTS: a row is published only if every earlier pending row of its key is in
-//   this claim too, or in $3: rows this relay claimed in its previous, still uncommitted
-//   batch, whose send is acknowledged before this batch is sent (the pipelined relay;
+//   this claim too, or in $3: rows this relay claimed in its earlier, still uncommitted
+//   batches, whose sends are acknowledged before this batch is sent (the pipelined relay;
 //   '{}' otherwise). A row held by another relay (or pending behind one) is left out,
 //   and so is every later row of that key, since the earlier row stays pending.
 // MATERIALIZED: the locked set is computed once and used twice.

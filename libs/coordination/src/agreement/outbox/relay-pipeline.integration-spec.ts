@@ -8,7 +8,7 @@ import { OutboxRelay } from './outbox-relay';
 import { pgListenWakeups } from './outbox-wakeups';
 import { applyOutboxMigrations, writeOutbox } from './outbox-writer';
 
-// The pipelined relay (drain and run overlap two batches) and the LISTEN wake-ups, against
+// The pipelined relay (drain and run overlap up to pipelineDepth batches) and the LISTEN wake-ups, against
 // the real Postgres with an in-memory broker that can fail a chosen send.
 describe('pipelined relay and wake-ups against Postgres', () => {
   let db: TestDatabase;
@@ -78,6 +78,51 @@ describe('pipelined relay and wake-ups against Postgres', () => {
     expect(sent).toHaveLength(200);
     expectFirstDeliveriesInOrder(7, 200);
     expect(relay.stats()).toMatchObject({ batches: 14, published: 200, failures: 0 });
+  });
+
+  it('keeps up to pipelineDepth batches in flight, never more, and loses nothing', async () => {
+    for (const depth of [2, 3, 4]) {
+      sent = [];
+      await db.pool.query('delete from outbox_messages');
+      await write(120, 5);
+      let open = 0;
+      let most = 0;
+      const counting: TransactionRunner = {
+        inTransaction: async (work) => {
+          most = Math.max(most, ++open);
+          try {
+            return await tx.inTransaction(work);
+          } finally {
+            open -= 1;
+          }
+        },
+      };
+      // A slow broker, so the claims run ahead of the sends as far as the depth lets them.
+      const slow: MessageProducer = {
+        send: async (_topic, messages) => {
+          await sleep(20);
+          record(messages);
+        },
+      };
+      const relay = new OutboxRelay(counting, slow, { batchSize: 10, pipelineDepth: depth });
+      expect(await relay.drain()).toEqual({ published: 120, batches: 12, idle: true });
+      expect(most).toBe(depth);
+      expect(sent).toHaveLength(120);
+      expectFirstDeliveriesInOrder(5, 120);
+    }
+    expect(() => new OutboxRelay(tx, ok, { pipelineDepth: 1 })).toThrow(RangeError);
+  });
+
+  it('with three batches in flight, a failed send rolls back the two behind it', async () => {
+    await write(60, 3);
+    const relay = new OutboxRelay(tx, brokerFailing(1, true), { batchSize: 10, pipelineDepth: 3 });
+    await expect(relay.drain()).rejects.toThrow('send 1 failed');
+    // The first batch reached the broker but was not marked; nothing else was sent.
+    expect(sent.map((s) => s.seq)).toEqual(Array.from({ length: 10 }, (_, i) => i));
+    expect((await outboxBacklog(db.pool)).backlog).toBe(60);
+    await new OutboxRelay(tx, ok, { batchSize: 10 }).drain();
+    expectFirstDeliveriesInOrder(3, 60);
+    expect(sent).toHaveLength(70);
   });
 
   it('a pipelined relay keeps per-key order when the first batch send fails', async () => {
