@@ -51,6 +51,14 @@ describe('RateLimit headers', () => {
     expect(headers['ratelimit']).toBe('"gateway.place-hold";r=0;t=3, "gateway.per-user";r=0;t=12');
   });
 
+  it('of several denying policies, puts first the one a retry must wait longest for', () => {
+    const headers = rateLimitHeaders([
+      checked('gateway.place-hold', { allowed: false, remaining: 0, retryAfterMs: 2_100 }),
+      checked('gateway.per-user', { allowed: false, remaining: 0, retryAfterMs: 40_000 }),
+    ]);
+    expect(headers['ratelimit']).toBe('"gateway.per-user";r=0;t=40, "gateway.place-hold";r=0;t=3');
+  });
+
   it('sets nothing when no policy applied', () => {
     expect(rateLimitHeaders([])).toEqual({});
   });

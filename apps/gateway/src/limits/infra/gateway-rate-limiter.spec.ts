@@ -1,5 +1,5 @@
 import { apiKeyDescriptorValue, type DescriptorPolicy } from '@suite/contracts';
-import type { RateLimitDecision } from '@suite/coordination';
+import type { LimiterSetDecision, PolicyCheck, RateLimitDecision } from '@suite/coordination';
 import Redis from 'ioredis';
 import { compileRateLimits, type GatewayRateLimits } from '../../config/rate-limits.config';
 import { GatewayRateLimiter } from './gateway-rate-limiter';
@@ -27,10 +27,25 @@ function limitsOf(policies: DescriptorPolicy[]): GatewayRateLimits {
 }
 
 describe('GatewayRateLimiter', () => {
-  const calls: Array<{ name: string; key: string }> = [];
-  const denied = new Set<string>();
+  const asked: PolicyCheck[][] = [];
+  const denied = new Map<string, number>();
   const redis = new Redis({ lazyConnect: true });
   let limiter: GatewayRateLimiter;
+
+  // Stands in for the library's limiter set, which the integration specs run on Redis.
+  const decision = (check: PolicyCheck): RateLimitDecision => {
+    const wait = denied.get(check.policy);
+    return {
+      allowed: wait === undefined,
+      policy: check.policy,
+      limit: 10,
+      remaining: wait === undefined ? 1 : 0,
+      resetMs: 1_000,
+      retryAfterMs: wait ?? 0,
+      source: 'redis',
+      nowMs: 0,
+    };
+  };
 
   beforeAll(() => {
     limiter = new GatewayRateLimiter({
@@ -38,40 +53,32 @@ describe('GatewayRateLimiter', () => {
       timeoutMs: 100,
       recheckMs: 500,
       limits: limitsOf(POLICIES),
-      limiterFor: (p) => ({
-        check: async (key: string): Promise<RateLimitDecision> => {
-          calls.push({ name: p.name, key });
-          const allowed = !denied.has(p.name);
-          return {
-            allowed,
-            policy: p.name,
-            limit: p.policy.limit,
-            remaining: allowed ? 1 : 0,
-            resetMs: 1_000,
-            retryAfterMs: allowed ? 0 : 1_000,
-            source: 'redis',
-            nowMs: 0,
-          };
+      limiterSetFor: () => ({
+        check: async (checks: readonly PolicyCheck[]): Promise<LimiterSetDecision> => {
+          asked.push([...checks]);
+          const decisions = checks.map(decision);
+          return { allowed: decisions.every((d) => d.allowed), decisions, mode: 'together' };
         },
       }),
     });
   });
 
   beforeEach(() => {
-    calls.length = 0;
+    asked.length = 0;
     denied.clear();
   });
 
   afterAll(() => redis.disconnect());
 
-  it('checks one policy per round trip, tightest first', async () => {
+  it('asks every policy that applies at once, tightest first', async () => {
     const outcome = await limiter.check({
       userId: 'u1',
       apiKey: 'partner-secret',
       route: 'POST /holds',
     });
     expect(outcome.allowed).toBe(true);
-    expect(calls.map((c) => c.name)).toEqual([
+    expect(asked).toHaveLength(1);
+    expect(asked[0]?.map((c) => c.policy)).toEqual([
       'edge.place-hold',
       'edge.per-user',
       'edge.per-api-key',
@@ -85,28 +92,33 @@ describe('GatewayRateLimiter', () => {
 
   it('keys each policy by the descriptor it matched, the API key only by its digest', async () => {
     await limiter.check({ userId: 'u1', apiKey: 'partner-secret', route: 'POST /holds' });
-    expect(calls.map((c) => c.key)).toEqual([
+    expect(asked[0]?.map((c) => c.key)).toEqual([
       'route=POST%20%2Fholds&user=u1',
       'user=u1',
       `api_key=${apiKeyDescriptorValue('partner-secret')}`,
     ]);
-    expect(calls[2]?.key).not.toContain('partner-secret');
+    expect(asked[0]?.[2]?.key).not.toContain('partner-secret');
   });
 
-  it('stops at the first denial, spending nothing in the looser policies', async () => {
-    denied.add('edge.place-hold');
+  it('names the refusing policy; of several, the one with the longest wait', async () => {
+    denied.set('edge.place-hold', 3_000);
     const outcome = await limiter.check({ userId: 'u1', apiKey: 'k', route: 'POST /holds' });
     expect(outcome).toMatchObject({ allowed: false, deniedBy: { name: 'edge.place-hold' } });
-    expect(calls.map((c) => c.name)).toEqual(['edge.place-hold']);
+    expect(outcome.checked).toHaveLength(3);
+    denied.set('edge.per-user', 9_000);
+    expect(await limiter.check({ userId: 'u1', apiKey: 'k', route: 'POST /holds' })).toMatchObject({
+      allowed: false,
+      deniedBy: { name: 'edge.per-user', windowMs: 60_000 },
+    });
   });
 
   it('checks only the user policy on a route without its own and without an API key', async () => {
     await limiter.check({ userId: 'u1', route: 'GET /events' });
-    expect(calls.map((c) => c.name)).toEqual(['edge.per-user']);
+    expect(asked).toEqual([[{ policy: 'edge.per-user', key: 'user=u1' }]]);
   });
 
   it('counts a caller without a token by its address', async () => {
     await limiter.check({ clientIp: '10.0.0.7', route: 'GET /auctions' });
-    expect(calls).toEqual([{ name: 'edge.anonymous', key: 'client_ip=10.0.0.7' }]);
+    expect(asked).toEqual([[{ policy: 'edge.anonymous', key: 'client_ip=10.0.0.7' }]]);
   });
 });
