@@ -259,8 +259,13 @@ describe('gateway edge', () => {
       statuses.push(response.statusCode);
       if (response.statusCode === 429) {
         expect(Number(response.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-        expect(response.headers['ratelimit-policy']).toBe('"gateway.orders-get";q=5;w=60');
-        expect(response.headers['ratelimit']).toMatch(/^"gateway\.orders-get";r=0;t=\d+$/);
+        expect(response.headers['ratelimit-policy']).toBe(
+          '"gateway.orders-get";q=5;w=60, "gateway.per-user";q=1000;w=60',
+        );
+        // The refused requests spent nothing in the per-user policy: 5 admitted, 995 left.
+        expect(response.headers['ratelimit']).toMatch(
+          /^"gateway\.orders-get";r=0;t=\d+, "gateway\.per-user";r=995;t=\d+$/,
+        );
         expect(response.json()).toEqual({
           statusCode: 429,
           error: 'Too Many Requests',
