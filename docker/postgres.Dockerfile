@@ -8,7 +8,7 @@ RUN apt-get update \
  && ln -s /usr/lib/postgresql/*/bin /usr/local/pgbin \
  && install -d -o postgres -g postgres -m 0700 /var/lib/postgresql/data
 ENV PATH=/usr/local/pgbin:$PATH PGDATA=/var/lib/postgresql/data \
-    POSTGRES_DATABASES="ticketing payments auction psp_simulator"
+    POSTGRES_DATABASES="ticketing payments auction psp_simulator scheduler crawler"
 COPY docker/infra/postgres-entrypoint.sh /usr/local/bin/postgres-entrypoint
 USER postgres
 EXPOSE 5432
