@@ -38,6 +38,9 @@ const LABEL = option('label') ?? 'run';
 const BASELINE = option('baseline');
 const WARMUP = 300;
 const IDLE_SAMPLE_MS = 5_000;
+// A process is settled once it spends at most this much CPU over its idle rate in 0.5 s.
+const SETTLED_MS_PER_HALF_SECOND = 25;
+const SETTLE_MAX_MS = 20_000;
 // Ticketing lets one user hold at most 20 seats of an event: enough users that the holds of
 // three targets stay under it.
 const USERS = 1_000;
@@ -265,19 +268,42 @@ async function main(): Promise<void> {
     // This process: autocannon and the fixed-rate client run in it, on the same cores.
     client: [process.pid],
   };
-  const cpuOf = (group: number[]) => group.reduce((sum, pid) => sum + cpuMs(pid), 0);
-  const cpuNow = () => Object.fromEntries(Object.entries(pids).map(([k, g]) => [k, cpuOf(g)]));
+  // CPU so far of every process of each group, by pid.
+  const cpuNow = () =>
+    Object.fromEntries(
+      Object.entries(pids).map(([k, group]) => [k, new Map(group.map((pid) => [pid, cpuMs(pid)]))]),
+    );
+  // What each group spent between two readings: a Postgres backend that exited meanwhile (0
+  // at the end) is left out rather than counted as negative.
+  const spent = (from: ReturnType<typeof cpuNow>, to: ReturnType<typeof cpuNow>, k: string) => {
+    let sum = 0;
+    for (const [pid, end] of to[k] ?? new Map<number, number>()) {
+      if (end > 0) sum += end - (from[k]?.get(pid) ?? end);
+    }
+    return sum;
+  };
   // Each process' CPU while idle (timers, pollers, relays), taken out of the per-request
   // figures.
   const idleFrom = cpuNow();
   await new Promise((r) => setTimeout(r, IDLE_SAMPLE_MS));
   const idleAt = cpuNow();
   const idleMsPerS = Object.fromEntries(
-    Object.keys(pids).map((k) => [
-      k,
-      ((idleAt[k] ?? 0) - (idleFrom[k] ?? 0)) / (IDLE_SAMPLE_MS / 1000),
-    ]),
+    Object.keys(pids).map((k) => [k, spent(idleFrom, idleAt, k) / (IDLE_SAMPLE_MS / 1000)]),
   );
+  // Before each scenario, until the services are idle again (ticketing's outbox relay drains
+  // the events of the holds just placed): the next target must not pay for the previous one.
+  const settle = async () => {
+    const deadline = Date.now() + SETTLE_MAX_MS;
+    while (Date.now() < deadline) {
+      const from = cpuNow();
+      await new Promise((r) => setTimeout(r, 500));
+      const to = cpuNow();
+      const busy = ['ticketing', 'auction', ...gateways.map((g) => g.label)].some(
+        (k) => spent(from, to, k) - (idleMsPerS[k] ?? 0) * 0.5 > SETTLED_MS_PER_HALF_SECOND,
+      );
+      if (!busy) return;
+    }
+  };
   const measured: Measured[] = [];
   const measure = async (
     name: string,
@@ -285,6 +311,7 @@ async function main(): Promise<void> {
     service: string,
     run: () => Promise<Omit<Measured, 'name' | 'cpuMsPerRequest' | 'gateway' | 'service'>>,
   ): Promise<Measured> => {
+    await settle();
     console.log(`\n${name}`);
     const before = cpuNow();
     const startedAt = performance.now();
@@ -297,9 +324,7 @@ async function main(): Promise<void> {
         k,
         // Postgres and Redis serve other runs too: their idle rate swings too much to take
         // out, so theirs is raw.
-        ((after[k] ?? 0) -
-          (before[k] ?? 0) -
-          (k === 'infrastructure' ? 0 : (idleMsPerS[k] ?? 0) * seconds)) /
+        (spent(before, after, k) - (k === 'infrastructure' ? 0 : (idleMsPerS[k] ?? 0) * seconds)) /
           done,
       ]),
     );
