@@ -351,7 +351,7 @@ per-host limiter all wait on it).
 
 Verdict (the web simulator's GET /web/verdict): missed **${v.missed}**, fetched twice
 **${v.duplicates}**, unexpected **${v.unexpected}**, rate violations **${v.rateViolations}**
-(smallest gap between two requests to one host: ${v.smallestGapMs ?? '-'} ms).
+(smallest gap between two requests to one host: ${v.smallestGapMs === null ? '-' : v.smallestGapMs.toFixed(1)} ms).
 `;
 }
 
