@@ -14,9 +14,7 @@ export async function checkFence(
   resource: string,
   token: number,
 ): Promise<FenceResult> {
-  if (!Number.isSafeInteger(token) || token <= 0) {
-    throw new RangeError(`fencing token must be a positive safe integer, got ${token}`);
-  }
+  validateToken(token);
   // ON CONFLICT DO UPDATE locks the existing row even when the WHERE refuses the update, so
   // the read below sees a value that cannot change before this transaction ends.
   const advanced = await sql.query(
@@ -32,6 +30,39 @@ export async function checkFence(
     [resource],
   );
   return { ok: false, reason: 'stale-token', currentToken: Number(current.rows[0]?.token) };
+}
+
+// checkFence for one writer that keeps several transactions open at once under one token
+// (the pipelined outbox relay). checkFence's row lock would make each of them wait for the
+// commit of the one before it. Once the token is stored, this only reads it under a share
+// lock, which those transactions can hold together: a newer token's checkFence still waits
+// until every one of them has ended, and one stored before refuses them. A token not stored
+// yet (the first transaction of a term) goes through checkFence and its row lock.
+//
+// The caller starts these checks one after the other (each after the previous one
+// returned), so two of them never both hold the share lock and then want the row lock.
+export async function checkFenceShared(
+  sql: SqlExecutor,
+  resource: string,
+  token: number,
+): Promise<FenceResult> {
+  validateToken(token);
+  const stored = await sql.query<{ token: string }>(
+    `select token::text as token from coordination_fences where resource = $1 for share`,
+    [resource],
+  );
+  const current = stored.rows[0] ? Number(stored.rows[0].token) : undefined;
+  if (current === token) return { ok: true };
+  if (current !== undefined && current > token) {
+    return { ok: false, reason: 'stale-token', currentToken: current };
+  }
+  return checkFence(sql, resource, token);
+}
+
+function validateToken(token: number): void {
+  if (!Number.isSafeInteger(token) || token <= 0) {
+    throw new RangeError(`fencing token must be a positive safe integer, got ${token}`);
+  }
 }
 
 // Runs `write` after the fence in one transaction on `client` (a pg PoolClient or Client):

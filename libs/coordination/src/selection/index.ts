@@ -15,7 +15,7 @@ export {
   type TimedHoldRequest,
 } from './fenced-holds';
 export { FENCING_SCHEMA_SQL, PostgresEpochs, applyFencingSchema, type EpochSource } from './epochs';
-export { checkFence, fencedWrite, type FenceResult } from './fenced-write';
+export { checkFence, checkFenceShared, fencedWrite, type FenceResult } from './fenced-write';
 export {
   COUNTER_BITS,
   MAX_COUNTER,

@@ -1,6 +1,6 @@
 import type { MessageProducer } from '../../ports/message-producer';
 import type { TransactionRunner } from '../../ports/transaction-runner';
-import { checkFence } from '../../selection/fenced-write';
+import { checkFenceShared } from '../../selection/fenced-write';
 import {
   LeaderElector,
   type DemotionReason,
@@ -83,7 +83,9 @@ export class LeasedOutboxRelay {
     const relay = new OutboxRelay(this.tx, this.producer, {
       ...this.options,
       shard,
-      fence: async (tx) => (await checkFence(tx, fenceResource(shard), lease.token)).ok,
+      // Shared once the term's token is stored, so pipelined batches do not queue on the
+      // fence row; a newer leader's token still waits for them, then refuses them.
+      fence: async (tx) => (await checkFenceShared(tx, fenceResource(shard), lease.token)).ok,
     });
     this.live = relay;
     try {
