@@ -65,10 +65,10 @@ interface Measured {
 }
 
 interface BenchRequest {
-  method: 'POST';
+  method: 'GET' | 'POST';
   path: string;
   headers: Record<string, string>;
-  body: string;
+  body?: string;
 }
 
 const TICKS_PER_SECOND = 100;
@@ -373,12 +373,24 @@ async function main(): Promise<void> {
   const profiles: string[] = [];
   try {
     console.log('\nwarming every target');
+    // Every process caches a token once it has verified it (an ES256 check otherwise), and
+    // the services are shared by every path: each token goes through each target once before
+    // anything is measured, or the first target of a pass pays the services' checks.
+    const everyToken =
+      (path: string) =>
+      (i: number): BenchRequest => ({
+        method: 'GET',
+        path,
+        headers: { authorization: `Bearer ${token(i)}` },
+      });
     for (const g of gateways) {
       await cannon(g.url, WARMUP, holdsOf(WARMUP));
-      await cannon(g.url, WARMUP, await bidsOf(`warm-up via ${g.label}`));
+      await cannon(g.url, USERS, everyToken('/events'));
+      await cannon(g.url, USERS, await bidsOf(`warm-up via ${g.label}`));
     }
     await cannon(direct.holds, WARMUP, holdsOf(WARMUP));
-    await cannon(direct.bids, WARMUP, await bidsOf('warm-up direct'));
+    await cannon(direct.holds, USERS, everyToken('/events'));
+    await cannon(direct.bids, USERS, await bidsOf('warm-up direct'));
     const saturation = await pass('', REQUESTS, async (url, build) =>
       saturated(await cannon(url, REQUESTS, build), REQUESTS),
     );
@@ -436,7 +448,7 @@ async function main(): Promise<void> {
     const section = `## ${LABEL}
 
 ${runContext()}
-- saturation: autocannon, ${REQUESTS} requests per scenario after ${WARMUP} warm-up requests per target, ${CONNECTIONS} connections, ${USERS} users; a hold takes one fresh seat, bids rise by 2 on one auction per scenario
+- saturation: autocannon, ${REQUESTS} requests per scenario after ${WARMUP} warm-up holds and ${USERS} warm-up bids per target (every user's token through every target once), ${CONNECTIONS} connections, ${USERS} users; a hold takes one fresh seat, bids rise by 2 on one auction per scenario
 - fixed rate: ${FIXED_REQUESTS} requests per scenario at ${FIXED_RATE}/s, open loop over ${FIXED_CONNECTIONS} kept-alive connections, each timed from its send to its last body byte (sub-ms)
 - CPU ms/req: user + system time of the process over the scenario (from /proc), less its idle rate measured over ${IDLE_SAMPLE_MS / 1000} s before the scenarios, divided by the requests answered; Postgres (all its backends) and Redis raw, without taking out an idle rate (they serve other runs too)
 - through the gateway: JWT check, per-user rate limits in Redis, the proxy to the service (which checks the token again)
