@@ -53,9 +53,10 @@ const LEASE_MS = 3_000;
 const KILL_AFTER_DUE_MS = 300;
 const DRAIN_WITHIN_MS = 60_000;
 const CRAWL_WITHIN_MS = 90_000;
-const LATENCY_AT_S = 2;
-const LATENCY_FOR_S = 10;
-const WEB = { seed: 7, hosts: 16, pagesPerHost: 24, minIntervalMs: 50, slowMs: 60 };
+const LATENCY_AT_S = 3;
+const LATENCY_FOR_S = 8;
+// Large enough that the crawl outlasts the latency window: its pace before, during and after.
+const WEB = { seed: 7, hosts: 24, pagesPerHost: 40, minIntervalMs: 50, slowMs: 60 };
 
 const infra = Object.fromEntries(
   Object.entries(
@@ -165,10 +166,12 @@ async function schedulerKill(proxies: LinkProxies): Promise<SchedulerKillResult>
     const killedPid = b.child.pid ?? 0;
     await killAndWait(b.child, 'SIGKILL');
     const killedAtMs = Date.now() - due;
-    const { rows: orphans } = await db.pool.query<{ n: number; member: string | null }>(
-      `select count(*) filter (where status = 'pending')::int as n, max(claimed_by) as member
-         from fires where claimed_by like $1`,
-      [`scheduler-%-${killedPid}-%`],
+    const killed = `scheduler-%-${killedPid}-%`;
+    // What it had claimed and not recorded as delivered when it died: another owner's to redo.
+    const { rows: orphans } = await db.pool.query<{ key: string; member: string }>(
+      `select idempotency_key as key, claimed_by as member from fires
+        where claimed_by like $1 and status = 'pending'`,
+      [killed],
     );
     const killedMember = orphans[0]?.member ?? `scheduler-…-${killedPid}`;
     const deadline = Date.now() + DRAIN_WITHIN_MS;
@@ -187,18 +190,18 @@ async function schedulerKill(proxies: LinkProxies): Promise<SchedulerKillResult>
          from sink_deliveries order by 1`,
     );
     const lags = lagRows.map((r) => Number(r.lag));
-    // The killed instance's claims that another instance delivered after taking over.
     const { rows: taken } = await db.pool.query<{ n: number }>(
       `select count(*)::int as n from fires
-        where claimed_by like $1 and delivered_by is not null and delivered_by not like $1`,
-      [`scheduler-%-${killedPid}-%`],
+        where idempotency_key = any($1::text[]) and status = 'delivered'
+          and delivered_by not like $2`,
+      [orphans.map((o) => o.key), killed],
     );
     const verifier = await verifySchedulerInvariants(db.pool, { until: due, jobIds: ids });
     return {
       jobs: JOBS,
       killedMember,
       killedAtMs,
-      orphaned: orphans[0]?.n ?? 0,
+      orphaned: orphans.length,
       takenOver: taken[0]?.n ?? 0,
       drainMs: lags.length > 0 ? (lags[lags.length - 1] ?? 0) : NaN,
       lagP50: percentile(lags, 50),
@@ -229,6 +232,7 @@ interface CrawlerLatencyResult {
   seconds: number;
   latencyWindow: { atS: number; healedAtS: number };
   pagesPerSecond: number;
+  pace: { before: number; during: number; after: number };
   boundPerSecond: number;
   verdict: Verdict;
 }
@@ -266,7 +270,7 @@ async function crawlerRedisLatency(proxies: LinkProxies): Promise<CrawlerLatency
     const operator = await tokens.bearer('chaos-operator', ['ops:admin']);
     const api = procs[1]?.url ?? '';
     const started = Date.now();
-    let crawl = await json<{ id: string; status: string }>(`${api}/crawls`, {
+    let crawl = await json<{ id: string; status: string; done: number }>(`${api}/crawls`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...operator },
       body: JSON.stringify({
@@ -276,7 +280,12 @@ async function crawlerRedisLatency(proxies: LinkProxies): Promise<CrawlerLatency
     });
     const seconds = () => +((Date.now() - started) / 1000).toFixed(1);
     await sleep(LATENCY_AT_S * 1_000);
+    const poll = async () => {
+      crawl = await json(`${api}/crawls/${crawl.id}`, { headers: operator });
+    };
+    await poll();
     const atS = seconds();
+    const doneAtFault = crawl.done;
     await proxies.inject(fault);
     console.log(`  +${LATENCY_MS} ms on every Redis reply from ${atS} s`);
     let healedAtS = NaN;
@@ -284,24 +293,32 @@ async function crawlerRedisLatency(proxies: LinkProxies): Promise<CrawlerLatency
       const healAt = Date.now() + LATENCY_FOR_S * 1_000;
       while (crawl.status !== 'finished' && Date.now() < healAt) {
         await sleep(250);
-        crawl = await json(`${api}/crawls/${crawl.id}`, { headers: operator });
+        await poll();
       }
     } finally {
       await proxies.heal(fault);
       healedAtS = seconds();
     }
+    const doneAtHeal = crawl.done;
     console.log(`  healed at ${healedAtS} s`);
     while (crawl.status !== 'finished' && Date.now() - started < CRAWL_WITHIN_MS) {
       await sleep(250);
-      crawl = await json(`${api}/crawls/${crawl.id}`, { headers: operator });
+      await poll();
     }
     const took = seconds();
+    const pace = (pages: number, s: number) => (s > 0 ? pages / s : NaN);
     const verdict = await json<Verdict>(`${simulator.url}/web/verdict`);
     return {
       finished: crawl.status === 'finished',
       seconds: took,
       latencyWindow: { atS, healedAtS },
       pagesPerSecond: verdict.fetchedPages / took,
+      // URLs done per second before the fault, during it, and after it healed.
+      pace: {
+        before: pace(doneAtFault, atS),
+        during: pace(doneAtHeal - doneAtFault, healedAtS - atS),
+        after: pace(crawl.done - doneAtHeal, took - healedAtS),
+      },
       boundPerSecond: (WEB.hosts * 1_000) / WEB.minIntervalMs,
       verdict,
     };
@@ -345,9 +362,9 @@ host; Redis and Postgres through toxiproxy. Latency on the Redis link from ${r.l
 to ${r.latencyWindow.healedAtS} s of the crawl (membership heartbeats, partition claims and the
 per-host limiter all wait on it).
 
-| finished | crawl (s) | pages | requests | pages/s | politeness bound (req/s) |
-| :---: | ---: | ---: | ---: | ---: | ---: |
-| ${r.finished ? 'yes' : '**no**'} | ${r.seconds} | ${v.fetchedPages} of ${v.reachable} | ${v.requests} | ${r.pagesPerSecond.toFixed(1)} | ${r.boundPerSecond} |
+| finished | crawl (s) | pages | requests | pages/s | URLs done/s before / during / after the latency | politeness bound (req/s) |
+| :---: | ---: | ---: | ---: | ---: | ---: | ---: |
+| ${r.finished ? 'yes' : '**no**'} | ${r.seconds} | ${v.fetchedPages} of ${v.reachable} | ${v.requests} | ${r.pagesPerSecond.toFixed(1)} | ${[r.pace.before, r.pace.during, r.pace.after].map((n) => (Number.isFinite(n) ? n.toFixed(1) : '-')).join(' / ')} | ${r.boundPerSecond} |
 
 Verdict (the web simulator's GET /web/verdict): missed **${v.missed}**, fetched twice
 **${v.duplicates}**, unexpected **${v.unexpected}**, rate violations **${v.rateViolations}**
