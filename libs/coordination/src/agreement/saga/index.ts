@@ -37,6 +37,7 @@ export {
   type SagaStatus,
 } from './saga.transitions';
 export {
+  DEFAULT_MAX_DRIVING,
   DEFAULT_PARTITIONS_CONSUMED_CONCURRENTLY,
   DEFAULT_SESSION_TIMEOUT_MS,
   consumerFailoverBoundMs,

@@ -160,28 +160,49 @@ async function startConsumer(
   return consumer;
 }
 
+// At most this many drive() calls run at once behind one reply consumer; past it, the
+// consumer waits for one to end before it takes the next reply.
+export const DEFAULT_MAX_DRIVING = 32;
+
 // The orchestrator's reply consumer. `onApplied` runs after each reply's transaction
-// committed (metrics, tracing, and the crash tests' kill points).
-export function startSagaReplyConsumer(
+// committed (metrics, tracing, and the crash tests' kill points). When the orchestrator has
+// local participants, the saga's next local steps are then driven beside the consumer, not
+// in its way: the next reply is taken while they run (at most `maxDriving` at once). They
+// are safe to lose with the process: their commands are in the outbox.
+export async function startSagaReplyConsumer(
   options: SagaConsumerOptions & {
     orchestrator: SagaOrchestrator;
     onApplied?: (result: ReplyResult) => void;
+    maxDriving?: number;
   },
 ): Promise<Consumer> {
-  return startConsumer(options, async (message) => {
+  const { orchestrator } = options;
+  const maxDriving = options.maxDriving ?? DEFAULT_MAX_DRIVING;
+  const driving = new Set<Promise<number>>();
+  const consumer = await startConsumer(options, async (message) => {
     const messageId = messageIdOf(message);
     const raw = message.value?.toString() ?? '';
     const outcome = await options.tx.inTransaction((tx) =>
-      applySagaReply(tx, options.orchestrator, options.inboxConsumer, messageId, raw),
+      applySagaReply(tx, orchestrator, options.inboxConsumer, messageId, raw),
     );
     if (outcome.kind !== 'processed') return;
     options.onApplied?.(outcome.result);
     if (!outcome.result.applied) return;
     // Committed: the saga's waiters may look, and its next steps run here if they are local.
     const { sagaId } = parseSagaReply(raw);
-    options.orchestrator.notify(sagaId);
-    if (options.orchestrator.hasLocalParticipants) await options.orchestrator.drive(sagaId);
+    orchestrator.notify(sagaId);
+    if (!orchestrator.hasLocalParticipants) return;
+    while (driving.size >= maxDriving) await Promise.race(driving);
+    const run: Promise<number> = orchestrator.drive(sagaId).finally(() => driving.delete(run));
+    driving.add(run);
   });
+  // A graceful stop lets the steps being driven finish (drive() never throws).
+  const disconnect = consumer.disconnect.bind(consumer);
+  consumer.disconnect = async () => {
+    await disconnect();
+    await Promise.all(driving);
+  };
+  return consumer;
 }
 
 // A participant's command consumer: one handler per command type.

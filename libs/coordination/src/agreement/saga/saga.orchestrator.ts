@@ -25,7 +25,7 @@ import {
   quarantineSaga,
   recordProcessingFailure,
   releaseQuarantinedSaga,
-  saveSaga,
+  saveSagaWithHistory,
   type HistoryRecord,
   type StoredSaga,
 } from './saga.store';
@@ -337,8 +337,8 @@ export class SagaOrchestrator {
     now: number,
     save = true,
   ): Promise<void> {
-    if (save) await saveSaga(sql, sagaId, decision.state, now);
-    await appendHistory(sql, sagaId, decision.history, now);
+    if (save) await saveSagaWithHistory(sql, sagaId, decision.state, decision.history, now);
+    else await appendHistory(sql, sagaId, decision.history, now);
     if (!decision.send) return;
     const { stepIndex, phase, attempt } = decision.send;
     const { topic, command } = this.envelope(

@@ -107,29 +107,52 @@ export async function loadSaga(sql: SqlExecutor, id: string): Promise<StoredSaga
   return rows[0] ? toStored(rows[0]) : undefined;
 }
 
+// The state a decision leaves, as saveSaga and saveSagaWithHistory write it: $1 to $9.
+const UPDATE_SAGA = `
+  update saga_instances
+     set status = $2, phase = $3, step_index = $4, attempt = $5, waiting = $6, wake_at = $7,
+         context = $8, updated_at = $9, processing_failures = 0
+   where id = $1`;
+
+const updateParams = (id: string, state: SagaState, now: number): unknown[] => [
+  id,
+  state.status,
+  state.phase,
+  state.stepIndex,
+  state.attempt,
+  state.waiting,
+  ts(state.wakeAt),
+  JSON.stringify(state.context),
+  ts(now),
+];
+
 export async function saveSaga(
   sql: SqlExecutor,
   id: string,
   state: SagaState,
   now: number,
 ): Promise<void> {
-  await sql.query(
-    `update saga_instances
-        set status = $2, phase = $3, step_index = $4, attempt = $5, waiting = $6, wake_at = $7, context = $8, updated_at = $9,
-            processing_failures = 0
-      where id = $1`,
-    [
-      id,
-      state.status,
-      state.phase,
-      state.stepIndex,
-      state.attempt,
-      state.waiting,
-      ts(state.wakeAt),
-      JSON.stringify(state.context),
-      ts(now),
-    ],
-  );
+  await sql.query(UPDATE_SAGA, updateParams(id, state, now));
+}
+
+// A decision's history rows as one VALUES list, parameters from $first on.
+function historyValues(
+  entries: readonly HistoryEntry[],
+  first: number,
+): { values: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const rows = entries.map((e) => {
+    const at = first + params.length;
+    params.push(
+      e.event,
+      e.step ?? null,
+      e.phase ?? null,
+      e.attempt ?? null,
+      e.detail ? JSON.stringify(e.detail) : null,
+    );
+    return `($${at}, $${at + 1}, $${at + 2}, $${at + 3}::integer, $${at + 4}::jsonb)`;
+  });
+  return { values: rows.join(', '), params };
 }
 
 // All of a decision's entries in one statement: one round trip however many there are.
@@ -140,21 +163,32 @@ export async function appendHistory(
   now: number,
 ): Promise<void> {
   if (entries.length === 0) return;
-  const params: unknown[] = [id, ts(now)];
-  const rows = entries.map((e) => {
-    const at = params.length;
-    params.push(
-      e.event,
-      e.step ?? null,
-      e.phase ?? null,
-      e.attempt ?? null,
-      e.detail ? JSON.stringify(e.detail) : null,
-    );
-    return `($1, $2, $${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}::integer, $${at + 5}::jsonb)`;
-  });
+  const { values, params } = historyValues(entries, 3);
   await sql.query(
-    `insert into saga_history (saga_id, at, event, step, phase, attempt, detail) values ${rows.join(', ')}`,
-    params,
+    `insert into saga_history (saga_id, at, event, step, phase, attempt, detail)
+     select $1, $2::timestamptz, v.* from (values ${values}) as v (event, step, phase, attempt, detail)`,
+    [id, ts(now), ...params],
+  );
+}
+
+// saveSaga and appendHistory in one statement (one round trip): a decision's state and its
+// history rows. The history is written only if the instance exists, as the foreign key
+// would demand anyway.
+export async function saveSagaWithHistory(
+  sql: SqlExecutor,
+  id: string,
+  state: SagaState,
+  entries: readonly HistoryEntry[],
+  now: number,
+): Promise<void> {
+  if (entries.length === 0) return saveSaga(sql, id, state, now);
+  const { values, params } = historyValues(entries, 10);
+  await sql.query(
+    `with saved as (${UPDATE_SAGA} returning id, updated_at)
+     insert into saga_history (saga_id, at, event, step, phase, attempt, detail)
+     select saved.id, saved.updated_at, v.*
+       from saved, (values ${values}) as v (event, step, phase, attempt, detail)`,
+    [...updateParams(id, state, now), ...params],
   );
 }
 
