@@ -446,17 +446,46 @@ export function statusLines(): string[] {
   });
 }
 
+// SUITE_SERVICE_OVERRIDES: extra environment per service for a start from the command line,
+// as JSON ({"gateway": {"RATE_LIMIT_POLICY_FILE": "..."}}), e.g. the fuzz stage's limits.
+function overridesFromEnv(): ServiceOverrides {
+  const raw = process.env['SUITE_SERVICE_OVERRIDES'];
+  if (!raw) return {};
+  const parsed = JSON.parse(raw) as Record<string, unknown>;
+  for (const [service, env] of Object.entries(parsed)) {
+    const valid =
+      SERVICE_NAMES.includes(service as ServiceName) &&
+      typeof env === 'object' &&
+      env !== null &&
+      Object.values(env).every((v) => typeof v === 'string');
+    if (!valid) {
+      throw new Error(`SUITE_SERVICE_OVERRIDES: "${service}" is not a service with string values`);
+    }
+  }
+  return parsed as ServiceOverrides;
+}
+
+const merged = (a: ServiceOverrides, b: ServiceOverrides): ServiceOverrides => {
+  const out: ServiceOverrides = { ...a };
+  for (const [service, env] of Object.entries(b) as [ServiceName, Record<string, string>][]) {
+    out[service] = { ...(a[service] ?? {}), ...env };
+  }
+  return out;
+};
+
 async function main(): Promise<void> {
   const [command = 'status', ...names] = process.argv.slice(2);
+  const fromEnv = overridesFromEnv();
   const selected = names.length ? (names as ServiceName[]) : START_ORDER;
   for (const name of selected) {
     if (!SERVICE_NAMES.includes(name))
       throw new Error(`unknown service "${name}" (one of ${SERVICE_NAMES.join(', ')})`);
   }
-  if (command === 'start') await startServices(selected);
-  else if (command === 'start-fresh') await startServices(selected, { fresh: true });
-  else if (command === 'start-fresh-fast') {
-    await startServices(selected, { fresh: true, overrides: FAST_PROFILE });
+  if (command === 'start') await startServices(selected, { overrides: fromEnv });
+  else if (command === 'start-fresh') {
+    await startServices(selected, { fresh: true, overrides: fromEnv });
+  } else if (command === 'start-fresh-fast') {
+    await startServices(selected, { fresh: true, overrides: merged(FAST_PROFILE, fromEnv) });
   } else if (command === 'stop') await stopServices();
   else if (command === 'status') console.log(statusLines().join('\n'));
   else if (command === 'kill' && names.length > 0) {
