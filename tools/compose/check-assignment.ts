@@ -8,7 +8,9 @@
 // Each part is bounded in time. Prints one line per finding; exits 0 only when both pass.
 //
 // Usage (the stack up: bash docker/compose.sh up):
-//   SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register tools/compose/check-assignment.ts
+//   SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register tools/compose/check-assignment.ts [--direct]
+// --direct: the scheduler's and the crawler's own published ports instead of the gateway (on
+// the cluster profile, their balancer's), to tell a gateway problem from a service's.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -28,7 +30,10 @@ const env = parseEndpointsFile(readFileSync(join(ROOT, '.env'), 'utf8'));
 const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
 const pem = (value: string | undefined) =>
   (value ?? '').replace(/^"|"$/g, '').replace(/\\n/g, '\n');
+const direct = process.argv.includes('--direct');
 const gateway = `http://127.0.0.1:${port('GATEWAY_HOST_PORT', 13000)}`;
+const schedulerApi = direct ? `http://127.0.0.1:${port('SCHEDULER_HOST_PORT', 13006)}` : gateway;
+const crawlerApi = direct ? `http://127.0.0.1:${port('CRAWLER_HOST_PORT', 13008)}` : gateway;
 const webSimulator = `http://127.0.0.1:${port('WEB_SIMULATOR_HOST_PORT', 13007)}`;
 const schedulerDatabase = `postgres://postgres:${env['POSTGRES_PASSWORD'] ?? ''}@127.0.0.1:${port('POSTGRES_HOST_PORT', 15432)}/scheduler`;
 const tokens = new TestTokens({
@@ -62,7 +67,7 @@ interface Fire {
 async function checkScheduler(headers: Record<string, string>): Promise<string[]> {
   const started = Date.now();
   const runAt = new Date(Math.ceil((Date.now() + 2_000) / 1_000) * 1_000);
-  const job = await call<{ id: string }>('POST', `${gateway}/jobs`, headers, {
+  const job = await call<{ id: string }>('POST', `${schedulerApi}/jobs`, headers, {
     runAt: runAt.toISOString(),
     // The scheduler's own sink, by its name on the compose network: the one callback origin
     // the stack allows.
@@ -74,7 +79,7 @@ async function checkScheduler(headers: Record<string, string>): Promise<string[]
     await sleep(250);
     const { data } = await call<{ data: Fire[] }>(
       'GET',
-      `${gateway}/jobs/${job.id}/fires`,
+      `${schedulerApi}/jobs/${job.id}/fires`,
       headers,
     );
     delivered = data.find((f) => f.status === 'delivered');
@@ -120,13 +125,13 @@ async function checkCrawler(headers: Record<string, string>): Promise<string[]> 
   const started = Date.now();
   // A new run of the web: its counts start from zero.
   await call('PUT', `${webSimulator}/web`, {}, WEB);
-  let crawl = await call<Crawl>('POST', `${gateway}/crawls`, headers, {
+  let crawl = await call<Crawl>('POST', `${crawlerApi}/crawls`, headers, {
     seeds: ['http://site-0.web.test/'],
     minIntervalMs: WEB.minIntervalMs,
   });
   while (crawl.status !== 'finished' && Date.now() - started < CRAWL_WITHIN_MS) {
     await sleep(250);
-    crawl = await call<Crawl>('GET', `${gateway}/crawls/${crawl.id}`, headers);
+    crawl = await call<Crawl>('GET', `${crawlerApi}/crawls/${crawl.id}`, headers);
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (crawl.status !== 'finished')
