@@ -66,6 +66,22 @@ describe('FencedHolds against the real Redis and Postgres', () => {
     expect(tokens[2]).toBe((tokens[1] ?? 0) + 1);
   });
 
+  it('gives the same owner fresh tokens and a renewed lease when it acquires again', async () => {
+    // A retry after a lost reply: the owner already holds F1, and takes F2 with it this time.
+    const first = await hold('alice', ['F1'], 1_000);
+    const again = await hold('alice', ['F1', 'F2'], 20_000);
+    if (!first.ok || !again.ok) throw new Error('expected to acquire');
+    expect(again.hold.tokens['F1']).toBe((first.hold.tokens['F1'] ?? 0) + 1);
+    expect(await redis.client.pttl('hold:{test-service:event-1}:lease:F1')).toBeGreaterThan(15_000);
+    expect(await redis.client.get('hold:{test-service:event-1}:lease:F2')).toBe('alice');
+    // Refused on a resource held by another: nothing changes, F3 is not left taken.
+    await hold('bob', ['F4']);
+    expect(await hold('alice', ['F3', 'F1', 'F4'])).toMatchObject({ ok: false, heldBy: 'bob' });
+    expect(await redis.client.exists('hold:{test-service:event-1}:lease:F3')).toBe(0);
+    expect(await redis.client.get('hold:{test-service:event-1}:lease:F1')).toBe('alice');
+    expect(await redis.client.get('hold:{test-service:event-1}:fence:F3')).toBeNull();
+  });
+
   it('lets only the owner extend or release', async () => {
     await hold('alice', ['D1', 'D2']);
     const request = { scope: 'event-1', resources: ['D1', 'D2'], ttlMs: 20_000 };
