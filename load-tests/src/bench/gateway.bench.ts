@@ -3,10 +3,10 @@
 // target is warmed first on requests of its own. With --profile a second gateway, started
 // from the same bundle and environment under `node --cpu-prof`, takes the proxied traffic
 // and its top frames go into the results file.
-// Two loads: saturation (closed loop: throughput ratio) and a fixed moderate rate
-// (open loop, each request timed to the µs: the latency the gateway adds when nothing
-// queues, and the CPU each process spends per request, which bounds the ratio on a machine
-// whose cores every process shares).
+// Two loads: saturation (closed loop: the throughput ratio, and the CPU each process spends
+// per request, which bounds that ratio on a machine whose cores every process shares) and a
+// fixed moderate rate (open loop: the latency the gateway adds when nothing queues), each
+// request timed to the µs.
 // Appends a dated section to load-tests/results/gateway-proxy-<date>.md.
 // Usage: gateway.bench.ts [requests per scenario] [connections] [--profile] [--rate=<req/s>]
 //        [--label=<what this run is>]
