@@ -37,6 +37,7 @@ const REQUESTS = Number(arg('requests') ?? 2_000);
 const CONNECTIONS = Number(arg('connections') ?? 32);
 const BUYERS_PER_SEAT = 10;
 const WARMUP = 100;
+const IDLE_WINDOW_MS = 2_000;
 // Each user may hold 20 seats of an event; 1,000 users keep every hold under that.
 const USERS = 1_000;
 // No hold expires during the run.
@@ -63,6 +64,9 @@ interface Run {
   p50: number;
   p99: number;
   cpuMs: CpuSample;
+  // CPU ms per second of the same processes over an idle window just before the run: the
+  // instances' background work (outbox relay, hold sweeper, pollers) and Postgres' for it.
+  idleMsPerS: CpuSample;
   seatsHeldTwice: number;
   seatsSoldTwice: number;
 }
@@ -196,6 +200,14 @@ async function main(): Promise<void> {
           shape === 'uncontended'
             ? (i: number) => mine[i] ?? ''
             : (i: number) => mine[Math.floor(i / BUYERS_PER_SEAT)] ?? '';
+        const idleFrom = sampleCpu(instances.slice(0, n));
+        await new Promise((r) => setTimeout(r, IDLE_WINDOW_MS));
+        const idleMsPerS = Object.fromEntries(
+          Object.entries(delta(sampleCpu(instances.slice(0, n)), idleFrom)).map(([k, v]) => [
+            k,
+            (v * 1000) / IDLE_WINDOW_MS,
+          ]),
+        );
         const before = sampleCpu(instances.slice(0, n));
         const started = performance.now();
         const results: CannonResult[] = await holds(instances.slice(0, n), REQUESTS, seatOf);
@@ -216,6 +228,7 @@ async function main(): Promise<void> {
           p50: sum((r) => r.latency.p50 * (r['2xx'] + r.non2xx)) / Math.max(1, requests),
           p99: Math.max(...results.map((r) => r.latency.p99)),
           cpuMs,
+          idleMsPerS,
           seatsHeldTwice: await seatsHeldTwice(db),
           seatsSoldTwice: verdict.seatsSoldTwice,
         };
@@ -292,6 +305,7 @@ function report(runs: readonly Run[]): string {
       `${fmt(perReq(run, 'kafka'))} | ${fmt(perReq(run, 'load generator'))} | ` +
       `${fmt(((run.cpuMs['machine'] ?? 0) - known(run)) / run.requests)} | ${fmt(perReq(run, 'machine'))} | ` +
       `${perInstance} | ${fmt((run.cpuMs['machine'] ?? 0) / 1000 / run.seconds)} | ` +
+      `${fmt(ticketing({ ...run, cpuMs: run.idleMsPerS }) / 1000)}, ${fmt((run.idleMsPerS['postgres'] ?? NaN) / 1000)} | ` +
       `${run.seatsHeldTwice} | ${run.seatsSoldTwice} |`
     );
   });
@@ -314,13 +328,17 @@ Produced by \`npm run bench:scaling -- --instances ${INSTANCES.join(',')} --requ
   instances; one wins (201), the others are refused (409).
 - CPU: user + system time per process over the run from /proc, divided by the requests.
   Postgres counts the postmaster and every backend; "other" is the machine's busy time less
-  the processes listed: other work on the machine (see the load average). "cores busy" is the
+  the processes listed: other work on the machine (see the load average). Postgres, Redis and
+  Kafka count whatever else uses them during the run too (other tests on a shared machine). "cores busy" is the
   machine's busy time over the run's wall time; this machine has 2.
+- idle cores: the CPU the ticketing instances (all of them) and Postgres spent per second over
+  ${IDLE_WINDOW_MS / 1000} s with no requests, just before the run: background work that the run's
+  per-hold figures include.
 - p50: the instances' medians weighted by their requests; p99: the worst instance's.
 - held twice: seats in two active holds; sold twice: the ticketing verifier. Both must be 0.
 
-| instances | shape | holds/s | vs 1 instance | ceiling holds/s | of ceiling | p50 ms | p99 ms | placed | refused | errors | ticketing CPU ms/req | postgres | redis | kafka | load generator | other | machine ms/req | cores per ticketing instance | cores busy | held twice | sold twice |
-| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |
+| instances | shape | holds/s | vs 1 instance | ceiling holds/s | of ceiling | p50 ms | p99 ms | placed | refused | errors | ticketing CPU ms/req | postgres | redis | kafka | load generator | other | machine ms/req | cores per ticketing instance | cores busy | idle cores: ticketing, postgres | held twice | sold twice |
+| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- | ---: | ---: |
 ${rows.join('\n')}
 
 ## Where it stops scaling, and why
