@@ -190,6 +190,7 @@ export class SagaOrchestrator {
   // throws; returns how many steps it ran.
   async drive(sagaId: string): Promise<number> {
     let ran = 0;
+    if (this.local.size === 0) return ran;
     try {
       while (ran < MAX_LOCAL_STEPS) {
         const stepped = await this.options.tx.inTransaction((sql) =>
