@@ -22,6 +22,7 @@ import {
   running,
   startServices,
   stackTokens,
+  stopServices,
 } from '@suite/testing';
 import { autocannon, rate, type CannonRequest, type CannonResult } from '../lib/autocannon';
 import { machineCpuMs, processCpuMs, processTreeCpuMs } from '../lib/process-cpu';
@@ -249,6 +250,8 @@ async function main(): Promise<void> {
   } finally {
     await Promise.all(replicas.map((r) => r.kill('SIGTERM')));
     await db.end();
+    // The run started the stack afresh for itself: it leaves nothing running.
+    await stopServices();
   }
   console.log(`\nresults: ${writeResults('scaling', report(runs))}`);
 }
