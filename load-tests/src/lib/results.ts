@@ -2,7 +2,7 @@
 // and how busy the machine was. A ratio measured on a loaded machine is noise, so the load
 // average is written at the start and at the end of each run.
 import { execSync } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { findWorkspaceRoot } from '@suite/testing';
@@ -43,7 +43,10 @@ export function writeResults(name: string, markdown: string): string {
   const day = new Date().toISOString().slice(0, 10);
   const file = join(workspaceRoot, 'load-tests/results', `${name}-${day}.md`);
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, markdown.endsWith('\n') ? markdown : `${markdown}\n`);
+  const text = markdown.endsWith('\n') ? markdown : `${markdown}\n`;
+  // A second run the same day goes on top; the earlier ones stay below it, never lost.
+  const earlier = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  writeFileSync(file, earlier ? `${text}\n---\n\nEarlier the same day:\n\n${earlier}` : text);
   return file;
 }
 
