@@ -13,7 +13,7 @@ async function main(): Promise<void> {
       title: 'Ticketing API',
       description:
         'Events, seats, holds, checkouts and orders. Every route needs a bearer JWT (ES256).',
-      refine: (document) => documentPlaceHold(document, config.MAX_SEATS_PER_HOLD),
+      refine: documentPlaceHold,
     },
   });
   await app.listen({ host: config.HOST, port: config.PORT });

@@ -209,6 +209,17 @@ describe('seat holds', () => {
     const empty = await placeHold('alice', []);
     expect(empty.statusCode).toBe(400);
     expect(empty.json().message).toEqual(['seatIds must contain at least 1 elements']);
+    // Well formed (the schema takes up to 100), but over this deployment's cap of 10.
+    const tooMany = await placeHold(
+      'alice',
+      Array.from({ length: 11 }, (_, i) => `Z-1-${i + 1}`),
+    );
+    expect(tooMany.statusCode).toBe(422);
+    expect(tooMany.json()).toEqual({
+      statusCode: 422,
+      error: 'Unprocessable Entity',
+      message: 'a hold takes at most 10 seats',
+    });
     const unknownSeat = await placeHold('alice', ['Z-9-9']);
     expect(unknownSeat.statusCode).toBe(404);
     expect(unknownSeat.json()).toEqual({

@@ -47,7 +47,7 @@ export const HTTP_ANSWERS: {
     'event-not-found': noEvent,
     'unknown-seats': ({ eventId, seatIds }) =>
       refusal(404, `event ${eventId} has no seats ${seatIds.join(', ')}`, { seatIds }),
-    'too-many-seats': ({ max }) => refusal(400, `a hold takes at most ${max} seats`),
+    'too-many-seats': ({ max }) => refusal(422, `a hold takes at most ${max} seats`),
     'duplicate-seats': () => refusal(400, 'seatIds must not repeat a seat'),
     'seats-taken': ({ seatIds }) =>
       refusal(409, `seats already taken: ${seatIds.join(', ')}`, { seatIds }),

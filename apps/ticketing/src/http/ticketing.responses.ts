@@ -82,14 +82,14 @@ export class CheckoutPendingResponse {
   statusUrl!: string;
 }
 
-// POST /holds refuses what its DTO cannot say: more seats than MAX_SEATS_PER_HOLD (a
-// setting, below the DTO's own bound) and a seat named twice. The document says both.
-export function documentPlaceHold(document: OpenAPIObject, maxSeatsPerHold: number): void {
+// POST /holds refuses what its DTO cannot say: a seat named twice (400). The schema's
+// maxItems is the absolute bound every deployment accepts as a request; a deployment's own
+// cap (MAX_SEATS_PER_HOLD, a setting below it) is a refusal of a well-formed request, 422,
+// so the gateway, which cannot know the setting, documents the same request as ticketing.
+export function documentPlaceHold(document: OpenAPIObject): void {
   const request = document.components?.schemas?.['PlaceHoldRequest'] as
-    | { properties?: Record<string, { maxItems?: number; uniqueItems?: boolean }> }
+    | { properties?: Record<string, { uniqueItems?: boolean }> }
     | undefined;
   const seatIds = request?.properties?.['seatIds'];
-  if (!seatIds) return;
-  seatIds.maxItems = Math.min(seatIds.maxItems ?? maxSeatsPerHold, maxSeatsPerHold);
-  seatIds.uniqueItems = true;
+  if (seatIds) seatIds.uniqueItems = true;
 }

@@ -71,13 +71,17 @@ export class TicketingHttpController {
   @ApiBody({ type: PlaceHoldRequest })
   @ApiCreatedResponse({ type: HoldResponse })
   @ApiBadRequestResponse({
-    description: 'Too many seats, or a seat named twice',
+    description: 'A seat named twice, or a body that breaks the schema',
     type: ErrorResponse,
   })
   @ApiNotFoundResponse({ description: 'No such event, or no such seat', type: ErrorResponse })
   @ApiConflictResponse({
     description:
       'A seat is already held or sold, or the caller holds as many seats of the event as allowed',
+    type: ErrorResponse,
+  })
+  @ApiUnprocessableEntityResponse({
+    description: "More seats than ticketing's cap on one hold (10 unless configured otherwise)",
     type: ErrorResponse,
   })
   async placeHold(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {

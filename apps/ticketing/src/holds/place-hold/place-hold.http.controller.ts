@@ -23,9 +23,10 @@ export class PlaceHoldHttpController {
     },
   })
   @ApiErrors({
-    400: 'Too many seats, or a seat named twice',
+    400: 'A seat named twice, or a body that breaks the schema',
     404: 'No such event, or the event has no such seat',
     409: 'A seat is already held or sold, or the caller holds as many seats of the event as allowed',
+    422: "More seats than this deployment's cap on one hold (MAX_SEATS_PER_HOLD, 10 by default)",
   })
   async place(
     @Body() body: PlaceHoldRequest,
