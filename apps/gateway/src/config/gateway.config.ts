@@ -48,11 +48,14 @@ export const gatewayConfigSchema = baseServiceConfig
     // One circuit breaker per upstream: it opens when more than BREAKER_ERROR_PERCENT of
     // the calls in the last BREAKER_WINDOW_MS failed (502/503/504, timeout, unreachable), once at
     // least BREAKER_VOLUME_THRESHOLD calls were made; BREAKER_RESET_MS later one trial
-    // call is let through (half-open) and its outcome closes or reopens the circuit.
+    // call is let through (half-open) and its outcome closes or reopens the circuit. The reset
+    // is short because an open circuit outlives the upstream's outage by up to one reset: on
+    // the compose stack, ticketing answered again the moment a Redis partition healed, and a
+    // 10 s reset kept its circuit open 10 s longer. A trial call per reset costs little.
     BREAKER_ERROR_PERCENT: z.coerce.number().int().min(1).max(100).default(50),
     BREAKER_VOLUME_THRESHOLD: z.coerce.number().int().min(1).max(10_000).default(10),
     BREAKER_WINDOW_MS: durationMsVar({ default: 10_000, min: 100 }),
-    BREAKER_RESET_MS: durationMsVar({ default: 10_000, min: 1 }),
+    BREAKER_RESET_MS: durationMsVar({ default: 2_000, min: 1 }),
     // The issuer's public key (SPKI PEM) and the claims every token must carry.
     JWT_PUBLIC_KEY: pemVar('PUBLIC KEY'),
     JWT_ISSUER: z.string().min(1).default('suite'),
