@@ -1,8 +1,4 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DevTokenSigner, generateEs256KeyPair, loadConfig } from '@suite/service-kit';
-import { createTestRedis, integrationEndpoints, type TestRedis } from '@suite/testing';
-import { gatewayConfigSchema } from './config/gateway.config';
-import { initGatewayApp } from './gateway.app';
+import { startGatewayUnderTest, type GatewayUnderTest } from './testing/gateway-under-test';
 import { answerJson, StubUpstream } from './testing/stub-upstream';
 
 const AUCTION_ID = '5b0f3c1e-8a8e-4b55-9f55-3c2b7d0f6a11';
@@ -11,46 +7,29 @@ const TIMEOUT_MS = 300;
 // The auction service's routes through the gateway, against a stub auction service and the
 // real Redis, with the built-in rate-limit policies.
 describe('gateway auction routes', () => {
-  const keys = generateEs256KeyPair();
-  const signer = new DevTokenSigner({
-    privateKeyPem: keys.privateKeyPem,
-    issuer: 'suite',
-    audience: 'suite',
-  });
   const auction = new StubUpstream();
-  let redis: TestRedis;
-  let gateway: NestFastifyApplication;
+  let gatewayUnderTest: GatewayUnderTest;
+  let gateway: GatewayUnderTest['app'];
 
   beforeAll(async () => {
-    redis = createTestRedis('gateway-auction');
-    const config = loadConfig(
-      gatewayConfigSchema,
-      {
-        LOG_LEVEL: 'fatal',
-        REDIS_URL: integrationEndpoints().redisUrl,
-        REDIS_KEY_PREFIX: redis.prefix,
-        JWT_PUBLIC_KEY: keys.publicKeyPem,
-        AUCTION_URL: await auction.start(),
+    gatewayUnderTest = await startGatewayUnderTest({
+      name: 'gateway-auction',
+      upstreams: { auction },
+      env: {
         AUCTION_TIMEOUT_MS: String(TIMEOUT_MS),
         BREAKER_VOLUME_THRESHOLD: '3',
         BREAKER_ERROR_PERCENT: '50',
         BREAKER_RESET_MS: '60000',
       },
-      'gateway',
-    );
-    gateway = await initGatewayApp(config, { logLevel: 'fatal' });
+    });
+    gateway = gatewayUnderTest.app;
   });
 
-  afterAll(async () => {
-    await gateway?.close();
-    await auction.stop();
-    await redis?.cleanup();
-  });
+  afterAll(() => gatewayUnderTest?.close());
 
   beforeEach(() => auction.reset());
 
-  const bearer = async (userId: string) =>
-    `Bearer ${await signer.sign({ userId, scopes: ['auctions:bid'] })}`;
+  const bearer = (userId: string) => gatewayUnderTest.bearer(userId, ['auctions:bid']);
 
   it('forwards a bid with the verified bidder, the request id and the original token', async () => {
     const authorization = await bearer('bidder-1');

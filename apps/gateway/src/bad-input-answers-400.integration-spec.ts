@@ -1,8 +1,4 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DevTokenSigner, generateEs256KeyPair, loadConfig } from '@suite/service-kit';
-import { createTestRedis, integrationEndpoints, type TestRedis } from '@suite/testing';
-import { gatewayConfigSchema } from './config/gateway.config';
-import { initGatewayApp } from './gateway.app';
+import { startGatewayUnderTest, type GatewayUnderTest } from './testing/gateway-under-test';
 import { StubUpstream } from './testing/stub-upstream';
 
 const AUCTION_ID = '5b0f3c1e-8a8e-4b55-9f55-3c2b7d0f6a11';
@@ -12,42 +8,22 @@ const EVENT_ID = '00000000-0000-4000-8000-00000000e001';
 // overflow its re-serialisation, and control characters anywhere. The upstreams (stubs
 // on real sockets) must see none of it; the real Redis backs the rate limits.
 describe('gateway answers bad input with 400', () => {
-  const keys = generateEs256KeyPair();
-  const signer = new DevTokenSigner({
-    privateKeyPem: keys.privateKeyPem,
-    issuer: 'suite',
-    audience: 'suite',
-  });
   const auction = new StubUpstream();
   const ticketing = new StubUpstream();
-  let redis: TestRedis;
-  let gateway: NestFastifyApplication;
+  let gatewayUnderTest: GatewayUnderTest;
+  let gateway: GatewayUnderTest['app'];
   let authorization: string;
 
   beforeAll(async () => {
-    redis = createTestRedis('gateway-bad-input');
-    const config = loadConfig(
-      gatewayConfigSchema,
-      {
-        LOG_LEVEL: 'fatal',
-        REDIS_URL: integrationEndpoints().redisUrl,
-        REDIS_KEY_PREFIX: redis.prefix,
-        JWT_PUBLIC_KEY: keys.publicKeyPem,
-        AUCTION_URL: await auction.start(),
-        TICKETING_URL: await ticketing.start(),
-      },
-      'gateway',
-    );
-    gateway = await initGatewayApp(config, { logLevel: 'fatal' });
-    authorization = `Bearer ${await signer.sign({ userId: 'buyer-1', scopes: ['auctions:bid'] })}`;
+    gatewayUnderTest = await startGatewayUnderTest({
+      name: 'gateway-bad-input',
+      upstreams: { auction, ticketing },
+    });
+    gateway = gatewayUnderTest.app;
+    authorization = await gatewayUnderTest.bearer('buyer-1', ['auctions:bid']);
   });
 
-  afterAll(async () => {
-    await gateway?.close();
-    await auction.stop();
-    await ticketing.stop();
-    await redis?.cleanup();
-  });
+  afterAll(() => gatewayUnderTest?.close());
 
   afterEach(() => {
     expect(auction.requests).toEqual([]);

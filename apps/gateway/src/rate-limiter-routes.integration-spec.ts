@@ -1,45 +1,23 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DevTokenSigner, generateEs256KeyPair, loadConfig } from '@suite/service-kit';
-import { createTestRedis, integrationEndpoints, type TestRedis } from '@suite/testing';
-import { gatewayConfigSchema } from './config/gateway.config';
-import { initGatewayApp } from './gateway.app';
+import { startGatewayUnderTest, type GatewayUnderTest } from './testing/gateway-under-test';
 import { answerJson, StubUpstream } from './testing/stub-upstream';
 
 // The rate limiter's check and usage APIs through the gateway, against a stub service.
 describe('gateway rate-limiter routes', () => {
-  const keys = generateEs256KeyPair();
-  const signer = new DevTokenSigner({
-    privateKeyPem: keys.privateKeyPem,
-    issuer: 'suite',
-    audience: 'suite',
-  });
   const rateLimiter = new StubUpstream();
-  let redis: TestRedis;
-  let gateway: NestFastifyApplication;
+  let gatewayUnderTest: GatewayUnderTest;
+  let gateway: GatewayUnderTest['app'];
   let authorization: string;
 
   beforeAll(async () => {
-    redis = createTestRedis('gateway-rate-limiter-routes');
-    const config = loadConfig(
-      gatewayConfigSchema,
-      {
-        LOG_LEVEL: 'fatal',
-        REDIS_URL: integrationEndpoints().redisUrl,
-        REDIS_KEY_PREFIX: redis.prefix,
-        JWT_PUBLIC_KEY: keys.publicKeyPem,
-        RATE_LIMITER_URL: await rateLimiter.start(),
-      },
-      'gateway',
-    );
-    gateway = await initGatewayApp(config, { logLevel: 'fatal' });
-    authorization = `Bearer ${await signer.sign({ userId: 'svc-1' })}`;
+    gatewayUnderTest = await startGatewayUnderTest({
+      name: 'gateway-rate-limiter-routes',
+      upstreams: { 'rate-limiter': rateLimiter },
+    });
+    gateway = gatewayUnderTest.app;
+    authorization = await gatewayUnderTest.bearer('svc-1');
   });
 
-  afterAll(async () => {
-    await gateway?.close();
-    await rateLimiter.stop();
-    await redis?.cleanup();
-  });
+  afterAll(() => gatewayUnderTest?.close());
 
   beforeEach(() => rateLimiter.reset());
 

@@ -1,8 +1,4 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DevTokenSigner, generateEs256KeyPair, loadConfig } from '@suite/service-kit';
-import { createTestRedis, integrationEndpoints, type TestRedis } from '@suite/testing';
-import { gatewayConfigSchema } from './config/gateway.config';
-import { initGatewayApp } from './gateway.app';
+import { startGatewayUnderTest, type GatewayUnderTest } from './testing/gateway-under-test';
 import { answerJson, StubUpstream } from './testing/stub-upstream';
 
 const JOB_ID = '0b6f2a52-3c1e-4d7a-9a43-5d9c1f3e8b21';
@@ -11,51 +7,32 @@ const CRAWL_ID = '7c1d9e04-5b2a-4f6e-8d13-2a9b4c6e0f57';
 // The scheduler's and the crawler's routes through the gateway, against stub services on
 // real sockets and the real Redis, with the built-in rate-limit policies.
 describe('gateway scheduler and crawler routes', () => {
-  const keys = generateEs256KeyPair();
-  const signer = new DevTokenSigner({
-    privateKeyPem: keys.privateKeyPem,
-    issuer: 'suite',
-    audience: 'suite',
-  });
   const scheduler = new StubUpstream();
   const crawler = new StubUpstream();
-  let redis: TestRedis;
-  let gateway: NestFastifyApplication;
+  let gatewayUnderTest: GatewayUnderTest;
+  let gateway: GatewayUnderTest['app'];
 
   beforeAll(async () => {
-    redis = createTestRedis('gateway-scheduler-crawler');
-    const config = loadConfig(
-      gatewayConfigSchema,
-      {
-        LOG_LEVEL: 'fatal',
-        REDIS_URL: integrationEndpoints().redisUrl,
-        REDIS_KEY_PREFIX: redis.prefix,
-        JWT_PUBLIC_KEY: keys.publicKeyPem,
-        SCHEDULER_URL: await scheduler.start(),
-        CRAWLER_URL: await crawler.start(),
+    gatewayUnderTest = await startGatewayUnderTest({
+      name: 'gateway-scheduler-crawler',
+      upstreams: { scheduler, crawler },
+      env: {
         BREAKER_VOLUME_THRESHOLD: '3',
         BREAKER_ERROR_PERCENT: '50',
         BREAKER_RESET_MS: '60000',
       },
-      'gateway',
-    );
-    gateway = await initGatewayApp(config, { logLevel: 'fatal' });
+    });
+    gateway = gatewayUnderTest.app;
   });
 
-  afterAll(async () => {
-    await gateway?.close();
-    await scheduler.stop();
-    await crawler.stop().catch(() => undefined);
-    await redis?.cleanup();
-  });
+  afterAll(() => gatewayUnderTest?.close());
 
   beforeEach(() => {
     scheduler.reset();
     crawler.reset();
   });
 
-  const bearer = async (userId: string, scopes: string[] = []) =>
-    `Bearer ${await signer.sign({ userId, scopes })}`;
+  const bearer = (userId: string, scopes: string[] = []) => gatewayUnderTest.bearer(userId, scopes);
 
   it('forwards a new job with the verified caller and its body, under the create-job limit', async () => {
     const authorization = await bearer('planner-1');

@@ -1,8 +1,5 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DevTokenSigner, generateEs256KeyPair, HttpMetrics, loadConfig } from '@suite/service-kit';
-import { createTestRedis, integrationEndpoints, type TestRedis } from '@suite/testing';
-import { gatewayConfigSchema } from './config/gateway.config';
-import { initGatewayApp } from './gateway.app';
+import { HttpMetrics } from '@suite/service-kit';
+import { startGatewayUnderTest, type GatewayUnderTest } from './testing/gateway-under-test';
 import { answerJson, StubUpstream } from './testing/stub-upstream';
 
 const TIMEOUT_MS = 300;
@@ -11,46 +8,28 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // What a client sees when a service is slow, failing or cutting connections.
 describe('gateway upstream failures', () => {
-  const keys = generateEs256KeyPair();
-  const signer = new DevTokenSigner({
-    privateKeyPem: keys.privateKeyPem,
-    issuer: 'suite',
-    audience: 'suite',
-  });
   const ticketing = new StubUpstream();
   const payments = new StubUpstream();
-  let redis: TestRedis;
-  let gateway: NestFastifyApplication;
+  let gatewayUnderTest: GatewayUnderTest;
+  let gateway: GatewayUnderTest['app'];
   let authorization: string;
 
   beforeAll(async () => {
-    redis = createTestRedis('gateway-failures');
-    const config = loadConfig(
-      gatewayConfigSchema,
-      {
-        LOG_LEVEL: 'fatal',
-        REDIS_URL: integrationEndpoints().redisUrl,
-        REDIS_KEY_PREFIX: redis.prefix,
-        JWT_PUBLIC_KEY: keys.publicKeyPem,
-        TICKETING_URL: await ticketing.start(),
-        PAYMENTS_URL: await payments.start(),
+    gatewayUnderTest = await startGatewayUnderTest({
+      name: 'gateway-failures',
+      upstreams: { ticketing, payments },
+      env: {
         TICKETING_TIMEOUT_MS: String(TIMEOUT_MS),
         BREAKER_VOLUME_THRESHOLD: '4',
         BREAKER_ERROR_PERCENT: '50',
         BREAKER_RESET_MS: String(RESET_MS),
       },
-      'gateway',
-    );
-    gateway = await initGatewayApp(config, { logLevel: 'fatal' });
-    authorization = `Bearer ${await signer.sign({ userId: 'buyer-1' })}`;
+    });
+    gateway = gatewayUnderTest.app;
+    authorization = await gatewayUnderTest.bearer('buyer-1');
   });
 
-  afterAll(async () => {
-    await gateway?.close();
-    await ticketing.stop();
-    await payments.stop();
-    await redis?.cleanup();
-  });
+  afterAll(() => gatewayUnderTest?.close());
 
   beforeEach(() => {
     ticketing.reset();
@@ -158,10 +137,10 @@ describe('gateway upstream failures', () => {
     // Spread over a few accounts, so the flood stays inside each one's rate limit even when
     // a slow Redis lets the per-instance fallback decide.
     const attackers = await Promise.all(
-      [1, 2, 3, 4, 5].map(async (n) => `Bearer ${await signer.sign({ userId: `attacker-${n}` })}`),
+      [1, 2, 3, 4, 5].map((n) => gatewayUnderTest.bearer(`attacker-${n}`)),
     );
     const victims = await Promise.all(
-      [1, 2, 3, 4, 5].map(async (n) => `Bearer ${await signer.sign({ userId: `victim-${n}` })}`),
+      [1, 2, 3, 4, 5].map((n) => gatewayUnderTest.bearer(`victim-${n}`)),
     );
     // Five waves, each 20 poisoned requests alongside 10 ordinary ones from other users; the
     // breaker's state is read after every wave.

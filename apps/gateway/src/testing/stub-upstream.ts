@@ -38,7 +38,9 @@ export class StubUpstream {
     this.handler = answerJson(200, { ok: true });
   }
 
+  // Safe to call twice: a spec may stop a service mid-way to see the gateway without it.
   async stop(): Promise<void> {
+    if (!this.server.listening) return;
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
