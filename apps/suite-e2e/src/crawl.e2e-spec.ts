@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SCOPES } from '@suite/contracts';
+import { SCOPES, type CrawlVerdict } from '@suite/contracts';
 import { call, tokenFor, until, webSimulatorUrl } from './support';
 
 interface Crawl {
@@ -7,17 +7,6 @@ interface Crawl {
   status: 'running' | 'finished';
   done: number;
   outcomes: Record<string, number>;
-}
-
-interface Verdict {
-  reachable: number;
-  fetchedPages: number;
-  missed: number;
-  duplicates: number;
-  unexpected: number;
-  rateViolations: number;
-  smallestGapMs: number | null;
-  examples: Record<string, unknown>;
 }
 
 const MIN_INTERVAL_MS = 50;
@@ -70,7 +59,7 @@ describe('a crawl through the gateway', () => {
       40_000,
       500,
     );
-    const verdict = await simulator<Verdict>('GET', '/web/verdict');
+    const verdict = await simulator<CrawlVerdict>('GET', '/web/verdict');
     expect(verdict).toMatchObject({ missed: 0, duplicates: 0, unexpected: 0, rateViolations: 0 });
     expect(verdict.reachable).toBeGreaterThan(50);
     expect(verdict.fetchedPages).toBe(verdict.reachable);

@@ -83,3 +83,4 @@ export {
 export type { AuctionClosedEvent, AuctionEvent, AuctionEventType } from './auction';
 export { SCOPES } from './scopes';
 export type { Scope } from './scopes';
+export type { CrawlVerdict, RateViolation } from './web-simulator';

@@ -12,6 +12,7 @@
 import { createTestDatabase, createTestRedis, TestTokens } from '@suite/testing';
 import { endpoint, runContext, writeResults } from '../lib/results';
 import { startServiceProcess, type ServiceProcess } from '../lib/service-process';
+import type { CrawlVerdict } from '@suite/contracts';
 
 const arg = (name: string) => {
   const at = process.argv.indexOf(`--${name}`);
@@ -30,23 +31,11 @@ for (const name of ['DATABASE_URL', 'REDIS_URL', 'KAFKA_BROKERS']) {
 }
 const tokens = new TestTokens();
 
-interface Verdict {
-  reachable: number;
-  fetchedPages: number;
-  requests: number;
-  robotsRequests: number;
-  missed: number;
-  duplicates: number;
-  unexpected: number;
-  rateViolations: number;
-  smallestGapMs: number | null;
-}
-
 interface Run {
   workers: number;
   intervalMs: number;
   seconds: number;
-  verdict: Verdict;
+  verdict: CrawlVerdict;
   boundPerSecond: number;
   finished: boolean;
 }
@@ -101,7 +90,7 @@ async function crawlOnce(simulator: ServiceProcess, workers: number, intervalMs:
       finished = state.status === 'finished';
     }
     const seconds = (performance.now() - startedAt) / 1000;
-    const verdict = await json<Verdict>(`${simulator.url}/web/verdict`);
+    const verdict = await json<CrawlVerdict>(`${simulator.url}/web/verdict`);
     return {
       workers,
       intervalMs,

@@ -37,6 +37,7 @@ import {
 import { runContext, workspaceRoot, writeResults } from '../lib/results';
 import { percentile } from '../lib/stats';
 import { LinkProxies } from './links';
+import type { CrawlVerdict } from '@suite/contracts';
 
 const RUNS = ['scheduler-kill', 'crawler-redis-latency'] as const;
 type RunName = (typeof RUNS)[number];
@@ -216,17 +217,6 @@ async function schedulerKill(proxies: LinkProxies): Promise<SchedulerKillResult>
   }
 }
 
-interface Verdict {
-  reachable: number;
-  fetchedPages: number;
-  requests: number;
-  missed: number;
-  duplicates: number;
-  unexpected: number;
-  rateViolations: number;
-  smallestGapMs: number | null;
-}
-
 interface CrawlerLatencyResult {
   finished: boolean;
   seconds: number;
@@ -234,7 +224,7 @@ interface CrawlerLatencyResult {
   pagesPerSecond: number;
   pace: { before: number; during: number; after: number };
   boundPerSecond: number;
-  verdict: Verdict;
+  verdict: CrawlVerdict;
 }
 
 async function json<T>(url: string, init: RequestInit = {}): Promise<T> {
@@ -307,7 +297,7 @@ async function crawlerRedisLatency(proxies: LinkProxies): Promise<CrawlerLatency
     }
     const took = seconds();
     const pace = (pages: number, s: number) => (s > 0 ? pages / s : NaN);
-    const verdict = await json<Verdict>(`${simulator.url}/web/verdict`);
+    const verdict = await json<CrawlVerdict>(`${simulator.url}/web/verdict`);
     return {
       finished: crawl.status === 'finished',
       seconds: took,
@@ -366,7 +356,7 @@ per-host limiter all wait on it).
 | :---: | ---: | ---: | ---: | ---: | ---: | ---: |
 | ${r.finished ? 'yes' : '**no**'} | ${r.seconds} | ${v.fetchedPages} of ${v.reachable} | ${v.requests} | ${r.pagesPerSecond.toFixed(1)} | ${[r.pace.before, r.pace.during, r.pace.after].map((n) => (Number.isFinite(n) ? n.toFixed(1) : '-')).join(' / ')} | ${r.boundPerSecond} |
 
-Verdict (the web simulator's GET /web/verdict): missed **${v.missed}**, fetched twice
+CrawlVerdict (the web simulator's GET /web/verdict): missed **${v.missed}**, fetched twice
 **${v.duplicates}**, unexpected **${v.unexpected}**, rate violations **${v.rateViolations}**
 (smallest gap between two requests to one host: ${v.smallestGapMs === null ? '-' : v.smallestGapMs.toFixed(1)} ms).
 `;

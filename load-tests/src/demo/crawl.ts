@@ -2,6 +2,7 @@
 // workers, started and followed through the API, judged by the simulator, which counts every
 // fetch per URL and every request that came sooner than a host's interval allows.
 import type { GatewayClient } from '../lib/gateway-client';
+import type { CrawlVerdict } from '@suite/contracts';
 
 export interface CrawlOptions {
   // The web simulator (a loopback test fixture, not public API: set up directly).
@@ -12,18 +13,6 @@ export interface CrawlOptions {
   workers: number;
   deadlineMs: number;
   operatorHeaders: Record<string, string>;
-}
-
-// The simulator's verdict (apps/web-simulator, GET /web/verdict).
-export interface CrawlVerdict {
-  reachable: number;
-  fetchedPages: number;
-  requests: number;
-  missed: number;
-  duplicates: number;
-  unexpected: number;
-  rateViolations: number;
-  smallestGapMs: number | null;
 }
 
 export interface CrawlResult {

@@ -11,22 +11,10 @@ import {
   type TestDatabase,
   type TestRedis,
 } from '@suite/testing';
+import type { CrawlVerdict } from '@suite/contracts';
 
 // Test support: the web simulator and crawler workers as real processes (the services'
 // own main.ts), on a fresh database and Redis prefix, and the verdict of a crawl.
-
-export interface Verdict {
-  reachable: number;
-  fetchedPages: number;
-  requests: number;
-  robotsRequests: number;
-  missed: number;
-  duplicates: number;
-  unexpected: number;
-  rateViolations: number;
-  smallestGapMs: number | null;
-  examples: Record<string, unknown>;
-}
 
 export interface CrawlState {
   id: string;
@@ -165,9 +153,9 @@ export class CrawlStack {
     }
   }
 
-  async verdict(): Promise<Verdict> {
+  async verdict(): Promise<CrawlVerdict> {
     const res = await fetch(`http://127.0.0.1:${this.simulatorPort}/web/verdict`);
-    return (await res.json()) as Verdict;
+    return (await res.json()) as CrawlVerdict;
   }
 
   // One counter of a worker's /metrics (0 when it has not counted anything yet).

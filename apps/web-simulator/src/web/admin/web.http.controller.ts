@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '@suite/service-kit';
-import type { CrawlVerdict } from '../domain/fetch-ledger';
+import type { CrawlVerdict } from '@suite/contracts';
 import { WebResponse, VerdictResponse } from '../../http/web-simulator.responses';
 import { SimulatedWeb, type WebView } from '../infra/simulated-web';
 import { UpdateWebRequest } from './update-web.request';

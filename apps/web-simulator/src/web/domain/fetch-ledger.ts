@@ -1,34 +1,7 @@
 // What the outside world saw of a crawl: every request by page key, the arrivals at each host,
 // and each arrival that came sooner after the previous one at that host than the politeness
 // rule allows. Pure bookkeeping; the caller passes the arrival time in.
-
-export interface RateViolation {
-  host: string;
-  gapMs: number;
-}
-
-export interface CrawlVerdict {
-  reachable: number;
-  fetchedPages: number;
-  requests: number;
-  robotsRequests: number;
-  // Reachable pages never fetched.
-  missed: number;
-  // Fetches beyond the first of one page, summed over pages.
-  duplicates: number;
-  // Pages fetched that a polite crawl from the seeds never fetches (disallowed by robots.txt,
-  // or not linked from anything reachable).
-  unexpected: number;
-  rateViolations: number;
-  // The closest two arrivals at one host came, in ms (null before two arrivals).
-  smallestGapMs: number | null;
-  examples: {
-    missed: string[];
-    duplicates: string[];
-    unexpected: string[];
-    violations: RateViolation[];
-  };
-}
+import type { CrawlVerdict, RateViolation } from '@suite/contracts';
 
 const EXAMPLES = 5;
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { FetchLedger, type CrawlVerdict } from '../domain/fetch-ledger';
+import type { CrawlVerdict } from '@suite/contracts';
+import { FetchLedger } from '../domain/fetch-ledger';
 import { GeneratedWeb, type WebSettings } from '../domain/generated-web';
 
 // The web being served now and the ledger of what was asked of it. A new run replaces both,
