@@ -7,7 +7,9 @@
 // invariants are checked on the database.
 // Writes load-tests/results/holds-like-for-like-<date>.md.
 // Usage: holds.bench.ts [requests per scenario] [connections]
-import { readFileSync } from 'node:fs';
+// HOLDS_BENCH_PROFILE=1 also takes a CPU profile of ticketing over each scenario and writes
+// its top frames into the results (the profiler's own cost is in that run's figures).
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { countSeatsHeldTwice, verifyTicketingInvariants } from '@suite/invariants';
@@ -30,7 +32,17 @@ const WARMUP = 200;
 const USERS = 400;
 // No hold expires during the run: the sweeper's expiries would show up as writes of later
 // scenarios.
-const TICKETING = { HOLD_TTL_MS: '600000' };
+const PROFILE = process.env['HOLDS_BENCH_PROFILE'] === '1';
+const PROFILE_DIR = join(workspaceRoot, '.local/profiles/holds');
+const TICKETING: Record<string, string> = {
+  HOLD_TTL_MS: '600000',
+  ...(PROFILE
+    ? {
+        NODE_OPTIONS: `--require ${join(__dirname, 'holds-profile.preload.cjs')}`,
+        HOLDS_PROFILE_DIR: PROFILE_DIR,
+      }
+    : {}),
+};
 // Targets: uncontended at least 0.8x the naive mechanism, contended at least 2x.
 const TARGET = { uncontended: 0.8, contended: 2 };
 
@@ -48,6 +60,7 @@ interface Scenario {
   ticketingCpuMsPerRequest: number;
   seatsHeldTwice: number;
   soldTwice: number;
+  profile?: string;
 }
 
 interface TableCounts {
@@ -133,6 +146,12 @@ async function main(): Promise<void> {
   };
 
   const scenarios: Scenario[] = [];
+  // Profiles taken so far per ticketing process, as the preload numbers them.
+  const profiles: Record<number, number> = {};
+  if (PROFILE) {
+    rmSync(PROFILE_DIR, { recursive: true, force: true });
+    mkdirSync(PROFILE_DIR, { recursive: true });
+  }
   try {
     for (const mechanism of ['fenced', 'naive'] as const) {
       if (mechanism === 'naive') {
@@ -161,9 +180,13 @@ async function main(): Promise<void> {
         const idleStarted = performance.now();
         const writesBefore = await tableWrites(db);
         const idleMsPerS = (cpuMs(pid) - idleFrom) / ((performance.now() - idleStarted) / 1000);
+        if (PROFILE) process.kill(pid, 'SIGUSR2');
         const cpuBefore = cpuMs(pid);
         const result = await holds(url, REQUESTS, seatOf);
         const cpu = cpuMs(pid) - cpuBefore - idleMsPerS * result.duration;
+        const profile = PROFILE
+          ? await takeProfile(pid, (profiles[pid] = (profiles[pid] ?? 0) + 1))
+          : undefined;
         const writesAfter = await tableWrites(db);
         const writes = Object.fromEntries(
           Object.entries(writesAfter)
@@ -181,6 +204,7 @@ async function main(): Promise<void> {
           ticketingCpuMsPerRequest: cpu / Math.max(1, result['2xx'] + result.non2xx),
           seatsHeldTwice: await countSeatsHeldTwice(db),
           soldTwice: verdict.seatsSoldTwice,
+          profile,
         };
         console.log(
           `  ${rate(result).toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, placed ${scenario.placed}, refused ${scenario.refused}, errors ${result.errors + result.timeouts}, writes ${JSON.stringify(writes)}, seats held twice ${scenario.seatsHeldTwice}`,
@@ -240,11 +264,94 @@ ${runContext()}
 ${table}
 
 ${lines.join('\n')}
+${
+  PROFILE
+    ? `
+## Where ticketing's CPU went (HOLDS_BENCH_PROFILE=1: this run's figures include the profiler's cost)
 
+${scenarios.map((s) => `### ${s.mechanism}, ${s.shape}\n\n${s.profile ?? '(no profile)'}`).join('\n\n')}
+`
+    : ''
+}
 Reproduce: \`npm run bench:holds\` (after \`npm run infra:up\`).
 `,
   );
   console.log(`\n${table}\n\n${lines.join('\n')}\n\nwritten to ${file}`);
+}
+
+// Stops the profiler started before the scenario and summarises the profile it writes.
+async function takeProfile(pid: number, n: number): Promise<string> {
+  process.kill(pid, 'SIGUSR2');
+  const file = join(PROFILE_DIR, `ticketing-${pid}-${n}.cpuprofile`);
+  for (let waited = 0; !existsSync(file); waited += 100) {
+    if (waited > 30_000) return `(no profile at ${file})`;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return summariseProfile(file);
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+
+// Self time (the function's own samples, callees not included) as shares of the samples in
+// which ticketing was busy, by function and by where the code lives (a package under
+// node_modules, node's own internals, ticketing's bundle), and the share of samples with a
+// place anywhere on the stack (its callees included). Garbage collection is a line of its
+// own; the profiler's own work (stopping and serialising) is left out.
+function summariseProfile(file: string): string {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as {
+    nodes: ProfileNode[];
+    samples: number[];
+    timeDeltas: number[];
+  };
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) node.children?.forEach((c) => parent.set(c, node.id));
+  const byFrame = new Map<string, number>();
+  const byPlace = new Map<string, number>();
+  const onStack = new Map<string, number>();
+  let busy = 0;
+  profile.samples.forEach((id, i) => {
+    const frame = byId.get(id)?.callFrame;
+    const us = profile.timeDeltas[i] ?? 0;
+    if (!frame || frame.functionName === '(idle)' || frame.functionName === '(program)') return;
+    const places = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const url = byId.get(at)?.callFrame.url ?? '';
+      if (url.endsWith('holds-profile.preload.cjs')) return;
+      if (url) places.add(placeOf(url));
+    }
+    busy += us;
+    places.forEach((place) => onStack.set(place, (onStack.get(place) ?? 0) + us));
+    const place = placeOf(frame.url);
+    const name = `${frame.functionName || '(anonymous)'} (${place}${frame.url ? `:${frame.lineNumber + 1}` : ''})`;
+    byFrame.set(name, (byFrame.get(name) ?? 0) + us);
+    byPlace.set(place, (byPlace.get(place) ?? 0) + us);
+  });
+  const top = (map: Map<string, number>, count: number) =>
+    [...map.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, count)
+      .map(([name, us]) => `${((100 * us) / Math.max(1, busy)).toFixed(1)}% ${name}`);
+  return [
+    `- busy: ${(busy / 1000).toFixed(0)} ms sampled`,
+    `- self time by place: ${top(byPlace, 8).join('; ')}`,
+    `- on the stack: ${top(onStack, 10).join('; ')}`,
+    `- top functions (self time):`,
+    ...top(byFrame, 15).map((line) => `  - ${line}`),
+  ].join('\n');
+}
+
+function placeOf(url: string): string {
+  if (!url) return 'native';
+  const module = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (module?.[1]) return module[1];
+  if (url.startsWith('node:')) return 'node';
+  if (url.includes('dist/apps/')) return 'bundle';
+  return url.slice(url.lastIndexOf('/') + 1);
 }
 
 main().catch((error: unknown) => {

@@ -105,6 +105,29 @@ describe('seat holds', () => {
     expect(got.json()).toMatchObject({ holdId: hold.holdId, status: 'active' });
   });
 
+  it('a-hold-on-a-sold-seat-answers-409-naming-it-and-leaves-no-row-no-fence-and-no-lease', async () => {
+    // Sold outside any hold, as a confirmed checkout leaves it: the lease is free, so only
+    // the recording transaction can refuse this hold.
+    await t.database.pool.query(
+      `update seats set status = 'sold', sold_to = 'earlier-buyer', order_id = gen_random_uuid(),
+              fence_token = 1
+        where event_id = $1 and seat_id = 'H-1-2'`,
+      [SEED_EVENT_ID],
+    );
+    const refused = await placeHold('ivan', ['H-1-1', 'H-1-2', 'H-1-3']);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({ seatIds: ['H-1-2'] });
+    // Rolled back whole: no hold row, and no fence advanced for a hold that never was.
+    const { rows } = await t.database.pool.query<{ n: string }>(
+      `select (select count(*) from holds where user_id = 'ivan')
+            + (select count(*) from coordination_fences where resource like $1) as n`,
+      [`%/H-1-%`],
+    );
+    expect(Number(rows[0]?.n)).toBe(0);
+    // Its leases were given back: the unsold seats go to the next buyer at once.
+    expect((await placeHold('judy', ['H-1-1', 'H-1-3'])).statusCode).toBe(201);
+  });
+
   it('another-users-hold-answers-404-as-if-it-did-not-exist-and-release-by-owner-frees-the-seats', async () => {
     const hold = (await placeHold('alice', ['D-2-1'])).json();
     const byBob = await t.app.inject({

@@ -41,6 +41,51 @@ export class HoldsRepository {
     );
   }
 
+  // Inserts the hold unless one of its seats is sold or the user would then hold more than
+  // `maxHeld` seats of the event in active holds unexpired at `now`, and returns what it
+  // found: both checks and the write in one statement, on one snapshot. That snapshot is
+  // taken when the statement starts: call it after the per-(user, event) lock and the seats'
+  // fences are taken, so it sees every hold of the user and every sale of these seats
+  // committed before them.
+  async insertUnlessRefused(
+    sql: SqlExecutor,
+    hold: Hold,
+    maxHeld: number,
+    now: Date,
+  ): Promise<{ inserted: boolean; heldSeats: number; soldSeats: string[] }> {
+    const { rows } = await sql.query<{ inserted: boolean; held: string; sold: string[] }>(
+      `with found as (
+         select (select coalesce(sum(cardinality(seat_ids)), 0) from holds
+                  where user_id = $3::text and event_id = $2::uuid and status = 'active'
+                    and expires_at > $8::timestamptz) as held,
+                array(select seat_id from seats
+                       where event_id = $2::uuid and seat_id = any($4::text[])
+                         and status = 'sold' order by seat_id) as sold),
+       inserted as (
+         insert into holds (id, event_id, user_id, seat_ids, tokens, expires_at, status)
+         select $1::uuid, $2::uuid, $3::text, $4::text[], $5::jsonb, $6::timestamptz, $7::text
+           from found
+          where cardinality(found.sold) = 0
+            and found.held + cardinality($4::text[]) <= $9::int
+         returning id)
+       select exists (select 1 from inserted) as inserted, held::text as held, sold from found`,
+      [
+        hold.id,
+        hold.eventId,
+        hold.userId,
+        hold.seatIds,
+        JSON.stringify(hold.tokens),
+        new Date(hold.expiresAt),
+        hold.status,
+        now,
+        maxHeld,
+      ],
+    );
+    const row = rows[0];
+    if (!row) throw new Error(`inserting hold ${hold.id} returned no row`);
+    return { inserted: row.inserted, heldSeats: Number(row.held), soldSeats: row.sold };
+  }
+
   // Serialises the transactions that place holds for one user in one event until they end,
   // so a count taken after it sees every hold of that user committed before.
   async lockUserEvent(sql: SqlExecutor, userId: string, eventId: string): Promise<void> {

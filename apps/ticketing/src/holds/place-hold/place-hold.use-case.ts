@@ -9,7 +9,6 @@ import {
   type TransactionRunner,
 } from '@suite/coordination';
 import type { TicketingConfig } from '../../config/ticketing.config';
-import { SeatsRepository } from '../../events/infra/seats.repository';
 import { emitEvent, outboxWriteOptions } from '../../checkout/infra/ticketing-events';
 import {
   AUTOCOMMIT,
@@ -39,6 +38,16 @@ export type PlaceHoldResult =
   | { kind: 'seats-taken'; seatIds: string[] }
   | { kind: 'held-seat-cap'; max: number; held: number; wanted: number };
 
+type Refusal = Extract<PlaceHoldResult, { kind: 'seats-taken' | 'held-seat-cap' }>;
+
+// Thrown inside the recording transaction so that it rolls back (fences included); caught
+// around it and returned as the answer. Only refusals found in Postgres take this way.
+class HoldRefused extends Error {
+  constructor(readonly refusal: Refusal) {
+    super(refusal.kind);
+  }
+}
+
 // Takes 1..N seats of one event all or nothing: a Redis lease per seat with a fresh
 // fencing token each, then, in one Postgres transaction, the fences advanced to those
 // tokens (so any older holder of these seats is refused from now on), the hold row and
@@ -54,7 +63,6 @@ export class PlaceHoldUseCase {
     @Inject(TRANSACTIONS) private readonly tx: TransactionRunner,
     @Inject(AUTOCOMMIT) private readonly sql: SqlExecutor,
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly seats: SeatsRepository,
     private readonly holds: HoldsRepository,
     private readonly leases: SeatLeases,
   ) {}
@@ -91,6 +99,9 @@ export class PlaceHoldUseCase {
       ttlMs: this.config.HOLD_TTL_MS,
     });
     if (!acquired.ok) {
+      // One seat: the script already named it, and a loser of a contended seat (the flash
+      // sale's common case) is refused after one Redis round trip.
+      if (seatIds.length === 1) return { kind: 'seats-taken', seatIds: [acquired.resource] };
       // Name every seat someone else holds, not only the first the script met.
       const holders = await this.leases.holders(eventId, seatIds);
       const taken = seatIds.filter((id) => holders.has(id));
@@ -106,20 +117,19 @@ export class PlaceHoldUseCase {
       status: 'active',
       orderId: null,
     };
-    let recorded: PlaceHoldResult;
     try {
-      recorded = await this.tx.inTransaction((sql) => this.record(sql, hold));
+      return await this.tx.inTransaction((sql) => this.record(sql, hold));
     } catch (error) {
       await this.releaseQuietly(hold);
+      if (error instanceof HoldRefused) return error.refusal;
       throw error;
     }
-    if (recorded.kind !== 'placed') await this.releaseQuietly(hold);
-    return recorded;
   }
 
   // The benchmark's baseline, same request, validation and answers: one Postgres
   // transaction that takes the per-(user, event) lock, locks the seat rows (SELECT ... FOR
-  // UPDATE), looks for a live hold on any of them, then writes the hold and its event. Every
+  // UPDATE), looks for a live hold on any of them, then writes the hold (the cap checked by
+  // the same insert as the fenced hold's) and its event. Every
   // buyer of a contended seat queues on its row lock and opens a write transaction, winner
   // or not. No Redis lease and no fence: its holds carry no tokens.
   private async placeNaive(command: PlaceHoldCommand): Promise<PlaceHoldResult> {
@@ -134,30 +144,31 @@ export class PlaceHoldUseCase {
       status: 'active',
       orderId: null,
     };
-    return this.tx.inTransaction(async (sql) => {
-      await this.holds.lockUserEvent(sql, userId, eventId);
-      const over = await this.overCap(sql, userId, eventId, seatIds.length);
-      if (over) return over;
-      const statuses = await this.holds.lockSeatRows(sql, eventId, seatIds);
-      const sold = seatIds.filter((id) => statuses.get(id) === 'sold');
-      if (sold.length > 0) return { kind: 'seats-taken', seatIds: sold };
-      const held = await this.holds.seatsInLiveHolds(
-        sql,
-        eventId,
-        seatIds,
-        new Date(this.clock.now()),
-      );
-      if (held.length > 0) return { kind: 'seats-taken', seatIds: held };
-      return this.insertHold(sql, hold);
-    });
+    return this.tx
+      .inTransaction(async (sql): Promise<PlaceHoldResult> => {
+        await this.holds.lockUserEvent(sql, userId, eventId);
+        const statuses = await this.holds.lockSeatRows(sql, eventId, seatIds);
+        const sold = seatIds.filter((id) => statuses.get(id) === 'sold');
+        if (sold.length > 0) return { kind: 'seats-taken', seatIds: sold };
+        const held = await this.holds.seatsInLiveHolds(
+          sql,
+          eventId,
+          seatIds,
+          new Date(this.clock.now()),
+        );
+        if (held.length > 0) return { kind: 'seats-taken', seatIds: held };
+        return this.insertHold(sql, hold);
+      })
+      .catch((error: unknown) => {
+        if (error instanceof HoldRefused) return error.refusal;
+        throw error;
+      });
   }
 
   private async record(sql: SqlExecutor, hold: Hold): Promise<PlaceHoldResult> {
     // First in the transaction, before any fence row is locked: only holds of this user in
     // this event wait here, and they take nothing else before it.
     await this.holds.lockUserEvent(sql, hold.userId, hold.eventId);
-    const over = await this.overCap(sql, hold.userId, hold.eventId, hold.seatIds.length);
-    if (over) return over;
     for (const seatId of [...hold.seatIds].sort()) {
       const fence = await checkFence(
         sql,
@@ -166,16 +177,26 @@ export class PlaceHoldUseCase {
       );
       if (!fence.ok) throw new Error(`fence of ${seatId} is ahead of a fresh token`);
     }
-    // Read after the fences: a confirmation of these seats by an older holder has either
-    // committed (and shows here as sold) or will be refused by the fence.
-    const statuses = await this.seats.statuses(sql, hold.eventId, hold.seatIds);
-    const sold = hold.seatIds.filter((id) => statuses.get(id) === 'sold');
-    if (sold.length > 0) return { kind: 'seats-taken', seatIds: sold };
+    // The insert checks the seats after the fences: a confirmation of these seats by an
+    // older holder has either committed (and shows there as sold) or will be refused by the
+    // fence. It counts the user's held seats after the per-(user, event) lock.
     return this.insertHold(sql, hold);
   }
 
+  // The hold row, unless a seat is sold or the user's cap would be passed (one statement),
+  // then its HoldPlaced event. A refusal throws HoldRefused, so the transaction rolls back.
   private async insertHold(sql: SqlExecutor, hold: Hold): Promise<PlaceHoldResult> {
-    await this.holds.insert(sql, hold);
+    const max = this.config.MAX_HELD_SEATS_PER_USER_PER_EVENT;
+    const wanted = hold.seatIds.length;
+    const found = await this.holds.insertUnlessRefused(sql, hold, max, new Date(this.clock.now()));
+    if (!found.inserted) {
+      // The cap is named before sold seats: the user can act on it.
+      throw new HoldRefused(
+        found.heldSeats + wanted > max
+          ? { kind: 'held-seat-cap', max, held: found.heldSeats, wanted }
+          : { kind: 'seats-taken', seatIds: found.soldSeats },
+      );
+    }
     await emitEvent(
       sql,
       this.config.TICKETING_EVENTS_TOPIC,
@@ -191,17 +212,6 @@ export class PlaceHoldUseCase {
       outboxWriteOptions(this.config),
     );
     return { kind: 'placed', hold: toHoldView(hold, this.clock.now()) };
-  }
-
-  private async overCap(
-    sql: SqlExecutor,
-    userId: string,
-    eventId: string,
-    wanted: number,
-  ): Promise<PlaceHoldResult | undefined> {
-    const max = this.config.MAX_HELD_SEATS_PER_USER_PER_EVENT;
-    const held = await this.holds.heldSeatCount(sql, userId, eventId, new Date(this.clock.now()));
-    return held + wanted > max ? { kind: 'held-seat-cap', max, held, wanted } : undefined;
   }
 
   private async releaseQuietly(hold: Hold): Promise<void> {
