@@ -83,4 +83,16 @@ describe('propagationHeaders', () => {
     expect(first?.['traceparent']).toMatch(new RegExp(`^00-${TRACE_ID}-[0-9a-f]{16}-01$`));
     expect(first?.['traceparent']).not.toBe(second?.['traceparent']);
   });
+
+  it('draws every digit of a span id at random (no fixed UUID version or variant digit)', () => {
+    const context = { requestId: 'req-10', traceId: TRACE_ID, traceFlags: '01' };
+    const spanIds = RequestContext.run(context, () =>
+      Array.from({ length: 200 }, () => propagationHeaders()['traceparent']?.split('-')[2] ?? ''),
+    );
+    expect(new Set(spanIds).size).toBe(200);
+    // Over 200 draws each position takes many values; a fixed digit would take one.
+    for (let position = 0; position < 16; position++) {
+      expect(new Set(spanIds.map((id) => id[position])).size).toBeGreaterThan(4);
+    }
+  });
 });
