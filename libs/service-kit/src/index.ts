@@ -90,7 +90,11 @@ export type {
   ParsedTraceparent,
   RequestContextValue,
 } from './observability/request-context';
-export { createValidationPipe } from './validation/validation.pipe';
+export {
+  createValidationPipe,
+  ValidShape,
+  type ValidShapeCheck,
+} from './validation/validation.pipe';
 export { IsRfc3339DateTime, parseRfc3339DateTime } from './validation/date-time';
 export { DEFAULT_MAX_JSON_DEPTH } from './http/input-guards';
 export { requireIdempotencyKey } from './http/require-idempotency-key';

@@ -12,6 +12,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { initServiceApp } from '../app/create-service-app';
+import { ValidShape } from './validation.pipe';
 
 class SeatRefDto {
   @IsString()
@@ -48,8 +49,27 @@ class PatchSettingsDto {
   limit?: number;
 }
 
+// The shape check here is deliberately wider than the decorators (it lets a negative count
+// through), which shows whether the decorators ran. A real check accepts less than they do.
+const shapeChecked: Array<Record<string, unknown>> = [];
+
+@ValidShape((body) => {
+  shapeChecked.push(body);
+  return typeof body['count'] === 'number' && Object.keys(body).length === 1;
+})
+class CountDto {
+  @IsInt()
+  @Min(0)
+  count!: number;
+}
+
 @Controller('holds')
 class HoldsHttpController {
+  @Post('count')
+  count(@Body() body: CountDto): { isDto: boolean; body: CountDto } {
+    return { isDto: body instanceof CountDto, body };
+  }
+
   @Post('settings')
   patch(@Body() body: PatchSettingsDto | undefined): { body: PatchSettingsDto | null } {
     return { body: body ?? null };
@@ -169,5 +189,38 @@ describe('global validation', () => {
       payload: { limit: 3 },
     });
     expect(patched.json()).toEqual({ body: { limit: 3 } });
+  });
+
+  describe('a DTO with a ValidShape check', () => {
+    const count = (payload: object) => app.inject({ method: 'POST', url: '/holds/count', payload });
+    beforeEach(() => (shapeChecked.length = 0));
+
+    it('hands over a body the check accepts as a DTO instance, without the decorators', async () => {
+      const response = await count({ count: -1 });
+      expect(shapeChecked).toEqual([{ count: -1 }]);
+      expect(response.json()).toEqual({ isDto: true, body: { count: -1 } });
+    });
+
+    it('leaves a body the check refuses to the decorators, which word the 400', async () => {
+      const response = await count({ count: 'x', extra: 1 });
+      expect(shapeChecked).toHaveLength(1);
+      expect(response.statusCode).toBe(400);
+      expect(response.json().message).toEqual([
+        'property extra should not exist',
+        'count must not be less than 0',
+        'count must be an integer number',
+      ]);
+    });
+
+    it('never sees a body that is not a JSON object', async () => {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/holds/count',
+        headers: { 'content-type': 'application/json' },
+        payload: '[1]',
+      });
+      expect(response.json().message).toBe('the body must be a JSON object');
+      expect(shapeChecked).toEqual([]);
+    });
   });
 });

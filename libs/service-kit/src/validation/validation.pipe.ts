@@ -1,5 +1,25 @@
 import { BadRequestException, ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
 
+// A body DTO's valid shape, checked by hand. True: the body is valid as it stands and becomes
+// the DTO without class-transformer or class-validator (on a service as small as the rate
+// limiter they were an eighth of its CPU per request). False: the full pipe runs and words
+// the 400 as always. It must accept nothing the DTO's decorators refuse, and only plain JSON
+// values the DTO holds as they are (no @Type, no nested DTO): a test per DTO proves the two
+// agree on valid and invalid bodies.
+export type ValidShapeCheck = (body: Record<string, unknown>) => boolean;
+
+const VALID_SHAPE = Symbol('suite.validShape');
+
+export function ValidShape(check: ValidShapeCheck): ClassDecorator {
+  return (target) => {
+    Object.defineProperty(target, VALID_SHAPE, { value: check });
+  };
+}
+
+function validShapeOf(metatype: unknown): ValidShapeCheck | undefined {
+  return (metatype as { [VALID_SHAPE]?: ValidShapeCheck } | undefined)?.[VALID_SHAPE];
+}
+
 // One validation policy for every service, applied globally by createServiceApp:
 // - whitelist + forbidNonWhitelisted: a property the DTO does not declare is a 400,
 //   not silently dropped, so a misspelt field is reported instead of ignored;
@@ -27,6 +47,13 @@ class ObjectBodyValidationPipe extends ValidationPipe {
     const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
     if (boundToDto && value !== undefined && !isObject) {
       throw new BadRequestException('the body must be a JSON object');
+    }
+    const check = boundToDto && isObject ? validShapeOf(metadata.metatype) : undefined;
+    if (check?.(value as Record<string, unknown>) === true) {
+      // What class-transformer makes of a body without nested DTOs: a new instance, the
+      // body's properties on it.
+      const Dto = metadata.metatype as new () => object;
+      return Object.assign(new Dto(), value);
     }
     return super.transform(value, metadata);
   }

@@ -19,6 +19,7 @@ import {
   type ValidationArguments,
   type ValidatorConstraintInterface,
 } from 'class-validator';
+import { ValidShape } from '@suite/service-kit';
 
 export const MAX_DESCRIPTORS = 16;
 
@@ -54,6 +55,28 @@ class DescriptorListRule implements ValidatorConstraintInterface {
   }
 }
 
+const CHECK_REQUEST_FIELDS = new Set(['domain', 'descriptors', 'cost']);
+const MAX_COST = 1_000_000;
+
+// The common valid request, recognised without the decorators below (see ValidShape); a
+// spec proves it accepts nothing they refuse. Anything unusual (a null cost, an extra field,
+// a broken rule) goes through them, so every 400 is worded by them.
+export function isValidCheckRequest(body: Record<string, unknown>): boolean {
+  for (const name in body) if (!CHECK_REQUEST_FIELDS.has(name)) return false;
+  const { domain, descriptors, cost } = body;
+  return (
+    typeof domain === 'string' &&
+    RATE_LIMIT_DOMAIN_NAME.pattern.test(domain) &&
+    Array.isArray(descriptors) &&
+    descriptors.length >= 1 &&
+    descriptors.length <= MAX_DESCRIPTORS &&
+    descriptorIssue(descriptors) === undefined &&
+    (cost === undefined ||
+      (typeof cost === 'number' && Number.isInteger(cost) && cost >= 0 && cost <= MAX_COST))
+  );
+}
+
+@ValidShape(isValidCheckRequest)
 export class CheckRequest {
   @IsString()
   @Matches(RATE_LIMIT_DOMAIN_NAME.pattern, { message: RATE_LIMIT_DOMAIN_NAME.message })
@@ -70,6 +93,6 @@ export class CheckRequest {
   @IsOptional()
   @IsInt()
   @Min(0)
-  @Max(1_000_000)
+  @Max(MAX_COST)
   cost?: number;
 }
