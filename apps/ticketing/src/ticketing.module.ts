@@ -22,7 +22,9 @@ import {
   createRedisClient,
   redisReadinessCheck,
 } from '@suite/service-kit';
+import { getDataSourceToken } from '@nestjs/typeorm';
 import { Counter } from 'prom-client';
+import type { DataSource } from 'typeorm';
 import { checkoutSaga } from './checkout/domain/checkout.saga';
 import { StartCheckoutHttpController } from './checkout/start-checkout/start-checkout.http.controller';
 import { StartCheckoutUseCase } from './checkout/start-checkout/start-checkout.use-case';
@@ -32,6 +34,7 @@ import { ticketingStepHandlers } from './checkout/saga-steps/ticketing-steps.han
 import type { TicketingConfig } from './config/ticketing.config';
 import { outboxWriteOptions } from './checkout/infra/ticketing-events';
 import { TICKETING_MIGRATIONS } from './database/migrations';
+import { SAGA_DATABASE, SagaDatabase } from './database/saga-database';
 import { ListEventsHttpController } from './events/list-events/list-events.http.controller';
 import { ListEventsUseCase } from './events/list-events/list-events.use-case';
 import { ListSeatsHttpController } from './events/list-seats/list-seats.http.controller';
@@ -117,6 +120,13 @@ export class TicketingModule {
           useFactory: (redis: RedisClient, sql: SqlExecutor) =>
             // Ticketing's leases, leader names and epochs live under its own namespace.
             new FencedHolds({ namespace: 'ticketing', redis, epochs: new PostgresEpochs(sql) }),
+        },
+        {
+          provide: SAGA_DATABASE,
+          // Opened after the service's data source, which has migrated the schema.
+          inject: [getDataSourceToken()],
+          useFactory: (main: DataSource) =>
+            SagaDatabase.open(main, { url: config.DATABASE_URL, poolSize: config.SAGA_POOL_SIZE }),
         },
         {
           provide: ORCHESTRATOR,

@@ -211,6 +211,25 @@ async function captureSegments(ticketing: Pool, payments: Pool): Promise<[string
   return segments;
 }
 
+// Ticketing's own view of the sale from its /metrics: the event loop's delay (prom-client
+// resets its histogram at every scrape, so a scrape at the start and one at the end give the
+// sale's) and the CPU seconds it used. Lag there delays every reply it consumes.
+async function ticketingLoad(
+  port: number,
+): Promise<{ lagP50: number; lagP99: number; cpuS: number }> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const value = (name: string) => {
+    // A sample line: the name, its labels if any, then the value.
+    const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+    return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : Number.NaN;
+  };
+  return {
+    lagP50: value('nodejs_eventloop_lag_p50_seconds') * 1000,
+    lagP99: value('nodejs_eventloop_lag_p99_seconds') * 1000,
+    cpuS: value('process_cpu_seconds_total'),
+  };
+}
+
 const fmt = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   return `${percentile(sorted, 50).toFixed(0)} / ${percentile(sorted, 99).toFixed(0)}`;
@@ -245,6 +264,7 @@ async function main(): Promise<void> {
 
     console.log(`${BUYERS} buyers, ${pool.length} seats, ${CONCURRENCY} at a time`);
     const since = new Date();
+    const loadBefore = await ticketingLoad(ports.ticketing);
     const started = Date.now();
     const deadline = started + DEADLINE_MS;
     const checkouts: Checkout[] = [];
@@ -264,6 +284,7 @@ async function main(): Promise<void> {
       }),
     );
     const saleS = (Date.now() - started) / 1000;
+    const loadAfter = await ticketingLoad(ports.ticketing);
     const holds = client.timings.get('hold') ?? [];
 
     const section = await withRunDatabases(
@@ -328,6 +349,7 @@ async function main(): Promise<void> {
           '| --- | ---: | --- |',
           ...capture.map(([label, ms]) => `| ${label} | ${ms.length} | ${fmt(ms)} |`),
           '',
+          `- ticketing during the sale: event-loop delay p50 ${loadAfter.lagP50.toFixed(0)} ms / p99 ${loadAfter.lagP99.toFixed(0)} ms, CPU ${(((loadAfter.cpuS - loadBefore.cpuS) / saleS) * 100).toFixed(0)}% of one core`,
           `- checkout POST statuses: ${tally(checkouts.map((c) => String(c.postStatus)))}`,
           `- outcomes: ${tally(checkouts.map((c) => c.outcome))}`,
           `- sagas: ${JSON.stringify(verified.sagas)}, settled ${verified.settledInS.toFixed(1)} s after the sale`,

@@ -88,6 +88,14 @@ const ticketingConfigFields = baseServiceConfig.extend({
   // Partitions each saga consumer works on at once (kafkajs partitionsConsumedConcurrently);
   // one saga's messages share a partition and stay in order. 1 is one message at a time.
   SAGA_CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(3),
+  // Connections of the pool that the outbox relay and the saga's reply and command
+  // consumers share, apart from the HTTP pool's 10 so that they never queue behind holds:
+  // one for the relay and one per partition each consumer works on at once. 0 puts them on
+  // the HTTP pool.
+  SAGA_POOL_SIZE: z.coerce.number().int().min(0).max(50).default(7),
+  // Replies of one partition applied in one transaction by the reply consumer, when a
+  // backlog has formed (one commit for many); 1 applies each reply in its own.
+  SAGA_REPLIES_PER_TRANSACTION: z.coerce.number().int().min(1).max(500).default(32),
   // on: every outbox write NOTIFYs the relay when its transaction commits and the relay
   // LISTENs, so saga commands, replies and events go out without waiting for a poll.
   // off: the relay only polls.

@@ -11,6 +11,7 @@ export interface SagaReplyConsumerOptions extends ConsumerCallbacks {
   topic: string;
   sessionTimeoutMs: number;
   concurrency: number;
+  repliesPerTransaction: number;
 }
 
 // Feeds the participants' replies to the checkout saga's orchestrator.
@@ -33,6 +34,7 @@ export class SagaReplyConsumer {
       inboxConsumer: 'ticketing-saga-replies',
       sessionTimeout: this.options.sessionTimeoutMs,
       partitionsConsumedConcurrently: this.options.concurrency,
+      repliesPerTransaction: this.options.repliesPerTransaction,
       orchestrator: this.orchestrator,
       onMalformed: this.options.onMalformed,
       onRestart: this.options.onRestart,

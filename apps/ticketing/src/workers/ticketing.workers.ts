@@ -10,17 +10,17 @@ import {
   type FencedHolds,
   type IdempotentProducer,
   type SagaOrchestrator,
-  type TransactionRunner,
 } from '@suite/coordination';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { outboxWriteOptions } from '../checkout/infra/ticketing-events';
 import type { TicketingConfig } from '../config/ticketing.config';
+import { SAGA_DATABASE, type SagaDatabase } from '../database/saga-database';
 import { SeatsRepository } from '../events/infra/seats.repository';
 import { ExpireHoldsUseCase } from '../holds/expire-holds/expire-holds.use-case';
 import { HoldsRepository } from '../holds/infra/holds.repository';
 import { SeatLeases } from '../holds/infra/seat-leases';
-import { FENCED_HOLDS, ORCHESTRATOR, TICKETING_CONFIG, TRANSACTIONS } from '../ticketing.tokens';
+import { FENCED_HOLDS, ORCHESTRATOR, TICKETING_CONFIG } from '../ticketing.tokens';
 import { CheckoutStepsConsumer } from './checkout-steps-consumer';
 import { HoldSweeper } from './hold-sweeper';
 import { OutboxRelay } from './outbox-relay';
@@ -53,7 +53,7 @@ export class TicketingWorkers implements OnApplicationBootstrap, BeforeApplicati
 
   constructor(
     @Inject(TICKETING_CONFIG) private readonly config: TicketingConfig,
-    @Inject(TRANSACTIONS) private readonly tx: TransactionRunner,
+    @Inject(SAGA_DATABASE) private readonly sagaDatabase: SagaDatabase,
     @Inject(FENCED_HOLDS) private readonly fencedHolds: FencedHolds,
     @Inject(ORCHESTRATOR) private readonly orchestrator: SagaOrchestrator,
     private readonly expireHolds: ExpireHoldsUseCase,
@@ -84,6 +84,7 @@ export class TicketingWorkers implements OnApplicationBootstrap, BeforeApplicati
 
   private async startSagaWorkers(): Promise<void> {
     const config = this.config;
+    const tx = this.sagaDatabase.transactions;
     const kafka = new Kafka({
       clientId: config.KAFKA_CLIENT_ID,
       brokers: config.KAFKA_BROKERS,
@@ -101,7 +102,7 @@ export class TicketingWorkers implements OnApplicationBootstrap, BeforeApplicati
     };
     const write = outboxWriteOptions(config);
     await this.begin(
-      new OutboxRelay(this.tx, producer, this.fencedHolds, {
+      new OutboxRelay(tx, producer, this.fencedHolds, {
         databaseUrl: config.DATABASE_URL,
         wakeups: write.wakeup === true,
         idleDelayMs: config.OUTBOX_IDLE_DELAY_MS,
@@ -110,18 +111,19 @@ export class TicketingWorkers implements OnApplicationBootstrap, BeforeApplicati
       }),
     );
     await this.begin(
-      new SagaReplyConsumer(kafka, this.tx, this.orchestrator, {
+      new SagaReplyConsumer(kafka, tx, this.orchestrator, {
         ...callbacks,
         clientId: config.KAFKA_CLIENT_ID,
         topic: config.TICKETING_REPLIES_TOPIC,
         sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
         concurrency: config.SAGA_CONSUMER_CONCURRENCY,
+        repliesPerTransaction: config.SAGA_REPLIES_PER_TRANSACTION,
       }),
     );
     await this.begin(
       new CheckoutStepsConsumer(
         kafka,
-        this.tx,
+        tx,
         {
           holds: this.holds,
           seats: this.seats,

@@ -38,6 +38,7 @@ export {
 } from './saga.transitions';
 export {
   DEFAULT_MAX_DRIVING,
+  DEFAULT_REPLIES_PER_TRANSACTION,
   DEFAULT_PARTITIONS_CONSUMED_CONCURRENTLY,
   DEFAULT_SESSION_TIMEOUT_MS,
   consumerFailoverBoundMs,

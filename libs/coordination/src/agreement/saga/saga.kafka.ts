@@ -1,7 +1,7 @@
 // kafkajs consumers for sagas. Offsets are committed only after a message's transaction
 // commits, so a crash redelivers, and the inbox turns the redelivery into a no-op.
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, ConsumerRunConfig, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { TransactionRunner } from '../../ports/transaction-runner';
 import { MESSAGE_ID_HEADER, type OutboxWriteOptions } from '../outbox/outbox-writer';
 import type { ReplyResult, SagaOrchestrator } from './saga.orchestrator';
@@ -89,10 +89,14 @@ function messageIdOf(message: KafkaMessage): string {
   return id.toString();
 }
 
-async function startConsumer(
-  options: SagaConsumerOptions,
-  handle: (message: KafkaMessage) => Promise<void>,
-): Promise<Consumer> {
+// How a consumer takes its messages: one at a time (a handler per message, its offset
+// resolved when it returns), or a partition's fetched batch at once (the handler resolves
+// offsets itself, after its transaction committed).
+type Handling =
+  | { kind: 'message'; handle: (message: KafkaMessage) => Promise<void> }
+  | { kind: 'batch'; handle: (payload: EachBatchPayload) => Promise<void> };
+
+async function startConsumer(options: SagaConsumerOptions, handling: Handling): Promise<Consumer> {
   const timing = consumerGroupTiming(options.sessionTimeout);
   // Callers disconnect() on shutdown: that sends LeaveGroup, so a graceful stop hands the
   // partitions over at once instead of after a session timeout.
@@ -113,15 +117,21 @@ async function startConsumer(
       `partitionsConsumedConcurrently must be an integer >= 1, got ${concurrency}`,
     );
   }
-  const runOptions = { partitionsConsumedConcurrently: concurrency };
-  const eachMessage = async ({ message }: { message: KafkaMessage }) => {
-    try {
-      await handle(message);
-    } catch (error) {
-      if (!(error instanceof MalformedSagaMessageError)) throw error;
-      options.onMalformed?.(error, message);
-    }
-  };
+  const runOptions: ConsumerRunConfig = { partitionsConsumedConcurrently: concurrency };
+  if (handling.kind === 'batch') {
+    runOptions.eachBatchAutoResolve = false;
+    runOptions.eachBatch = handling.handle;
+  } else {
+    const { handle } = handling;
+    runOptions.eachMessage = async ({ message }) => {
+      try {
+        await handle(message);
+      } catch (error) {
+        if (!(error instanceof MalformedSagaMessageError)) throw error;
+        options.onMalformed?.(error, message);
+      }
+    };
+  }
 
   // A consumer must outlive any outage of the broker: it rejoins with capped backoff for as
   // long as the process runs, and stops only when the caller disconnects it.
@@ -138,7 +148,7 @@ async function startConsumer(
       if (stopped) return;
       consumer
         .connect()
-        .then(() => consumer.run({ ...runOptions, eachMessage }))
+        .then(() => consumer.run(runOptions))
         .then(() => (crashes = 0))
         .catch((failure: unknown) =>
           rejoin(failure instanceof Error ? failure : new Error(String(failure))),
@@ -156,7 +166,7 @@ async function startConsumer(
 
   await consumer.connect();
   await consumer.subscribe({ topics: [options.topic], fromBeginning: true });
-  await consumer.run({ ...runOptions, eachMessage });
+  await consumer.run(runOptions);
   return consumer;
 }
 
@@ -164,37 +174,92 @@ async function startConsumer(
 // consumer waits for one to end before it takes the next reply.
 export const DEFAULT_MAX_DRIVING = 32;
 
-// The orchestrator's reply consumer. `onApplied` runs after each reply's transaction
-// committed (metrics, tracing, and the crash tests' kill points). When the orchestrator has
-// local participants, the saga's next local steps are then driven beside the consumer, not
-// in its way: the next reply is taken while they run (at most `maxDriving` at once). They
-// are safe to lose with the process: their commands are in the outbox.
+// At most this many replies of one partition are applied in one transaction. One commit and
+// one pooled connection then serve a backlog, instead of one each per reply.
+export const DEFAULT_REPLIES_PER_TRANSACTION = 32;
+
+// The orchestrator's reply consumer. A partition's fetched replies are applied in order, up
+// to `repliesPerTransaction` in one transaction (each through its own inbox record, so a
+// redelivered one is still a no-op), and their offsets are resolved only after it commits:
+// a crash, or a transaction that fails, redelivers them all. `onApplied` runs after each
+// reply's transaction committed (metrics, tracing, and the crash tests' kill points). When
+// the orchestrator has local participants, the saga's next local steps are then driven beside
+// the consumer, not in its way: the next replies are taken while they run (at most
+// `maxDriving` at once). They are safe to lose with the process: their commands are in the
+// outbox.
 export async function startSagaReplyConsumer(
   options: SagaConsumerOptions & {
     orchestrator: SagaOrchestrator;
     onApplied?: (result: ReplyResult) => void;
     maxDriving?: number;
+    repliesPerTransaction?: number;
   },
 ): Promise<Consumer> {
   const { orchestrator } = options;
   const maxDriving = options.maxDriving ?? DEFAULT_MAX_DRIVING;
+  const perTransaction = options.repliesPerTransaction ?? DEFAULT_REPLIES_PER_TRANSACTION;
+  if (!Number.isSafeInteger(perTransaction) || perTransaction < 1) {
+    throw new RangeError(`repliesPerTransaction must be an integer >= 1, got ${perTransaction}`);
+  }
   const driving = new Set<Promise<number>>();
-  const consumer = await startConsumer(options, async (message) => {
-    const messageId = messageIdOf(message);
-    const raw = message.value?.toString() ?? '';
-    const outcome = await options.tx.inTransaction((tx) =>
-      applySagaReply(tx, orchestrator, options.inboxConsumer, messageId, raw),
-    );
-    if (outcome.kind !== 'processed') return;
-    options.onApplied?.(outcome.result);
-    if (!outcome.result.applied) return;
+
+  // Read before the transaction: a message that can never be applied is reported and skipped
+  // on its own, and cannot roll the others of its transaction back.
+  const readable = (message: KafkaMessage) => {
+    try {
+      const raw = message.value?.toString() ?? '';
+      return { messageId: messageIdOf(message), raw, sagaId: parseSagaReply(raw).sagaId };
+    } catch (error) {
+      if (!(error instanceof MalformedSagaMessageError)) throw error;
+      options.onMalformed?.(error, message);
+      return undefined;
+    }
+  };
+
+  const applyCommitted = async (result: ReplyResult, sagaId: string) => {
+    options.onApplied?.(result);
+    if (!result.applied) return;
     // Committed: the saga's waiters may look, and its next steps run here if they are local.
-    const { sagaId } = parseSagaReply(raw);
     orchestrator.notify(sagaId);
     if (!orchestrator.hasLocalParticipants) return;
     while (driving.size >= maxDriving) await Promise.race(driving);
     const run: Promise<number> = orchestrator.drive(sagaId).finally(() => driving.delete(run));
     driving.add(run);
+  };
+
+  const consumer = await startConsumer(options, {
+    kind: 'batch',
+    handle: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+      for (let at = 0; at < batch.messages.length; at += perTransaction) {
+        // A rebalance took the partition, or the consumer stops: the rest is redelivered.
+        if (!isRunning() || isStale()) return;
+        const chunk = batch.messages.slice(at, at + perTransaction);
+        const replies = chunk.flatMap((message) => readable(message) ?? []);
+        const outcomes =
+          replies.length === 0
+            ? []
+            : await options.tx.inTransaction(async (tx) => {
+                const applied = [];
+                for (const reply of replies) {
+                  const outcome = await applySagaReply(
+                    tx,
+                    orchestrator,
+                    options.inboxConsumer,
+                    reply.messageId,
+                    reply.raw,
+                  );
+                  applied.push({ outcome, sagaId: reply.sagaId });
+                }
+                return applied;
+              });
+        for (const { outcome, sagaId } of outcomes) {
+          if (outcome.kind === 'processed') await applyCommitted(outcome.result, sagaId);
+        }
+        const last = chunk.at(-1);
+        if (last) resolveOffset(last.offset);
+        await heartbeat();
+      }
+    },
   });
   // A graceful stop lets the steps being driven finish (drive() never throws).
   const disconnect = consumer.disconnect.bind(consumer);
@@ -214,14 +279,17 @@ export function startSagaParticipant(
     outbox?: OutboxWriteOptions;
   },
 ): Promise<Consumer> {
-  return startConsumer(options, async (message) => {
-    const command = parseSagaCommand(message.value?.toString() ?? '');
-    const handler = options.handlers[command.type];
-    if (!handler)
-      throw new MalformedSagaMessageError(`no handler for command type ${command.type}`);
-    await options.tx.inTransaction((tx) =>
-      handleSagaCommand(tx, options.inboxConsumer, command, handler, options.outbox),
-    );
+  return startConsumer(options, {
+    kind: 'message',
+    handle: async (message) => {
+      const command = parseSagaCommand(message.value?.toString() ?? '');
+      const handler = options.handlers[command.type];
+      if (!handler)
+        throw new MalformedSagaMessageError(`no handler for command type ${command.type}`);
+      await options.tx.inTransaction((tx) =>
+        handleSagaCommand(tx, options.inboxConsumer, command, handler, options.outbox),
+      );
+    },
   });
 }
 
