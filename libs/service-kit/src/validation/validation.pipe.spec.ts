@@ -63,8 +63,19 @@ class CountDto {
   count!: number;
 }
 
+// Inherits CountDto's fields but not its check.
+class CountAndNoteDto extends CountDto {
+  @IsString()
+  note!: string;
+}
+
 @Controller('holds')
 class HoldsHttpController {
+  @Post('count-and-note')
+  countAndNote(@Body() body: CountAndNoteDto): { body: CountAndNoteDto } {
+    return { body };
+  }
+
   @Post('count')
   count(@Body() body: CountDto): { isDto: boolean; body: CountDto } {
     return { isDto: body instanceof CountDto, body };
@@ -210,6 +221,16 @@ describe('global validation', () => {
         'count must not be less than 0',
         'count must be an integer number',
       ]);
+    });
+
+    it("is not a subclass's check", async () => {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/holds/count-and-note',
+        payload: { count: -1 },
+      });
+      expect(shapeChecked).toEqual([]);
+      expect(response.statusCode).toBe(400);
     });
 
     it('never sees a body that is not a JSON object', async () => {

@@ -16,8 +16,10 @@ export function ValidShape(check: ValidShapeCheck): ClassDecorator {
   };
 }
 
+// The DTO's own check only: a subclass declares fields its parent's check knows nothing of.
 function validShapeOf(metatype: unknown): ValidShapeCheck | undefined {
-  return (metatype as { [VALID_SHAPE]?: ValidShapeCheck } | undefined)?.[VALID_SHAPE];
+  if (typeof metatype !== 'function' || !Object.hasOwn(metatype, VALID_SHAPE)) return undefined;
+  return (metatype as unknown as { [VALID_SHAPE]: ValidShapeCheck })[VALID_SHAPE];
 }
 
 // One validation policy for every service, applied globally by createServiceApp:

@@ -23,6 +23,12 @@ const DESCRIPTOR_LISTS: unknown[] = [
   [{}],
   [{ user: '' }],
   [{ user: 'x'.repeat(257) }],
+  [{ u: 'x'.repeat(256), 'a.b_c-D9': 'v', ['k'.repeat(64)]: 'v' }],
+  [{ ['k'.repeat(65)]: 'v' }],
+  [{ 'user name': 'v' }],
+  [{ _user: 'v' }],
+  [{ user: 'u1' }, {}],
+  [{ user: 'u1' }, { user: 'u\u0000' }],
   [{ '1user': 'u' }],
   [{ user: 1 }],
   [Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`k${i}`, 'v']))],
@@ -70,8 +76,8 @@ describe('isValidCheckRequest', () => {
       expect({ body, accepted: reference !== undefined }).toEqual({ body, accepted: true });
       expect(Object.assign(new CheckRequest(), body)).toStrictEqual(reference);
     }
-    // Two valid domains, three valid descriptor lists, four valid costs (absent included).
-    expect(accepted).toBe(2 * 3 * 4);
+    // Two valid domains, five valid descriptor lists, four valid costs (absent included).
+    expect(accepted).toBe(2 * 5 * 4);
   });
 
   it('recognises the request every caller sends', () => {

@@ -1,5 +1,7 @@
 import {
+  DESCRIPTOR_KEY_PATTERN,
   MAX_DESCRIPTOR_ENTRIES,
+  MAX_DESCRIPTOR_VALUE_LENGTH,
   RATE_LIMIT_DOMAIN_NAME,
   rateLimitDescriptorSchema,
   type RateLimitDescriptor,
@@ -70,10 +72,33 @@ export function isValidCheckRequest(body: Record<string, unknown>): boolean {
     Array.isArray(descriptors) &&
     descriptors.length >= 1 &&
     descriptors.length <= MAX_DESCRIPTORS &&
-    descriptorIssue(descriptors) === undefined &&
+    descriptors.every(isPlainValidDescriptor) &&
     (cost === undefined ||
       (typeof cost === 'number' && Number.isInteger(cost) && cost >= 0 && cost <= MAX_COST))
   );
+}
+
+// rateLimitDescriptorSchema's rules for the descriptor a caller means to send, without a
+// zod parse (a tenth of the request's validation): 1-8 entries, keys by the pattern, values
+// 1-256 characters. The same spec holds it to what the schema accepts.
+function isPlainValidDescriptor(descriptor: unknown): boolean {
+  if (typeof descriptor !== 'object' || descriptor === null || Array.isArray(descriptor)) {
+    return false;
+  }
+  let entries = 0;
+  for (const key in descriptor) {
+    const value: unknown = (descriptor as Record<string, unknown>)[key];
+    if (
+      ++entries > MAX_DESCRIPTOR_ENTRIES ||
+      !DESCRIPTOR_KEY_PATTERN.test(key) ||
+      typeof value !== 'string' ||
+      value.length === 0 ||
+      value.length > MAX_DESCRIPTOR_VALUE_LENGTH
+    ) {
+      return false;
+    }
+  }
+  return entries >= 1;
 }
 
 @ValidShape(isValidCheckRequest)
