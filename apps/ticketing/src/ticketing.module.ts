@@ -88,7 +88,7 @@ export class TicketingModule {
         PostgresPersistenceModule.register({
           url: config.DATABASE_URL,
           migrations: TICKETING_MIGRATIONS,
-          poolSize: 10,
+          poolSize: config.DATABASE_POOL_SIZE,
           applicationName: 'ticketing',
         }),
       ],

@@ -27,6 +27,9 @@ const ticketingConfigFields = baseServiceConfig.extend({
   PORT: portVar(DEFAULT_PORTS.ticketing),
   // Seats, holds' confirmed state, sagas and the outbox.
   DATABASE_URL: urlVar({ protocols: POSTGRES_PROTOCOLS }),
+  // Connections of the pool that requests (holds, checkouts, reads), drive() of the local
+  // steps and the saga recoverer use; the relay and saga consumers have SAGA_POOL_SIZE more.
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   // Seat holds and their fencing tokens.
   REDIS_URL: urlVar({ protocols: REDIS_PROTOCOLS }),
   // Prefix of every Redis key the service writes (tests isolate themselves with it).
@@ -70,6 +73,10 @@ const ticketingConfigFields = baseServiceConfig.extend({
   HOLD_SWEEP_INTERVAL_MS: durationMsVar({ default: 1_000 }),
   // How long POST /checkouts waits for the saga before answering 202.
   CHECKOUT_WAIT_MS: durationMsVar({ default: 2_000, max: 30_000 }),
+  // While it waits, how often a checkout reads its order for changes made by another
+  // instance (this process's own changes wake it at once). Each read takes an HTTP-pool
+  // connection: every waiting checkout does it, in the flash sale beside the holds.
+  CHECKOUT_POLL_MS: durationMsVar({ default: 100, min: 10, max: 10_000 }),
   // Reply deadline per attempt, and attempts in all, of the ticketing steps and of the
   // payment capture. With the backoffs between attempts (100 ms doubling to 2 s) they make
   // each step's budget: how long it waits on silence before it gives up. Checked at boot

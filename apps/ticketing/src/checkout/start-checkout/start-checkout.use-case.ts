@@ -48,11 +48,6 @@ type PlaceOrderOutcome =
   | { kind: 'refused'; response: CheckoutResponse }
   | { kind: 'placed'; orderId: string };
 
-// While a checkout is pending, its order is read again as soon as this process commits a
-// change to its saga (SagaOrchestrator.changed), and at least this often, for changes another
-// instance made.
-const PENDING_POLL_MS = 100;
-
 // An order payments would refuse as malformed must not start a saga: the checkout would
 // only fail after the hold was taken out of sale.
 function unpayableReason(amountMinor: number, currency: string): string | undefined {
@@ -199,7 +194,9 @@ export class StartCheckoutUseCase {
     const deadline = this.clock.now() + waitMs;
     for (;;) {
       // Watched before the read, so a change committed during it is not missed.
-      const changed = this.orchestrator.changed(orderId, PENDING_POLL_MS);
+      // Read again as soon as this process commits a change to the saga, and at least every
+      // CHECKOUT_POLL_MS for the changes another instance made.
+      const changed = this.orchestrator.changed(orderId, this.config.CHECKOUT_POLL_MS);
       const found = await this.getOrder.execute(orderId);
       if (found.kind !== 'found') throw new Error(`order ${orderId} vanished`);
       const order: OrderView = found.order;
