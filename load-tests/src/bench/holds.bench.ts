@@ -11,6 +11,7 @@
 // its top frames into the results (the profiler's own cost is in that run's figures).
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { Pool } from 'pg';
 import { countSeatsHeldTwice, verifyTicketingInvariants } from '@suite/invariants';
 import {
@@ -58,6 +59,10 @@ interface Scenario {
   // Rows inserted, updated or deleted per table of ticketing's database over the scenario.
   writes: Record<string, number>;
   ticketingCpuMsPerRequest: number;
+  // Script calls and MGETs Redis served per request over the scenario: the hold's round trips.
+  redisCallsPerRequest: number;
+  // Transactions ticketing's database ended per request (its relay and sweeper included).
+  transactionsPerRequest: number;
   seatsHeldTwice: number;
   soldTwice: number;
   profile?: string;
@@ -80,12 +85,35 @@ function cpuMs(pid: number): number {
 // (PGSTAT_IDLE_INTERVAL), so this waits 11 s before it reads.
 const STATS_SETTLE_MS = 11_000;
 
-async function tableWrites(db: Pool): Promise<TableCounts> {
+// With the transactions ticketing's database has committed or rolled back so far, read at
+// the same time.
+async function tableWrites(db: Pool): Promise<{ tables: TableCounts; transactions: number }> {
   await new Promise((r) => setTimeout(r, STATS_SETTLE_MS));
   const { rows } = await db.query<{ relname: string; n: string }>(
     `select relname, (n_tup_ins + n_tup_upd + n_tup_del)::text as n from pg_stat_user_tables`,
   );
-  return Object.fromEntries(rows.map((r) => [r.relname, Number(r.n)]));
+  const xacts = await db.query<{ n: string }>(
+    `select (xact_commit + xact_rollback)::text as n from pg_stat_database
+      where datname = current_database()`,
+  );
+  return {
+    tables: Object.fromEntries(rows.map((r) => [r.relname, Number(r.n)])),
+    transactions: Number(xacts.rows[0]?.n ?? 0),
+  };
+}
+
+// Script calls and MGETs Redis has served so far (INFO commandstats): each is one round trip
+// of a hold. Commands a script runs are counted on their own lines, so these are left out.
+// The Redis is the stack's: the other services' scripts during a scenario count too.
+const ROUND_TRIP_COMMANDS = new Set(['evalsha', 'eval', 'mget']);
+
+async function redisCalls(redis: Redis): Promise<number> {
+  const stats = await redis.info('commandstats');
+  let calls = 0;
+  for (const match of stats.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) {
+    if (ROUND_TRIP_COMMANDS.has(match[1] ?? '')) calls += Number(match[2]);
+  }
+  return calls;
 }
 
 async function main(): Promise<void> {
@@ -122,6 +150,8 @@ async function main(): Promise<void> {
   const takeSeats = (n: number) => seats.slice(cursor, (cursor += n));
 
   const db = new Pool({ connectionString: infra['TICKETING_DATABASE_URL'], max: 2 });
+  const redis = new Redis(infra['REDIS_URL'] ?? '', { lazyConnect: true });
+  await redis.connect();
   const holds = (url: string, amount: number, seatOf: (i: number) => string) => {
     let next = 0;
     return autocannon({
@@ -181,16 +211,18 @@ async function main(): Promise<void> {
         const writesBefore = await tableWrites(db);
         const idleMsPerS = (cpuMs(pid) - idleFrom) / ((performance.now() - idleStarted) / 1000);
         if (PROFILE) process.kill(pid, 'SIGUSR2');
+        const redisBefore = await redisCalls(redis);
         const cpuBefore = cpuMs(pid);
         const result = await holds(url, REQUESTS, seatOf);
         const cpu = cpuMs(pid) - cpuBefore - idleMsPerS * result.duration;
+        const redisDuring = (await redisCalls(redis)) - redisBefore;
         const profile = PROFILE
           ? await takeProfile(pid, (profiles[pid] = (profiles[pid] ?? 0) + 1))
           : undefined;
         const writesAfter = await tableWrites(db);
         const writes = Object.fromEntries(
-          Object.entries(writesAfter)
-            .map(([table, n]) => [table, n - (writesBefore[table] ?? 0)] as const)
+          Object.entries(writesAfter.tables)
+            .map(([table, n]) => [table, n - (writesBefore.tables[table] ?? 0)] as const)
             .filter(([, n]) => n !== 0),
         );
         const verdict = await verifyTicketingInvariants(db);
@@ -202,6 +234,10 @@ async function main(): Promise<void> {
           refused: result.non2xx,
           writes,
           ticketingCpuMsPerRequest: cpu / Math.max(1, result['2xx'] + result.non2xx),
+          redisCallsPerRequest: redisDuring / Math.max(1, result['2xx'] + result.non2xx),
+          transactionsPerRequest:
+            (writesAfter.transactions - writesBefore.transactions) /
+            Math.max(1, result['2xx'] + result.non2xx),
           seatsHeldTwice: await countSeatsHeldTwice(db),
           soldTwice: verdict.seatsSoldTwice,
           profile,
@@ -219,6 +255,7 @@ async function main(): Promise<void> {
       await startServices(['ticketing'], { overrides: { ticketing: {} } });
     }
     await db.end();
+    redis.disconnect();
   }
 
   const find = (mechanism: Mechanism, shape: Shape) => {
@@ -239,11 +276,11 @@ async function main(): Promise<void> {
       .map(([table, n]) => `${table} ${n}`)
       .join(', ') || 'none';
   const table = [
-    '| mechanism | shape | holds/s | p50 ms | p99 ms | placed (201) | refused (409) | errors | ticketing CPU ms/req, idle taken out | rows written (table: rows) | seats held twice | seats sold twice |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |',
+    '| mechanism | shape | holds/s | p50 ms | p99 ms | placed (201) | refused (409) | errors | ticketing CPU ms/req, idle taken out | Redis scripts + MGETs /req | Postgres transactions /req | rows written (table: rows) | seats held twice | seats sold twice |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |',
     ...scenarios.map(
       (s) =>
-        `| ${s.mechanism} | ${s.shape} | ${rate(s.result).toFixed(0)} | ${s.result.latency.p50} | ${s.result.latency.p99} | ${s.placed} | ${s.refused} | ${s.result.errors + s.result.timeouts} | ${s.ticketingCpuMsPerRequest.toFixed(2)} | ${writesText(s.writes)} | ${s.seatsHeldTwice} | ${s.soldTwice} |`,
+        `| ${s.mechanism} | ${s.shape} | ${rate(s.result).toFixed(0)} | ${s.result.latency.p50} | ${s.result.latency.p99} | ${s.placed} | ${s.refused} | ${s.result.errors + s.result.timeouts} | ${s.ticketingCpuMsPerRequest.toFixed(2)} | ${s.redisCallsPerRequest.toFixed(2)} | ${s.transactionsPerRequest.toFixed(2)} | ${writesText(s.writes)} | ${s.seatsHeldTwice} | ${s.soldTwice} |`,
     ),
   ].join('\n');
   const file = writeResults(
@@ -253,11 +290,13 @@ async function main(): Promise<void> {
 ${runContext()}
 - load: autocannon straight to ticketing, ${REQUESTS} hold requests per scenario after ${WARMUP} warm-up holds per mechanism, ${CONNECTIONS} connections, one seat per hold, ${USERS} users
 - uncontended: every request a fresh seat; contended: ${contendedSeats} seats, ${BUYERS_PER_SEAT} buyers each, the buyers of one seat in flight together
-- fenced (the default): early reads (event, seat statuses, the user's held seats), then one Redis script takes a lease per seat; only the winner opens a Postgres transaction (per-user lock, fence rows, hold row, HoldPlaced outbox row). A loser is refused after the Redis script and one MGET
-- naive (\`HOLD_MECHANISM=naive\`, refused under NODE_ENV=production): the same early reads, then every request opens a Postgres transaction: per-user lock, SELECT ... FOR UPDATE on the seat rows, a look for a live hold on them, then the hold row and HoldPlaced outbox row. A loser waits for the winner's row lock and rolls back
+- fenced (the default): the event's seat list from memory (read from Postgres once per event), then one Redis script takes a lease per seat; only the winner opens a Postgres transaction: the per-user lock, the fence rows, one insert that also checks for sold seats and the user's held-seat cap, the HoldPlaced outbox row (6 statements with BEGIN and COMMIT). A loser of a one-seat hold is refused after the Redis script alone
+- naive (\`HOLD_MECHANISM=naive\`, refused under NODE_ENV=production): the same seat list from memory, then every request opens a Postgres transaction: the per-user lock, SELECT ... FOR UPDATE on the seat rows, a look for a live hold on them, then the same checked insert and the HoldPlaced outbox row. A loser waits for the winner's row lock and rolls back
 - holds live ${Number(TICKETING.HOLD_TTL_MS) / 60_000} min (HOLD_TTL_MS), so none expires during the run
 - the same ticketing bundle for both, restarted on its port with the one setting changed; the fenced scenarios ran first
 - ticketing CPU: user + system time of its process over the scenario (/proc), less its idle rate measured over the 11 s before the scenario, per request
+- Redis scripts + MGETs: EVALSHA, EVAL and MGET calls Redis served over the scenario (INFO commandstats), per request: the hold's round trips to Redis; the stack's other services share this Redis and their script calls count too
+- Postgres transactions: committed + rolled back in ticketing's database over the scenario (pg_stat_database, read with the rows written), per request; ticketing's relay and sweeper count too
 - rows written: inserts + updates + deletes (aborted ones included) per table in ticketing's database over the scenario (pg_stat_user_tables, read 11 s after, once every backend has reported); outbox rows are also updated and deleted by the relay as it publishes. Row locks taken by SELECT ... FOR UPDATE are not counted there
 - seats held twice: seats in two active, unexpired holds; seats sold twice: the ticketing verifier (@suite/invariants), both read after each scenario
 
