@@ -19,8 +19,8 @@ export interface OutboxRelayOptions {
   // marked (tracing; crash tests use it to die at the worst moment).
   onPublished?: (batch: { count: number; ids: string[] }) => Promise<void> | void;
   // drain() and run() overlap batches: the next batches are claimed while this one is being
-  // sent, each sent once the one before it is acknowledged and marked once the one before it
-  // has committed. false: one batch after the other.
+  // sent, each sent once the one before it is acknowledged and committed once the one before
+  // it has committed. false: one batch after the other.
   pipeline?: boolean;
   // Batches in flight at once when pipelined (claim transactions open, so connections used),
   // at least 2. Default 3: one committing, one sending, one claimed and ready to send on the
@@ -83,7 +83,10 @@ interface InFlightBatch {
 // - N+1 is sent only after N's send was acknowledged: any row of N reaches Kafka before
 //   any row of N+1. If N fails before its ack, N+1 rolls back unsent, and so does every
 //   batch behind it (each waits on the one before it).
-// - N commits before N+1; if N's mark or commit fails, N+1 rolls back too.
+// - N commits before N+1; if N's mark or commit fails, N+1 rolls back too. N+1 marks its
+//   rows (its own, locked) as soon as its send is acknowledged and waits for N's commit only
+//   to commit: the marks of the batches in flight overlap, and only the commits, which are
+//   short, follow one another.
 // - The claimed ids of every batch still in flight are passed to N+1's claim as not
 //   blocking its order guard: they are still pending in the database but will be delivered
 //   first (above). Every other earlier pending row of a key still blocks the key.
@@ -259,8 +262,8 @@ export class OutboxRelay {
       }
       acked.resolve();
       await this.options.onPublished?.({ count: ids.length, ids });
-      if (previous) await previous.done;
       await tx.query(MARK_PUBLISHED, [ids]);
+      if (previous) await previous.done;
       return { kind: 'published', count: ids.length } as const;
     });
     const settled = done.then(
