@@ -93,6 +93,9 @@ function overrides(): ServiceOverrides {
 }
 
 interface Checkout {
+  // When the POST was sent (epoch ms) and the order it made, to find its saga's start.
+  sentAt: number;
+  orderId?: string;
   postMs: number;
   postStatus: number;
   terminalMs?: number;
@@ -129,13 +132,20 @@ async function buyer(
   }
   if (!holdId || Math.random() < ABANDON_RATE) return undefined;
   const started = performance.now();
+  const sentAt = Date.now();
   const first = await client.call<OrderBody>('checkout', 'POST', '/checkouts', {
     token,
     idempotencyKey: randomUUID(),
     body: { holdId, paymentSource: 'tok_visa' },
   });
-  const checkout: Checkout = { postMs: first.ms, postStatus: first.status, outcome: 'error' };
+  const checkout: Checkout = {
+    sentAt,
+    postMs: first.ms,
+    postStatus: first.status,
+    outcome: 'error',
+  };
   if (![200, 201, 202].includes(first.status)) return checkout;
+  checkout.orderId = first.body.orderId;
   let status = first.body.status;
   while (!TERMINAL.has(status) && Date.now() < deadline) {
     await sleep(POLL_MS);
@@ -319,6 +329,16 @@ async function main(): Promise<void> {
         const byStep = new Map<string, number[]>();
         for (const r of steps) byStep.set(r.step, [...(byStep.get(r.step) ?? []), Number(r.ms)]);
         const capture = await captureSegments(db.ticketing, db.payments);
+        // Before the saga: the gateway, ticketing's queue and the order's transaction (the
+        // saga row is written in it, one clock with the load generator's).
+        const { rows: created } = await db.ticketing.query<{ id: string; at: Date }>(
+          'select id, created_at as at from saga_instances',
+        );
+        const createdAt = new Map(created.map((r) => [r.id, r.at.getTime()]));
+        const beforeSaga = checkouts.flatMap((c) => {
+          const at = c.orderId === undefined ? undefined : createdAt.get(c.orderId);
+          return at === undefined ? [] : [at - c.sentAt];
+        });
         const terminal = checkouts.flatMap((c) =>
           c.terminalMs === undefined ? [] : [c.terminalMs],
         );
@@ -337,6 +357,7 @@ async function main(): Promise<void> {
           `| hold (POST /holds) | ${holds.length} | ${fmt(holds)} |`,
           `| checkout POST answered | ${checkouts.length} | ${fmt(checkouts.map((c) => c.postMs))} |`,
           `| **checkout to a terminal answer** | ${terminal.length} | **${fmt(terminal)}** |`,
+          `| checkout POST sent to saga created | ${beforeSaga.length} | ${fmt(beforeSaga)} |`,
           `| saga created to terminal (database) | ${sagas.length} | ${fmt(sagas.map((r) => Number(r.ms)))} |`,
           ...[...byStep.entries()].map(
             ([step, ms]) =>
