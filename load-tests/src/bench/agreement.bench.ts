@@ -11,6 +11,7 @@
 // creates scratch databases and topics with unique names and removes them at the end.
 //
 //   npm run bench:agreement -- [--messages 5000] [--rounds 5] [--sagas 60]
+//                              [--only throughput|latency|saga]
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -63,6 +64,8 @@ const LATENCY_SAMPLES = Number(arg('latency-samples') ?? 150);
 const LATENCY_GAP_MS = 20;
 const SAGAS = Number(arg('sagas') ?? 60);
 const SAGA_CONCURRENCY = 3;
+// One part only (throughput, latency or saga): printed, no results file written.
+const ONLY = arg('only');
 // Relay wait settings: wake-ups (LISTEN/NOTIFY, idle delay 200 ms as the safety net) first,
 // then plain polling at each idle delay.
 interface WaitSetting {
@@ -392,7 +395,24 @@ interface StepTiming {
   handler: number; // the participant handler's own time (subtracted)
   outbound: number; // command write -> handler start
   inbound: number; // handler end -> reply committed
+  // Where outbound and inbound go, in order; they add up to them.
+  segments: Record<SegmentName, number>;
 }
+
+// The legs of one step, each from the end of the one before it.
+const SEGMENTS = [
+  ['commandCommit', 'command written -> its transaction committed'],
+  ['commandClaim', 'commit -> relay sends the command (wake-up, claim)'],
+  ['commandSend', 'send -> broker ack'],
+  ['commandFetch', 'ack -> participant transaction begins (consumer fetch)'],
+  ['commandInbox', 'begin -> handler starts (inbox)'],
+  ['replyCommit', 'handler ends -> participant commit (reply to the outbox)'],
+  ['replyClaim', 'commit -> relay sends the reply (wake-up, claim)'],
+  ['replySend', 'send -> broker ack'],
+  ['replyFetch', 'ack -> orchestrator transaction begins (consumer fetch)'],
+  ['replyApply', 'begin -> reply applied and committed (inbox, saga row, next command)'],
+] as const;
+type SegmentName = (typeof SEGMENTS)[number][0];
 
 interface SagaResult {
   wait: WaitSetting;
@@ -428,6 +448,12 @@ async function sagaOverhead(
   const appliedAt = new Map<string, number>();
   const sagaStarted = new Map<string, number>();
   const sagaDone = new Map<string, number>();
+  // Per step key: the moments between write and applied, for the breakdown.
+  const commandCommitted = new Map<string, number>();
+  const sendSpan = new Map<string, { start: number; end: number }>();
+  const partBegan = new Map<string, number>();
+  const partCommitted = new Map<string, number>();
+  const replyBegan = new Map<string, number>();
 
   // The command's write time is taken as the orchestrator hands it to the outbox, inside
   // the transaction that changes the saga's state (start or the previous step's reply).
@@ -441,20 +467,46 @@ async function sagaOverhead(
     writtenAt.set(envelope.idempotencyKey, now());
     await writeCommand(sql, topic, message);
   };
-  // The reply being applied, so the post-commit hook knows which step it closed. The reply
-  // consumer handles one message at a time (one partition at a time by default).
-  let applying: SagaReply | undefined;
+  // The replies applied in the reply consumer's current transaction, in order, so the
+  // post-commit hook (called once per reply, in the same order) knows which step each closed.
+  // The consumer applies several replies per transaction, one transaction at a time.
+  let applying: SagaReply[] = [];
+  // Each consumer runs one transaction at a time, so the transaction that began last is the
+  // one handling the message at hand.
+  let replyTxBegan = 0;
+  let partTxBegan = 0;
+  let partHandling: string | undefined;
   class TimedOrchestrator extends SagaOrchestrator {
     override async handleReply(sql: SqlExecutor, reply: SagaReply) {
+      replyBegan.set(idempotencyKeyFor(reply.sagaId, reply.step, reply.phase), replyTxBegan);
       const result = await super.handleReply(sql, reply);
-      applying = reply;
+      applying.push(reply);
       return result;
     }
   }
   const orchestrator = new TimedOrchestrator({ tx: orchTx, outbox }).register(definition);
+  const replyTx: TransactionRunner = {
+    inTransaction: (work) => {
+      replyTxBegan = now();
+      // A transaction that rolled back applied nothing; only this one's replies count.
+      applying = [];
+      return orchTx.inTransaction(work);
+    },
+  };
+  const participantTx: TransactionRunner = {
+    inTransaction: async (work) => {
+      partTxBegan = now();
+      partHandling = undefined;
+      const result = await partTx.inTransaction(work);
+      if (partHandling !== undefined) partCommitted.set(partHandling, now());
+      return result;
+    },
+  };
 
   const handler: SagaCommandHandler = async (_tx, command) => {
     const start = now();
+    partHandling = command.idempotencyKey;
+    partBegan.set(command.idempotencyKey, partTxBegan);
     // Trivial participant work: the figure is the mechanism's cost, not the step's.
     const outcome = { outcome: 'succeeded' as const };
     handlerSpan.set(command.idempotencyKey, { start, end: now() });
@@ -466,7 +518,7 @@ async function sagaOverhead(
     kafka,
     groupId: `${commandTopic}-participant`,
     topic: commandTopic,
-    tx: partTx,
+    tx: participantTx,
     inboxConsumer: 'bench-participant',
     outbox: { wakeup: true },
     handlers: Object.fromEntries(
@@ -482,16 +534,18 @@ async function sagaOverhead(
     kafka,
     groupId: `${replyTopic}-orchestrator`,
     topic: replyTopic,
-    tx: orchTx,
+    tx: replyTx,
     inboxConsumer: 'bench-orchestrator',
     orchestrator,
     sessionTimeout: 6_000,
     onApplied: (result) => {
-      const reply = applying;
-      applying = undefined;
+      const reply = applying.shift();
       if (!result.applied || !reply) return;
       const t = now();
       appliedAt.set(idempotencyKeyFor(reply.sagaId, reply.step, reply.phase), t);
+      // The next step's command was written in this transaction.
+      const next = STEPS[STEPS.indexOf(reply.step as (typeof STEPS)[number]) + 1];
+      if (next) commandCommitted.set(idempotencyKeyFor(reply.sagaId, next, 'action'), t);
       if (reply.step === STEPS[STEPS.length - 1]) sagaDone.set(reply.sagaId, t);
     },
   });
@@ -499,10 +553,28 @@ async function sagaOverhead(
   // The recoverer runs as in production; with these timeouts it finds nothing due.
   const recovering = runSagaRecoverer(orchestrator, stopAll.signal);
 
-  const orchProducer = createIdempotentProducer(kafka);
-  const partProducer = createIdempotentProducer(kafka);
-  await orchProducer.connect();
-  await partProducer.connect();
+  const orchKafka = createIdempotentProducer(kafka);
+  const partKafka = createIdempotentProducer(kafka);
+  await orchKafka.connect();
+  await partKafka.connect();
+  // Records when each command or reply was handed to the producer and acknowledged.
+  const timedSend =
+    (producer: IdempotentProducer, keyOf: (value: string) => string) =>
+    async (topic: string, messages: Parameters<IdempotentProducer['send']>[1]) => {
+      const start = now();
+      await producer.send(topic, messages);
+      const end = now();
+      for (const m of messages) sendSpan.set(keyOf(m.value), { start, end });
+    };
+  const orchProducer = {
+    send: timedSend(orchKafka, (v) => (JSON.parse(v) as SagaCommandEnvelope).idempotencyKey),
+  };
+  const partProducer = {
+    send: timedSend(partKafka, (v) => {
+      const reply = JSON.parse(v) as SagaReply;
+      return `${idempotencyKeyFor(reply.sagaId, reply.step, reply.phase)}#reply`;
+    }),
+  };
 
   const runSagas = async (ids: string[]) => {
     let next = 0;
@@ -511,6 +583,7 @@ async function sagaOverhead(
         const id = ids[next++] as string;
         sagaStarted.set(id, now());
         await orchestrator.start('bench', id, {});
+        commandCommitted.set(idempotencyKeyFor(id, STEPS[0], 'action'), now());
         await until(`saga ${id} to complete`, () => sagaDone.has(id));
       }
     };
@@ -549,11 +622,40 @@ async function sagaOverhead(
         const span = handlerSpan.get(key) as { start: number; end: number };
         const written = writtenAt.get(key) as number;
         const applied = appliedAt.get(key) as number;
+        const at = <T>(map: Map<string, T>, k: string) => {
+          const value = map.get(k);
+          if (value === undefined) throw new Error(`no timing for ${k}`);
+          return value;
+        };
+        const command = at(sendSpan, key);
+        const reply = at(sendSpan, `${key}#reply`);
+        // Each leg ends where the next begins.
+        const marks = [
+          written,
+          at(commandCommitted, key),
+          command.start,
+          command.end,
+          at(partBegan, key),
+          span.start,
+          span.end,
+          at(partCommitted, key),
+          reply.start,
+          reply.end,
+          at(replyBegan, key),
+          applied,
+        ];
+        const legs = marks.slice(1).map((m, n) => m - (marks[n] as number));
+        // The handler's own span (start -> end) is not a leg of the overhead.
+        legs.splice(5, 1);
+        const segments = Object.fromEntries(
+          SEGMENTS.map(([name], n) => [name, legs[n] as number]),
+        ) as Record<SegmentName, number>;
         return {
           total: applied - written - (span.end - span.start),
           handler: span.end - span.start,
           outbound: span.start - written,
           inbound: applied - span.end,
+          segments,
         };
       }),
     );
@@ -569,14 +671,34 @@ async function sagaOverhead(
   await recovering;
   await participant.stop();
   await replies.stop();
-  await orchProducer.disconnect();
-  await partProducer.disconnect();
+  await orchKafka.disconnect();
+  await partKafka.disconnect();
   await orchWakeups.close();
   await partWakeups.close();
   return results;
 }
 
 // ---------------------------------------------------------------------------------------------
+
+// Where a step's overhead goes with wake-ups, leg by leg (medians and p99 of each leg, so
+// they do not add up to the step's percentiles).
+function stepBreakdown(sagas: SagaResult[]): string[] {
+  const woken = sagas.find((s) => s.wait.wakeups);
+  if (!woken) return [];
+  const rows = SEGMENTS.map(([name, label], n) => {
+    const values = woken.steps.map((t) => t.segments[name]);
+    const side = n < 5 ? 'outbound' : 'inbound';
+    return `| ${side} | ${label} | ${ms(pct(values, 0.5))} / ${ms(pct(values, 0.99))} |`;
+  });
+  return [
+    `Where a step goes with ${waitLabel(woken.wait)}, leg by leg in order (each leg's own p50 / p99, so they do not add up to the step's):`,
+    '',
+    '| side | leg | p50 / p99 ms |',
+    '| --- | --- | --- |',
+    ...rows,
+    '',
+  ];
+}
 
 async function main() {
   const startedAt = Date.now();
@@ -601,14 +723,16 @@ async function main() {
     () => plain.disconnect(),
   );
 
-  const rounds = await throughput(outboxPool, throughputTopic as string, idempotent, plain);
-  const latency = await commitToPublish(outboxPool, latencyTopic as string, idempotent);
-  const sagas = await sagaOverhead(
-    orchPool,
-    partPool,
-    commandTopic as string,
-    replyTopic as string,
-  );
+  const runs = (part: string) => ONLY === undefined || ONLY === part;
+  const rounds = runs('throughput')
+    ? await throughput(outboxPool, throughputTopic as string, idempotent, plain)
+    : [];
+  const latency = runs('latency')
+    ? await commitToPublish(outboxPool, latencyTopic as string, idempotent)
+    : [];
+  const sagas = runs('saga')
+    ? await sagaOverhead(orchPool, partPool, commandTopic as string, replyTopic as string)
+    : [];
   const elapsedS = (Date.now() - startedAt) / 1_000;
 
   const ratiosAt = (batch: number) =>
@@ -643,7 +767,7 @@ async function main() {
     '',
     '## Outbox to Kafka throughput',
     '',
-    `${MESSAGES} messages per side per round, ${VALUE_BYTES}-byte values, ${KEYS} keys, headers message-id (uuid) and outbox-id on both sides, one topic of ${PARTITIONS} partitions, batches of the size shown sent one after the other with acks=-1. Relay: \`OutboxRelay\` (batchSize as shown) with \`createIdempotentProducer\` (idempotent, 1 request in flight) draining rows already committed (\`drain()\`, pipelined: up to three batches in flight (the relay's default pipelineDepth), each sent on the previous one's ack); the outbox write is timed apart. Plain: \`kafka.producer()\` with kafkajs defaults. ${ROUNDS} rounds after a warm-up, which side goes first alternating; the ratio is paired per round, then the median and range.`,
+    `${MESSAGES} messages per side per round, ${VALUE_BYTES}-byte values, ${KEYS} keys, headers message-id (uuid) and outbox-id on both sides, one topic of ${PARTITIONS} partitions, batches of the size shown sent one after the other with acks=-1. Relay: \`OutboxRelay\` (batchSize as shown) with \`createIdempotentProducer\` (idempotent, 1 request in flight) draining rows already committed (\`drain()\`, pipelined: up to three batches in flight (the relay's default pipelineDepth), each sent on the previous one's ack); the outbox write is timed apart. Plain: \`kafka.producer()\` with kafkajs defaults; its several requests in flight never come into play, since each send is awaited before the next, as the relay's sends are. ${ROUNDS} rounds after a warm-up, which side goes first alternating; the ratio is paired per round, then the median and range.`,
     '',
     '| batch size (both sides) | plain producer, msg/s median (range) | outbox relay, msg/s median (range) | ratio relay / plain, median (range) | relay time waiting on Kafka acks | outbox writes, rows/s (100 rows per transaction, apart) |',
     '| --- | --- | --- | --- | --- | --- |',
@@ -677,10 +801,16 @@ async function main() {
       )} | ${pp(s.perSaga)} |`;
     }),
     '',
+    ...stepBreakdown(sagas),
     'Reproduce: `npm run bench:agreement`',
     '',
   ].join('\n');
 
+  // One part alone is a probe, not a result: printed, not recorded.
+  if (ONLY !== undefined) {
+    console.log(report);
+    return;
+  }
   const file = writeResults('agreement', report);
   for (const batch of BATCHES)
     console.log(
