@@ -94,21 +94,6 @@ export class HoldsRepository {
     ]);
   }
 
-  // Seats in the user's active holds of the event that have not expired by `now`.
-  async heldSeatCount(
-    sql: SqlExecutor,
-    userId: string,
-    eventId: string,
-    now: Date,
-  ): Promise<number> {
-    const { rows } = await sql.query<{ seats: string }>(
-      `select coalesce(sum(cardinality(seat_ids)), 0) as seats from holds
-        where user_id = $1 and event_id = $2 and status = 'active' and expires_at > $3`,
-      [userId, eventId, now],
-    );
-    return Number(rows[0]?.seats ?? 0);
-  }
-
   // The naive mechanism (HOLD_MECHANISM=naive): locks the seats' rows until the transaction
   // ends, in seat order so that two holds of overlapping seats cannot deadlock, and returns
   // each seat's status.
