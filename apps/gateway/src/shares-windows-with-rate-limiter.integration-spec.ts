@@ -1,4 +1,3 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
   descriptorKey,
   limiterPolicyName,
@@ -8,11 +7,8 @@ import {
   type RateLimitDescriptor,
 } from '@suite/contracts';
 import { createLimiter, type Limiter } from '@suite/coordination';
-import { DevTokenSigner, generateEs256KeyPair, loadConfig } from '@suite/service-kit';
-import { createTestRedis, integrationEndpoints, type TestRedis } from '@suite/testing';
 import { readFileSync } from 'node:fs';
-import { gatewayConfigSchema } from './config/gateway.config';
-import { initGatewayApp } from './gateway.app';
+import { startGatewayUnderTest, type GatewayUnderTest } from './testing/gateway-under-test';
 import { slidingLog, TestPolicyFile } from './testing/policy-file';
 import { answerJson, StubUpstream } from './testing/stub-upstream';
 
@@ -24,19 +20,12 @@ const LIMIT = 3;
 // built the way the rate-limiter service builds one (contracts + the library, nothing from
 // the gateway) count in the same Redis window, in both directions.
 describe('gateway and rate-limiter share windows', () => {
-  const keys = generateEs256KeyPair();
-  const signer = new DevTokenSigner({
-    privateKeyPem: keys.privateKeyPem,
-    issuer: 'suite',
-    audience: 'suite',
-  });
   const auction = new StubUpstream();
   const policies = new TestPolicyFile('api', [
     slidingLog('per-user', { user: '*' }, 100),
     slidingLog('place-bid', { user: '*', route: BID_ROUTE }, LIMIT, 'closed'),
   ]);
-  let redis: TestRedis;
-  let gateway: NestFastifyApplication;
+  let gateway: GatewayUnderTest;
   let serviceLimiters: Map<string, Limiter>;
 
   // What a rate-limiter instance does for POST /check {domain: "api", descriptors}.
@@ -52,7 +41,12 @@ describe('gateway and rate-limiter share windows', () => {
   };
 
   beforeAll(async () => {
-    redis = createTestRedis('gateway-shared-window');
+    gateway = await startGatewayUnderTest({
+      name: 'gateway-shared-window',
+      upstreams: { auction },
+      env: { RATE_LIMIT_POLICY_FILE: policies.path, RATE_LIMIT_DOMAIN: 'api' },
+    });
+    auction.handler = answerJson(201, { outcome: 'accepted' });
     const parsed = parseRateLimitPolicyFile(JSON.parse(readFileSync(policies.path, 'utf8')));
     if (!parsed.ok) throw new Error(parsed.issues.join('\n'));
     serviceLimiters = new Map(
@@ -61,41 +55,24 @@ describe('gateway and rate-limiter share windows', () => {
         const { algorithm, limit, windowMs, failure } = p;
         // A separate connection with the same prefix, as another process would have.
         const limiter = createLimiter({
-          redis: redis.connect(),
+          redis: gateway.redis.connect(),
           policy: { name, algorithm, limit, windowMs, failure },
         });
         return [name, limiter] as const;
       }),
     );
-    const config = loadConfig(
-      gatewayConfigSchema,
-      {
-        LOG_LEVEL: 'fatal',
-        REDIS_URL: integrationEndpoints().redisUrl,
-        REDIS_KEY_PREFIX: redis.prefix,
-        JWT_PUBLIC_KEY: keys.publicKeyPem,
-        AUCTION_URL: await auction.start(),
-        RATE_LIMIT_POLICY_FILE: policies.path,
-        RATE_LIMIT_DOMAIN: 'api',
-      },
-      'gateway',
-    );
-    gateway = await initGatewayApp(config, { logLevel: 'fatal' });
-    auction.handler = answerJson(201, { outcome: 'accepted' });
   });
 
   afterAll(async () => {
     await gateway?.close();
-    await auction.stop();
-    await redis?.cleanup();
     policies.remove();
   });
 
   const bid = async (userId: string) =>
-    gateway.inject({
+    gateway.app.inject({
       method: 'POST',
       url: `/auctions/${AUCTION_ID}/bids`,
-      headers: { authorization: `Bearer ${await signer.sign({ userId })}` },
+      headers: { authorization: await gateway.bearer(userId) },
       payload: { amount: 100 },
     });
 

@@ -27,6 +27,9 @@ export interface GatewayUnderTestOptions {
 
 export interface GatewayUnderTest {
   app: NestFastifyApplication;
+  // The gateway's Redis key prefix: a spec that plays another process sharing its windows
+  // connects through it.
+  redis: TestRedis;
   bearer(userId: string, scopes?: string[]): Promise<string>;
   close(): Promise<void>;
 }
@@ -72,6 +75,7 @@ export async function startGatewayUnderTest(
   }
   return {
     app,
+    redis,
     bearer: async (userId, scopes = []) => `Bearer ${await signer.sign({ userId, scopes })}`,
     close,
   };
