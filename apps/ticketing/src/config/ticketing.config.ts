@@ -71,7 +71,8 @@ const ticketingConfigFields = baseServiceConfig.extend({
   MAX_HELD_SEATS_PER_USER_PER_EVENT: z.coerce.number().int().min(1).max(10_000).default(20),
   // How often expired holds are looked for (HoldExpired events); 0 turns the sweeper off.
   HOLD_SWEEP_INTERVAL_MS: durationMsVar({ default: 1_000 }),
-  // How long POST /checkouts waits for the saga before answering 202.
+  // How long after its arrival POST /checkouts answers at the latest (202 if the saga is
+  // still running then); keep it well under the gateway's timeout for ticketing.
   CHECKOUT_WAIT_MS: durationMsVar({ default: 2_000, max: 30_000 }),
   // While it waits, how often a checkout reads its order for changes made by another
   // instance (this process's own changes wake it at once). Each read takes an HTTP-pool

@@ -89,6 +89,10 @@ export class StartCheckoutUseCase {
   ) {}
 
   async execute(command: StartCheckoutCommand): Promise<StartCheckoutResult> {
+    // The wait is a budget for the whole request, counted from its arrival: the time the
+    // order and its first steps took under load comes out of it, so the answer (202 at the
+    // latest) still reaches the caller before the gateway's timeout.
+    const answerBy = this.clock.now() + this.config.CHECKOUT_WAIT_MS;
     const begun = await this.store.begin<{ orderId?: string }>(this.sql, {
       scope: command.userId,
       key: command.idempotencyKey,
@@ -105,12 +109,14 @@ export class StartCheckoutUseCase {
         const orderId = begun.response.status === 202 ? begun.response.body.orderId : undefined;
         // An accepted checkout is replayed as its order's state now, so a client that
         // retries learns the outcome; a refusal is replayed exactly.
-        if (orderId) return { kind: 'respond', response: await this.settle(orderId, 0) };
+        if (orderId) {
+          return { kind: 'respond', response: await this.settle(orderId, this.clock.now()) };
+        }
         return { kind: 'respond', response: begun.response };
       }
       case 'acquired':
         try {
-          return { kind: 'respond', response: await this.run(command, begun.handle) };
+          return { kind: 'respond', response: await this.run(command, begun.handle, answerBy) };
         } catch (error) {
           // Let the client's retry resume at once rather than after the lock timeout.
           await this.store.release(this.sql, begun.handle).catch(() => undefined);
@@ -119,13 +125,19 @@ export class StartCheckoutUseCase {
     }
   }
 
-  private async run(command: StartCheckoutCommand, handle: KeyHandle): Promise<CheckoutResponse> {
+  private async run(
+    command: StartCheckoutCommand,
+    handle: KeyHandle,
+    answerBy: number,
+  ): Promise<CheckoutResponse> {
     const placed = await this.placeOrder(command, handle);
     if (placed.kind === 'refused') return placed.response;
     // The saga is committed: its first steps (ticketing's own) run now, in this process,
-    // up to the capture's command to payments. A failure here leaves them to Kafka.
-    await this.orchestrator.drive(placed.orderId);
-    return this.settle(placed.orderId, this.config.CHECKOUT_WAIT_MS);
+    // up to the capture's command to payments, while the answer waits on their changes; a
+    // slow step under load then costs the caller a 202, not a timeout. A failure or a crash
+    // here leaves the steps to Kafka (drive() never throws).
+    void this.orchestrator.drive(placed.orderId);
+    return this.settle(placed.orderId, answerBy);
   }
 
   // One transaction: the order row, the saga with its first command in the outbox, and the
@@ -187,11 +199,10 @@ export class StartCheckoutUseCase {
     });
   }
 
-  // Waits up to waitMs for the saga to end: 201 with the tickets, 200 with the reason it
-  // failed, or 202 with where to look later.
-  private async settle(orderId: string, waitMs: number): Promise<CheckoutResponse> {
+  // Waits until `deadline` (clock ms) at most for the saga to end: 201 with the tickets, 200
+  // with the reason it failed, or 202 with where to look later.
+  private async settle(orderId: string, deadline: number): Promise<CheckoutResponse> {
     const location = `/orders/${orderId}`;
-    const deadline = this.clock.now() + waitMs;
     for (;;) {
       // Watched before the read, so a change committed during it is not missed.
       // Read again as soon as this process commits a change to the saga, and at least every
