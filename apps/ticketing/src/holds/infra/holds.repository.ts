@@ -23,21 +23,24 @@ const toHold = (r: HoldRow): Hold => ({
   orderId: r.order_id,
 });
 
+// $1..$7 of both inserts: id, event_id, user_id, seat_ids, tokens, expires_at, status.
+const toInsertValues = (hold: Hold): unknown[] => [
+  hold.id,
+  hold.eventId,
+  hold.userId,
+  hold.seatIds,
+  JSON.stringify(hold.tokens),
+  new Date(hold.expiresAt),
+  hold.status,
+];
+
 // Hand-written SQL for holds, in one place; every method runs on the caller's executor.
 export class HoldsRepository {
   async insert(sql: SqlExecutor, hold: Hold): Promise<void> {
     await sql.query(
       `insert into holds (id, event_id, user_id, seat_ids, tokens, expires_at, status)
        values ($1, $2, $3, $4, $5, $6, $7)`,
-      [
-        hold.id,
-        hold.eventId,
-        hold.userId,
-        hold.seatIds,
-        JSON.stringify(hold.tokens),
-        new Date(hold.expiresAt),
-        hold.status,
-      ],
+      toInsertValues(hold),
     );
   }
 
@@ -69,17 +72,7 @@ export class HoldsRepository {
             and found.held + cardinality($4::text[]) <= $9::int
          returning id)
        select exists (select 1 from inserted) as inserted, held::text as held, sold from found`,
-      [
-        hold.id,
-        hold.eventId,
-        hold.userId,
-        hold.seatIds,
-        JSON.stringify(hold.tokens),
-        new Date(hold.expiresAt),
-        hold.status,
-        now,
-        maxHeld,
-      ],
+      [...toInsertValues(hold), now, maxHeld],
     );
     const row = rows[0];
     if (!row) throw new Error(`inserting hold ${hold.id} returned no row`);
