@@ -16,6 +16,7 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSyn
 import { join } from 'node:path';
 import { freePort, running, startServices } from '@suite/testing';
 import { Pool } from 'undici';
+import { readCpuProfile, topShares } from '../lib/cpu-profile';
 import { GatewayClient } from '../lib/gateway-client';
 import { runContext, workspaceRoot, writeResults } from '../lib/results';
 import { summarize } from '../lib/stats';
@@ -586,84 +587,34 @@ async function spawnGateway(label: string, root: string, profile: boolean): Prom
   };
 }
 
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  children?: number[];
-}
-
 // Module loading at start-up, left out: the profile spans the process' whole life.
 const STARTUP_FRAME = /^(wrapSafe|compileFunction|Module\._compile|Module\._load)$/;
 
-// Self time by function and by package (node_modules/<package>, node's own internals, or
-// the gateway's bundle), and time with a package anywhere on the stack (its calls included),
-// as shares of the busy samples taken after start-up.
+// Self time by function and by package, and time with a package anywhere on the stack (its
+// calls included), as shares of the busy time sampled after start-up.
 export function summariseProfile(file: string): string {
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as {
-    nodes: ProfileNode[];
-    samples: number[];
-  };
-  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-  const parent = new Map<number, number>();
-  for (const node of profile.nodes) node.children?.forEach((c) => parent.set(c, node.id));
-  const hits = new Map<number, number>();
-  profile.samples.forEach((id) => hits.set(id, (hits.get(id) ?? 0) + 1));
-  const byFrame = new Map<string, number>();
-  const byPackage = new Map<string, number>();
-  const onStack = new Map<string, number>();
-  let busy = 0;
-  for (const [id, n] of hits) {
-    const node = byId.get(id);
-    if (!node) continue;
-    const { functionName, url, lineNumber } = node.callFrame;
-    if (functionName === '(idle)' || functionName === '(program)') continue;
-    const stackPackages = new Set<string>();
-    let startup = false;
-    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
-      const frame = byId.get(at)?.callFrame;
-      if (!frame || frame.functionName === '(root)') continue;
-      if (STARTUP_FRAME.test(frame.functionName)) startup = true;
-      stackPackages.add(packageOf(frame.url));
-    }
-    if (startup) continue;
-    busy += n;
-    const where = packageOf(url);
-    const frame = `${functionName || '(anonymous)'} (${where}${url ? `:${lineNumber + 1}` : ''})`;
-    byFrame.set(frame, (byFrame.get(frame) ?? 0) + n);
-    byPackage.set(where, (byPackage.get(where) ?? 0) + n);
-    stackPackages.forEach((p) => onStack.set(p, (onStack.get(p) ?? 0) + n));
-  }
-  const top = (map: Map<string, number>, count: number, skip: string[] = []) =>
-    [...map.entries()]
-      .filter(([name]) => !skip.includes(name))
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, count)
-      .map(([name, n]) => `| ${name} | ${((100 * n) / Math.max(busy, 1)).toFixed(1)}% |`)
+  const shares = readCpuProfile(file, {
+    leaveOut: (frame) => STARTUP_FRAME.test(frame.functionName),
+  });
+  const rows = (map: Map<string, number>, count: number, skip: string[] = []) =>
+    topShares(shares, map, count, skip)
+      .map(([name, share]) => `| ${name} | ${share} |`)
       .join('\n');
   return [
-    `${busy} busy samples after start-up.`,
+    `${(shares.busyUs / 1000).toFixed(0)} ms busy after start-up.`,
     '',
     '| package | self time |',
     '| --- | ---: |',
-    top(byPackage, 10),
+    rows(shares.byPlace, 10),
     '',
     '| package anywhere on the stack (its callees included) | share |',
     '| --- | ---: |',
-    top(onStack, 14, ['native / GC', 'node internals']),
+    rows(shares.onStack, 14, ['native / GC', 'node internals']),
     '',
     '| frame | self time |',
     '| --- | ---: |',
-    top(byFrame, 15),
+    rows(shares.byFrame, 15),
   ].join('\n');
-}
-
-function packageOf(url: string): string {
-  if (url === '') return 'native / GC';
-  if (url.startsWith('node:')) return 'node internals';
-  const inModules = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
-  if (inModules?.[1]) return inModules[1];
-  if (url.includes('dist/apps/gateway')) return 'gateway bundle';
-  return url.replace(/^file:\/\//, '');
 }
 
 main().catch((error: unknown) => {

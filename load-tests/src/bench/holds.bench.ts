@@ -22,6 +22,7 @@ import {
   startServices,
   type ServicePorts,
 } from '@suite/testing';
+import { readCpuProfile, topShares } from '../lib/cpu-profile';
 import { autocannon, rate, type CannonRequest, type CannonResult } from '../lib/autocannon';
 import { GatewayClient } from '../lib/gateway-client';
 import { runContext, workspaceRoot, writeResults } from '../lib/results';
@@ -329,68 +330,21 @@ async function takeProfile(pid: number, n: number): Promise<string> {
   return summariseProfile(file);
 }
 
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  children?: number[];
-}
-
-// Self time (the function's own samples, callees not included) as shares of the samples in
-// which ticketing was busy, by function and by where the code lives (a package under
-// node_modules, node's own internals, ticketing's bundle), and the share of samples with a
-// place anywhere on the stack (its callees included). Garbage collection is a line of its
-// own; the profiler's own work (stopping and serialising) is left out.
+// Self time by function and by place, and the share of busy time with a place anywhere on
+// the stack (its callees included); the profiler's own control code is left out.
 function summariseProfile(file: string): string {
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as {
-    nodes: ProfileNode[];
-    samples: number[];
-    timeDeltas: number[];
-  };
-  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-  const parent = new Map<number, number>();
-  for (const node of profile.nodes) node.children?.forEach((c) => parent.set(c, node.id));
-  const byFrame = new Map<string, number>();
-  const byPlace = new Map<string, number>();
-  const onStack = new Map<string, number>();
-  let busy = 0;
-  profile.samples.forEach((id, i) => {
-    const frame = byId.get(id)?.callFrame;
-    const us = profile.timeDeltas[i] ?? 0;
-    if (!frame || frame.functionName === '(idle)' || frame.functionName === '(program)') return;
-    const places = new Set<string>();
-    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
-      const url = byId.get(at)?.callFrame.url ?? '';
-      if (url.endsWith('holds-profile.preload.cjs')) return;
-      if (url) places.add(placeOf(url));
-    }
-    busy += us;
-    places.forEach((place) => onStack.set(place, (onStack.get(place) ?? 0) + us));
-    const place = placeOf(frame.url);
-    const name = `${frame.functionName || '(anonymous)'} (${place}${frame.url ? `:${frame.lineNumber + 1}` : ''})`;
-    byFrame.set(name, (byFrame.get(name) ?? 0) + us);
-    byPlace.set(place, (byPlace.get(place) ?? 0) + us);
+  const shares = readCpuProfile(file, {
+    leaveOut: (frame) => frame.url.endsWith('holds-profile.preload.cjs'),
   });
   const top = (map: Map<string, number>, count: number) =>
-    [...map.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, count)
-      .map(([name, us]) => `${((100 * us) / Math.max(1, busy)).toFixed(1)}% ${name}`);
+    topShares(shares, map, count).map(([name, share]) => `${share} ${name}`);
   return [
-    `- busy: ${(busy / 1000).toFixed(0)} ms sampled`,
-    `- self time by place: ${top(byPlace, 8).join('; ')}`,
-    `- on the stack: ${top(onStack, 10).join('; ')}`,
+    `- busy: ${(shares.busyUs / 1000).toFixed(0)} ms sampled`,
+    `- self time by place: ${top(shares.byPlace, 8).join('; ')}`,
+    `- on the stack: ${top(shares.onStack, 10).join('; ')}`,
     `- top functions (self time):`,
-    ...top(byFrame, 15).map((line) => `  - ${line}`),
+    ...top(shares.byFrame, 15).map((line) => `  - ${line}`),
   ].join('\n');
-}
-
-function placeOf(url: string): string {
-  if (!url) return 'native';
-  const module = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
-  if (module?.[1]) return module[1];
-  if (url.startsWith('node:')) return 'node';
-  if (url.includes('dist/apps/')) return 'bundle';
-  return url.slice(url.lastIndexOf('/') + 1);
 }
 
 main().catch((error: unknown) => {
