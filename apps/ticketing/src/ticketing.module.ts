@@ -44,6 +44,7 @@ import { ListSeatsUseCase } from './events/list-seats/list-seats.use-case';
 import { ExpireHoldsUseCase } from './holds/expire-holds/expire-holds.use-case';
 import { GetHoldUseCase } from './holds/get-hold/get-hold.use-case';
 import { GetHoldHttpController } from './holds/get-hold/get-hold.http.controller';
+import { HoldAdmission } from './holds/infra/hold-admission';
 import { HoldsRepository } from './holds/infra/holds.repository';
 import { SeatLeases } from './holds/infra/seat-leases';
 import { PlaceHoldHttpController } from './holds/place-hold/place-hold.http.controller';
@@ -210,6 +211,14 @@ export class TicketingModule {
         },
         { provide: SeatsRepository, useValue: new SeatsRepository() },
         { provide: HoldsRepository, useValue: new HoldsRepository() },
+        {
+          provide: HoldAdmission,
+          useValue: new HoldAdmission({
+            inFlight: config.HOLD_ADMISSION_IN_FLIGHT,
+            queue: config.HOLD_ADMISSION_QUEUE,
+            maxWaitMs: config.HOLD_ADMISSION_WAIT_MS,
+          }),
+        },
         { provide: OrdersRepository, useValue: new OrdersRepository() },
         TicketingRedis,
         ListEventsUseCase,

@@ -63,6 +63,15 @@ const ticketingConfigFields = baseServiceConfig.extend({
   // ... FOR UPDATE and looks for a live hold on them; for the holds benchmark only (seat
   // listings and checkout know nothing of its holds) and refused under NODE_ENV=production.
   HOLD_MECHANISM: z.enum(['fenced', 'naive']).default('fenced'),
+  // Admission of the hold's Postgres transaction (the part after the Redis lease is won):
+  // at most HOLD_ADMISSION_IN_FLIGHT at once, so that the flash sale's holds leave the rest
+  // of the HTTP pool to the checkout's steps, orders and polls. Up to HOLD_ADMISSION_QUEUE
+  // more wait, each at most HOLD_ADMISSION_WAIT_MS; any other hold is answered 429 with
+  // Retry-After (its leases given back). 0 in flight: no bound. Keep it below
+  // DATABASE_POOL_SIZE.
+  HOLD_ADMISSION_IN_FLIGHT: z.coerce.number().int().min(0).max(100).default(4),
+  HOLD_ADMISSION_QUEUE: z.coerce.number().int().min(0).max(10_000).default(64),
+  HOLD_ADMISSION_WAIT_MS: durationMsVar({ default: 1_000, max: 30_000 }),
   // Only read to refuse the benchmark-only settings in a production image.
   NODE_ENV: z.string().optional(),
   MAX_SEATS_PER_HOLD: z.coerce.number().int().min(1).max(100).default(10),
@@ -125,6 +134,16 @@ export const FAILOVER_MARGIN = 1.5;
 // No step gives up on silence in less time than its participant takes to come back; a
 // config that breaks it refuses to start.
 export const ticketingConfigSchema = ticketingConfigFields.superRefine((config, ctx) => {
+  if (config.HOLD_ADMISSION_IN_FLIGHT >= config.DATABASE_POOL_SIZE) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['HOLD_ADMISSION_IN_FLIGHT'],
+      message:
+        `${config.HOLD_ADMISSION_IN_FLIGHT} holds in flight would leave none of the ` +
+        `${config.DATABASE_POOL_SIZE} connections of DATABASE_POOL_SIZE to checkouts; keep it ` +
+        'below the pool, or 0 for no bound',
+    });
+  }
   if (config.HOLD_MECHANISM === 'naive' && config.NODE_ENV === 'production') {
     ctx.addIssue({
       code: z.ZodIssueCode.custom,

@@ -11,12 +11,13 @@ const REASONS = {
   404: 'Not Found',
   409: 'Conflict',
   422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
 } as const;
 
 // The error shape every service answers ({ statusCode, error, message }), plus the details
 // a client needs, such as which seats were taken.
 const refusal = (
-  status: 400 | 404 | 409 | 422,
+  status: keyof typeof REASONS,
   message: string,
   details: Record<string, unknown> = {},
 ): HttpAnswer => ({
@@ -57,6 +58,15 @@ export const HTTP_ANSWERS: {
         `one user may hold at most ${max} seats of an event at once: you hold ${held}, ` +
           `this hold asks for ${wanted} more; check out or release a hold first`,
       ),
+    // Not a 503: the hold path is busy, ticketing is not unwell (the gateway's breaker counts
+    // 503s against the whole service, checkouts included).
+    busy: ({ retryAfterMs }) => {
+      const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+      return {
+        ...refusal(429, `too many holds are being placed right now; try again in ${seconds} s`),
+        headers: { 'retry-after': String(seconds) },
+      };
+    },
   },
   getHold: {
     found: ({ hold }) => ({ status: 200, body: hold }),

@@ -19,6 +19,7 @@ import {
 } from '../../ticketing.tokens';
 import { holdScope, seatFence, type Hold } from '../domain/hold';
 import { toHoldView, type HoldView } from '../domain/hold.view';
+import { HoldAdmission } from '../infra/hold-admission';
 import { HoldsRepository } from '../infra/holds.repository';
 import { SeatCatalogue } from '../infra/seat-catalogue';
 import { SeatLeases } from '../infra/seat-leases';
@@ -36,7 +37,8 @@ export type PlaceHoldResult =
   | { kind: 'duplicate-seats' }
   | { kind: 'unknown-seats'; eventId: string; seatIds: string[] }
   | { kind: 'seats-taken'; seatIds: string[] }
-  | { kind: 'held-seat-cap'; max: number; held: number; wanted: number };
+  | { kind: 'held-seat-cap'; max: number; held: number; wanted: number }
+  | { kind: 'busy'; retryAfterMs: number };
 
 type Refusal = Extract<PlaceHoldResult, { kind: 'seats-taken' | 'held-seat-cap' }>;
 
@@ -65,6 +67,7 @@ export class PlaceHoldUseCase {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly holds: HoldsRepository,
     private readonly leases: SeatLeases,
+    private readonly admission: HoldAdmission,
   ) {}
 
   private readonly catalogue = new SeatCatalogue();
@@ -117,12 +120,21 @@ export class PlaceHoldUseCase {
       status: 'active',
       orderId: null,
     };
+    // Only a winner of the leases reaches Postgres, and only as many at once as admitted;
+    // one turned away gives its leases back, as a refused hold does.
+    const admission = await this.admission.admit();
+    if (!admission.admitted) {
+      await this.releaseQuietly(hold);
+      return { kind: 'busy', retryAfterMs: admission.retryAfterMs };
+    }
     try {
       return await this.tx.inTransaction((sql) => this.record(sql, hold));
     } catch (error) {
       await this.releaseQuietly(hold);
       if (error instanceof HoldRefused) return error.refusal;
       throw error;
+    } finally {
+      admission.done();
     }
   }
 
@@ -144,6 +156,8 @@ export class PlaceHoldUseCase {
       status: 'active',
       orderId: null,
     };
+    const admission = await this.admission.admit();
+    if (!admission.admitted) return { kind: 'busy', retryAfterMs: admission.retryAfterMs };
     return this.tx
       .inTransaction(async (sql): Promise<PlaceHoldResult> => {
         await this.holds.lockUserEvent(sql, userId, eventId);
@@ -162,7 +176,8 @@ export class PlaceHoldUseCase {
       .catch((error: unknown) => {
         if (error instanceof HoldRefused) return error.refusal;
         throw error;
-      });
+      })
+      .finally(admission.done);
   }
 
   private async record(sql: SqlExecutor, hold: Hold): Promise<PlaceHoldResult> {
