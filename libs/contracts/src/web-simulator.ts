@@ -3,7 +3,11 @@
 
 export interface RateViolation {
   host: string;
+  // Between the two arrivals as the simulator stamped them.
   gapMs: number;
+  // How late the simulator's event loop may have stamped the first of the two (see
+  // gapsWithinSimulatorStall): the two requests came at most gapMs + this apart.
+  simulatorStallMs: number;
 }
 
 export interface CrawlVerdict {
@@ -18,7 +22,14 @@ export interface CrawlVerdict {
   // Pages fetched that a polite crawl from the seeds never fetches (disallowed by robots.txt,
   // or not linked from anything reachable).
   unexpected: number;
+  // Two arrivals at one host closer than its interval even if the first of them had waited
+  // its whole measured stall in the simulator before being stamped: the requests certainly
+  // came too close.
   rateViolations: number;
+  // Stamped closer than the interval, but not once the first one's stall is allowed for: the
+  // simulator's own event loop (or its process) was busy and may have bunched the two stamps.
+  // Counted apart from rateViolations, so neither hides the other.
+  gapsWithinSimulatorStall: number;
   // The closest two arrivals at one host came, in ms (null before two arrivals).
   smallestGapMs: number | null;
   // A few page keys (and violations) of each kind, to start an investigation from.
@@ -27,5 +38,6 @@ export interface CrawlVerdict {
     duplicates: string[];
     unexpected: string[];
     violations: RateViolation[];
+    gapsWithinSimulatorStall: RateViolation[];
   };
 }

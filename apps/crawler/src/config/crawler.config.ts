@@ -41,6 +41,9 @@ export const crawlerConfigSchema = baseServiceConfig
     CRAWLER_GUARD_MS: durationMsVar({ default: 10, min: 0, max: 10_000 }),
     CRAWLER_FETCH_TIMEOUT_MS: durationMsVar({ default: 5_000, min: 100, max: 60_000 }),
     CRAWLER_IDLE_MS: durationMsVar({ default: 20, min: 1, max: 10_000 }),
+    // A file to append one JSON line per request sent to (member, URL, admitted and sent
+    // wall-clock ms), for investigations; unset: none.
+    CRAWLER_TRACE_FILE: z.string().min(1).optional(),
     // Names this member in the group; default crawler-<pid>-<random>.
     CRAWLER_MEMBER_ID: z
       .string()

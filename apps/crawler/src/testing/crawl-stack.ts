@@ -64,6 +64,8 @@ export interface CrawlStackOptions {
   crawlerEnv?: Record<string, string>;
   // A Redis other than the stack's (a private one to restart).
   redisUrl?: string;
+  // Environment of the web simulator (WEB_ARRIVALS_FILE, ...).
+  simulatorEnv?: Record<string, string>;
 }
 
 export class CrawlStack {
@@ -88,6 +90,7 @@ export class CrawlStack {
       JWT_PUBLIC_KEY: this.tokens.publicKeyPem,
       // Its failing pages are 503s on purpose: not worth a log line each.
       LOG_LEVEL: 'fatal',
+      ...(this.options.simulatorEnv ?? {}),
     });
     await waitReady(this.simulatorPort, this.simulator);
     await this.resetWeb();

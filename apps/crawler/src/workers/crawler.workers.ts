@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { Agent } from 'node:http';
 import {
   Inject,
@@ -34,6 +35,7 @@ export class CrawlerWorkers implements OnApplicationBootstrap, BeforeApplication
   private assigner: PartitionAssigner | undefined;
   private worker: FrontierWorker | undefined;
   private agent: Agent | undefined;
+  private trace: WriteStream | undefined;
 
   constructor(
     @Inject(CRAWLER_CONFIG) private readonly config: CrawlerConfig,
@@ -82,6 +84,9 @@ export class CrawlerWorkers implements OnApplicationBootstrap, BeforeApplication
       this.assigner = assigner;
       ownership = assigner;
     }
+    if (config.CRAWLER_TRACE_FILE) {
+      this.trace = createWriteStream(config.CRAWLER_TRACE_FILE, { flags: 'a' });
+    }
     this.agent = new Agent({ keepAlive: true, maxSockets: config.CRAWLER_CONCURRENCY * 2 });
     this.worker = new FrontierWorker({
       tx: this.tx,
@@ -107,6 +112,10 @@ export class CrawlerWorkers implements OnApplicationBootstrap, BeforeApplication
       onError: (error) => this.logger.error(`frontier: ${(error as Error).message}`),
       onEvent: (event) => {
         this.metrics.record(event);
+        if (event.kind === 'sent') {
+          this.trace?.write(`${JSON.stringify({ member: memberId, ...event })}\n`);
+          return;
+        }
         if (event.kind === 'adopted' && event.requeued > 0) {
           this.logger.log(`partition ${event.partition}: put back ${event.requeued} URLs`);
         } else if (event.kind === 'refused-by-fence') {
@@ -124,6 +133,7 @@ export class CrawlerWorkers implements OnApplicationBootstrap, BeforeApplication
     await this.worker?.stop();
     await this.assigner?.stop().catch(() => undefined);
     this.agent?.destroy();
+    this.trace?.end();
     this.redis?.disconnect();
   }
 }

@@ -72,6 +72,9 @@ export interface FrontierWorkerOptions {
 
 export type WorkerEvent =
   | { kind: 'fetched'; url: string; outcome: FetchOutcome }
+  // A request left: when the limiter admitted it and when it was with the kernel (both
+  // wall-clock ms, performance.timeOrigin + performance.now()).
+  | { kind: 'sent'; url: string; admittedAtMs: number; sentAtMs: number }
   | { kind: 'refused-by-fence'; partition: number }
   | { kind: 'adopted'; partition: number; requeued: number }
   | { kind: 'finished'; crawlId: string };
@@ -92,6 +95,8 @@ export class FrontierWorker {
   private readonly notBefore = new Map<string, number>();
   // performance.now() of the last request this process sent to each host.
   private readonly lastSent = new Map<string, number>();
+  // performance.now() of the limiter's last admission of a request to each host.
+  private readonly admittedAt = new Map<string, number>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly adopted = new Map<number, number>();
   private readonly robotsCache = new Map<string, RobotsRules>();
@@ -271,7 +276,15 @@ export class FrontierWorker {
 
   private async send(url: string, hostKey: string): Promise<FetchResult> {
     const result = await this.options.fetcher.fetch(url);
-    if (result.kind !== 'refused') this.lastSent.set(hostKey, result.sentAtMs);
+    if (result.kind !== 'refused') {
+      this.lastSent.set(hostKey, result.sentAtMs);
+      this.options.onEvent?.({
+        kind: 'sent',
+        url,
+        admittedAtMs: performance.timeOrigin + (this.admittedAt.get(hostKey) ?? result.sentAtMs),
+        sentAtMs: performance.timeOrigin + result.sentAtMs,
+      });
+    }
     return result;
   }
 
@@ -295,6 +308,7 @@ export class FrontierWorker {
         windowMs,
       );
       if (decision.allowed) {
+        this.admittedAt.set(hostKey, performance.now());
         this.notBefore.set(hostKey, Date.now() + windowMs);
         return this.tokenFor(candidate.partition) !== undefined;
       }

@@ -17,6 +17,9 @@ export const webSimulatorConfigSchema = baseServiceConfig.extend({
   WEB_MIN_INTERVAL_MS: durationMsVar({ default: 50, min: 0, max: 60_000 }),
   // Slow hosts answer after up to this long; 0: no slow hosts.
   WEB_SLOW_MS: durationMsVar({ default: 120, min: 0, max: 60_000 }),
+  // A file to append one JSON line per request to a generated host (host, path, wall-clock
+  // arrival, the loop's stall), for investigations; unset: none.
+  WEB_ARRIVALS_FILE: z.string().min(1).optional(),
 });
 
 export type WebSimulatorConfig = z.infer<typeof webSimulatorConfigSchema>;
