@@ -10,7 +10,16 @@ HERE="$SUITE_ROOT/infra/local"
 exec 9>"$SUITE_STATE_DIR/infra.lock"
 flock -w 300 9 || fail infra "" "another 'infra up' held the lock for 5 minutes"
 
-bash "$SUITE_ROOT/tools/ensure-deps.sh"
+# Every install mostly waits on the network, so on a cold machine they all run side by side:
+# the npm and Python dependencies, the Go build of toxiproxy, Maven's fetch of the Kafka jars
+# and one apt run. Nothing starts before all of them are done (the broker's readiness probe
+# needs node_modules).
+bash "$SUITE_ROOT/tools/ensure-deps.sh" &
+deps_pid=$!
+bash "$HERE/toxiproxy.sh" build &
+build_pid=$!
+bash "$HERE/kafka.sh" fetch &
+fetch_pid=$!
 
 # One apt run for the Debian packages that are missing: Postgres, Redis, Chromium (the load
 # run's HTML report is checked in it) and faketime (the chaos runs' clock skew).
@@ -21,11 +30,11 @@ command -v redis-server >/dev/null 2>&1 || pkgs+=(redis-server)
 [ -e /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 ] || pkgs+=(faketime)
 [ "${#pkgs[@]}" -eq 0 ] || apt_install "${pkgs[@]}"
 
-# The two downloads (Maven, Go) run side by side on a cold machine.
-bash "$HERE/toxiproxy.sh" build &
-build_pid=$!
-bash "$HERE/kafka.sh" fetch
-wait "$build_pid" || exit 1
+installs_ok=1
+wait "$deps_pid" || installs_ok=0
+wait "$build_pid" || installs_ok=0
+wait "$fetch_pid" || installs_ok=0
+[ "$installs_ok" -eq 1 ] || exit 1
 
 bash "$HERE/kafka.sh" start &
 kafka_pid=$!
