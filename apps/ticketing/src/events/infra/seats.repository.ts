@@ -82,30 +82,52 @@ export class SeatsRepository {
 
   // One ticket per seat sold to the order. Returns the tickets this call created, how many
   // seats are sold to the order, and those of its seats whose ticket belongs to another
-  // order (the unique (event, seat) key refused ours). ON CONFLICT waits for a concurrent
-  // insert of the same seat to end, so the check after it sees that ticket.
+  // order. One statement in the common case: its reads see the tickets committed before it
+  // began, not the rows its insert adds, so a seat is ours when this insert took it or an
+  // earlier attempt of the order did. A seat the unique (event, seat) key refused to a ticket
+  // the statement cannot see was taken by a concurrent insert that ON CONFLICT waited for:
+  // only then a second read, which sees that ticket, says whose it is.
   async issueTickets(sql: SqlExecutor, orderId: string): Promise<TicketIssue> {
-    const { rows: issued } = await sql.query<{ id: string; event_id: string; seat_id: string }>(
-      `insert into tickets (id, order_id, event_id, seat_id)
-       select gen_random_uuid(), order_id, event_id, seat_id
-         from seats where order_id = $1 and status = 'sold'
-       on conflict (event_id, seat_id) do nothing
-       returning id, event_id, seat_id`,
-      [orderId],
-    );
-    const { rows } = await sql.query<{ seat_id: string; ticket_order_id: string | null }>(
-      `select s.seat_id, t.order_id as ticket_order_id
-         from seats s
+    const { rows } = await sql.query<{
+      seat_id: string;
+      event_id: string;
+      issued_id: string | null;
+      ours: boolean;
+    }>(
+      `with sold as (
+         select event_id, seat_id from seats where order_id = $1 and status = 'sold'),
+       issued as (
+         insert into tickets (id, order_id, event_id, seat_id)
+         select gen_random_uuid(), $1, event_id, seat_id from sold
+         on conflict (event_id, seat_id) do nothing
+         returning id, event_id, seat_id)
+       select s.seat_id, s.event_id, i.id as issued_id,
+              (i.id is not null or coalesce(t.order_id = $1, false)) as ours
+         from sold s
+         left join issued i on i.event_id = s.event_id and i.seat_id = s.seat_id
          left join tickets t on t.event_id = s.event_id and t.seat_id = s.seat_id
-        where s.order_id = $1 and s.status = 'sold'
         order by s.seat_id`,
       [orderId],
     );
+    const unclear = rows.filter((r) => !r.ours).map((r) => r.seat_id);
     return {
-      issued,
+      issued: rows.flatMap((r) =>
+        r.issued_id === null ? [] : [{ id: r.issued_id, event_id: r.event_id, seat_id: r.seat_id }],
+      ),
       sold: rows.length,
-      ticketedElsewhere: rows.filter((r) => r.ticket_order_id !== orderId).map((r) => r.seat_id),
+      ticketedElsewhere: unclear.length === 0 ? [] : await this.ticketedElsewhere(sql, orderId),
     };
+  }
+
+  private async ticketedElsewhere(sql: SqlExecutor, orderId: string): Promise<string[]> {
+    const { rows } = await sql.query<{ seat_id: string }>(
+      `select s.seat_id from seats s
+         left join tickets t on t.event_id = s.event_id and t.seat_id = s.seat_id
+        where s.order_id = $1 and s.status = 'sold' and t.order_id is distinct from $1
+        order by s.seat_id`,
+      [orderId],
+    );
+    return rows.map((r) => r.seat_id);
   }
 }
 
