@@ -30,7 +30,7 @@ function readEndpoints(): Record<string, string> {
 
 const RUN = join(STATE, 'run/services');
 const LOGS = join(STATE, 'logs');
-// Upstreams first, the gateway last.
+// Upstreams first, the gateway last (STARTS_AFTER says which wait for which).
 export const START_ORDER: readonly ServiceName[] = [
   'psp-simulator',
   'payments',
@@ -325,17 +325,40 @@ export async function startServices(
   }
   const toLaunch = START_ORDER.filter((s) => services.includes(s) && !running(s));
   if (!FROM_SOURCE) buildBundles(toLaunch);
-  for (const service of START_ORDER.filter((s) => services.includes(s))) {
-    if (running(service)) {
-      console.log(`  ${service.padEnd(14)} already running on ${ports[service]}`);
-      continue;
+  const selected = START_ORDER.filter((s) => services.includes(s));
+  const starts = new Map<ServiceName, Promise<void>>();
+  const start = (service: ServiceName): Promise<void> => {
+    let started = starts.get(service);
+    if (!started) {
+      started = (async () => {
+        const before = (STARTS_AFTER[service] ?? []).filter((s) => selected.includes(s));
+        await Promise.all(before.map(start));
+        if (running(service)) {
+          console.log(`  ${service.padEnd(14)} already running on ${ports[service]}`);
+          return;
+        }
+        // Without overrides of its own, a killed service gets the ones it ran with.
+        const extra = overrides[service] ?? recorded(service)?.overrides ?? {};
+        await launch(service, ports, infra, extra);
+      })();
+      starts.set(service, started);
     }
-    // Without overrides of its own, a killed service gets the ones it ran with.
-    const extra = overrides[service] ?? recorded(service)?.overrides ?? {};
-    await launch(service, ports, infra, extra);
-  }
+    return started;
+  };
+  await Promise.all(selected.map(start));
   return ports;
 }
+
+// The services a service waits for before it starts, as in docker-compose.yml: payments
+// calls the PSP, ticketing drives payments' sagas, the crawler crawls the web simulator, and
+// the gateway fronts them all. The others start at once, so their boots (migrations, Kafka
+// group joins) overlap instead of adding up.
+const STARTS_AFTER: Partial<Record<ServiceName, readonly ServiceName[]>> = {
+  payments: ['psp-simulator'],
+  ticketing: ['payments'],
+  crawler: ['web-simulator'],
+  gateway: START_ORDER.filter((s) => s !== 'gateway'),
+};
 
 // What ships is what runs: a service starts from its production bundle, dist/apps/<s>/main.js,
 // built just before (Nx replays an unchanged build from its cache). SUITE_RUN_FROM=source runs
