@@ -8,14 +8,22 @@
 // cores being measured. Two shapes: uncontended (every hold a fresh seat) and contended (10
 // buyers per seat in flight together, spread over the instances: the flash sale's shape).
 // After each run the seat invariants are checked on the database.
-// Writes load-tests/results/scaling-<date>.md. Bounded: 6 runs of a fixed number of holds.
+// Then checkouts at the same instance counts: payments and the PSP simulator run too, a fixed
+// number of buyers each hold a fresh seat (not measured) and check out, request i to
+// instance i mod N, each timed from its POST to the first answer that is terminal (the POST's
+// own, or a poll of GET /orders/:id on the same instance), with every process's CPU per
+// checkout and the saga and money verifiers after each run.
+// Writes load-tests/results/scaling-<date>.md. Bounded: 6 runs of a fixed number of holds and
+// 3 of a fixed number of checkouts (--checkouts 0 skips them).
 //
 //   npm run bench:scaling -- [--instances 1,2,4] [--requests 2000] [--connections 32]
+//     [--checkouts 400]
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { verifyTicketingInvariants } from '@suite/invariants';
+import { verifyPaymentInvariants, verifyTicketingInvariants } from '@suite/invariants';
 import {
   ENDPOINTS_FILE,
   parseEndpointsFile,
@@ -27,6 +35,7 @@ import {
 import { autocannon, rate, type CannonRequest, type CannonResult } from '../lib/autocannon';
 import { machineCpuMs, processCpuMs, processTreeCpuMs } from '../lib/process-cpu';
 import { runContext, workspaceRoot, writeResults } from '../lib/results';
+import { percentile as percentileOf } from '../lib/stats';
 import { startReplica, type Replica } from '../lib/stack-replica';
 
 const arg = (name: string) => {
@@ -36,6 +45,11 @@ const arg = (name: string) => {
 const INSTANCES = (arg('instances') ?? '1,2,4').split(',').map(Number);
 const REQUESTS = Number(arg('requests') ?? 2_000);
 const CONNECTIONS = Number(arg('connections') ?? 32);
+const CHECKOUTS = Number(arg('checkouts') ?? 400);
+// A waiting buyer reads its order this often (as the checkout bench's buyers, less often than
+// the demo's 200 ms so the poll is not what is measured).
+const CHECKOUT_POLL_MS = 100;
+const CHECKOUT_DEADLINE_MS = 120_000;
 const BUYERS_PER_SEAT = 10;
 const WARMUP = 100;
 const IDLE_WINDOW_MS = 2_000;
@@ -45,6 +59,20 @@ const USERS = 1_000;
 const TICKETING = { HOLD_TTL_MS: '600000' };
 
 type Shape = 'uncontended' | 'contended';
+
+interface CheckoutRun {
+  instances: number;
+  seconds: number;
+  checkouts: number;
+  // POST sent to the first terminal answer, of the checkouts that got one.
+  terminalMs: number[];
+  statuses: Record<string, number>;
+  outcomes: Record<string, number>;
+  cpuMs: CpuSample;
+  sagasSettledInS: number;
+  violations: number;
+  balanced: boolean;
+}
 
 interface Instance {
   pid: number;
@@ -98,6 +126,11 @@ function sampleCpu(instances: readonly Instance[]): CpuSample {
   instances.forEach((instance, i) => {
     sample[`ticketing ${i + 1}`] = processCpuMs(instance.pid);
   });
+  // The checkout's other participants, when they run.
+  for (const service of ['payments', 'psp-simulator'] as const) {
+    const participant = running(service);
+    if (participant) sample[service] = processCpuMs(participant.pid);
+  }
   return sample;
 }
 
@@ -117,10 +150,35 @@ async function seatsHeldTwice(db: Pool): Promise<number> {
 
 const benchStarted = performance.now();
 
+// Runs work(0..amount-1), `limit` at a time; bounded by `amount`.
+async function inBatches<T>(
+  amount: number,
+  limit: number,
+  work: (i: number) => Promise<T>,
+): Promise<T[]> {
+  const results: T[] = new Array<T>(amount);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, amount) }, async () => {
+      while (next < amount) {
+        const i = next++;
+        results[i] = await work(i);
+      }
+    }),
+  );
+  return results;
+}
+
+const TERMINAL = new Set(['completed', 'failed', 'needs-attention']);
+
 async function main(): Promise<void> {
   const infra = parseEndpointsFile(readFileSync(join(workspaceRoot, ENDPOINTS_FILE), 'utf8'));
-  console.log('starting ticketing on an empty database');
-  await startServices(['ticketing'], { fresh: true, overrides: { ticketing: TICKETING } });
+  const services =
+    CHECKOUTS > 0
+      ? (['psp-simulator', 'payments', 'ticketing'] as const)
+      : (['ticketing'] as const);
+  console.log(`starting ${services.join(', ')} on empty databases`);
+  await startServices([...services], { fresh: true, overrides: { ticketing: TICKETING } });
   const first = running('ticketing');
   if (!first) throw new Error('ticketing did not start');
   const instances: Instance[] = [{ pid: first.pid, url: `http://127.0.0.1:${first.port}` }];
@@ -176,6 +234,60 @@ async function main(): Promise<void> {
     );
     return results;
   };
+
+  // `amount` buyers each hold a fresh seat (not measured), then check out, request i to
+  // target i mod n, `CONNECTIONS` at a time; each timed from its POST to a terminal answer.
+  const checkouts = async (targets: Instance[], amount: number) => {
+    const n = targets.length;
+    const mine = takeSeats(amount);
+    const prepared = await inBatches(amount, CONNECTIONS, async (i) => {
+      const target = targets[i % n] as Instance;
+      const token = bearer[requestNo++ % USERS] ?? '';
+      const held = await fetch(`${target.url}/holds`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ eventId, seatIds: [mine[i]] }),
+        signal: AbortSignal.timeout(30_000),
+      });
+      if (held.status !== 201) throw new Error(`a checkout's hold answered ${held.status}`);
+      return { target, token, holdId: ((await held.json()) as { holdId: string }).holdId };
+    });
+    const deadline = Date.now() + CHECKOUT_DEADLINE_MS;
+    return inBatches(amount, CONNECTIONS, async (i) => {
+      const { target, token, holdId } = prepared[i] as (typeof prepared)[number];
+      const auth = { authorization: `Bearer ${token}` };
+      const started = performance.now();
+      const posted = await fetch(`${target.url}/checkouts`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+        body: JSON.stringify({ holdId, paymentSource: 'tok_visa' }),
+        signal: AbortSignal.timeout(30_000),
+      });
+      const body = (await posted.json()) as { orderId?: string; status?: string };
+      let status = body.status ?? 'error';
+      while (body.orderId && !TERMINAL.has(status) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, CHECKOUT_POLL_MS));
+        const polled = await fetch(`${target.url}/orders/${body.orderId}`, {
+          headers: auth,
+          signal: AbortSignal.timeout(30_000),
+        });
+        if (polled.ok) status = ((await polled.json()) as { status: string }).status;
+      }
+      return {
+        postStatus: posted.status,
+        outcome: TERMINAL.has(status) ? status : 'pending',
+        ms: TERMINAL.has(status) ? performance.now() - started : undefined,
+      };
+    });
+  };
+  const paymentsDb = new Pool({ connectionString: infra['PAYMENTS_DATABASE_URL'], max: 2 });
+  const pspDb = new Pool({ connectionString: infra['PSP_SIMULATOR_DATABASE_URL'], max: 2 });
+  const { rows: priced } = await db.query<{ price: string }>(
+    'select price_minor::text as price from events where id = $1',
+    [eventId],
+  );
+  const priceMinor = Number(priced[0]?.price ?? NaN);
+  const checkoutRuns: CheckoutRun[] = [];
 
   const runs: Run[] = [];
   let warmed = 0;
@@ -246,14 +358,76 @@ async function main(): Promise<void> {
             `placed ${run.placed}, refused ${run.refused}, errors ${run.errors}, held twice ${run.seatsHeldTwice}, sold twice ${run.seatsSoldTwice}`,
         );
       }
+      if (CHECKOUTS > 0) {
+        const before = sampleCpu(instances.slice(0, n));
+        const started = performance.now();
+        const done = await checkouts(instances.slice(0, n), CHECKOUTS);
+        const seconds = (performance.now() - started) / 1000;
+        const cpuMs = delta(sampleCpu(instances.slice(0, n)), before);
+        // Sagas over (bounded), then the seats, tickets, sagas and money.
+        const settleFrom = Date.now();
+        const runningSagas = async () =>
+          Number(
+            (
+              await db.query<{ n: string }>(
+                "select count(*) as n from saga_instances where status in ('running', 'compensating')",
+              )
+            ).rows[0]?.n ?? 0,
+          );
+        while ((await runningSagas()) > 0 && Date.now() - settleFrom < 60_000) {
+          await new Promise((r) => setTimeout(r, 500));
+        }
+        const seatsVerdict = await verifyTicketingInvariants(db);
+        const moneyVerdict = await verifyPaymentInvariants(paymentsDb, pspDb);
+        const one = async (pool: Pool, sql: string) =>
+          Number((await pool.query<{ n: string }>(sql)).rows[0]?.n ?? 0);
+        const tickets = await one(db, 'select count(*) as n from tickets');
+        const captured = await one(
+          paymentsDb,
+          "select coalesce(sum(amount_minor), 0) as n from payments where status in ('captured', 'partially_refunded', 'refunded')",
+        );
+        const refunded = await one(
+          paymentsDb,
+          'select coalesce(sum(refunded_minor), 0) as n from payments',
+        );
+        const count = (values: string[]) =>
+          values.reduce<Record<string, number>>(
+            (acc, v) => ({ ...acc, [v]: (acc[v] ?? 0) + 1 }),
+            {},
+          );
+        const run: CheckoutRun = {
+          instances: n,
+          seconds,
+          checkouts: done.length,
+          terminalMs: done.flatMap((c) => (c.ms === undefined ? [] : [c.ms])),
+          statuses: count(done.map((c) => String(c.postStatus))),
+          outcomes: count(done.map((c) => c.outcome)),
+          cpuMs,
+          sagasSettledInS: (Date.now() - settleFrom) / 1000,
+          violations: [
+            ...Object.values(seatsVerdict),
+            ...Object.values(moneyVerdict),
+          ].reduce<number>((a, v) => a + (typeof v === 'number' ? v : 0), 0),
+          balanced: captured === tickets * priceMinor + refunded,
+        };
+        checkoutRuns.push(run);
+        const sorted = [...run.terminalMs].sort((a, b) => a - b);
+        console.log(
+          `${n} instance(s), checkout: ${(run.checkouts / seconds).toFixed(1)}/s to a terminal answer, ` +
+            `p50 ${percentileOf(sorted, 50).toFixed(0)} / p99 ${percentileOf(sorted, 99).toFixed(0)} ms; ` +
+            `outcomes ${JSON.stringify(run.outcomes)}; violations ${run.violations}, balanced ${run.balanced}`,
+        );
+      }
     }
   } finally {
     await Promise.all(replicas.map((r) => r.kill('SIGTERM')));
     await db.end();
+    await paymentsDb.end();
+    await pspDb.end();
     // The run started the stack afresh for itself: it leaves nothing running.
     await stopServices();
   }
-  console.log(`\nresults: ${writeResults('scaling', report(runs))}`);
+  console.log(`\nresults: ${writeResults('scaling', report(runs) + checkoutReport(checkoutRuns))}`);
 }
 
 const CORES = cpus().length;
@@ -316,7 +490,7 @@ function report(runs: readonly Run[]): string {
 
 ${runContext()}
 
-Produced by \`npm run bench:scaling -- --instances ${INSTANCES.join(',')} --requests ${REQUESTS} --connections ${CONNECTIONS}\`
+Produced by \`npm run bench:scaling -- --instances ${INSTANCES.join(',')} --requests ${REQUESTS} --connections ${CONNECTIONS} --checkouts ${CHECKOUTS}\`
 (load-tests/src/bench/scaling.bench.ts), which took ${((performance.now() - benchStarted) / 1000).toFixed(0)} s including the build and the starts.
 
 - ticketing: instance 1 is the stack runner's (its production bundle, an empty database, holds
@@ -356,14 +530,75 @@ ${(['uncontended', 'contended'] as const).map((shape) => conclusion(runs, shape)
   machine has. A second instance can use the second core; past the machine's core count an
   instance adds an event loop but no CPU, so throughput can grow only while the cores busy
   stay below ${CORES}.
-- Adding instances does not lower the CPU per hold (the lines above): every hold does the same
-  work, and each instance adds background work of its own (outbox relay, hold sweeper,
-  pollers, connections), so it can rise. The cores divided by the CPU per hold bound the
+- Adding instances does not make a hold cheaper: every hold does the same work, and each
+  instance adds background work of its own (outbox relay, hold sweeper, pollers,
+  connections); what the lines above show beyond that is the noise of a shared machine. The
+  cores divided by the CPU per hold bound the
   throughput of any number of instances on one machine: more takes more cores (instances on
   other machines, with Postgres then the one shared process) or less CPU per hold.
 - On a machine shared with other work (see the load average and "other"), more instances
   also take a larger share of the busy cores from the rest of the machine: throughput that
   grows while the ceiling does not is that share, not scaling.
+`;
+}
+
+// CPU ms of the processes a checkout needs, and of the load generator.
+const checkoutKnown = (run: CheckoutRun) =>
+  ticketing({ cpuMs: run.cpuMs } as Run) +
+  ['postgres', 'redis', 'kafka', 'payments', 'psp-simulator', 'load generator'].reduce(
+    (a, k) => a + (Number.isFinite(run.cpuMs[k]) ? (run.cpuMs[k] ?? 0) : 0),
+    0,
+  );
+
+function checkoutReport(runs: readonly CheckoutRun[]): string {
+  if (runs.length === 0) return '';
+  const rate = (r: CheckoutRun) => r.checkouts / r.seconds;
+  const first = runs[0] as CheckoutRun;
+  const per = (r: CheckoutRun, k: string) => fmt((r.cpuMs[k] ?? NaN) / r.checkouts);
+  const rows = runs.map((r) => {
+    const sorted = [...r.terminalMs].sort((a, b) => a - b);
+    const perInstance = Object.entries(r.cpuMs)
+      .filter(([k]) => k.startsWith('ticketing'))
+      .map(([, v]) => fmt(v / 1000 / r.seconds))
+      .join(' / ');
+    return (
+      `| ${r.instances} | ${rate(r).toFixed(1)} | ${fmt(rate(r) / rate(first))}x | ` +
+      `${fmt((CORES * 1000) / (checkoutKnown(r) / r.checkouts), 0)} | ` +
+      `${percentileOf(sorted, 50).toFixed(0)} | ${percentileOf(sorted, 99).toFixed(0)} | ` +
+      `${JSON.stringify(r.statuses)} | ${JSON.stringify(r.outcomes)} | ` +
+      `${fmt(ticketing({ cpuMs: r.cpuMs } as Run) / r.checkouts)} | ${per(r, 'postgres')} | ` +
+      `${per(r, 'payments')} | ${per(r, 'psp-simulator')} | ${per(r, 'kafka')} | ${per(r, 'redis')} | ` +
+      `${per(r, 'load generator')} | ${fmt(((r.cpuMs['machine'] ?? 0) - checkoutKnown(r)) / r.checkouts)} | ` +
+      `${per(r, 'machine')} | ${perInstance} | ${fmt((r.cpuMs['machine'] ?? 0) / 1000 / r.seconds)} | ` +
+      `${r.sagasSettledInS.toFixed(1)} | ${r.violations} | ${r.balanced} |`
+    );
+  });
+  return `
+## Checkouts at ${runs.map((r) => r.instances).join(', ')} ticketing instances
+
+Payments and the PSP simulator run beside ticketing (one each). Per run, ${CHECKOUTS} buyers
+each hold one fresh seat (not measured), then check out with a card the PSP accepts,
+${CONNECTIONS} at a time, request i to instance i mod N, straight to ticketing; a checkout
+answered 202 reads its order on the same instance every ${CHECKOUT_POLL_MS} ms. "to terminal" is
+from the POST to the first answer that says completed or failed. CPU as above, per checkout;
+"ceiling" is the checkouts per second the cores allow at that CPU per checkout. After each
+run the sagas are let finish (settled), then the seat and payment verifiers (violations) and
+the money (captured = tickets x price + refunds) are checked.
+
+| instances | checkouts/s | vs 1 instance | ceiling/s | p50 ms to terminal | p99 ms | POST statuses | outcomes | ticketing CPU ms/checkout | postgres | payments | psp | kafka | redis | load generator | other | machine ms/checkout | cores per ticketing instance | cores busy | sagas settled s | violations | money balanced |
+| ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- |
+${rows.join('\n')}
+
+${runs
+  .map(
+    (r) =>
+      `- ${r.instances}: ${rate(r).toFixed(1)}/s (${fmt(rate(r) / rate(first))}x), ` +
+      `${fmt(checkoutKnown(r) / r.checkouts, 1)} ms CPU per checkout in the processes it needs ` +
+      `(ticketing ${fmt(ticketing({ cpuMs: r.cpuMs } as Run) / r.checkouts, 1)}, Postgres ` +
+      `${per(r, 'postgres')}), ${fmt((r.cpuMs['machine'] ?? 0) / 1000 / r.seconds)} cores busy, ` +
+      `${fmt((rate(r) / ((CORES * 1000) / (checkoutKnown(r) / r.checkouts))) * 100, 0)}% of the ceiling.`,
+  )
+  .join('\n')}
 `;
 }
 
