@@ -12,13 +12,24 @@ import { workspaceRoot } from '../lib/results';
 export interface LoggedService {
   name: string;
   url: string;
+  // The service's process id.
+  pid?: number;
   stop(): Promise<void>;
 }
 
 export async function startLoggedService(
   service: ServiceName,
   env: Record<string, string>,
-  options: { port: number; logName: string; profile?: boolean; readyPath?: string },
+  options: {
+    port: number;
+    logName: string;
+    profile?: boolean;
+    readyPath?: string;
+    // Another checkout of the repository to run the service from (for a before/after in
+    // one run); this one by default.
+    root?: string;
+    name?: string;
+  },
 ): Promise<LoggedService> {
   const logs = join(workspaceRoot, '.local/logs');
   const profiles = join(workspaceRoot, '.local/profiles');
@@ -26,15 +37,16 @@ export async function startLoggedService(
   mkdirSync(profiles, { recursive: true });
   const out = openSync(join(logs, `${options.logName}.log`), 'w');
   const profile = options.profile ? ['--cpu-prof', '--cpu-prof-dir', profiles] : [];
+  const root = options.root ?? workspaceRoot;
   const child = spawn(
     process.execPath,
     [...profile, '-r', '@swc-node/register', `apps/${service}/src/main.ts`],
     {
-      cwd: workspaceRoot,
+      cwd: root,
       env: {
         PATH: process.env['PATH'],
         HOME: process.env['HOME'],
-        SWC_NODE_PROJECT: join(workspaceRoot, `apps/${service}/tsconfig.json`),
+        SWC_NODE_PROJECT: join(root, `apps/${service}/tsconfig.json`),
         HOST: '127.0.0.1',
         PORT: String(options.port),
         ...env,
@@ -57,7 +69,7 @@ export async function startLoggedService(
       (r) => r.ok,
       () => false,
     );
-    if (ok) return { name: service, url, stop };
+    if (ok) return { name: options.name ?? service, url, pid: child.pid, stop };
     if (Date.now() > deadline) {
       await stop();
       throw new Error(`${service} was not ready within 90 s`);
