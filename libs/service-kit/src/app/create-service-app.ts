@@ -44,6 +44,10 @@ export async function createServiceApp(
   const adapter = new FastifyAdapter({
     // Fastify's request id is the suite's request id (x-request-id or traceparent).
     genReqId: (request: IncomingMessage) => requestContextOf(request).requestId,
+    // No Express-style middleware (Nest's MiddlewareConsumer): the suite's per-request work
+    // is in Fastify hooks. Without @fastify/middie no hook of its own runs on every request;
+    // a module that configured middleware would fail at boot, not be skipped.
+    skipMiddie: true,
   });
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
     logger: options.logger ?? consoleLogger(options.logLevel),
