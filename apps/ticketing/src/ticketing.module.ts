@@ -213,11 +213,22 @@ export class TicketingModule {
         { provide: HoldsRepository, useValue: new HoldsRepository() },
         {
           provide: HoldAdmission,
-          useValue: new HoldAdmission({
-            inFlight: config.HOLD_ADMISSION_IN_FLIGHT,
-            queue: config.HOLD_ADMISSION_QUEUE,
-            maxWaitMs: config.HOLD_ADMISSION_WAIT_MS,
-          }),
+          inject: [HttpMetrics],
+          useFactory: (metrics: HttpMetrics) => {
+            // Holds answered 429: the sale outran what HOLD_ADMISSION_* let into Postgres.
+            const refused = new Counter({
+              name: 'hold_admission_refused_total',
+              help: 'Holds turned away with a 429 because the hold admission was full.',
+              labelNames: ['why'],
+              registers: [metrics.registry],
+            });
+            return new HoldAdmission({
+              inFlight: config.HOLD_ADMISSION_IN_FLIGHT,
+              queue: config.HOLD_ADMISSION_QUEUE,
+              maxWaitMs: config.HOLD_ADMISSION_WAIT_MS,
+              onRefused: (why) => refused.inc({ why }),
+            });
+          },
         },
         { provide: OrdersRepository, useValue: new OrdersRepository() },
         TicketingRedis,

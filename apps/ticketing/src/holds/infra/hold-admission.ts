@@ -8,6 +8,8 @@ export interface HoldAdmissionLimits {
   inFlight: number;
   queue: number;
   maxWaitMs: number;
+  // Told of every hold turned away (a counter for the operator).
+  onRefused?: (why: 'queue-full' | 'waited-too-long') => void;
 }
 
 export type Admission =
@@ -71,6 +73,7 @@ export class HoldAdmission {
 
   // The client may try again once a queue's worth of holds has had time to go through.
   private refusal(why: 'queue-full' | 'waited-too-long'): Admission {
+    this.limits.onRefused?.(why);
     return { admitted: false, why, retryAfterMs: Math.max(1_000, this.limits.maxWaitMs) };
   }
 }

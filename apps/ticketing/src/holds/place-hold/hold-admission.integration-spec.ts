@@ -84,6 +84,8 @@ describe('hold admission', () => {
     const all = await Promise.all(replies);
     expect(all.filter((r) => r.statusCode === 201)).toHaveLength(5);
     expect(all.filter((r) => r.statusCode === 429)).toHaveLength(3);
+    const metrics = await t.app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toMatch(/^hold_admission_refused_total{why="queue-full"[^}]*} 3$/m);
     // A refused hold gave its lease back: its seat is free for anyone at once.
     const placed = new Set(
       all.filter((r) => r.statusCode === 201).flatMap((r) => r.json().seatIds as string[]),
