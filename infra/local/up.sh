@@ -22,12 +22,14 @@ bash "$HERE/kafka.sh" fetch &
 fetch_pid=$!
 
 # One apt run for the Debian packages that are missing: Postgres, Redis, Chromium (the load
-# run's HTML report is checked in it) and faketime (the chaos runs' clock skew).
+# run's HTML report is checked in it), faketime (the chaos runs' clock skew) and iptables (a
+# real network partition in service-kit's stalled-connection spec, which runs as root).
 pkgs=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || pkgs+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || pkgs+=(redis-server)
 [ -x /usr/bin/chromium ] || pkgs+=(chromium)
 [ -e /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 ] || pkgs+=(faketime)
+command -v iptables >/dev/null 2>&1 || pkgs+=(iptables)
 [ "${#pkgs[@]}" -eq 0 ] || apt_install "${pkgs[@]}"
 
 installs_ok=1
