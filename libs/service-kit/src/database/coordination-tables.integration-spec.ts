@@ -34,7 +34,7 @@ describe('coordinationTablesMigration', () => {
       ),
     );
 
-    expect(await tables()).toEqual(['coordination_fences', 'outbox_messages', 'outbox_pending']);
+    expect(await tables()).toEqual(['coordination_fences', 'outbox_messages']);
     const { rows } = await database.pool.query('select name from migrations');
     expect(rows).toEqual([{ name: 'CoordinationTables1761000001000' }]);
   });

@@ -6,7 +6,7 @@ import { INSERT_OUTBOX, INSERT_OUTBOX_NOTIFY } from './outbox.sql';
 
 export const OUTBOX_MIGRATIONS: readonly { name: string; sql: string }[] = [
   '001_outbox.sql',
-  '002_outbox_pending.sql',
+  '002_outbox_pending_queue_removed.sql',
 ].map(
   (name) => ({ name: `outbox/${name}`, sql: readFileSync(join(__dirname, 'sql', name), 'utf8') }),
 );
