@@ -20,42 +20,41 @@ export const INSERT_OUTBOX_NOTIFY = `
 
 // Claims up to $2 pending rows of shard $1, oldest first, and keeps only those that
 // can go now without overtaking an earlier row of the same key.
-// - The rows come from the queue (outbox_pending, ADR 0019), which holds only pending rows:
-//   the claim reads nothing published, however much history the record holds.
-// - FOR UPDATE OF o SKIP LOCKED: the record's row is the lock (the one the mark updates), so
-//   rows another relay holds are skipped, never waited on, and the claim lasts exactly as
-//   long as this transaction (a crash releases it). o.published_at is null is checked again
-//   on the locked row, so a row another relay published since this claim's snapshot is not
-//   sent twice.
-// - The order guard (a scalar subquery, not NOT EXISTS, so that it stays a probe of
-//   outbox_pending_key_idx per claimed row: as an anti-join the planner may hash the whole
-//   queue, 4.6 of 8.2 ms with 5 000 rows pending): a row is published only if every earlier pending row of its key is in
+// - FOR UPDATE SKIP LOCKED: rows another relay holds are skipped, never waited on, and
+//   the claim lasts exactly as long as this transaction (a crash releases it).
+// - NOT EXISTS: a row is published only if every earlier pending row of its key is in
 //   this claim too, or in $3: rows this relay claimed in its earlier, still uncommitted
 //   batches, whose sends are acknowledged before this batch is sent (the pipelined relay;
 //   '{}' otherwise). A row held by another relay (or pending behind one) is left out,
 //   and so is every later row of that key, since the earlier row stays pending.
 // MATERIALIZED: the locked set is computed once and used twice.
+// The shard is bounded as a range and the rows ordered by (shard, id) so that only the
+// pending index (outbox_messages_pending_idx) yields them in order: with shard = $1 and
+// ORDER BY id, the primary key yields the same order, and with statistics taken while a
+// backlog was still pending the planner walks it past every row published since, a claim
+// that grows with the history (32 ms over 100 000 published rows, 1 ms on the pending
+// index; ADR 0017). Any other path must read and sort every row of the shard.
 export const CLAIM_BATCH = `
   with claimed as materialized (
-    select o.id, o.message_id, o.topic, o.aggregate_key, o.payload, o.headers
-      from outbox_pending p
-      join outbox_messages o on o.id = p.id
-     where p.shard = $1 and o.published_at is null
-     order by p.shard, p.id
+    select id, aggregate_key
+      from outbox_messages
+     where shard between $1 and $1 and published_at is null
+     order by shard, id
      limit $2
-       for update of o skip locked)
-  select c.id, c.message_id, c.topic, c.aggregate_key, c.payload, c.headers
-    from claimed c
-   where (select 1
-            from outbox_pending e
-           where e.aggregate_key = c.aggregate_key
-             and e.id < c.id
-             and e.id not in (select id from claimed)
-             and e.id <> all($3::bigint[])
-           limit 1) is null
-   order by c.id`;
+       for update skip locked)
+  select o.id, o.message_id, o.topic, o.aggregate_key, o.payload, o.headers
+    from outbox_messages o
+    join claimed c on c.id = o.id
+   where not exists (
+     select 1
+       from outbox_messages e
+      where e.aggregate_key = o.aggregate_key
+        and e.id < o.id
+        and e.published_at is null
+        and e.id not in (select id from claimed)
+        and e.id <> all($3::bigint[]))
+   order by o.id`;
 
-// Sets published_at; the record's update trigger takes the rows out of the queue.
 export const MARK_PUBLISHED = `
   update outbox_messages
      set published_at = clock_timestamp()
@@ -63,14 +62,11 @@ export const MARK_PUBLISHED = `
 
 export const PENDING_METRICS = `
   select count(*)::int as backlog,
-         coalesce(extract(epoch from clock_timestamp() - min(o.created_at)) * 1000, 0)::float8
+         coalesce(extract(epoch from clock_timestamp() - min(created_at)) * 1000, 0)::float8
            as oldest_pending_age_ms
-    from outbox_pending p
-    join outbox_messages o on o.id = p.id
-   where $1::int is null or p.shard = $1`;
+    from outbox_messages
+   where published_at is null and ($1::int is null or shard = $1)`;
 
-// No index mentions published_at (the mark stays a HOT update), so this reads the table:
-// a metric for tests and dashboards, not for a hot path.
 export const PUBLISH_LATENCY = `
   select count(*)::int as samples,
          percentile_cont(0.5) within group (order by extract(epoch from published_at - created_at) * 1000)
@@ -82,14 +78,13 @@ export const PUBLISH_LATENCY = `
      and published_at >= clock_timestamp() - ($1::float8 * interval '1 millisecond')
      and ($2::int is null or shard = $2)`;
 
-// Oldest ids first along the primary key: ids follow insert order, so the rows old enough to
-// go are at its start and a bounded batch stops soon after them.
 export const PURGE_PUBLISHED = `
   with doomed as (
     select id
       from outbox_messages
-     where published_at <= clock_timestamp() - ($1::float8 * interval '1 millisecond')
-     order by id
+     where published_at is not null
+       and published_at <= clock_timestamp() - ($1::float8 * interval '1 millisecond')
+     order by published_at
      limit $2
        for update skip locked)
   delete from outbox_messages o using doomed where o.id = doomed.id`;
