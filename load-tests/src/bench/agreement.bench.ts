@@ -12,6 +12,8 @@
 //
 //   npm run bench:agreement -- [--messages 5000] [--rounds 5] [--sagas 60]
 //                              [--only throughput|latency|saga]
+//                              [--saga-waits wakeups] [--reply-concurrency 1]
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -64,6 +66,9 @@ const LATENCY_SAMPLES = Number(arg('latency-samples') ?? 150);
 const LATENCY_GAP_MS = 20;
 const SAGAS = Number(arg('sagas') ?? 60);
 const SAGA_CONCURRENCY = 3;
+// Partitions the orchestrator's reply consumer applies at once (kafkajs
+// partitionsConsumedConcurrently); each partition's replies stay in order.
+const REPLY_CONCURRENCY = Number(arg('reply-concurrency') ?? 1);
 // One part only (throughput, latency or saga): printed, no results file written.
 const ONLY = arg('only');
 // Relay wait settings: wake-ups (LISTEN/NOTIFY, idle delay 200 ms as the safety net) first,
@@ -467,31 +472,27 @@ async function sagaOverhead(
     writtenAt.set(envelope.idempotencyKey, now());
     await writeCommand(sql, topic, message);
   };
-  // The replies applied in the reply consumer's current transaction, in order, so the
-  // post-commit hook (called once per reply, in the same order) knows which step each closed.
-  // The consumer applies several replies per transaction, one transaction at a time.
-  let applying: SagaReply[] = [];
-  // Each consumer runs one transaction at a time, so the transaction that began last is the
-  // one handling the message at hand.
-  let replyTxBegan = 0;
+  // When the reply transaction at hand began (several may be open, one per partition
+  // consumed at once), and the reply each saga last applied: a saga has one step in flight,
+  // so the post-commit hook, told the saga, knows which step closed.
+  const replyTxBegan = new AsyncLocalStorage<number>();
+  const lastReply = new Map<string, SagaReply>();
   let partTxBegan = 0;
   let partHandling: string | undefined;
   class TimedOrchestrator extends SagaOrchestrator {
     override async handleReply(sql: SqlExecutor, reply: SagaReply) {
-      replyBegan.set(idempotencyKeyFor(reply.sagaId, reply.step, reply.phase), replyTxBegan);
+      replyBegan.set(
+        idempotencyKeyFor(reply.sagaId, reply.step, reply.phase),
+        replyTxBegan.getStore() ?? now(),
+      );
       const result = await super.handleReply(sql, reply);
-      applying.push(reply);
+      lastReply.set(reply.sagaId, reply);
       return result;
     }
   }
   const orchestrator = new TimedOrchestrator({ tx: orchTx, outbox }).register(definition);
   const replyTx: TransactionRunner = {
-    inTransaction: (work) => {
-      replyTxBegan = now();
-      // A transaction that rolled back applied nothing; only this one's replies count.
-      applying = [];
-      return orchTx.inTransaction(work);
-    },
+    inTransaction: (work) => replyTxBegan.run(now(), () => orchTx.inTransaction(work)),
   };
   const participantTx: TransactionRunner = {
     inTransaction: async (work) => {
@@ -538,8 +539,9 @@ async function sagaOverhead(
     inboxConsumer: 'bench-orchestrator',
     orchestrator,
     sessionTimeout: 6_000,
-    onApplied: (result) => {
-      const reply = applying.shift();
+    partitionsConsumedConcurrently: REPLY_CONCURRENCY,
+    onApplied: (result, { sagaId }) => {
+      const reply = lastReply.get(sagaId);
       if (!result.applied || !reply) return;
       const t = now();
       appliedAt.set(idempotencyKeyFor(reply.sagaId, reply.step, reply.phase), t);
@@ -593,7 +595,9 @@ async function sagaOverhead(
   const orchWakeups = await pgListenWakeups(poolUrls.get(orchPool) as string, { shard: 0 });
   const partWakeups = await pgListenWakeups(poolUrls.get(partPool) as string, { shard: 0 });
   const results: SagaResult[] = [];
-  for (const [i, wait] of [WAITS[1] as WaitSetting, ...WAITS].entries()) {
+  // --saga-waits wakeups: only the warm-up and the wake-ups setting (a probe).
+  const sagaWaits = arg('saga-waits') === 'wakeups' ? WAITS.filter((w) => w.wakeups) : WAITS;
+  for (const [i, wait] of [WAITS[1] as WaitSetting, ...sagaWaits].entries()) {
     const delay = i === 0 ? 50 : wait.idleDelayMs;
     const listen = wait.wakeups && i > 0;
     const stop = new AbortController();

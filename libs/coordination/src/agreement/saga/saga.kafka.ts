@@ -190,7 +190,9 @@ export const DEFAULT_REPLIES_PER_TRANSACTION = 32;
 export async function startSagaReplyConsumer(
   options: SagaConsumerOptions & {
     orchestrator: SagaOrchestrator;
-    onApplied?: (result: ReplyResult) => void;
+    // Also told the saga the reply was for: with several partitions consumed at once, the
+    // transactions of different partitions commit in any order.
+    onApplied?: (result: ReplyResult, reply: { sagaId: string }) => void;
     maxDriving?: number;
     repliesPerTransaction?: number;
   },
@@ -217,7 +219,7 @@ export async function startSagaReplyConsumer(
   };
 
   const applyCommitted = async (result: ReplyResult, sagaId: string) => {
-    options.onApplied?.(result);
+    options.onApplied?.(result, { sagaId });
     if (!result.applied) return;
     // Committed: the saga's waiters may look, and its next steps run here if they are local.
     orchestrator.notify(sagaId);
