@@ -96,6 +96,7 @@ export {
   type ValidShapeCheck,
 } from './validation/validation.pipe';
 export { IsRfc3339DateTime, parseRfc3339DateTime } from './validation/date-time';
+export { validShapeAgreement, type ValidShapeAgreement } from './validation/valid-shape-agreement';
 export { DEFAULT_MAX_JSON_DEPTH } from './http/input-guards';
 export { requireIdempotencyKey } from './http/require-idempotency-key';
 export { answerOf, refusal, send, type AnswersTo, type HttpAnswer } from './http/answers';

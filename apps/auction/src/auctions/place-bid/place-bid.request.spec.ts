@@ -1,6 +1,5 @@
 import { MAX_SAFE_MINOR_UNITS } from '@suite/contracts';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
+import { validShapeAgreement } from '@suite/service-kit';
 import { isValidPlaceBidRequest, PlaceBidRequest } from './place-bid.request';
 
 // isValidPlaceBidRequest lets the common bid skip the decorators (ValidShape). It must
@@ -38,36 +37,13 @@ function* bodies(): Generator<Record<string, unknown>> {
     }
 }
 
-// The global pipe's rules (createValidationPipe), applied by class-validator itself.
-async function decoratorsAccept(
-  body: Record<string, unknown>,
-): Promise<PlaceBidRequest | undefined> {
-  const instance = plainToInstance(PlaceBidRequest, body);
-  const errors = await validate(instance, {
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    forbidUnknownValues: true,
-  });
-  return errors.length === 0 ? instance : undefined;
-}
-
 describe('isValidPlaceBidRequest', () => {
   it('accepts only bodies the decorators accept, and they become the same PlaceBidRequest', async () => {
-    let accepted = 0;
-    let refusedByBoth = 0;
-    for (const body of bodies()) {
-      const reference = await decoratorsAccept(body);
-      if (!isValidPlaceBidRequest(body)) {
-        if (reference === undefined) refusedByBoth++;
-        continue;
-      }
-      accepted++;
-      expect({ body, accepted: reference !== undefined }).toEqual({ body, accepted: true });
-      expect(Object.assign(new PlaceBidRequest(), body)).toStrictEqual(reference);
-    }
+    const agreement = await validShapeAgreement(PlaceBidRequest, isValidPlaceBidRequest, bodies());
+    expect(agreement.disagreements).toEqual([]);
     // 1, 2, 1000 and the largest safe amount, with no other field.
-    expect(accepted).toBe(4);
-    expect(refusedByBoth).toBeGreaterThan(0);
+    expect(agreement.accepted).toBe(4);
+    expect(agreement.refusedByBoth).toBeGreaterThan(0);
   });
 
   it('recognises the bid every bidder sends', () => {

@@ -1,6 +1,5 @@
 import { PLACE_HOLD_LIMITS as LIMITS } from '@suite/contracts';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
+import { validShapeAgreement } from '@suite/service-kit';
 import { isValidPlaceHoldRequest, PlaceHoldRequest } from './place-hold.request';
 
 // isValidPlaceHoldRequest lets the common hold skip the decorators (ValidShape). It must
@@ -59,36 +58,17 @@ function* bodies(): Generator<Record<string, unknown>> {
       }
 }
 
-// The global pipe's rules (createValidationPipe), applied by class-validator itself.
-async function decoratorsAccept(
-  body: Record<string, unknown>,
-): Promise<PlaceHoldRequest | undefined> {
-  const instance = plainToInstance(PlaceHoldRequest, body);
-  const errors = await validate(instance, {
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    forbidUnknownValues: true,
-  });
-  return errors.length === 0 ? instance : undefined;
-}
-
 describe('isValidPlaceHoldRequest', () => {
   it('accepts only bodies the decorators accept, and they become the same PlaceHoldRequest', async () => {
-    let accepted = 0;
-    let refusedByBoth = 0;
-    for (const body of bodies()) {
-      const reference = await decoratorsAccept(body);
-      if (!isValidPlaceHoldRequest(body)) {
-        if (reference === undefined) refusedByBoth++;
-        continue;
-      }
-      accepted++;
-      expect({ body, accepted: reference !== undefined }).toEqual({ body, accepted: true });
-      expect(Object.assign(new PlaceHoldRequest(), body)).toStrictEqual(reference);
-    }
+    const agreement = await validShapeAgreement(
+      PlaceHoldRequest,
+      isValidPlaceHoldRequest,
+      bodies(),
+    );
+    expect(agreement.disagreements).toEqual([]);
     // Five valid event ids (any version, any case, the nil UUID), seven valid seat lists.
-    expect(accepted).toBe(5 * 7);
-    expect(refusedByBoth).toBeGreaterThan(0);
+    expect(agreement.accepted).toBe(5 * 7);
+    expect(agreement.refusedByBoth).toBeGreaterThan(0);
   });
 
   it('recognises the hold every buyer sends', () => {
