@@ -1,9 +1,4 @@
 import { CoordinationTables1761000001000 } from './1761000001000-coordination-tables';
 import { AuctionsAndBids1761000002000 } from './1761000002000-auctions-and-bids';
-import { OutboxPendingQueueRemoved1761000003000 } from './1761000003000-outbox-pending-queue-removed';
 
-export const AUCTION_MIGRATIONS = [
-  CoordinationTables1761000001000,
-  AuctionsAndBids1761000002000,
-  OutboxPendingQueueRemoved1761000003000,
-];
+export const AUCTION_MIGRATIONS = [CoordinationTables1761000001000, AuctionsAndBids1761000002000];

@@ -2,7 +2,6 @@ import { CoordinationTables1760000001000 } from './1760000001000-coordination-ta
 import { PaymentsAndLedger1760000002000 } from './1760000002000-payments-and-ledger';
 import { ChargeAttemptsAndTombstones1760000003000 } from './1760000003000-charge-attempts-and-tombstones';
 import { LateChargeWatches1760000004000 } from './1760000004000-late-charge-watches';
-import { OutboxPendingQueueRemoved1760000005000 } from './1760000005000-outbox-pending-queue-removed';
 
 // Forward-only, in the order they run.
 export const PAYMENTS_MIGRATIONS = [
@@ -10,5 +9,4 @@ export const PAYMENTS_MIGRATIONS = [
   PaymentsAndLedger1760000002000,
   ChargeAttemptsAndTombstones1760000003000,
   LateChargeWatches1760000004000,
-  OutboxPendingQueueRemoved1760000005000,
 ];

@@ -4,10 +4,7 @@ import type { OutgoingMessage } from '../../ports/message-producer';
 import type { SqlExecutor } from '../../ports/sql-executor';
 import { INSERT_OUTBOX, INSERT_OUTBOX_NOTIFY } from './outbox.sql';
 
-export const OUTBOX_MIGRATIONS: readonly { name: string; sql: string }[] = [
-  '001_outbox.sql',
-  '002_outbox_pending_queue_removed.sql',
-].map(
+export const OUTBOX_MIGRATIONS: readonly { name: string; sql: string }[] = ['001_outbox.sql'].map(
   (name) => ({ name: `outbox/${name}`, sql: readFileSync(join(__dirname, 'sql', name), 'utf8') }),
 );
 
