@@ -110,12 +110,26 @@ interface Sample {
   p50: number;
   p99: number;
   admitted: number;
+  // CPU time per decision, µs: this process (the client: the limiter's code, ioredis, the
+  // load loop) and the Redis server (its whole CPU over the run: other clients of a shared
+  // Redis are in it too). Whichever is near its core's budget bounds the throughput.
+  clientUs: number;
+  redisUs: number;
+}
+
+// The Redis server's CPU time so far (user + system), in µs.
+async function redisCpuUs(): Promise<number> {
+  const info = await redis.info('cpu');
+  const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  return (field('used_cpu_user') + field('used_cpu_sys')) * 1e6;
 }
 
 async function measure(decide: Decide, scenario: Scenario, ops: number): Promise<Sample> {
   const latencies = new Float64Array(ops);
   let next = 0;
   let admitted = 0;
+  const redisBefore = await redisCpuUs();
+  const clientBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   const lane = async () => {
     while (next < ops) {
@@ -127,9 +141,18 @@ async function measure(decide: Decide, scenario: Scenario, ops: number): Promise
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, lane));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const client = process.cpuUsage(clientBefore);
+  const redisUs = (await redisCpuUs()) - redisBefore;
   latencies.sort();
   const at = (q: number) => latencies[Math.min(ops - 1, Math.floor(q * ops))] as number;
-  return { perSecond: ops / seconds, p50: at(0.5), p99: at(0.99), admitted };
+  return {
+    perSecond: ops / seconds,
+    p50: at(0.5),
+    p99: at(0.99),
+    admitted,
+    clientUs: (client.user + client.system) / ops,
+    redisUs: redisUs / ops,
+  };
 }
 
 const median = (values: number[]) =>
@@ -174,6 +197,7 @@ async function main() {
         median(list.map((s) => s.p99)).toFixed(2),
         `${median(p99s).toFixed(2)}× (${range(p99s)})`,
         `${(median(list.map((s) => s.admitted / OPS)) * 100).toFixed(1)}%`,
+        `${median(list.map((s) => s.clientUs)).toFixed(1)} / ${median(list.map((s) => s.redisUs)).toFixed(1)}`,
       ];
       rows.push(`| ${row.join(' | ')} |`);
       printed.push(row.join('  '));
@@ -191,8 +215,8 @@ async function main() {
     '- floor: one raw `INCR` per decision on the same connection (INCR alone: no EXPIRE, no script, no window), the least any Redis-backed limiter can do; issue 14 asks every limiter to reach 0.9× of it',
     `- decisions that did not come from Redis (timeouts): ${notFromRedis}`,
     '',
-    '| scenario | algorithm | decisions/s (median) | throughput ratio vs RLF, median (range) | throughput ratio vs raw INCR, median (range) | p50 ms | p99 ms | p99 ratio RLF / ours, >1 is better, median (range) | admitted |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| scenario | algorithm | decisions/s (median) | throughput ratio vs RLF, median (range) | throughput ratio vs raw INCR, median (range) | p50 ms | p99 ms | p99 ratio RLF / ours, >1 is better, median (range) | admitted | CPU µs per decision, client / Redis server |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
     '',
     'Reproduce: `npm run bench:limiters`',
