@@ -7,7 +7,7 @@ import { pspFaults, until } from './support';
 const ORDERS = 8;
 // How long each call to the silent PSP waits before it is served: far past payments' 1 s
 // timeout, so nothing is answered in time.
-const PSP_SILENCE_MS = 60_000;
+const PSP_SILENCE_MS = 20_000;
 
 // How long the PSP stays silent at most while every capture step runs out of attempts. The
 // capture step's whole budget at the defaults is 5 attempts of 15 s plus backoff (about
