@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { PAYMENT_COMMAND_TYPES, TICKETING_COMMAND_TYPES } from '@suite/contracts';
+import { TICKETING_COMMAND_TYPES } from '@suite/contracts';
 import {
   leaseKey,
   type FencedHolds,
   poolTransactionRunner,
-  startSagaParticipant,
   type SagaCommandEnvelope,
 } from '@suite/coordination';
 import type { Consumer } from 'kafkajs';
@@ -19,9 +18,8 @@ import {
   waitFor,
   type TicketingTestApp,
 } from '../testing/ticketing-test-app';
+import { DECLINED_SOURCE, startPaymentsStandIn } from '../testing/payments-stand-in';
 import { ticketingStepHandlers } from './saga-steps/ticketing-steps.handlers';
-
-const DECLINED = 'tok_declined';
 
 describe('checkout saga', () => {
   let t: TicketingTestApp;
@@ -34,28 +32,7 @@ describe('checkout saga', () => {
       { HOLD_TTL_MS: '60000', CHECKOUT_WAIT_MS: '15000' },
       true,
     );
-    // A stand-in for apps/payments: consumes the saga's payment commands through the inbox
-    // and replies through the outbox, which ticketing's relay publishes.
-    if (!t.kafka) throw new Error('the checkout tests need Kafka');
-    payments = await startSagaParticipant({
-      kafka: t.kafka,
-      groupId: `${t.config.KAFKA_CLIENT_ID}-payments`,
-      topic: t.config.PAYMENTS_COMMANDS_TOPIC,
-      tx: poolTransactionRunner(t.database.pool),
-      inboxConsumer: 'payments-stand-in',
-      // Like apps/payments: its replies wake ticketing's relay.
-      outbox: { wakeup: true },
-      handlers: {
-        [PAYMENT_COMMAND_TYPES.capture]: async (_tx, command) =>
-          command.payload['sourceToken'] === DECLINED
-            ? { outcome: 'failed', retriable: false, reason: 'card declined' }
-            : { outcome: 'succeeded', data: { paymentId: `pay-${command.sagaId}` } },
-        [PAYMENT_COMMAND_TYPES.refund]: async (_tx, command) => {
-          refunds.push(command.sagaId);
-          return { outcome: 'succeeded' };
-        },
-      },
-    });
+    payments = await startPaymentsStandIn(t, (sagaId) => refunds.push(sagaId));
   });
 
   afterAll(async () => {
@@ -143,7 +120,7 @@ describe('checkout saga', () => {
 
   it('payment-failure-compensation-releases-the-seats-and-issues-no-tickets', async () => {
     const { holdId } = await hold('bob', ['A-2-1']);
-    const response = await checkout('bob', randomUUID(), holdId, DECLINED);
+    const response = await checkout('bob', randomUUID(), holdId, DECLINED_SOURCE);
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({
       status: 'failed',

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { PAYMENT_COMMAND_TYPES } from '@suite/contracts';
-import { poolTransactionRunner, startSagaParticipant } from '@suite/coordination';
 import { verifyTicketingInvariants } from '@suite/invariants';
 import type { Consumer } from 'kafkajs';
 import type { PoolClient } from 'pg';
 import { SEED_EVENT_ID } from '../../database/migrations';
+import { startPaymentsStandIn } from '../../testing/payments-stand-in';
 import { startTicketingTestApp, type TicketingTestApp } from '../../testing/ticketing-test-app';
 
 type Reply = Awaited<ReturnType<TicketingTestApp['app']['inject']>>;
@@ -127,24 +126,7 @@ describe('hold admission leaves the pool to checkouts', () => {
       },
       true,
     );
-    if (!t.kafka) throw new Error('the checkout needs Kafka');
-    // A stand-in for apps/payments, as in checkout.integration-spec: captures through its
-    // inbox and replies through its outbox.
-    payments = await startSagaParticipant({
-      kafka: t.kafka,
-      groupId: `${t.config.KAFKA_CLIENT_ID}-payments`,
-      topic: t.config.PAYMENTS_COMMANDS_TOPIC,
-      tx: poolTransactionRunner(t.database.pool),
-      inboxConsumer: 'payments-stand-in',
-      outbox: { wakeup: true },
-      handlers: {
-        [PAYMENT_COMMAND_TYPES.capture]: async (_tx, command) => ({
-          outcome: 'succeeded',
-          data: { paymentId: `pay-${command.sagaId}` },
-        }),
-        [PAYMENT_COMMAND_TYPES.refund]: async () => ({ outcome: 'succeeded' }),
-      },
-    });
+    payments = await startPaymentsStandIn(t);
   });
 
   afterAll(async () => {
