@@ -43,6 +43,12 @@ export const DEFAULT_PARTITIONS_CONSUMED_CONCURRENTLY = 1;
 // After a crash, the consumer rejoins after this delay, doubled per crash in a row, capped.
 const RESTART_BACKOFF_MS = { initial: 500, max: 5_000 };
 
+// The longest a consumer's fetch waits at the broker when there is nothing to read (kafkajs'
+// default is 5 s). A message that arrives meanwhile is answered at once, so latency does not
+// depend on it; but a graceful stop (disconnect) waits out the fetch in flight, so this bounds
+// how long a consumer takes to leave. Idle, a consumer asks each broker twice a second.
+const FETCH_WAIT_MS = 500;
+
 // How long a consumer may be silent before the group gives its partitions away.
 export const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
 
@@ -105,6 +111,7 @@ async function startConsumer(options: SagaConsumerOptions, handling: Handling): 
     sessionTimeout: timing.sessionTimeoutMs,
     heartbeatInterval: timing.heartbeatIntervalMs,
     rebalanceTimeout: timing.rebalanceTimeoutMs,
+    maxWaitTimeInMs: FETCH_WAIT_MS,
     // kafkajs restarts a crashed consumer from a timer whose failure nobody awaits: if the
     // broker is still down then, the rejection is unhandled and ends the process. Restarts
     // are done below instead, where a failed one is caught and tried again.
