@@ -2,6 +2,8 @@ export { createServiceApp, initServiceApp, nestLogLevels } from './app/create-se
 export type { ServiceAppOptions, ServiceRootModule } from './app/create-service-app';
 export { drainThenClose, stopOnSignals } from './app/graceful-stop';
 export type { GracefulStopOptions } from './app/graceful-stop';
+export { stopInStages } from './app/stop-in-stages';
+export type { StoppableWorker } from './app/stop-in-stages';
 export { ConfigError } from './config/config.errors';
 export type { ConfigIssue } from './config/config.errors';
 export {

@@ -11,6 +11,7 @@ import {
   type IdempotentProducer,
   type SagaOrchestrator,
 } from '@suite/coordination';
+import { stopInStages, type StoppableWorker } from '@suite/service-kit';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { outboxWriteOptions } from '../checkout/infra/ticketing-events';
@@ -27,10 +28,15 @@ import { OutboxRelay } from './outbox-relay';
 import { CheckoutRecoverer } from './checkout-recoverer';
 import { SagaReplyConsumer } from './saga-reply-consumer';
 
-interface Worker {
+interface Worker extends StoppableWorker {
   start(): void | Promise<void>;
-  stop(): Promise<void>;
 }
+
+// When a worker stops, all at once with the others of its stage: first everything that
+// takes work in or writes outbox rows (the sweeper, the consumers, the recoverer), then the
+// relay, which flushes the rows they wrote, then the producer it published with.
+type StopStage = 'work' | 'relay' | 'producer';
+const STOP_ORDER: readonly StopStage[] = ['work', 'relay', 'producer'];
 
 // What a Kafka consumer of the service does with a message it cannot read, and when its
 // consumer crashed and rejoins.
@@ -39,8 +45,8 @@ export interface ConsumerCallbacks {
   onRestart: (error: Error, inMs: number) => void;
 }
 
-// The service's background work, started after boot and stopped before shutdown in the
-// reverse order:
+// The service's background work, started after boot one after another, and stopped before
+// shutdown in the stages of STOP_ORDER:
 // - the hold-expiry sweeper (HOLD_SWEEP_INTERVAL_MS > 0);
 // - with SAGA_WORKERS=on: the outbox relay (on a fenced lease, woken by the commits that
 //   wrote its rows when OUTBOX_WAKEUPS=on), the saga reply consumer, the participant for
@@ -49,7 +55,7 @@ export interface ConsumerCallbacks {
 export class TicketingWorkers implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(TicketingWorkers.name);
   private readonly owner = `ticketing-${randomUUID()}`;
-  private readonly started: Worker[] = [];
+  private readonly started: Record<StopStage, Worker[]> = { work: [], relay: [], producer: [] };
 
   constructor(
     @Inject(TICKETING_CONFIG) private readonly config: TicketingConfig,
@@ -70,16 +76,15 @@ export class TicketingWorkers implements OnApplicationBootstrap, BeforeApplicati
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    for (const worker of this.started.splice(0).reverse()) {
-      await worker.stop().catch((error: unknown) => {
-        this.logger.error(`a worker failed to stop: ${(error as Error).message}`);
-      });
-    }
+    const stages = STOP_ORDER.map((stage) => this.started[stage].splice(0));
+    await stopInStages(stages, (error: unknown) => {
+      this.logger.error(`a worker failed to stop: ${(error as Error).message}`);
+    });
   }
 
-  private async begin(worker: Worker): Promise<void> {
+  private async begin(worker: Worker, stage: StopStage = 'work'): Promise<void> {
     await worker.start();
-    this.started.push(worker);
+    this.started[stage].push(worker);
   }
 
   private async startSagaWorkers(): Promise<void> {
@@ -92,7 +97,7 @@ export class TicketingWorkers implements OnApplicationBootstrap, BeforeApplicati
     });
     await this.ensureTopics(kafka);
     const producer = createIdempotentProducer(kafka);
-    await this.begin(producerWorker(producer));
+    await this.begin(producerWorker(producer), 'producer');
     const onError = (what: string) => (error: unknown) =>
       this.logger.error(`${what}: ${error instanceof Error ? error.message : String(error)}`);
     const callbacks: ConsumerCallbacks = {
@@ -109,6 +114,7 @@ export class TicketingWorkers implements OnApplicationBootstrap, BeforeApplicati
         owner: this.owner,
         onError: onError('outbox relay'),
       }),
+      'relay',
     );
     await this.begin(
       new SagaReplyConsumer(kafka, tx, this.orchestrator, {
