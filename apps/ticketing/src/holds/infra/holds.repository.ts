@@ -1,7 +1,7 @@
 import type { SqlExecutor } from '@suite/coordination';
 import type { Hold, HoldStatus } from '../domain/hold';
 
-interface HoldRow {
+export interface HoldRow {
   id: string;
   event_id: string;
   user_id: string;
@@ -12,7 +12,7 @@ interface HoldRow {
   order_id: string | null;
 }
 
-const toHold = (r: HoldRow): Hold => ({
+export const toHold = (r: HoldRow): Hold => ({
   id: r.id,
   eventId: r.event_id,
   userId: r.user_id,
