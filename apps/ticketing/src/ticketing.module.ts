@@ -28,6 +28,8 @@ import type { DataSource } from 'typeorm';
 import { checkoutSaga } from './checkout/domain/checkout.saga';
 import { StartCheckoutHttpController } from './checkout/start-checkout/start-checkout.http.controller';
 import { StartCheckoutUseCase } from './checkout/start-checkout/start-checkout.use-case';
+import { CheckoutSettledListener } from './checkout/infra/checkout-settled.listener';
+import { CheckoutRepository } from './checkout/infra/checkout.repository';
 import { TicketingWorkers } from './workers/ticketing.workers';
 import { TICKETING_COMMANDS_INBOX } from './workers/checkout-steps-consumer';
 import { ticketingStepHandlers } from './checkout/saga-steps/ticketing-steps.handlers';
@@ -231,6 +233,23 @@ export class TicketingModule {
           },
         },
         { provide: OrdersRepository, useValue: new OrdersRepository() },
+        { provide: CheckoutRepository, useValue: new CheckoutRepository() },
+        {
+          provide: CheckoutSettledListener,
+          useFactory: async () => {
+            const logger = new Logger('CheckoutSettledListener');
+            // One LISTEN connection per instance; a waiting checkout polls while it is down.
+            const listener = new CheckoutSettledListener({
+              url: config.DATABASE_URL,
+              onDown: (error) =>
+                logger.warn(
+                  `not listening for ended checkouts, waiting checkouts poll every ${config.CHECKOUT_POLL_MS} ms: ${error instanceof Error ? error.message : String(error)}`,
+                ),
+            });
+            if (config.CHECKOUT_WAKEUPS === 'on') await listener.start();
+            return listener;
+          },
+        },
         TicketingRedis,
         ListEventsUseCase,
         ListSeatsUseCase,

@@ -83,10 +83,14 @@ const ticketingConfigFields = baseServiceConfig.extend({
   // How long after its arrival POST /checkouts answers at the latest (202 if the saga is
   // still running then); keep it well under the gateway's timeout for ticketing.
   CHECKOUT_WAIT_MS: durationMsVar({ default: 2_000, max: 30_000 }),
-  // While it waits, how often a checkout reads its order for changes made by another
-  // instance (this process's own changes wake it at once). Each read takes an HTTP-pool
-  // connection: every waiting checkout does it, in the flash sale beside the holds.
-  CHECKOUT_POLL_MS: durationMsVar({ default: 100, min: 10, max: 10_000 }),
+  // on: a waiting checkout is woken when its saga ends, by a NOTIFY that every instance
+  // LISTENs to on one connection of its own (the transaction that ends the saga sends it on
+  // commit). off: it is woken only by this process's own changes, and polls.
+  CHECKOUT_WAKEUPS: onOff('on'),
+  // While it waits, how often a checkout reads its saga besides the wake-ups: the safety net
+  // for a notification lost with a broken LISTEN connection, and with wake-ups off the way
+  // another instance's changes are seen. Each read takes an HTTP-pool connection.
+  CHECKOUT_POLL_MS: durationMsVar({ default: 1_000, min: 10, max: 10_000 }),
   // Reply deadline per attempt, and attempts in all, of the ticketing steps and of the
   // payment capture. With the backoffs between attempts (100 ms doubling to 2 s) they make
   // each step's budget: how long it waits on silence before it gives up. Checked at boot

@@ -1,6 +1,5 @@
 import { TICKETING_COMMAND_TYPES, TICKETING_EVENT_TYPES } from '@suite/contracts';
 import {
-  checkFence,
   systemClock,
   type Clock,
   type FencedHolds,
@@ -10,9 +9,10 @@ import {
   type StepOutcome,
 } from '@suite/coordination';
 import type { SeatsRepository } from '../../events/infra/seats.repository';
-import { checkoutEligibility, holdScope, seatFence } from '../../holds/domain/hold';
+import { checkoutEligibility, holdScope } from '../../holds/domain/hold';
 import type { HoldsRepository } from '../../holds/infra/holds.repository';
 import type { SeatLeases } from '../../holds/infra/seat-leases';
+import { CheckoutRepository } from '../infra/checkout.repository';
 import { emitEvent } from '../infra/ticketing-events';
 
 export interface TicketingStepDeps {
@@ -24,6 +24,8 @@ export interface TicketingStepDeps {
   // How events are written (wakeup); the step's reply is written by the participant.
   outbox?: OutboxWriteOptions;
   clock?: Clock;
+  // The checkout's own statements (one per step where it can be).
+  steps?: CheckoutRepository;
 }
 
 const refuse = (reason: string): StepOutcome => ({ outcome: 'failed', retriable: false, reason });
@@ -87,21 +89,29 @@ function guarded(handler: SagaCommandHandler): SagaCommandHandler {
 // succeed is a failed, non-retriable reply.
 export function ticketingStepHandlers(deps: TicketingStepDeps): Record<string, SagaCommandHandler> {
   const clock = deps.clock ?? systemClock;
+  const steps = deps.steps ?? new CheckoutRepository();
   return {
+    // One statement in the common case: the hold is locked, checked and moved at once, and
+    // the Redis leases are read after it; only a hold whose leases are gone is moved back.
     [TICKETING_COMMAND_TYPES.verifyHold]: guarded(async (tx, { payload }) => {
       const holdId = id(payload, 'holdId');
       const orderId = id(payload, 'orderId');
-      const hold = await deps.holds.find(tx, holdId, true);
-      if (!hold) return refuse('unknown hold');
-      if (hold.status === 'checking-out' && hold.orderId === orderId) return done();
-      const eligible = checkoutEligibility(hold, text(payload, 'userId'), clock.now());
-      if (!eligible.ok) return refuse(eligible.message);
+      const userId = text(payload, 'userId');
+      const now = clock.now();
+      const verified = await steps.verify(tx, holdId, orderId, userId, new Date(now));
+      if (!verified) return refuse('unknown hold');
+      const { hold, moved } = verified;
+      if (!moved) {
+        if (hold.status === 'checking-out' && hold.orderId === orderId) return done();
+        const eligible = checkoutEligibility(hold, userId, now);
+        return refuse(eligible.ok ? 'the hold changed during verification' : eligible.message);
+      }
       // The Redis lease is the truth about who holds the seats now.
       const holders = await deps.leases.holders(hold.eventId, hold.seatIds);
       const lost = hold.seatIds.filter((seatId) => holders.get(seatId) !== holdId);
-      if (lost.length > 0) return refuse(`the hold has expired (seats ${lost.join(', ')})`);
-      if (!(await deps.holds.move(tx, holdId, ['active'], 'checking-out', orderId))) {
-        return refuse('the hold changed during verification');
+      if (lost.length > 0) {
+        await steps.unverify(tx, holdId, orderId);
+        return refuse(`the hold has expired (seats ${lost.join(', ')})`);
       }
       return done();
     }),
@@ -145,41 +155,14 @@ export function ticketingStepHandlers(deps: TicketingStepDeps): Record<string, S
       const eventId = id(payload, 'eventId');
       const userId = text(payload, 'userId');
       const tokens = tokensOf(payload);
-      return withSavepoint(tx, 'confirm_seats', async () => {
-        // A resent attempt of a confirmation that already took effect answers as the first
-        // did, whatever happened to the fences since (the hold may have expired and the seats
-        // been held again). Refusing now would tell the saga the step changed nothing, and
-        // the seats it sold would never be unsold. Only a confirmation sets `purchased`, in
-        // the transaction that sells the seats, so it says an earlier attempt sold them.
-        const confirmed = await deps.holds.find(tx, holdId, false);
-        if (confirmed?.orderId === orderId && confirmed.status === 'purchased') return done();
-        // Fences first, in one order for every writer; each fence row stays locked until
-        // commit, so no other confirmation of these seats interleaves with ours.
-        for (const seatId of Object.keys(tokens).sort()) {
-          const token = tokens[seatId] as number;
-          const fence = await checkFence(tx, seatFence(eventId, seatId), token);
-          if (!fence.ok) {
-            return refuse(
-              `stale hold: seat ${seatId} was held after it (token ${token} < ${fence.currentToken})`,
-            );
-          }
-        }
-        // Only the order that verified the hold may sell its seats: a confirmation that
-        // arrives after its checkout was compensated (the hold released) sells nothing.
-        const hold = await deps.holds.find(tx, holdId, true);
-        const buying =
-          hold?.orderId === orderId &&
-          (hold.status === 'checking-out' || hold.status === 'purchased');
-        if (!buying) {
-          return refuse(
-            `hold ${holdId} is not being checked out by order ${orderId} (${hold?.status ?? 'unknown'})`,
-          );
-        }
-        const unsold = await deps.seats.markSold(tx, { eventId, orderId, userId, tokens });
-        if (unsold.length > 0) return refuse(`seats already sold: ${unsold.join(', ')}`);
-        await deps.holds.move(tx, holdId, ['checking-out'], 'purchased');
-        return done();
-      });
+      // ticketing_confirm_seats (ADR 21), in one round trip: a resent attempt of a
+      // confirmation that already took effect succeeds again whatever happened to the fences
+      // since (refusing it would leave the seats it sold sold); otherwise every seat's fence
+      // is checked in seat order and stays locked until commit, only the order that verified
+      // the hold sells its seats, a seat is sold only from available, and a refusal leaves
+      // no fence advanced and no seat sold.
+      const refusal = await steps.confirmSeats(tx, { orderId, holdId, eventId, userId, tokens });
+      return refusal === undefined ? done() : refuse(refusal);
     }),
 
     // Touches only the seats and tickets of its own order: 0 seats when confirmation never
@@ -192,7 +175,7 @@ export function ticketingStepHandlers(deps: TicketingStepDeps): Record<string, S
     [TICKETING_COMMAND_TYPES.issueTickets]: guarded(async (tx, { payload }) => {
       const orderId = id(payload, 'orderId');
       const userId = text(payload, 'userId');
-      return withSavepoint(tx, 'issue_tickets', () => issueTickets(tx, deps, orderId, userId));
+      return issueTickets(tx, deps, steps, orderId, userId);
     }),
   };
 }
@@ -200,15 +183,22 @@ export function ticketingStepHandlers(deps: TicketingStepDeps): Record<string, S
 // Every seat sold to the order ends with a ticket of the order, or the step fails and the
 // saga compensates (unconfirm, refund, release): a ticket that already exists for one of the
 // seats under another order would otherwise leave this order paid for with a seat short.
+// A refused attempt withdraws the tickets it inserted, so the step leaves nothing behind
+// while its inbox row and reply commit.
 async function issueTickets(
   tx: SqlExecutor,
   deps: TicketingStepDeps,
+  steps: CheckoutRepository,
   orderId: string,
   userId: string,
 ): Promise<StepOutcome> {
   const { issued, sold, ticketedElsewhere } = await deps.seats.issueTickets(tx, orderId);
   if (sold === 0) return refuse(`no seats are sold to order ${orderId}`);
   if (ticketedElsewhere.length > 0) {
+    await steps.withdrawTickets(
+      tx,
+      issued.map((ticket) => ticket.id),
+    );
     return refuse(`seats already ticketed for another order: ${ticketedElsewhere.join(', ')}`);
   }
   for (const ticket of issued) {
@@ -229,19 +219,4 @@ async function issueTickets(
   }
   // The order's ticket count, the same on every attempt.
   return done({ ticketsIssued: sold });
-}
-
-// A refused step must leave nothing behind (no advanced fence, no half-sold seats), yet
-// the inbox row and the reply of the same transaction must commit.
-async function withSavepoint(
-  tx: SqlExecutor,
-  name: string,
-  work: () => Promise<StepOutcome>,
-): Promise<StepOutcome> {
-  await tx.query(`savepoint ${name}`);
-  const outcome = await work();
-  await tx.query(
-    outcome.outcome === 'succeeded' ? `release savepoint ${name}` : `rollback to savepoint ${name}`,
-  );
-  return outcome;
 }

@@ -10,9 +10,7 @@ import {
   type TransactionRunner,
 } from '@suite/coordination';
 import type { TicketingConfig } from '../../config/ticketing.config';
-import { EventsRepository } from '../../events/infra/events.repository';
 import { checkoutEligibility } from '../../holds/domain/hold';
-import { HoldsRepository } from '../../holds/infra/holds.repository';
 import { GetOrderUseCase, type OrderView } from '../../orders/get-order/get-order.use-case';
 import { OrdersRepository } from '../../orders/infra/orders.repository';
 import {
@@ -23,6 +21,9 @@ import {
   TRANSACTIONS,
 } from '../../ticketing.tokens';
 import { CHECKOUT_SAGA, type CheckoutContext } from '../domain/checkout.saga';
+import { isFinal, orderStatusOf } from '../domain/order-status';
+import { CheckoutSettledListener } from '../infra/checkout-settled.listener';
+import { CheckoutRepository } from '../infra/checkout.repository';
 
 export interface StartCheckoutCommand {
   userId: string;
@@ -82,8 +83,8 @@ export class StartCheckoutUseCase {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ORCHESTRATOR) private readonly orchestrator: SagaOrchestrator,
     private readonly store: IdempotencyStore,
-    private readonly events: EventsRepository,
-    private readonly holds: HoldsRepository,
+    private readonly checkout: CheckoutRepository,
+    private readonly settled: CheckoutSettledListener,
     private readonly orders: OrdersRepository,
     private readonly getOrder: GetOrderUseCase,
   ) {}
@@ -153,9 +154,11 @@ export class StartCheckoutUseCase {
         await complete(response);
         return { kind: 'refused', response };
       };
-      const hold = await this.holds.find(sql, command.holdId, true);
+      // The hold, locked, and its event's price in one statement.
+      const found = await this.checkout.holdForCheckout(sql, command.holdId);
       const missing = errorBody(404, 'Not Found', `hold ${command.holdId} does not exist`);
-      if (!hold) return refuse(missing);
+      if (!found) return refuse(missing);
+      const { hold, event } = found;
       const eligible = checkoutEligibility(hold, command.userId, this.clock.now());
       if (!eligible.ok) {
         // Another user's hold answers as a missing one, as GET /holds/{id} does: a 403
@@ -164,7 +167,6 @@ export class StartCheckoutUseCase {
           ? refuse(missing)
           : refuse(errorBody(409, 'Conflict', eligible.message));
       }
-      const event = await this.events.find(sql, hold.eventId);
       if (!event) throw new Error(`event ${hold.eventId} of hold ${hold.id} vanished`);
       const amountMinor = event.priceMinor * hold.seatIds.length;
       const unpayable = unpayableReason(amountMinor, event.currency);
@@ -200,23 +202,36 @@ export class StartCheckoutUseCase {
   }
 
   // Waits until `deadline` (clock ms) at most for the saga to end: 201 with the tickets, 200
-  // with the reason it failed, or 202 with where to look later.
+  // with the reason it failed, or 202 with where to look later. While it waits it reads only
+  // where the saga stands (one statement), and the whole order once, when it has ended.
   private async settle(orderId: string, deadline: number): Promise<CheckoutResponse> {
     const location = `/orders/${orderId}`;
     for (;;) {
-      // Watched before the read, so a change committed during it is not missed.
-      // Read again as soon as this process commits a change to the saga, and at least every
-      // CHECKOUT_POLL_MS for the changes another instance made.
-      const changed = this.orchestrator.changed(orderId, this.config.CHECKOUT_POLL_MS);
-      const found = await this.getOrder.execute(orderId);
-      if (found.kind !== 'found') throw new Error(`order ${orderId} vanished`);
-      const order: OrderView = found.order;
-      if (order.status === 'completed') return { status: 201, body: order, location };
-      if (order.status !== 'pending') return { status: 200, body: order, location };
+      // Watched before the read, so an end committed during it is not missed.
+      const ended = this.endOf(orderId, Math.max(0, deadline - this.clock.now()));
+      const progress = await this.checkout.sagaProgress(this.sql, orderId);
+      if (progress && isFinal(orderStatusOf(progress))) {
+        const found = await this.getOrder.execute(orderId);
+        if (found.kind !== 'found') throw new Error(`order ${orderId} vanished`);
+        const order: OrderView = found.order;
+        return { status: order.status === 'completed' ? 201 : 200, body: order, location };
+      }
       if (this.clock.now() >= deadline) {
         return { status: 202, body: { orderId, status: 'pending', statusUrl: location }, location };
       }
-      await changed;
+      await ended;
     }
+  }
+
+  // Resolves when the order's saga may have ended, or by `remainingMs` (the answer's
+  // deadline) at the latest. With wake-ups, the NOTIFY of the transaction that ended it,
+  // whichever instance committed it, and a poll every CHECKOUT_POLL_MS in case a
+  // notification was lost; without them, or while the listener is down, this process's own
+  // changes (the orchestrator's changed()) and the same poll.
+  private endOf(orderId: string, remainingMs: number): Promise<void> {
+    const withinMs = Math.min(this.config.CHECKOUT_POLL_MS, remainingMs);
+    return this.config.CHECKOUT_WAKEUPS === 'on' && this.settled.listening()
+      ? this.settled.settled(orderId, withinMs)
+      : this.orchestrator.changed(orderId, withinMs);
   }
 }
