@@ -3,10 +3,13 @@ export {
   OUTBOX_MIGRATIONS,
   OUTBOX_WAKEUP_CHANNEL,
   applyOutboxMigrations,
+  isOutboxWriter,
+  outboxInsert,
   outboxWriter,
   shardOf,
   writeOutbox,
   type OutboxRow,
+  type OutboxWriter,
   type OutboxWriteOptions,
   type OutboxWriteResult,
 } from './outbox-writer';

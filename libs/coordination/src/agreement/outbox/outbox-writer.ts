@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OutgoingMessage } from '../../ports/message-producer';
 import type { SqlExecutor } from '../../ports/sql-executor';
-import { INSERT_OUTBOX, INSERT_OUTBOX_NOTIFY } from './outbox.sql';
+import { INSERT_OUTBOX, INSERT_OUTBOX_NOTIFY, insertOutboxFrom } from './outbox.sql';
 
 export const OUTBOX_MIGRATIONS: readonly { name: string; sql: string }[] = ['001_outbox.sql'].map(
   (name) => ({ name: `outbox/${name}`, sql: readFileSync(join(__dirname, 'sql', name), 'utf8') }),
@@ -58,6 +58,24 @@ export type OutboxWriteResult =
   | (OutboxRow & { written: true })
   | { written: false; messageId: string };
 
+function assertWritable(topic: string, message: OutgoingMessage): void {
+  if (topic.length === 0 || message.key.length === 0) {
+    throw new TypeError('writeOutbox: topic and message.key must be non-empty');
+  }
+  if (message.headers && MESSAGE_ID_HEADER in message.headers) {
+    throw new TypeError(`writeOutbox: the ${MESSAGE_ID_HEADER} header is set by the outbox`);
+  }
+}
+
+// shard, topic, aggregate key, payload, headers: the row's columns in insert order.
+const rowParams = (topic: string, message: OutgoingMessage, options: OutboxWriteOptions) => [
+  shardOf(message.key, options.shardCount ?? 1),
+  topic,
+  message.key,
+  message.value,
+  JSON.stringify(message.headers ?? {}),
+];
+
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // Writes the event on the caller's connection: call it inside the domain transaction
@@ -83,24 +101,12 @@ export async function writeOutbox(
   message: OutgoingMessage,
   options: OutboxWriteOptions = {},
 ): Promise<OutboxWriteResult> {
-  if (topic.length === 0 || message.key.length === 0) {
-    throw new TypeError('writeOutbox: topic and message.key must be non-empty');
-  }
-  if (message.headers && MESSAGE_ID_HEADER in message.headers) {
-    throw new TypeError(`writeOutbox: the ${MESSAGE_ID_HEADER} header is set by the outbox`);
-  }
+  assertWritable(topic, message);
   // The column is a uuid: anything else would fail inside the caller's transaction.
   if (options.messageId !== undefined && !UUID_PATTERN.test(options.messageId)) {
     throw new TypeError(`writeOutbox: messageId must be a UUID (got ${options.messageId})`);
   }
-  const params = [
-    shardOf(message.key, options.shardCount ?? 1),
-    topic,
-    message.key,
-    message.value,
-    JSON.stringify(message.headers ?? {}),
-    options.messageId ?? null,
-  ];
+  const params = [...rowParams(topic, message, options), options.messageId ?? null];
   const result = await sql.query<{ id: string; message_id: string }>(
     options.wakeup ? INSERT_OUTBOX_NOTIFY : INSERT_OUTBOX,
     options.wakeup ? [...params, OUTBOX_WAKEUP_CHANNEL] : params,
@@ -113,15 +119,45 @@ export async function writeOutbox(
   return { written: true, id: String(row.id), messageId: row.message_id };
 }
 
-// A writer bound to a shard count, with the shape the saga orchestrator takes.
-export function outboxWriter(
-  options: OutboxWriteOptions = {},
-): (sql: SqlExecutor, topic: string, message: OutgoingMessage) => Promise<void> {
+// A writer bound to a shard count, with the shape the saga orchestrator takes. It also
+// carries its options (writeOptions), so a caller that makes its change in one statement
+// (the saga orchestrator) can write the row in that statement instead (outboxInsert).
+export type OutboxWriter = ((
+  sql: SqlExecutor,
+  topic: string,
+  message: OutgoingMessage,
+) => Promise<void>) & { readonly writeOptions: OutboxWriteOptions };
+
+export function outboxWriter(options: OutboxWriteOptions = {}): OutboxWriter {
   // One id for every message it writes would drop all but the first.
   if (options.messageId !== undefined) {
     throw new TypeError('outboxWriter: messageId is chosen per write, not per writer');
   }
-  return async (sql, topic, message) => {
+  const write = async (sql: SqlExecutor, topic: string, message: OutgoingMessage) => {
     await writeOutbox(sql, topic, message, options);
+  };
+  return Object.assign(write, { writeOptions: { ...options } });
+}
+
+export function isOutboxWriter(value: unknown): value is OutboxWriter {
+  return typeof value === 'function' && 'writeOptions' in value;
+}
+
+// The writer's row as a CTE of a larger statement (see insertOutboxFrom): one row per row
+// of `source`, with its parameters numbered from $first. Checks the message as writeOutbox
+// does.
+export function outboxInsert(
+  writer: OutboxWriter,
+  topic: string,
+  message: OutgoingMessage,
+  source: string,
+  first: number,
+): { text: string; params: unknown[] } {
+  assertWritable(topic, message);
+  const { wakeup = false } = writer.writeOptions;
+  const params = rowParams(topic, message, writer.writeOptions);
+  return {
+    text: insertOutboxFrom(source, first, wakeup),
+    params: wakeup ? [...params, OUTBOX_WAKEUP_CHANNEL] : params,
   };
 }

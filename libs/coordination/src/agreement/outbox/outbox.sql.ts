@@ -18,6 +18,20 @@ export const INSERT_OUTBOX_NOTIFY = `
   on conflict (message_id) do nothing
   returning id, message_id, pg_notify($7, shard::text)`;
 
+// The same row written inside a larger statement, as a data-modifying CTE: one row per row
+// of `source` (the CTE that made the change the message announces), none if it has none, so
+// the change and its message are one statement and one round trip. Parameters from $first:
+// shard, topic, aggregate key, payload, headers, then with a wake-up the channel. The message
+// id is always fresh here. RETURNING makes Postgres evaluate pg_notify once per row written.
+export function insertOutboxFrom(source: string, first: number, wakeup: boolean): string {
+  const at = (n: number) => `$${first + n}`;
+  return `
+  insert into outbox_messages (shard, topic, aggregate_key, payload, headers)
+  select ${at(0)}::integer, ${at(1)}::text, ${at(2)}::text, ${at(3)}::text, ${at(4)}::jsonb
+    from ${source}
+  returning id${wakeup ? `, pg_notify(${at(5)}::text, shard::text)` : ''}`;
+}
+
 // Claims up to $2 pending rows of shard $1, oldest first, and keeps only those that
 // can go now without overtaking an earlier row of the same key.
 // - FOR UPDATE SKIP LOCKED: rows another relay holds are skipped, never waited on, and

@@ -51,6 +51,7 @@ export {
 } from './saga.kafka';
 export {
   MalformedSagaMessageError,
+  applySagaReplies,
   applySagaReply,
   handleSagaCommand,
   parseSagaCommand,

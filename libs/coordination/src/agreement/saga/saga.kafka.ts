@@ -6,7 +6,7 @@ import type { TransactionRunner } from '../../ports/transaction-runner';
 import { MESSAGE_ID_HEADER, type OutboxWriteOptions } from '../outbox/outbox-writer';
 import type { ReplyResult, SagaOrchestrator } from './saga.orchestrator';
 import {
-  applySagaReply,
+  applySagaReplies,
   handleSagaCommand,
   MalformedSagaMessageError,
   parseSagaCommand,
@@ -230,7 +230,8 @@ export async function startSagaReplyConsumer(
     if (!result.applied) return;
     // Committed: the saga's waiters may look, and its next steps run here if they are local.
     orchestrator.notify(sagaId);
-    if (!orchestrator.hasLocalParticipants) return;
+    // Its next step runs here only if it is local.
+    if (!result.localStep) return;
     while (driving.size >= maxDriving) await Promise.race(driving);
     const run: Promise<number> = orchestrator.drive(sagaId).finally(() => driving.delete(run));
     driving.add(run);
@@ -247,21 +248,9 @@ export async function startSagaReplyConsumer(
         const outcomes =
           replies.length === 0
             ? []
-            : await options.tx.inTransaction(async (tx) => {
-                const applied = [];
-                for (const reply of replies) {
-                  const outcome = await applySagaReply(
-                    tx,
-                    orchestrator,
-                    options.inboxConsumer,
-                    reply.messageId,
-                    reply.raw,
-                  );
-                  applied.push({ outcome, sagaId: reply.sagaId });
-                }
-                return applied;
-              });
-        for (const { outcome, sagaId } of outcomes) {
+            : await applySagaReplies(options.tx, orchestrator, options.inboxConsumer, replies);
+        for (const [n, outcome] of outcomes.entries()) {
+          const { sagaId } = replies[n] as { sagaId: string };
           if (outcome.kind === 'processed') await applyCommitted(outcome.result, sagaId);
         }
         const last = chunk.at(-1);

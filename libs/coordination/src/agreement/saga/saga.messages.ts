@@ -2,6 +2,7 @@
 // the orchestrator applies a reply through its inbox; a participant applies a command
 // through its inbox and answers through its outbox.
 import type { SqlExecutor } from '../../ports/sql-executor';
+import type { TransactionRunner } from '../../ports/transaction-runner';
 import { processOnce, type InboxOutcome } from '../../suppression/inbox/inbox';
 import { writeOutbox, type OutboxWriteOptions } from '../outbox/outbox-writer';
 import type { SagaCommandEnvelope, SagaReply } from './saga.definition';
@@ -62,7 +63,8 @@ export function parseSagaCommand(raw: string): SagaCommandEnvelope {
   return v as unknown as SagaCommandEnvelope;
 }
 
-// The orchestrator's side: a redelivered reply (same message id) is a no-op.
+// The orchestrator's side: a redelivered reply (same message id) is a no-op. A reply that
+// throws is quarantined (see SagaOrchestrator.handleReply).
 export function applySagaReply(
   tx: SqlExecutor,
   orchestrator: SagaOrchestrator,
@@ -70,9 +72,36 @@ export function applySagaReply(
   messageId: string,
   raw: string,
 ): Promise<InboxOutcome<ReplyResult>> {
-  return processOnce(tx, inboxConsumer, messageId, (inner) =>
-    orchestrator.handleReply(inner, parseSagaReply(raw)),
-  );
+  return orchestrator.handleReplyOnce(tx, inboxConsumer, messageId, parseSagaReply(raw), true);
+}
+
+// Several replies (a partition's, in order) in one transaction, each through its own inbox
+// record. The transaction runs first without a savepoint per reply, two round trips fewer
+// each. If it fails, it runs again with them: a reply that throws is then quarantined and the
+// others applied, as applySagaReply does for one, so a reply that throws blocks nothing. A
+// failing database fails both runs, and the caller has the replies redelivered.
+export async function applySagaReplies(
+  transactions: TransactionRunner,
+  orchestrator: SagaOrchestrator,
+  inboxConsumer: string,
+  replies: readonly { messageId: string; raw: string }[],
+): Promise<InboxOutcome<ReplyResult>[]> {
+  const parsed = replies.map((r) => ({ messageId: r.messageId, reply: parseSagaReply(r.raw) }));
+  const run = (guarded: boolean) =>
+    transactions.inTransaction(async (tx) => {
+      const outcomes: InboxOutcome<ReplyResult>[] = [];
+      for (const { messageId, reply } of parsed) {
+        outcomes.push(
+          await orchestrator.handleReplyOnce(tx, inboxConsumer, messageId, reply, guarded),
+        );
+      }
+      return outcomes;
+    });
+  try {
+    return await run(false);
+  } catch {
+    return run(true);
+  }
 }
 
 export type StepOutcome = Pick<SagaReply, 'outcome' | 'data' | 'reason' | 'retriable'>;

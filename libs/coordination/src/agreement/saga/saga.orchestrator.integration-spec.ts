@@ -171,7 +171,7 @@ describe('saga orchestrator on Postgres', () => {
   it('ignores a redelivered reply for a step already passed', async () => {
     await orchestrator.start('checkout', 'saga-dup', { order: 'o-5' });
     const verify = await lastSent('saga-dup');
-    expect(await replyTo(verify, 'succeeded')).toEqual({ applied: true });
+    expect(await replyTo(verify, 'succeeded')).toEqual({ applied: true, localStep: false });
     expect(await replyTo(verify, 'succeeded')).toEqual({
       applied: false,
       reason: 'stale reply for action verify-hold',
@@ -296,6 +296,6 @@ describe('saga orchestrator on Postgres', () => {
       applied: false,
       reason: 'stale reply to attempt 1 of action verify-hold',
     });
-    expect(await replyTo(second, 'succeeded')).toEqual({ applied: true });
+    expect(await replyTo(second, 'succeeded')).toEqual({ applied: true, localStep: false });
   });
 });

@@ -1,7 +1,9 @@
 import { systemClock, type Clock } from '../../clock/clock';
 import type { SqlExecutor } from '../../ports/sql-executor';
+import type { OutgoingMessage } from '../../ports/message-producer';
 import type { TransactionRunner } from '../../ports/transaction-runner';
-import { processOnce } from '../../suppression/inbox/inbox';
+import { processOnce, type InboxOutcome } from '../../suppression/inbox/inbox';
+import { isOutboxWriter, outboxInsert } from '../outbox/outbox-writer';
 import {
   idempotencyKeyFor,
   validateDefinition,
@@ -18,14 +20,16 @@ import {
   appendHistory,
   claimDueSaga,
   findDueSagaIds,
-  insertSaga,
+  insertSagaWithHistory,
   loadHistory,
   loadSaga,
   loadSagaForUpdate,
   quarantineSaga,
   recordProcessingFailure,
+  recordReplyAndLockSaga,
   releaseQuarantinedSaga,
   saveSagaWithHistory,
+  type CommandInsert,
   type HistoryRecord,
   type StoredSaga,
 } from './saga.store';
@@ -33,7 +37,17 @@ import {
 type AnyDefinition = SagaDefinition<Record<string, unknown>>;
 
 export type StartResult = { started: true } | { started: false; reason: 'already-exists' };
-export type ReplyResult = { applied: true } | { applied: false; reason: string };
+// localStep: the command the reply led to goes to a local participant, so drive() has a step
+// to run now.
+export type ReplyResult =
+  | { applied: true; localStep: boolean }
+  | { applied: false; reason: string };
+
+// A command and the topic it goes to, built from a decision before anything is written.
+interface Envelope {
+  topic: string;
+  command: SagaCommandEnvelope;
+}
 
 export interface SagaView extends StoredSaga {
   step: string;
@@ -79,6 +93,12 @@ const describe = (error: unknown) =>
 // are written in one transaction (the command through the outbox), so a crash leaves either
 // both or neither. Replies are applied in the consumer's inbox transaction; timeouts and
 // retries are applied by processDue, which a recoverer calls on a schedule.
+//
+// Round trips: each statement holds the transaction (and the saga row's lock) open for one
+// more wait on this process, so a decision is one statement: its state, history and command
+// (when the outbox is an outboxWriter; another outbox function is called after it), and a
+// reply's inbox record is written by the statement that locks its saga. The counts per path
+// are pinned in saga-round-trips.integration-spec.ts.
 export class SagaOrchestrator {
   private readonly definitions = new Map<string, AnyDefinition>();
   private readonly clock: Clock;
@@ -119,10 +139,13 @@ export class SagaOrchestrator {
     const definition = this.definition(type);
     const now = this.clock.now();
     const decision = startSaga(definition, context, now);
-    if (!(await insertSaga(sql, sagaId, type, decision.state, now))) {
+    const sent = this.commandOf(sagaId, definition, decision);
+    const folded = sent && this.folded(sagaId, sent);
+    const { state, history } = decision;
+    if (!(await insertSagaWithHistory(sql, sagaId, type, state, history, now, folded))) {
       return { started: false, reason: 'already-exists' };
     }
-    await this.apply(sql, sagaId, definition, decision, now, false);
+    if (sent && !folded) await this.options.outbox(sql, sent.topic, this.message(sagaId, sent));
     return { started: true };
   }
 
@@ -133,17 +156,49 @@ export class SagaOrchestrator {
   // wait. Its work is rolled back to a savepoint and the instance is quarantined in the same
   // transaction. If the database itself is failing, that throws too and Kafka redelivers.
   async handleReply(sql: SqlExecutor, reply: SagaReply): Promise<ReplyResult> {
-    const saga = await loadSagaForUpdate(sql, reply.sagaId);
+    return this.applyReply(sql, await loadSagaForUpdate(sql, reply.sagaId), reply, true);
+  }
+
+  // handleReply through the inbox: the reply applied at most once per (inboxConsumer,
+  // messageId), its inbox record written by the statement that locks the saga. guarded as
+  // in handleReply; unguarded (no savepoint, two round trips fewer), a reply that throws
+  // throws and fails the caller's transaction, which must then run again guarded
+  // (applySagaReplies does), so that the reply is quarantined there.
+  async handleReplyOnce(
+    sql: SqlExecutor,
+    inboxConsumer: string,
+    messageId: string,
+    reply: SagaReply,
+    guarded: boolean,
+  ): Promise<InboxOutcome<ReplyResult>> {
+    if (inboxConsumer.length === 0 || messageId.length === 0) {
+      throw new TypeError('handleReplyOnce: inboxConsumer and messageId must be non-empty');
+    }
+    // The inbox's time is the wall clock's, as processOnce's is: purgeInbox ages it.
+    const { recorded, saga } = await recordReplyAndLockSaga(
+      sql,
+      inboxConsumer,
+      messageId,
+      systemClock.now(),
+      reply.sagaId,
+    );
+    if (!recorded) return { kind: 'duplicate' };
+    return { kind: 'processed', result: await this.applyReply(sql, saga, reply, guarded) };
+  }
+
+  private async applyReply(
+    sql: SqlExecutor,
+    saga: StoredSaga | undefined,
+    reply: SagaReply,
+    guarded: boolean,
+  ): Promise<ReplyResult> {
     if (!saga) return { applied: false, reason: 'unknown saga' };
     if (saga.quarantinedAt !== null) return { applied: false, reason: 'saga is quarantined' };
     const now = this.clock.now();
+    if (!guarded) return this.decideReply(sql, saga, reply, now);
     await sql.query('savepoint saga_reply');
     try {
-      const definition = this.definition(saga.type);
-      const decision = decide(definition, saga, { kind: 'reply', reply }, now);
-      if (decision.ignored) return { applied: false, reason: decision.ignored };
-      await this.apply(sql, saga.id, definition, decision, now);
-      return { applied: true };
+      return await this.decideReply(sql, saga, reply, now);
     } catch (error) {
       await sql.query('rollback to savepoint saga_reply');
       const reason = `reply to ${reply.phase} ${reply.step} failed: ${describe(error)}`;
@@ -152,6 +207,18 @@ export class SagaOrchestrator {
     } finally {
       await sql.query('release savepoint saga_reply').catch(() => undefined);
     }
+  }
+
+  private async decideReply(
+    sql: SqlExecutor,
+    saga: StoredSaga,
+    reply: SagaReply,
+    now: number,
+  ): Promise<ReplyResult> {
+    const definition = this.definition(saga.type);
+    const decision = decide(definition, saga, { kind: 'reply', reply }, now);
+    if (decision.ignored) return { applied: false, reason: decision.ignored };
+    return { applied: true, localStep: await this.apply(sql, saga.id, definition, decision, now) };
   }
 
   // Applies every wake-up that is due (reply deadlines and retry backoffs), up to `limit`,
@@ -165,11 +232,12 @@ export class SagaOrchestrator {
     let applied = 0;
     for (const id of ids) {
       try {
-        if (!(await this.wake(id))) continue;
+        const woken = await this.wake(id);
+        if (woken === 'not-due') continue;
         applied += 1;
         this.notify(id);
         // A retry of a local step is run here rather than left to its Kafka round trip.
-        if (this.local.size > 0) await this.drive(id);
+        if (woken === 'local-step') await this.drive(id);
       } catch (error) {
         await this.recordFailure(id, error);
       }
@@ -187,17 +255,18 @@ export class SagaOrchestrator {
   // dies before or during drive() loses nothing: the participant's consumer runs it from
   // Kafka, and whichever path comes second finds the inbox record and does nothing. A step
   // that throws rolls back and is left to that path (onLocalStepError is told). Never
-  // throws; returns how many steps it ran.
+  // throws; returns how many steps it ran. It stops after a step whose decision sends
+  // nothing local, without a transaction to find that out.
   async drive(sagaId: string): Promise<number> {
     let ran = 0;
     if (this.local.size === 0) return ran;
     try {
-      while (ran < MAX_LOCAL_STEPS) {
-        const stepped = await this.options.tx.inTransaction((sql) =>
-          this.runLocalStep(sql, sagaId),
-        );
-        if (!stepped) break;
+      let more = true;
+      while (more && ran < MAX_LOCAL_STEPS) {
+        const step = await this.options.tx.inTransaction((sql) => this.runLocalStep(sql, sagaId));
+        if (!step.ran) break;
         ran += 1;
+        more = step.localNext;
         this.notify(sagaId);
       }
     } catch (error) {
@@ -237,10 +306,16 @@ export class SagaOrchestrator {
     return this.local.size > 0;
   }
 
-  private async runLocalStep(sql: SqlExecutor, sagaId: string): Promise<boolean> {
+  // ran: a step ran and its reply was applied; localNext: the command that reply led to is
+  // local too.
+  private async runLocalStep(
+    sql: SqlExecutor,
+    sagaId: string,
+  ): Promise<{ ran: boolean; localNext: boolean }> {
+    const none = { ran: false, localNext: false };
     const saga = await loadSagaForUpdate(sql, sagaId);
-    if (!saga || saga.quarantinedAt !== null || isTerminal(saga.status)) return false;
-    if (saga.waiting !== 'reply') return false;
+    if (!saga || saga.quarantinedAt !== null || isTerminal(saga.status)) return none;
+    if (saga.waiting !== 'reply') return none;
     const definition = this.definition(saga.type);
     const envelope = this.envelope(
       sagaId,
@@ -252,7 +327,7 @@ export class SagaOrchestrator {
     );
     const participant = this.local.get(envelope.topic);
     const handler = participant?.handlers[envelope.command.type];
-    if (!participant || !handler) return false;
+    if (!participant || !handler) return none;
     const outcome = await processOnce(
       sql,
       participant.inboxConsumer,
@@ -268,11 +343,11 @@ export class SagaOrchestrator {
         };
         const now = this.clock.now();
         const decision = decide(definition, saga, { kind: 'reply', reply }, now);
-        if (!decision.ignored) await this.apply(inner, sagaId, definition, decision, now);
-        return !decision.ignored;
+        if (decision.ignored) return none;
+        return { ran: true, localNext: await this.apply(inner, sagaId, definition, decision, now) };
       },
     );
-    return outcome.kind === 'processed' && outcome.result;
+    return outcome.kind === 'processed' ? outcome.result : none;
   }
 
   // A person fixed what made the instance fail: it is driven on from its next wake-up.
@@ -285,15 +360,17 @@ export class SagaOrchestrator {
     });
   }
 
-  private wake(id: string): Promise<boolean> {
+  // not-due: another process took it, or it moved on; local-step: applied, and its command
+  // goes to a local participant.
+  private wake(id: string): Promise<'not-due' | 'applied' | 'local-step'> {
     return this.options.tx.inTransaction(async (sql) => {
       const now = this.clock.now();
       const saga = await claimDueSaga(sql, id, now);
-      if (!saga) return false;
+      if (!saga) return 'not-due';
       const definition = this.definition(saga.type);
       const decision = decide(definition, saga, { kind: 'wake' }, now);
-      if (!decision.ignored) await this.apply(sql, saga.id, definition, decision, now);
-      return true;
+      if (decision.ignored) return 'applied';
+      return (await this.apply(sql, saga.id, definition, decision, now)) ? 'local-step' : 'applied';
     });
   }
 
@@ -330,32 +407,51 @@ export class SagaOrchestrator {
     return definition;
   }
 
+  // Writes a decision: its state, history and command in one statement when the outbox is an
+  // outboxWriter, else the command through the outbox function after it. Returns whether
+  // the command goes to a local participant (drive() has a step to run).
   private async apply(
     sql: SqlExecutor,
     sagaId: string,
     definition: AnyDefinition,
     decision: Decision,
     now: number,
-    save = true,
-  ): Promise<void> {
-    if (save) await saveSagaWithHistory(sql, sagaId, decision.state, decision.history, now);
-    else await appendHistory(sql, sagaId, decision.history, now);
-    if (!decision.send) return;
+  ): Promise<boolean> {
+    // Built before anything is written: a definition that throws here writes nothing.
+    const sent = this.commandOf(sagaId, definition, decision);
+    const folded = sent && this.folded(sagaId, sent);
+    await saveSagaWithHistory(sql, sagaId, decision.state, decision.history, now, folded);
+    if (!sent) return false;
+    if (!folded) await this.options.outbox(sql, sent.topic, this.message(sagaId, sent));
+    return this.local.get(sent.topic)?.handlers[sent.command.type] !== undefined;
+  }
+
+  private commandOf(
+    sagaId: string,
+    definition: AnyDefinition,
+    decision: Decision,
+  ): Envelope | undefined {
+    if (!decision.send) return undefined;
     const { stepIndex, phase, attempt } = decision.send;
-    const { topic, command } = this.envelope(
-      sagaId,
-      definition,
-      stepIndex,
-      phase,
-      attempt,
-      decision.state.context,
-    );
-    // Keyed by saga id: one saga's commands stay in order on one partition.
-    await this.options.outbox(sql, topic, {
+    return this.envelope(sagaId, definition, stepIndex, phase, attempt, decision.state.context);
+  }
+
+  // Keyed by saga id: one saga's commands stay in order on one partition.
+  private message(sagaId: string, { command }: Envelope): OutgoingMessage {
+    return {
       key: sagaId,
       value: JSON.stringify(command),
       headers: { 'message-type': command.type, 'saga-id': sagaId },
-    });
+    };
+  }
+
+  // The command as part of the statement that writes the decision, if the outbox is one
+  // this library writes (outboxWriter); another outbox function is called on its own.
+  private folded(sagaId: string, sent: Envelope): CommandInsert | undefined {
+    const { outbox } = this.options;
+    if (!isOutboxWriter(outbox)) return undefined;
+    const message = this.message(sagaId, sent);
+    return (source, first) => outboxInsert(outbox, sent.topic, message, source, first);
   }
 
   // The command a step's attempt sends: a function of the saga's state, so drive() builds
@@ -367,7 +463,7 @@ export class SagaOrchestrator {
     phase: SagaPhase,
     attempt: number,
     context: Record<string, unknown>,
-  ): { topic: string; command: SagaCommandEnvelope } {
+  ): Envelope {
     const step = definition.steps[stepIndex];
     if (!step) throw new Error(`saga ${definition.type} has no step ${stepIndex}`);
     const build = phase === 'action' ? step.action : step.compensation;

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SqlExecutor } from '../../ports/sql-executor';
+import { RECORD_MESSAGE_CTE } from '../../suppression/inbox/inbox';
 import type { HistoryEntry, SagaState, Waiting } from './saga.engine';
 import type { SagaPhase } from './saga.definition';
 import type { SagaStatus } from './saga.transitions';
@@ -62,18 +63,56 @@ const toStored = (r: Row): StoredSaga => ({
 
 const ts = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-// False when an instance with this id exists already (a repeated start).
-export async function insertSaga(
+// The next command, written by the same statement as the state change that sends it: a
+// data-modifying CTE reading `source` (the CTE of the changed saga row, so no row changed
+// means no command) with its parameters from $first (see outboxInsert).
+export type CommandInsert = (source: string, first: number) => { text: string; params: unknown[] };
+
+// The CTEs that follow a saga row's change in one statement: its history rows and its
+// command, each written only if `source` has the row. Parameters from $first on.
+function afterChange(
+  source: string,
+  entries: readonly HistoryEntry[],
+  command: CommandInsert | undefined,
+  first: number,
+): { ctes: string; params: unknown[]; sent: boolean } {
+  const ctes: string[] = [];
+  const params: unknown[] = [];
+  if (entries.length > 0) {
+    const history = historyValues(entries, first);
+    params.push(...history.params);
+    ctes.push(`history as (
+      insert into saga_history (saga_id, at, event, step, phase, attempt, detail)
+      select ${source}.id, ${source}.at, v.*
+        from ${source}, (values ${history.values}) as v (event, step, phase, attempt, detail))`);
+  }
+  if (command) {
+    const insert = command(source, first + params.length);
+    params.push(...insert.params);
+    ctes.push(`sent as (${insert.text})`);
+  }
+  return { ctes: ctes.map((cte) => `, ${cte}`).join(''), params, sent: command !== undefined };
+}
+
+// The instance, its history and its first command in one statement (one round trip). False
+// when an instance with this id exists already (a repeated start): then nothing is written.
+export async function insertSagaWithHistory(
   sql: SqlExecutor,
   id: string,
   type: string,
   state: SagaState,
+  entries: readonly HistoryEntry[],
   now: number,
+  command?: CommandInsert,
 ): Promise<boolean> {
-  const { rowCount } = await sql.query(
-    `insert into saga_instances (id, saga_type, status, phase, step_index, attempt, waiting, wake_at, context, created_at, updated_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
-     on conflict (id) do nothing`,
+  const after = afterChange('started', entries, command, 11);
+  const { rows } = await sql.query<{ started: number }>(
+    `with started as (
+       insert into saga_instances (id, saga_type, status, phase, step_index, attempt, waiting, wake_at, context, created_at, updated_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+       on conflict (id) do nothing
+       returning id, created_at as at)${after.ctes}
+     select (select count(*) from started)::int as started${after.sent ? ', (select count(*) from sent)::int as sent' : ''}`,
     [
       id,
       type,
@@ -85,9 +124,10 @@ export async function insertSaga(
       ts(state.wakeAt),
       JSON.stringify(state.context),
       ts(now),
+      ...after.params,
     ],
   );
-  return rowCount === 1;
+  return rows[0]?.started === 1;
 }
 
 // Locks the row for the rest of the caller's transaction: replies and wake-ups of one
@@ -100,6 +140,31 @@ export async function loadSagaForUpdate(
     id,
   ]);
   return rows[0] ? toStored(rows[0]) : undefined;
+}
+
+// A reply's inbox record and its saga's lock in one statement (one round trip), in that
+// order, as processOnce then loadSagaForUpdate would take them: the record first, so a
+// redelivery waits on the first delivery's record before it touches the saga, and the lock
+// only for a new message. recorded false: the message was applied before (a duplicate).
+export async function recordReplyAndLockSaga(
+  sql: SqlExecutor,
+  consumer: string,
+  messageId: string,
+  processedAt: number,
+  sagaId: string,
+): Promise<{ recorded: boolean; saga: StoredSaga | undefined }> {
+  const { rows } = await sql.query<{ recorded: number } & (Row | { [K in keyof Row]: null })>(
+    `with ${RECORD_MESSAGE_CTE}
+     select r.recorded, s.*
+       from (select count(*)::int as recorded from recorded) as r
+       left join lateral (
+         select * from saga_instances where id = $4 and r.recorded = 1 for update
+       ) as s on true`,
+    [consumer, messageId, new Date(processedAt), sagaId],
+  );
+  const row = rows[0];
+  const recorded = row?.recorded === 1;
+  return { recorded, saga: recorded && row.id !== null ? toStored(row as Row) : undefined };
 }
 
 export async function loadSaga(sql: SqlExecutor, id: string): Promise<StoredSaga | undefined> {
@@ -171,24 +236,23 @@ export async function appendHistory(
   );
 }
 
-// saveSaga and appendHistory in one statement (one round trip): a decision's state and its
-// history rows. The history is written only if the instance exists, as the foreign key
-// would demand anyway.
+// A decision in one statement (one round trip): the instance's new state, its history rows
+// and its next command. History and command are written only if the instance exists, as
+// the foreign key would demand anyway.
 export async function saveSagaWithHistory(
   sql: SqlExecutor,
   id: string,
   state: SagaState,
   entries: readonly HistoryEntry[],
   now: number,
+  command?: CommandInsert,
 ): Promise<void> {
-  if (entries.length === 0) return saveSaga(sql, id, state, now);
-  const { values, params } = historyValues(entries, 10);
+  if (entries.length === 0 && !command) return saveSaga(sql, id, state, now);
+  const after = afterChange('saved', entries, command, 10);
   await sql.query(
-    `with saved as (${UPDATE_SAGA} returning id, updated_at)
-     insert into saga_history (saga_id, at, event, step, phase, attempt, detail)
-     select saved.id, saved.updated_at, v.*
-       from saved, (values ${values}) as v (event, step, phase, attempt, detail)`,
-    [...updateParams(id, state, now), ...params],
+    `with saved as (${UPDATE_SAGA} returning id, updated_at as at)${after.ctes}
+     select (select count(*) from saved)::int as saved${after.sent ? ', (select count(*) from sent)::int as sent' : ''}`,
+    [...updateParams(id, state, now), ...after.params],
   );
 }
 
