@@ -6,6 +6,7 @@ import { TICKETING_COMMAND_TYPES, TICKETING_EVENT_TYPES } from '@suite/contracts
 import {
   checkFence,
   handleSagaCommand,
+  leaseKey,
   poolTransactionRunner,
   type FencedHolds,
   type SagaPhase,
@@ -314,6 +315,84 @@ describe('ticketing saga steps', () => {
     expect(await release(o)).toMatchObject(succeeded);
     expect(await confirm(o)).toMatchObject(refused(/is not being checked out by order/));
     expect(await seat('D-6-1')).toEqual({ status: 'available', order_id: null });
+  });
+
+  const fenceOf = async (seatId: string) => {
+    const { rows } = await t.database.pool.query<{ token: string }>(
+      `select token::text as token from coordination_fences where resource = $1`,
+      [seatFence(SEED_EVENT_ID, seatId)],
+    );
+    return Number(rows[0]?.token);
+  };
+
+  // The confirmation is one call (ticketing_confirm_seats): a refusal at its last seat must
+  // undo the fence it had already advanced for the first.
+  it('a-confirmation-refused-at-its-last-seat-leaves-no-fence-advanced-and-no-seat-sold', async () => {
+    const o = await order('steps-stale-last', ['E-1-1', 'E-1-2']);
+    expect(await verify(o)).toEqual(succeeded);
+    const first = o.tokens['E-1-1'] as number;
+    const last = o.tokens['E-1-2'] as number;
+    // The last seat was held again since (a higher token stored); the first would advance.
+    await poolTransactionRunner(t.database.pool).inTransaction((sql) =>
+      checkFence(sql, seatFence(SEED_EVENT_ID, 'E-1-2'), last + 10),
+    );
+    const outcome = await send(TICKETING_COMMAND_TYPES.confirmSeats, {
+      orderId: o.orderId,
+      holdId: o.holdId,
+      eventId: SEED_EVENT_ID,
+      userId: o.userId,
+      tokens: { 'E-1-1': first + 5, 'E-1-2': last },
+    });
+    expect(outcome).toEqual(
+      refused(
+        new RegExp(`^stale hold: seat E-1-2 was held after it \\(token ${last} < ${last + 10}\\)$`),
+      ),
+    );
+    expect(await fenceOf('E-1-1')).toBe(first);
+    expect(await seat('E-1-1')).toEqual({ status: 'available', order_id: null });
+    expect(await seat('E-1-2')).toEqual({ status: 'available', order_id: null });
+    expect(await holdStatus(o.holdId)).toBe('checking-out');
+  });
+
+  it('a-confirmation-with-one-seat-sold-elsewhere-sells-none-and-advances-no-fence', async () => {
+    const o = await order('steps-sold-elsewhere', ['E-2-1', 'E-2-2']);
+    expect(await verify(o)).toEqual(succeeded);
+    const first = o.tokens['E-2-1'] as number;
+    // A seat sold behind the fences' back: only the constraint on available stops the sale.
+    await t.database.pool.query(
+      `update seats set status = 'sold', sold_to = 'someone', order_id = $2, fence_token = 1
+        where event_id = $1 and seat_id = 'E-2-2'`,
+      [SEED_EVENT_ID, randomUUID()],
+    );
+    const outcome = await send(TICKETING_COMMAND_TYPES.confirmSeats, {
+      orderId: o.orderId,
+      holdId: o.holdId,
+      eventId: SEED_EVENT_ID,
+      userId: o.userId,
+      tokens: { ...o.tokens, 'E-2-1': first + 5 },
+    });
+    expect(outcome).toEqual(refused(/^seats already sold: E-2-2$/));
+    expect(await fenceOf('E-2-1')).toBe(first);
+    expect(await seat('E-2-1')).toEqual({ status: 'available', order_id: null });
+    expect(await holdStatus(o.holdId)).toBe('checking-out');
+    await t.database.pool.query(
+      `update seats set status = 'available', sold_to = null, order_id = null, fence_token = null
+        where event_id = $1 and seat_id = 'E-2-2'`,
+      [SEED_EVENT_ID],
+    );
+  });
+
+  // Verification moves the hold first and reads the Redis leases after: a hold whose lease
+  // is gone must be left active, as a refused verification always left it.
+  it('a-verification-that-finds-a-lease-lost-leaves-the-hold-active-for-no-order', async () => {
+    const o = await order('steps-lease-lost', ['E-3-1']);
+    await t.redis.client.del(leaseKey('ticketing', holdScope(SEED_EVENT_ID), 'E-3-1'));
+    expect(await verify(o)).toEqual(refused(/^the hold has expired \(seats E-3-1\)$/));
+    const { rows } = await t.database.pool.query<{ status: string; order_id: string | null }>(
+      `select status, order_id from holds where id = $1`,
+      [o.holdId],
+    );
+    expect(rows[0]).toEqual({ status: 'active', order_id: null });
   });
 
   it('commands-with-malformed-ids-or-tokens-are-failed-replies-not-exceptions', async () => {
