@@ -84,6 +84,7 @@ describe('limits before authentication', () => {
       message: expect.stringMatching(
         /^rate limit "gateway.per-client-ip" exceeded: 5 requests per 60 s/,
       ),
+      code: 'rate-limited',
     });
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     expect(refused.headers['ratelimit']).toMatch(/^"gateway.per-client-ip";r=0;/);

@@ -272,6 +272,7 @@ describe('gateway edge', () => {
           message: expect.stringMatching(
             /^rate limit "gateway.orders-get" exceeded: 5 requests per 60 s; retry after \d+ s$/,
           ),
+          code: 'rate-limited',
         });
       }
     }

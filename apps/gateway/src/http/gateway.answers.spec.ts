@@ -1,10 +1,16 @@
 import { HTTP_ANSWERS } from './gateway.answers';
 import { answerOf } from '@suite/service-kit';
 
-const error = (status: number, reason: string, message: string) => ({
+const error = (
+  status: number,
+  reason: string,
+  message: string,
+  details: Record<string, unknown> = {},
+) => ({
   statusCode: status,
   error: reason,
   message,
+  ...details,
 });
 
 describe("the gateway's answers", () => {
@@ -102,6 +108,7 @@ describe("the gateway's answers", () => {
         429,
         'Too Many Requests',
         'rate limit "gateway.per-user" exceeded: 120 requests per 60 s; retry after 3 s',
+        { code: 'rate-limited' },
       ),
     });
   });

@@ -11,17 +11,24 @@ import type { OwnDomainRefused } from '../proxy/rate-limits/own-domain';
 // What the gateway refuses itself, before any upstream is called.
 export type GatewayRefusal = RateLimited | IdempotencyKeyRefused | BearerRefused | OwnDomainRefused;
 
-// The error shape every service answers ({ statusCode, error, message }).
+// The error shape every service answers ({ statusCode, error, message }), plus the details
+// a client needs, such as which limit refused.
 const refusal = (
   status: number,
   error: string,
   message: string,
   headers?: Record<string, string>,
+  details: Record<string, unknown> = {},
 ): HttpAnswer => ({
   status,
-  body: { statusCode: status, error, message },
+  body: { statusCode: status, error, message, ...details },
   ...(headers !== undefined ? { headers } : {}),
 });
+
+// The code of a 429 the gateway's own limits answered. A service behind it answers 429s of
+// its own (ticketing's hold admission: "hold-admission-full"), passed through as they came;
+// the code tells a client which limit to wait for.
+export const RATE_LIMITED_CODE = 'rate-limited';
 
 // Every outcome of a proxied call and every refusal of the gateway's own, and the HTTP
 // answer each gets. Controllers, guards and hooks look their answers up here.
@@ -62,6 +69,7 @@ export const HTTP_ANSWERS: {
         'Too Many Requests',
         `rate limit "${deniedBy.name}" exceeded: ${deniedBy.decision.limit} requests per ${Math.round(deniedBy.windowMs / 1000)} s; retry after ${retryAfter} s`,
         { 'retry-after': String(retryAfter) },
+        { code: RATE_LIMITED_CODE },
       );
     },
     'idempotency-key-refused': ({ message }) => refusal(400, 'Bad Request', message),

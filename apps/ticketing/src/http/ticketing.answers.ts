@@ -59,11 +59,14 @@ export const HTTP_ANSWERS: {
           `this hold asks for ${wanted} more; check out or release a hold first`,
       ),
     // Not a 503: the hold path is busy, ticketing is not unwell (the gateway's breaker counts
-    // 503s against the whole service, checkouts included).
+    // 503s against the whole service, checkouts included). The code tells this 429 from the
+    // gateway's own ("rate-limited"), which the client waits for differently.
     busy: ({ retryAfterMs }) => {
       const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
       return {
-        ...refusal(429, `too many holds are being placed right now; try again in ${seconds} s`),
+        ...refusal(429, `too many holds are being placed right now; try again in ${seconds} s`, {
+          code: 'hold-admission-full',
+        }),
         headers: { 'retry-after': String(seconds) },
       };
     },

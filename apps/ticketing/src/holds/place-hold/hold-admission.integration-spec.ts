@@ -77,6 +77,7 @@ describe('hold admission', () => {
         statusCode: 429,
         error: 'Too Many Requests',
         message: 'too many holds are being placed right now; try again in 2 s',
+        code: 'hold-admission-full',
       });
     }
     await unblock();

@@ -27,7 +27,7 @@ export class PlaceHoldHttpController {
     404: 'No such event, or the event has no such seat',
     409: 'A seat is already held or sold, or the caller holds as many seats of the event as allowed',
     422: "More seats than this deployment's cap on one hold (MAX_SEATS_PER_HOLD, 10 by default)",
-    429: 'Too many holds are being recorded at once: try again after Retry-After seconds',
+    429: 'Too many holds are being recorded at once (code "hold-admission-full"): try again after Retry-After seconds',
   })
   async place(
     @Body() body: PlaceHoldRequest,
