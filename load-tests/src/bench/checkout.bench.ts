@@ -53,6 +53,7 @@ import {
 } from '@suite/testing';
 import { GatewayClient } from '../lib/gateway-client';
 import { runContext, workspaceRoot, writeResults } from '../lib/results';
+import { RetryAfter } from '../lib/retry-after';
 import { firstEvent, seatIds } from '../lib/seed-data';
 import { percentile } from '../lib/stats';
 import { totalOf, verifyRun, withRunDatabases } from '../lib/verify-run';
@@ -126,22 +127,19 @@ async function buyer(
   const token = await client.token(`checkout-buyer-${index}`);
   let holdId: string | undefined;
   // Three tries at seats; a 429 (ticketing's hold admission is full) is retried after its
-  // Retry-After, up to BUSY_RETRIES times, without using up a try.
-  let busy = 0;
+  // Retry-After, up to BUSY_RETRIES times in all, without using up a try.
+  const retry = new RetryAfter({ retries: BUSY_RETRIES, maxWaitMs: 5_000 });
   for (let attempt = 0; attempt < 3 && !holdId; attempt++) {
-    const hold = await client.call<{ holdId: string }>('hold', 'POST', '/holds', {
-      token,
-      body: { eventId, seatIds: pickSeats(pool) },
-    });
+    const hold = await retry.send(() =>
+      client.call<{ holdId: string }>('hold', 'POST', '/holds', {
+        token,
+        body: { eventId, seatIds: pickSeats(pool) },
+      }),
+    );
     if (hold.status === 201) holdId = hold.body.holdId;
-    else if (hold.status === 429 && busy < BUSY_RETRIES) {
-      busy += 1;
-      holdsRefusedBusy += 1;
-      const afterS = Number(hold.headers.get('retry-after') ?? '1');
-      await sleep(Math.min(5_000, 1_000 * (Number.isFinite(afterS) ? afterS : 1)));
-      attempt -= 1;
-    } else if (hold.status !== 409) return undefined;
+    else if (hold.status !== 409) break;
   }
+  holdsRefusedBusy += retry.retries;
   if (!holdId || Math.random() < ABANDON_RATE) return undefined;
   const started = performance.now();
   const sentAt = Date.now();

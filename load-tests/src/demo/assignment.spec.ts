@@ -57,6 +57,7 @@ const base: Omit<DemoReport, 'violations'> = {
   holds: {},
   checkouts: {},
   retries: { sent: 0, sameOrder: 0 },
+  refusals: { answered: {}, gaveUp: {} },
   restarts: [],
   seatsSold: 0,
   ticketsIssued: 0,

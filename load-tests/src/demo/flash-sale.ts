@@ -1,9 +1,15 @@
 // The flash sale: many buyers race for a few seats through the gateway. Each buyer gets a
 // token, tries to hold 1 to 3 seats (other seats on a conflict, three tries at most), then
 // either walks away (the hold expires) or checks out. Some checkouts are sent twice with the
-// same Idempotency-Key, as a client retrying after a lost response would.
+// same Idempotency-Key, as a client retrying after a lost response would. A request answered
+// 429 is sent again after its Retry-After, as a real buyer's client does (BUYER_RETRIES).
 import { randomUUID } from 'node:crypto';
 import type { GatewayClient } from '../lib/gateway-client';
+import { RetryAfter, refusingLimit, type RetryAfterPolicy } from '../lib/retry-after';
+
+// Five 429s retried per buyer, each after a Retry-After of at most 5 s: a buyer gives up
+// after about half a minute of waiting at worst.
+export const BUYER_RETRIES: RetryAfterPolicy = { retries: 5, maxWaitMs: 5_000 };
 
 export interface FlashSaleOptions {
   buyers: number;
@@ -20,6 +26,10 @@ export interface BuyerOutcome {
   checkout?: 'completed' | 'failed' | 'pending' | 'abandoned' | 'rate-limited' | 'error';
   retriedWithSameKey?: boolean;
   sameResultOnRetry?: boolean;
+  // The limit of every 429 the buyer was answered, retried or not (refusingLimit).
+  refusedBy?: string[];
+  // When the buyer gave up on a 429 (hold or checkout "rate-limited"): the limit of that one.
+  limitedBy?: string;
 }
 
 interface HoldBody {
@@ -63,27 +73,42 @@ export async function buyer(
   deadline: number,
 ): Promise<BuyerOutcome> {
   const token = await client.token(`buyer-${index}`);
+  const retry = new RetryAfter(BUYER_RETRIES);
+  const ended = (outcome: BuyerOutcome): BuyerOutcome => ({
+    ...outcome,
+    refusedBy: retry.refusedBy,
+  });
   let holdId: string | undefined;
   let last: BuyerOutcome['hold'] = 'seats-taken';
   for (let attempt = 0; attempt < 3 && !holdId; attempt++) {
-    const hold = await client.call<HoldBody>('hold', 'POST', '/holds', {
-      token,
-      body: { eventId: options.eventId, seatIds: pickSeats(options.seatPool) },
-    });
+    // After a 429 the same seats are asked for again; after a 409, other seats.
+    const body = { eventId: options.eventId, seatIds: pickSeats(options.seatPool) };
+    const hold = await retry.send(() =>
+      client.call<HoldBody>('hold', 'POST', '/holds', { token, body }),
+    );
     if (hold.status === 201) holdId = hold.body.holdId;
     else if (hold.status === 409) last = 'seats-taken';
-    else if (hold.status === 429) return { hold: 'rate-limited' };
-    else return { hold: 'error' };
+    else if (hold.status === 429) {
+      return ended({ hold: 'rate-limited', limitedBy: refusingLimit(hold) });
+    } else return ended({ hold: 'error' });
   }
-  if (!holdId) return { hold: last };
-  if (Math.random() < options.abandonRate) return { hold: 'placed', checkout: 'abandoned' };
+  if (!holdId) return ended({ hold: last });
+  if (Math.random() < options.abandonRate) {
+    return ended({ hold: 'placed', checkout: 'abandoned' });
+  }
 
   const key = randomUUID();
   const request = { token, idempotencyKey: key, body: { holdId, paymentSource: 'tok_visa' } };
-  const first = await client.call<OrderBody>('checkout', 'POST', '/checkouts', request);
-  if (first.status === 429) return { hold: 'placed', checkout: 'rate-limited' };
-  if (![200, 201, 202].includes(first.status)) return { hold: 'placed', checkout: 'error' };
-  const outcome: BuyerOutcome = { hold: 'placed' };
+  const first = await retry.send(() =>
+    client.call<OrderBody>('checkout', 'POST', '/checkouts', request),
+  );
+  if (first.status === 429) {
+    return ended({ hold: 'placed', checkout: 'rate-limited', limitedBy: refusingLimit(first) });
+  }
+  if (![200, 201, 202].includes(first.status)) {
+    return ended({ hold: 'placed', checkout: 'error' });
+  }
+  const outcome: BuyerOutcome = { hold: 'placed', refusedBy: retry.refusedBy };
   if (Math.random() < options.retryRate) {
     // The same request again, as after a lost response: the same order, no second charge.
     const again = await client.call<OrderBody>('checkout.retry', 'POST', '/checkouts', request);

@@ -165,6 +165,10 @@ async function main(): Promise<void> {
         sent: retried.length,
         sameOrder: retried.filter((o) => o.sameResultOnRetry).length,
       },
+      refusals: {
+        answered: tally(outcomes.flatMap((o) => o.refusedBy ?? [])),
+        gaveUp: tally(outcomes.map((o) => o.limitedBy)),
+      },
       seatsSold,
       ticketsIssued: tickets,
       duplicateSeats: ticketing.seatsSoldTwice,

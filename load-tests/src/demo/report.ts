@@ -10,6 +10,9 @@ export interface DemoReport {
   holds: Record<string, number>;
   checkouts: Record<string, number>;
   retries: { sent: number; sameOrder: number };
+  // The 429s the buyers were answered, by the limit that answered each (the code in its
+  // body), and the buyers who gave up on one.
+  refusals: { answered: Record<string, number>; gaveUp: Record<string, number> };
   // Services restarted gracefully during the sale, how long each took to be ready again, and
   // for a service with an outbox, the rows it committed from 2 s before its SIGTERM until it
   // was ready again (the rows a careless stop would lose; the events verifier finds each on
@@ -68,6 +71,25 @@ const counts = (record: Record<string, number>) =>
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
 
+// The limits a 429's code names.
+const LIMITS: Record<string, string> = {
+  'rate-limited': "gateway's rate limit",
+  'hold-admission-full': "ticketing's hold admission",
+};
+const byLimit = (record: Record<string, number>) =>
+  counts(Object.fromEntries(Object.entries(record).map(([code, n]) => [LIMITS[code] ?? code, n])));
+const sum = (record: Record<string, number>) => Object.values(record).reduce((a, b) => a + b, 0);
+
+function refusalLine(r: DemoReport['refusals']): string {
+  const answered = sum(r.answered);
+  if (answered === 0) return 'refused      no request answered 429';
+  const gaveUp = sum(r.gaveUp);
+  return (
+    `refused      ${answered} requests answered 429 (${byLimit(r.answered)}), sent again after Retry-After; ` +
+    `${gaveUp} buyers gave up on one${gaveUp > 0 ? ` (${byLimit(r.gaveUp)})` : ''}`
+  );
+}
+
 // A few ids behind each violation, so a failing run says where to look.
 const examples = (record: Record<string, string[] | undefined>) =>
   Object.entries(record).flatMap(([violation, ids]) =>
@@ -108,6 +130,7 @@ export function formatReport(r: DemoReport): string {
     '',
     `holds        ${counts(r.holds)}`,
     `checkouts    ${counts(r.checkouts)}`,
+    refusalLine(r.refusals),
     `retries      ${r.retries.sent} checkouts sent twice with the same Idempotency-Key, ${r.retries.sameOrder} got the same order back`,
     `abandoned    ${r.abandonedHoldsFreed.abandoned} holds left to expire; seats of theirs still held after the TTL: ${r.abandonedHoldsFreed.seatsStillHeld}`,
     ...(r.restarts.length > 0
