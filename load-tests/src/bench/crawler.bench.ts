@@ -8,7 +8,11 @@
 // Not a test: it prints the figures and writes load-tests/results/crawler-<date>.md. Each
 // run has its own scratch database and Redis prefix, removed at the end.
 //
+// With --join-after-ms n, the last worker of each run of 2 or more starts n ms after the crawl
+// did, so its partitions move to it mid-crawl: the handover's cost is in those runs.
+//
 //   npm run bench:crawler -- [--workers 1,2,4] [--intervals 200,20] [--hosts 24] [--pages 40]
+//     [--join-after-ms 3000] [--label text]
 import { createTestDatabase, createTestRedis, TestTokens } from '@suite/testing';
 import { endpoint, runContext, writeResults } from '../lib/results';
 import { startServiceProcess, type ServiceProcess } from '../lib/service-process';
@@ -23,6 +27,8 @@ const INTERVALS = (arg('intervals') ?? '200,20').split(',').map(Number);
 const HOSTS = Number(arg('hosts') ?? 24);
 const PAGES = Number(arg('pages') ?? 40);
 const GUARD_MS = 10;
+const JOIN_AFTER_MS = arg('join-after-ms') === undefined ? undefined : Number(arg('join-after-ms'));
+const LABEL = arg('label') ?? 'run';
 const redisUrl = endpoint('REDIS_URL');
 // The scratch database and Redis prefix come from the test harness, which reads the
 // endpoints from the environment as the integration tier's global setup leaves them.
@@ -64,7 +70,10 @@ async function crawlOnce(simulator: ServiceProcess, workers: number, intervalMs:
       CRAWLER_CONCURRENCY: '32',
     };
     // One at a time: the first applies the migrations, the others find them applied.
-    for (let i = 0; i < workers; i++) crawlers.push(await startServiceProcess('crawler', env));
+    const joining = JOIN_AFTER_MS !== undefined && workers > 1 ? 1 : 0;
+    for (let i = 0; i < workers - joining; i++) {
+      crawlers.push(await startServiceProcess('crawler', env));
+    }
     // Let the members see each other and settle the partitions before the clock starts.
     await new Promise((r) => setTimeout(r, 2_500));
     await json(`${simulator.url}/web`, {
@@ -80,6 +89,12 @@ async function crawlOnce(simulator: ServiceProcess, workers: number, intervalMs:
       headers: { 'content-type': 'application/json', ...auth },
       body: JSON.stringify({ seeds: ['http://site-0.web.test/'], minIntervalMs: intervalMs }),
     });
+    let joined: Promise<void> = Promise.resolve();
+    if (joining > 0) {
+      joined = new Promise((r) => setTimeout(r, JOIN_AFTER_MS)).then(async () => {
+        crawlers.push(await startServiceProcess('crawler', env));
+      });
+    }
     let finished = false;
     const deadline = Date.now() + 180_000;
     while (!finished && Date.now() < deadline) {
@@ -90,6 +105,7 @@ async function crawlOnce(simulator: ServiceProcess, workers: number, intervalMs:
       finished = state.status === 'finished';
     }
     const seconds = (performance.now() - startedAt) / 1000;
+    await joined;
     const verdict = await json<CrawlVerdict>(`${simulator.url}/web/verdict`);
     return {
       workers,
@@ -149,6 +165,7 @@ async function main(): Promise<void> {
   const markdown = [
     '# Crawler: pages per second against the politeness bound, by worker count',
     '',
+    `- label: ${LABEL}`,
     runContext(),
     '- the machine was shared with other work while this ran (see the load average); figures are',
     '  indicative of this machine at that load, not of a quiet one',
@@ -160,12 +177,25 @@ async function main(): Promise<void> {
     'the crawler ceiling is hosts x 1000 / (interval + guard), the most its windows admit.',
     'Requests include robots.txt (one per host). The ratio column compares each run with the',
     `${WORKERS[0]}-worker run of the same interval, measured in the same invocation.`,
+    ...(JOIN_AFTER_MS === undefined
+      ? []
+      : [
+          `In runs of 2 or more workers, the last worker started ${JOIN_AFTER_MS} ms after the crawl,`,
+          'so part of the partitions moved to it mid-crawl.',
+        ]),
     '',
     '| interval (ms) | workers | pages | requests | s | pages/s | requests/s | bound/s | crawler ceiling/s | of bound | vs 1 worker | missed | twice | unexpected | rate violations | smallest gap (ms) | finished |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     ...rows,
     '',
-    'Run: `npm run bench:crawler`.',
+    `Run: \`npm run bench:crawler${
+      process.argv.slice(2).length
+        ? ` -- ${process.argv
+            .slice(2)
+            .map((a) => (a.includes(' ') ? `"${a}"` : a))
+            .join(' ')}`
+        : ''
+    }\`.`,
   ].join('\n');
   console.log(`\nresults: ${writeResults('crawler', markdown)}`);
 }
