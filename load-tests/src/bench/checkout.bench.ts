@@ -250,6 +250,30 @@ async function ticketingLoad(
   };
 }
 
+// Ticketing's database as Postgres counts it: transactions ended (an autocommit read is one)
+// and lookups of a saga by its key (each step's lock of its saga, and each read of a waiting
+// checkout). Postgres publishes a backend's counts at least every second or so while it
+// works, so a reading taken a little after the sale covers it.
+async function ticketingDatabaseCounts(
+  url: string,
+): Promise<{ transactions: number; sagaLookups: number }> {
+  const db = new Pool({ connectionString: url, max: 1 });
+  try {
+    const { rows } = await db.query<{ transactions: string; saga_lookups: string }>(
+      `select (select xact_commit + xact_rollback from pg_stat_database
+                where datname = current_database()) as transactions,
+              (select coalesce(idx_scan, 0) from pg_stat_user_tables
+                where relname = 'saga_instances') as saga_lookups`,
+    );
+    return {
+      transactions: Number(rows[0]?.transactions ?? Number.NaN),
+      sagaLookups: Number(rows[0]?.saga_lookups ?? Number.NaN),
+    };
+  } finally {
+    await db.end();
+  }
+}
+
 const fmt = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   return `${percentile(sorted, 50).toFixed(0)} / ${percentile(sorted, 99).toFixed(0)}`;
@@ -285,6 +309,8 @@ async function main(): Promise<void> {
     console.log(`${BUYERS} buyers, ${pool.length} seats, ${CONCURRENCY} at a time`);
     const since = new Date();
     const loadBefore = await ticketingLoad(ports.ticketing);
+    const ticketingUrl = infra['TICKETING_DATABASE_URL'] ?? '';
+    const countsBefore = await ticketingDatabaseCounts(ticketingUrl);
     const started = Date.now();
     const deadline = started + DEADLINE_MS;
     const checkouts: Checkout[] = [];
@@ -305,6 +331,11 @@ async function main(): Promise<void> {
     );
     const saleS = (Date.now() - started) / 1000;
     const loadAfter = await ticketingLoad(ports.ticketing);
+    await sleep(1_500);
+    const countsAfter = await ticketingDatabaseCounts(ticketingUrl);
+    const perCheckout = (n: number) => (checkouts.length === 0 ? 0 : n / checkouts.length);
+    const transactions = countsAfter.transactions - countsBefore.transactions;
+    const sagaLookups = countsAfter.sagaLookups - countsBefore.sagaLookups;
     const holds = client.timings.get('hold') ?? [];
 
     const section = await withRunDatabases(
@@ -381,6 +412,7 @@ async function main(): Promise<void> {
           ...capture.map(([label, ms]) => `| ${label} | ${ms.length} | ${fmt(ms)} |`),
           '',
           `- ticketing during the sale: event-loop delay p50 ${loadAfter.lagP50.toFixed(0)} ms / p99 ${loadAfter.lagP99.toFixed(0)} ms, CPU ${(((loadAfter.cpuS - loadBefore.cpuS) / saleS) * 100).toFixed(0)}% of one core`,
+          `- ticketing's database during the sale and 1.5 s after: ${transactions} transactions (${(transactions / saleS).toFixed(0)} a second), ${sagaLookups} lookups of a saga by key (${perCheckout(sagaLookups).toFixed(1)} per checkout)`,
           `- holds answered 429 by the hold admission (retried after Retry-After): ${holdsRefusedBusy}`,
           `- checkout POST statuses: ${tally(checkouts.map((c) => String(c.postStatus)))}`,
           `- outcomes: ${tally(checkouts.map((c) => c.outcome))}`,
