@@ -83,9 +83,10 @@ const sum = (record: Record<string, number>) => Object.values(record).reduce((a,
 function refusalLine(r: DemoReport['refusals']): string {
   const answered = sum(r.answered);
   if (answered === 0) return 'refused      no request answered 429';
+  // Every 429 was sent again, but the one each giving-up buyer stopped at.
   const gaveUp = sum(r.gaveUp);
   return (
-    `refused      ${answered} requests answered 429 (${byLimit(r.answered)}), sent again after Retry-After; ` +
+    `refused      ${answered} requests answered 429 (${byLimit(r.answered)}): ${answered - gaveUp} sent again after Retry-After, ` +
     `${gaveUp} buyers gave up on one${gaveUp > 0 ? ` (${byLimit(r.gaveUp)})` : ''}`
   );
 }
