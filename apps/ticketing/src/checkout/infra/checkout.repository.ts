@@ -1,5 +1,4 @@
 import type { SqlExecutor } from '@suite/coordination';
-import type { SagaStatus } from '@suite/coordination';
 import { seatFence, type Hold } from '../../holds/domain/hold';
 import { toHold, type HoldRow } from '../../holds/infra/holds.repository';
 
@@ -17,8 +16,6 @@ export interface HoldForCheckout {
 export type VerifyOutcome =
   // The hold as it was before this statement; `moved` when this statement took it.
   { hold: Hold; moved: boolean } | undefined;
-
-export type SagaProgress = { status: SagaStatus; quarantinedAt: number | null } | undefined;
 
 export class CheckoutRepository {
   // The hold, locked until the transaction ends, with its event's price: what the POST
@@ -111,16 +108,5 @@ export class CheckoutRepository {
   async withdrawTickets(sql: SqlExecutor, ticketIds: readonly string[]): Promise<void> {
     if (ticketIds.length === 0) return;
     await sql.query(`delete from tickets where id = any($1::uuid[])`, [ticketIds]);
-  }
-
-  // Where a checkout's saga stands, in one statement: what a waiting POST reads until it
-  // ends (the order's full view is read once, then).
-  async sagaProgress(sql: SqlExecutor, orderId: string): Promise<SagaProgress> {
-    const { rows } = await sql.query<{ status: SagaStatus; quarantined_at: Date | null }>(
-      `select status, quarantined_at from saga_instances where id = $1`,
-      [orderId],
-    );
-    const row = rows[0];
-    return row && { status: row.status, quarantinedAt: row.quarantined_at?.getTime() ?? null };
   }
 }

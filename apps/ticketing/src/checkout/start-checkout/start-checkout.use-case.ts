@@ -21,7 +21,6 @@ import {
   TRANSACTIONS,
 } from '../../ticketing.tokens';
 import { CHECKOUT_SAGA, type CheckoutContext } from '../domain/checkout.saga';
-import { isFinal, orderStatusOf } from '../domain/order-status';
 import { CheckoutSettledListener } from '../infra/checkout-settled.listener';
 import { CheckoutRepository } from '../infra/checkout.repository';
 
@@ -202,20 +201,17 @@ export class StartCheckoutUseCase {
   }
 
   // Waits until `deadline` (clock ms) at most for the saga to end: 201 with the tickets, 200
-  // with the reason it failed, or 202 with where to look later. While it waits it reads only
-  // where the saga stands (one statement), and the whole order once, when it has ended.
+  // with the reason it failed, or 202 with where to look later. Each look is one statement.
   private async settle(orderId: string, deadline: number): Promise<CheckoutResponse> {
     const location = `/orders/${orderId}`;
     for (;;) {
       // Watched before the read, so an end committed during it is not missed.
       const ended = this.endOf(orderId, Math.max(0, deadline - this.clock.now()));
-      const progress = await this.checkout.sagaProgress(this.sql, orderId);
-      if (progress && isFinal(orderStatusOf(progress))) {
-        const found = await this.getOrder.execute(orderId);
-        if (found.kind !== 'found') throw new Error(`order ${orderId} vanished`);
-        const order: OrderView = found.order;
-        return { status: order.status === 'completed' ? 201 : 200, body: order, location };
-      }
+      const found = await this.getOrder.execute(orderId);
+      if (found.kind !== 'found') throw new Error(`order ${orderId} vanished`);
+      const order: OrderView = found.order;
+      if (order.status === 'completed') return { status: 201, body: order, location };
+      if (order.status !== 'pending') return { status: 200, body: order, location };
       if (this.clock.now() >= deadline) {
         return { status: 202, body: { orderId, status: 'pending', statusUrl: location }, location };
       }

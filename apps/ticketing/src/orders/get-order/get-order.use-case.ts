@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { SagaOrchestrator, SqlExecutor } from '@suite/coordination';
+import type { SqlExecutor } from '@suite/coordination';
 import {
   orderFailure,
   orderStatusOf,
   type OrderFailureCode,
   type OrderStatus,
 } from '../../checkout/domain/order-status';
-import { AUTOCOMMIT, ORCHESTRATOR } from '../../ticketing.tokens';
+import { AUTOCOMMIT } from '../../ticketing.tokens';
 import { OrdersRepository, type Ticket } from '../infra/orders.repository';
 
 export interface OrderView {
@@ -32,15 +32,14 @@ export type GetOrderResult =
 export class GetOrderUseCase {
   constructor(
     @Inject(AUTOCOMMIT) private readonly sql: SqlExecutor,
-    @Inject(ORCHESTRATOR) private readonly orchestrator: SagaOrchestrator,
     private readonly orders: OrdersRepository,
   ) {}
 
   async execute(orderId: string, userId?: string): Promise<GetOrderResult> {
-    const order = await this.orders.find(this.sql, orderId);
-    if (!order) return { kind: 'not-found', orderId };
+    const found = await this.orders.findView(this.sql, orderId);
+    if (!found) return { kind: 'not-found', orderId };
+    const { order, tickets, saga } = found;
     if (userId !== undefined && order.userId !== userId) return { kind: 'not-owner', orderId };
-    const saga = await this.orchestrator.get(this.sql, orderId);
     // The saga commits in the order's own transaction, so it is there; pending is a safe default.
     const status: OrderStatus = saga ? orderStatusOf(saga) : 'pending';
     const failure = saga ? orderFailure(saga.history, status) : undefined;
@@ -54,7 +53,7 @@ export class GetOrderUseCase {
         seatIds: order.seatIds,
         amountMinor: order.amountMinor,
         currency: order.currency,
-        tickets: await this.orders.tickets(this.sql, orderId),
+        tickets,
         ...failure,
       },
     };

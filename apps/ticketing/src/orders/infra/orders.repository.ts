@@ -1,4 +1,4 @@
-import type { SqlExecutor } from '@suite/coordination';
+import type { SagaStatus, SqlExecutor } from '@suite/coordination';
 
 export interface Order {
   id: string;
@@ -14,6 +14,21 @@ export interface Order {
 export interface Ticket {
   ticketId: string;
   seatId: string;
+}
+
+export interface SagaHistoryEntry {
+  event: string;
+  step?: string;
+  detail?: Record<string, unknown>;
+}
+
+export interface OrderRecord {
+  order: Order;
+  tickets: Ticket[];
+  // Where the order's saga stands: what the order's status is derived from.
+  saga:
+    | { status: SagaStatus; quarantinedAt: number | null; history: SagaHistoryEntry[] }
+    | undefined;
 }
 
 interface OrderRow {
@@ -59,16 +74,44 @@ export class OrdersRepository {
     return rowCount === 1;
   }
 
-  async find(sql: SqlExecutor, id: string): Promise<Order | undefined> {
-    const { rows } = await sql.query<OrderRow>(`select * from orders where id = $1`, [id]);
-    return rows[0] ? toOrder(rows[0]) : undefined;
-  }
-
-  async tickets(sql: SqlExecutor, orderId: string): Promise<Ticket[]> {
-    const { rows } = await sql.query<{ id: string; seat_id: string }>(
-      `select id, seat_id from tickets where order_id = $1 order by seat_id`,
-      [orderId],
+  // The order as a buyer sees it, in one statement: the order, its tickets, and its saga's
+  // status and history (the saga commits with the order, so it is there). What GET
+  // /orders/:id and a waiting checkout read: under load each statement waits for a pool
+  // connection of its own.
+  async findView(sql: SqlExecutor, id: string): Promise<OrderRecord | undefined> {
+    const { rows } = await sql.query<
+      OrderRow & {
+        tickets: Ticket[];
+        saga_status: SagaStatus | null;
+        quarantined_at: Date | null;
+        history: SagaHistoryEntry[] | null;
+      }
+    >(
+      `select o.*,
+              coalesce((select json_agg(json_build_object('ticketId', t.id, 'seatId', t.seat_id)
+                                        order by t.seat_id)
+                          from tickets t where t.order_id = o.id), '[]') as tickets,
+              s.status as saga_status, s.quarantined_at,
+              (select json_agg(json_strip_nulls(json_build_object(
+                        'event', h.event, 'step', h.step, 'detail', h.detail)) order by h.id)
+                 from saga_history h where h.saga_id = s.id) as history
+         from orders o left join saga_instances s on s.id = o.id::text
+        where o.id = $1`,
+      [id],
     );
-    return rows.map((r) => ({ ticketId: r.id, seatId: r.seat_id }));
+    const row = rows[0];
+    if (!row) return undefined;
+    return {
+      order: toOrder(row),
+      tickets: row.tickets,
+      saga:
+        row.saga_status === null
+          ? undefined
+          : {
+              status: row.saga_status,
+              quarantinedAt: row.quarantined_at?.getTime() ?? null,
+              history: row.history ?? [],
+            },
+    };
   }
 }
