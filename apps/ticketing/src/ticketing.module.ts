@@ -236,11 +236,13 @@ export class TicketingModule {
         { provide: CheckoutRepository, useValue: new CheckoutRepository() },
         {
           provide: CheckoutSettledListener,
-          useFactory: async () => {
+          inject: [ORCHESTRATOR],
+          useFactory: async (orchestrator: SagaOrchestrator) => {
             const logger = new Logger('CheckoutSettledListener');
             // One LISTEN connection per instance; a waiting checkout polls while it is down.
             const listener = new CheckoutSettledListener({
               url: config.DATABASE_URL,
+              onSettled: (orderId) => orchestrator.notify(orderId),
               onDown: (error) =>
                 logger.warn(
                   `not listening for ended checkouts, waiting checkouts poll every ${config.CHECKOUT_POLL_MS} ms: ${error instanceof Error ? error.message : String(error)}`,

@@ -21,7 +21,6 @@ import {
   TRANSACTIONS,
 } from '../../ticketing.tokens';
 import { CHECKOUT_SAGA, type CheckoutContext } from '../domain/checkout.saga';
-import { CheckoutSettledListener } from '../infra/checkout-settled.listener';
 import { CheckoutRepository } from '../infra/checkout.repository';
 
 export interface StartCheckoutCommand {
@@ -83,7 +82,6 @@ export class StartCheckoutUseCase {
     @Inject(ORCHESTRATOR) private readonly orchestrator: SagaOrchestrator,
     private readonly store: IdempotencyStore,
     private readonly checkout: CheckoutRepository,
-    private readonly settled: CheckoutSettledListener,
     private readonly orders: OrdersRepository,
     private readonly getOrder: GetOrderUseCase,
   ) {}
@@ -220,14 +218,11 @@ export class StartCheckoutUseCase {
   }
 
   // Resolves when the order's saga may have ended, or by `remainingMs` (the answer's
-  // deadline) at the latest. With wake-ups, the NOTIFY of the transaction that ended it,
-  // whichever instance committed it, and a poll every CHECKOUT_POLL_MS in case a
-  // notification was lost; without them, or while the listener is down, this process's own
-  // changes (the orchestrator's changed()) and the same poll.
+  // deadline) at the latest: when this process commits a change to it (the orchestrator's
+  // changed()), when any instance ends it (with CHECKOUT_WAKEUPS, the NOTIFY of the
+  // transaction that ended it, passed to the orchestrator by CheckoutSettledListener), and
+  // every CHECKOUT_POLL_MS in case a notification was lost.
   private endOf(orderId: string, remainingMs: number): Promise<void> {
-    const withinMs = Math.min(this.config.CHECKOUT_POLL_MS, remainingMs);
-    return this.config.CHECKOUT_WAKEUPS === 'on' && this.settled.listening()
-      ? this.settled.settled(orderId, withinMs)
-      : this.orchestrator.changed(orderId, withinMs);
+    return this.orchestrator.changed(orderId, Math.min(this.config.CHECKOUT_POLL_MS, remainingMs));
   }
 }
