@@ -76,9 +76,8 @@ describe('a waiting checkout', () => {
     return { answer, orderId, sentAt };
   };
 
-  it('answers-with-the-outcome-at-once-when-another-instance-ends-its-saga', async () => {
-    const { answer, orderId } = await startCheckout('carol', 'A-1-1');
-    // The other instance's verification refuses the hold: the saga ends, compensated.
+  // The other instance's verification refuses the hold: the saga ends, compensated.
+  const endElsewhere = async (orderId: string) => {
     const applied = await poolTransactionRunner(t.database.pool).inTransaction((sql) =>
       elsewhere.handleReply(sql, {
         sagaId: orderId,
@@ -91,6 +90,11 @@ describe('a waiting checkout', () => {
       }),
     );
     expect(applied).toMatchObject({ applied: true });
+  };
+
+  it('answers-with-the-outcome-at-once-when-another-instance-ends-its-saga', async () => {
+    const { answer, orderId } = await startCheckout('carol', 'A-1-1');
+    await endElsewhere(orderId);
     const endedAt = Date.now();
     const response = await answer;
     const heardAfterMs = Date.now() - endedAt;
@@ -99,6 +103,35 @@ describe('a waiting checkout', () => {
     expect(response.headers.location).toBe(`/orders/${orderId}`);
     // Polling alone would have answered 202 at the end of the wait.
     expect(heardAfterMs).toBeLessThan(500);
+  });
+
+  // The listener's connection dies (a Postgres restart, a failover, an idle timeout): it
+  // listens again by itself, and the next end is heard as before.
+  it('listens-again-after-its-connection-is-killed-and-hears-the-next-end-at-once', async () => {
+    const listeners = async () => {
+      const { rows } = await t.database.pool.query<{ pid: number }>(
+        `select pid from pg_stat_activity
+          where datname = current_database() and application_name = 'ticketing-checkout-listener'`,
+      );
+      return rows.map((r) => r.pid);
+    };
+    const [killed] = await listeners();
+    expect(killed).toBeDefined();
+    await t.database.pool.query('select pg_terminate_backend($1)', [killed]);
+    await waitFor(
+      async () => {
+        const now = await listeners();
+        return now.length === 1 && now[0] !== killed ? true : undefined;
+      },
+      5_000,
+      'a new listening connection',
+    );
+    const { answer, orderId } = await startCheckout('erin', 'A-1-3');
+    await endElsewhere(orderId);
+    const endedAt = Date.now();
+    const response = await answer;
+    expect(response.statusCode).toBe(200);
+    expect(Date.now() - endedAt).toBeLessThan(500);
   });
 
   it('answers-202-with-the-order-url-when-its-wait-runs-out-though-its-poll-is-longer', async () => {
