@@ -432,7 +432,7 @@ async function sagaOverhead(
   replyTopic: string,
 ) {
   await applySagaMigrations(orchPool);
-  const orchTx = poolTransactionRunner(orchPool);
+  const pooledOrchTx = poolTransactionRunner(orchPool);
   const partTx = poolTransactionRunner(partPool);
 
   const definition: SagaDefinition<Record<string, unknown>> = {
@@ -460,18 +460,27 @@ async function sagaOverhead(
   const partCommitted = new Map<string, number>();
   const replyBegan = new Map<string, number>();
 
-  // The command's write time is taken as the orchestrator hands it to the outbox, inside
-  // the transaction that changes the saga's state (start or the previous step's reply).
-  const writeCommand = outboxWriter({ wakeup: true });
-  const outbox = async (
-    sql: SqlExecutor,
-    topic: string,
-    message: { key: string; value: string; headers?: Record<string, string> },
-  ) => {
-    const envelope = JSON.parse(message.value) as SagaCommandEnvelope;
-    writtenAt.set(envelope.idempotencyKey, now());
-    await writeCommand(sql, topic, message);
+  // The command's write time is taken as the orchestrator hands the statement that writes it
+  // to Postgres, inside the transaction that changes the saga's state (start or the previous
+  // step's reply): the outbox row is that statement, or a part of it (the orchestrator
+  // writes a decision's state, history and command in one statement).
+  const orchTx: TransactionRunner = {
+    inTransaction: (work) =>
+      pooledOrchTx.inTransaction((sql) =>
+        work({
+          query: (text, params) => {
+            if (text.includes('insert into outbox_messages')) {
+              for (const param of params ?? []) {
+                if (typeof param !== 'string' || !param.includes('"idempotencyKey"')) continue;
+                writtenAt.set((JSON.parse(param) as SagaCommandEnvelope).idempotencyKey, now());
+              }
+            }
+            return sql.query(text, params);
+          },
+        }),
+      ),
   };
+  const outbox = outboxWriter({ wakeup: true });
   // When the reply transaction at hand began (several may be open, one per partition
   // consumed at once), and the reply each saga last applied: a saga has one step in flight,
   // so the post-commit hook, told the saga, knows which step closed.
@@ -480,12 +489,18 @@ async function sagaOverhead(
   let partTxBegan = 0;
   let partHandling: string | undefined;
   class TimedOrchestrator extends SagaOrchestrator {
-    override async handleReply(sql: SqlExecutor, reply: SagaReply) {
+    override async handleReplyOnce(
+      sql: SqlExecutor,
+      inboxConsumer: string,
+      messageId: string,
+      reply: SagaReply,
+      guarded: boolean,
+    ) {
       replyBegan.set(
         idempotencyKeyFor(reply.sagaId, reply.step, reply.phase),
         replyTxBegan.getStore() ?? now(),
       );
-      const result = await super.handleReply(sql, reply);
+      const result = await super.handleReplyOnce(sql, inboxConsumer, messageId, reply, guarded);
       lastReply.set(reply.sagaId, reply);
       return result;
     }
@@ -790,7 +805,7 @@ async function main() {
     '',
     '## Saga step overhead',
     '',
-    `A 3-step saga with trivial participant handlers, ${SAGAS} sagas per setting, ${SAGA_CONCURRENCY} at a time. Orchestrator: \`SagaOrchestrator\` on its own database, its \`OutboxRelay\`, \`startSagaReplyConsumer\` and \`runSagaRecoverer\`. Participant: \`startSagaParticipant\` on a second database with its own relay (the reply goes back through its outbox). Both relays use the wait shown; every outbox write (command and reply) NOTIFYs in its transaction, and with wake-ups each relay LISTENs on its own connection. Per step: from the orchestrator handing the command to the outbox (in the state-changing transaction) to the commit of the transaction that applied the reply, minus the handler's own time. Outbound = command write to handler start; inbound = handler end to reply applied.`,
+    `A 3-step saga with trivial participant handlers, ${SAGAS} sagas per setting, ${SAGA_CONCURRENCY} at a time. Orchestrator: \`SagaOrchestrator\` on its own database, its \`OutboxRelay\`, \`startSagaReplyConsumer\` and \`runSagaRecoverer\`. Participant: \`startSagaParticipant\` on a second database with its own relay (the reply goes back through its outbox). Both relays use the wait shown; every outbox write (command and reply) NOTIFYs in its transaction, and with wake-ups each relay LISTENs on its own connection. Per step: from the orchestrator handing Postgres the statement that writes the command to the outbox (in the state-changing transaction) to the commit of the transaction that applied the reply, minus the handler's own time. Outbound = command write to handler start; inbound = handler end to reply applied.`,
     '',
     '| relay wait | step overhead p50 / p99 ms | outbound p50 / p99 ms | inbound p50 / p99 ms | handler p99 ms | whole saga p50 / p99 ms |',
     '| --- | --- | --- | --- | --- | --- |',
