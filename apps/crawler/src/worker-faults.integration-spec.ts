@@ -12,6 +12,14 @@ const FAST_LEASES = {
   CRAWLER_CONCURRENCY: String(CONCURRENCY),
 };
 
+async function untilWorking(stack: CrawlStack, worker: Worker, atLeast: number): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if ((await stack.metric(worker, 'crawler_urls_completed_total')) >= atLeast) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 async function untilDone(stack: CrawlStack, id: string, atLeast: number): Promise<CrawlState> {
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -56,6 +64,10 @@ describe('worker faults', () => {
     const frozen = await stack.addWorker();
     const started = await stack.startCrawl({ minIntervalMs: 50 });
     await untilDone(stack, started.id, 40);
+    // The frozen worker must own partitions and be working them when it freezes, or there is
+    // nothing for the survivor to adopt: on a loaded machine the rebalance after it joined can
+    // take longer than the first 40 pages.
+    await untilWorking(stack, frozen, 5);
     frozen.process.kill('SIGSTOP');
     // Three leases: its partitions are claimed and adopted by the other worker meanwhile.
     await pause(3_000);
