@@ -20,7 +20,7 @@ import type {
   FrontierEntry,
   FrontierRepository,
 } from '../frontier/infra/frontier.repository';
-import type { FetchResult } from '../frontier/infra/loopback-fetcher';
+import type { FetchResult, SendCheck } from '../frontier/infra/loopback-fetcher';
 
 // The fence group of the frontier's partitions (coordination_fences: assignment.frontier/p<n>).
 export const FRONTIER_GROUP = 'frontier';
@@ -43,7 +43,8 @@ export interface Politeness {
 }
 
 export interface Fetcher {
-  fetch(url: string): Promise<FetchResult>;
+  // mayStillSend is asked right before the request is written; false withholds it.
+  fetch(url: string, mayStillSend?: SendCheck): Promise<FetchResult>;
 }
 
 export interface FrontierWorkerOptions {
@@ -99,6 +100,9 @@ export class FrontierWorker {
   private readonly admittedAt = new Map<string, number>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly adopted = new Map<number, number>();
+  // performance.now() when this process adopted each partition it owns: its first request to
+  // each host of the partition waits one window from then (see waitForHost).
+  private readonly ownedSince = new Map<number, number>();
   private readonly robotsCache = new Map<string, RobotsRules>();
   private wake: (() => void) | undefined;
 
@@ -189,15 +193,21 @@ export class FrontierWorker {
   private async adoptNewPartitions(owned: OwnedPartitions): Promise<void> {
     for (const [partition, token] of owned) {
       if (this.adopted.get(partition) === token) continue;
+      // Taken before the adoption and after the claim: the former owner sent its last
+      // request before it released the claim, so before this moment.
+      const since = performance.now();
       const requeued = await this.fenced(partition, token, (sql) =>
         this.options.repository.adopt(sql, partition, token),
       );
       if (requeued === undefined) continue;
       this.adopted.set(partition, token);
+      this.ownedSince.set(partition, since);
       this.options.onEvent?.({ kind: 'adopted', partition, requeued });
     }
     for (const partition of [...this.adopted.keys()]) {
-      if (!owned.has(partition)) this.adopted.delete(partition);
+      if (owned.has(partition)) continue;
+      this.adopted.delete(partition);
+      this.ownedSince.delete(partition);
     }
   }
 
@@ -219,7 +229,8 @@ export class FrontierWorker {
       return;
     }
     if (!(await this.waitForHost(candidate, hostKey))) return this.giveBack(candidate, token);
-    const result = await this.send(candidate.url, hostKey);
+    const result = await this.send(candidate, candidate.url, hostKey, token);
+    if (result.kind === 'withheld') return this.giveBack(candidate, token);
     if (result.kind === 'refused') {
       await this.complete(candidate, token, 'disallowed', null, []);
       return;
@@ -260,7 +271,8 @@ export class FrontierWorker {
     if (!this.stillOwned(candidate.partition, token)) return undefined;
     if (!(await this.waitForHost(candidate, hostKey))) return undefined;
     const robotsUrl = new URL('/robots.txt', candidate.url).toString();
-    const result = await this.send(robotsUrl, hostKey);
+    const result = await this.send(candidate, robotsUrl, hostKey, token);
+    if (result.kind === 'withheld') return undefined;
     // No robots.txt, or one that cannot be read: everything is allowed, as by convention.
     const rules =
       result.kind === 'answered' && result.status >= 200 && result.status < 300
@@ -274,9 +286,19 @@ export class FrontierWorker {
     return rules;
   }
 
-  private async send(url: string, hostKey: string): Promise<FetchResult> {
-    const result = await this.options.fetcher.fetch(url);
-    if (result.kind !== 'refused') {
+  // The request goes only if this process still owns the host's partition under the same
+  // token at the moment it is written: the owner drops a partition from owned() before it
+  // releases the claim, so every request it sends leaves before the next owner can claim.
+  private async send(
+    candidate: Candidate,
+    url: string,
+    hostKey: string,
+    token: number,
+  ): Promise<FetchResult> {
+    const result = await this.options.fetcher.fetch(url, () =>
+      this.stillOwned(candidate.partition, token),
+    );
+    if (result.kind === 'answered' || result.kind === 'failed') {
       this.lastSent.set(hostKey, result.sentAtMs);
       this.options.onEvent?.({
         kind: 'sent',
@@ -296,8 +318,15 @@ export class FrontierWorker {
     // First this process's own spacing, from when its last request to the host actually
     // left: the limiter's window starts at its decision, and a process that stalled between
     // that decision and the send would otherwise bring two requests closer than the window.
-    const last = this.lastSent.get(hostKey);
-    const wait = last === undefined ? 0 : last + windowMs - performance.now();
+    // A former owner of the partition may have sent its last request to the host just
+    // before this process claimed it, late after its own decision; the limiter would admit
+    // the next request one window after that decision, so the first request of a new owner
+    // waits one window from the adoption as well.
+    const last = Math.max(
+      this.lastSent.get(hostKey) ?? -Infinity,
+      this.ownedSince.get(candidate.partition) ?? -Infinity,
+    );
+    const wait = last + windowMs - performance.now();
     if (wait > 0) await this.sleep(Math.ceil(wait), false);
     for (;;) {
       if (!this.running) return false;

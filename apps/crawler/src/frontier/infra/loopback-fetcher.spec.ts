@@ -33,6 +33,20 @@ describe('loopback fetcher', () => {
     expect(moved).toMatchObject({ status: 301, location: 'http://site-2.web.test/p/1' });
   });
 
+  it('withholds-a-request-whose-last-check-says-no-and-the-host-sees-nothing', async () => {
+    const before = seen.length;
+    let asked = 0;
+    const withheld = await fetcher().fetch('http://site-1.web.test/p/3', () => {
+      asked += 1;
+      return false;
+    });
+    expect(withheld).toEqual({ kind: 'withheld' });
+    expect(asked).toBe(1);
+    const sent = await fetcher().fetch('http://site-1.web.test/p/4', () => true);
+    expect(sent).toMatchObject({ kind: 'answered', status: 200 });
+    expect(seen.slice(before)).toEqual(['site-1.web.test/p/4']);
+  });
+
   it('refuses-any-other-host-without-opening-a-socket', async () => {
     const before = seen.length;
     for (const url of ['http://example.com/', 'http://10.1.2.3/', 'https://site-1.web.test/']) {

@@ -8,7 +8,14 @@ import { loopbackTarget } from '../domain/crawl-url';
 export type FetchResult =
   | { kind: 'answered'; status: number; location?: string; body: string; sentAtMs: number }
   | { kind: 'refused'; reason: 'off-loopback' }
+  // The caller's last check said no: nothing was written to the socket.
+  | { kind: 'withheld' }
   | { kind: 'failed'; reason: string; sentAtMs: number };
+
+// Asked once, synchronously, right before the request is written to its connected socket.
+// false: the request is dropped unsent. No other code of the process runs between the answer
+// and the write.
+export type SendCheck = () => boolean;
 
 // Any name the socket layer is asked to resolve: only 127.0.0.1 is ever an answer, so even
 // a bug above that passed another host could not leave this machine.
@@ -43,7 +50,7 @@ export interface LoopbackFetcherOptions {
 export class LoopbackFetcher {
   constructor(private readonly options: LoopbackFetcherOptions) {}
 
-  fetch(url: string): Promise<FetchResult> {
+  fetch(url: string, mayStillSend: SendCheck = () => true): Promise<FetchResult> {
     const target = loopbackTarget(url, this.options.webSimulatorPort);
     if (!target) return Promise.resolve({ kind: 'refused', reason: 'off-loopback' });
     return new Promise<FetchResult>((resolve) => {
@@ -92,7 +99,20 @@ export class LoopbackFetcher {
       req.on('finish', () => {
         sentAtMs = performance.now();
       });
-      req.end();
+      // Headers and body leave at end(), once the socket is connected (a new connection's
+      // connect is asynchronous): the last check sits right before them.
+      const go = () => {
+        if (mayStillSend()) {
+          req.end();
+          return;
+        }
+        resolve({ kind: 'withheld' });
+        req.destroy();
+      };
+      req.on('socket', (socket) => {
+        if (socket.connecting) socket.once('connect', go);
+        else go();
+      });
     });
   }
 }
