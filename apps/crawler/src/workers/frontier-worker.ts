@@ -57,8 +57,8 @@ export interface FrontierWorkerOptions {
   partitions: number;
   // Requests in flight at once in this process (each to a different host).
   concurrency: number;
-  // Added to every crawl's interval: covers the time between the limiter's decision and the
-  // request's arrival at the host.
+  // Added to every crawl's interval: covers the time between the moment a request leaves
+  // this process and its arrival at the host (the host counts arrivals).
   guardMs: number;
   // How long to wait when there is nothing to do.
   idleMs: number;
