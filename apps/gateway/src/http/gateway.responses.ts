@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 
 export class ErrorResponse {
   @ApiProperty({ type: 'integer', example: 429 })
@@ -12,13 +12,6 @@ export class ErrorResponse {
     example: 'rate limit "user" exceeded: 120 requests per 60 s; retry after 3 s',
   })
   message!: string | string[];
-
-  @ApiPropertyOptional({
-    description:
-      'On a 429, which limit refused: "rate-limited" for the gateway\'s own limits, "hold-admission-full" for ticketing\'s hold admission',
-    example: 'rate-limited',
-  })
-  code?: string;
 }
 
 // POST /dev/tokens, when DEV_TOKENS=on.
